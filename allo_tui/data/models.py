@@ -1,0 +1,281 @@
+"""SQLAlchemy 2.x typed models: the tables behind the Store.
+
+The schema is created and changed only by the Alembic migrations in `migrations/`; these models
+describe it for queries and for `alembic check`. The SQLite-only parts (FTS5 tables, triggers)
+live in the migrations and in `sqlite.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored as UTC and always read back timezone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use aware UTC")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations stay stable."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Operator(Base):
+    __tablename__ = "operators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Service(Base):
+    __tablename__ = "services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    is_mobile_team: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"))
+    default_urgency: Mapped[int] = mapped_column(Integer)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    service: Mapped[Service] = relationship(lazy="joined")
+
+
+class Setting(Base):
+    """Site settings shared by every console: key -> JSON text."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Caller(Base):
+    __tablename__ = "callers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    surname: Mapped[str] = mapped_column(String(120), default="")
+    given_name: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    street_number: Mapped[str] = mapped_column(String(16), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    address_extra: Mapped[str] = mapped_column(String(200), default="")
+    postcode: Mapped[str] = mapped_column(String(16), default="")
+    city: Mapped[str] = mapped_column(String(120), default="")
+    neighbourhood: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    contact_preference: Mapped[str] = mapped_column(String(16), default="phone")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    phones: Mapped[list[CallerPhone]] = relationship(
+        back_populates="caller",
+        order_by="CallerPhone.position",
+        cascade="all, delete-orphan",
+    )
+    updated_by: Mapped[Operator | None] = relationship()
+
+
+class CallerPhone(Base):
+    __tablename__ = "caller_phones"
+    __table_args__ = (Index("ix_caller_phones_number", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller_id: Mapped[int] = mapped_column(
+        ForeignKey("callers.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(40))
+    display: Mapped[str] = mapped_column(String(40))
+    valid: Mapped[bool] = mapped_column(Boolean, default=True)
+    search_digits: Mapped[str] = mapped_column(String(80), default="")
+    label: Mapped[str] = mapped_column(String(40), default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    caller: Mapped[Caller] = relationship(back_populates="phones")
+
+
+class ReferenceCounter(Base):
+    """Last sequence number handed out per (Paris) year: `YYYY-NNNNN`."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Request(Base):
+    __tablename__ = "requests"
+    __table_args__ = (
+        Index("ix_requests_created", "created_at", "id"),
+        Index("ix_requests_caller", "caller_id", "created_at"),
+        Index("ix_requests_category_street", "category_id", "street", "created_at"),
+        Index("ix_requests_status_created", "status", "created_at"),
+        Index("ix_requests_service_created", "service_id", "created_at"),
+        Index(
+            "ix_requests_open",
+            "urgency",
+            "intervention_due_at",
+            sqlite_where=text(OPEN_STATUS_SQL),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    ref_year: Mapped[int] = mapped_column(Integer)
+    ref_seq: Mapped[int] = mapped_column(Integer)
+    channel: Mapped[str] = mapped_column(String(16), default="phone")
+    kind: Mapped[str] = mapped_column(String(16), default="intervention")
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("services.id"))
+    urgency: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"))
+    street_number: Mapped[str] = mapped_column(String(16), default="")
+    street: Mapped[str] = mapped_column(String(200), default="")
+    landmark: Mapped[str] = mapped_column(String(200), default="")
+    neighbourhood: Mapped[str] = mapped_column(String(120), default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    ack_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    intervention_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_how: Mapped[str] = mapped_column(String(16), default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    category: Mapped[Category] = relationship(lazy="joined")
+    service: Mapped[Service | None] = relationship(lazy="joined")
+    caller: Mapped[Caller | None] = relationship()
+    created_by: Mapped[Operator] = relationship(foreign_keys=[created_by_id], lazy="joined")
+    updated_by: Mapped[Operator] = relationship(foreign_keys=[updated_by_id], lazy="joined")
+    duplicate_of: Mapped[Request | None] = relationship(remote_side=[id])
+
+
+class Event(Base):
+    """Append-only history of a request (triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "events"
+    __table_args__ = (Index("ix_events_request", "request_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    kind: Mapped[str] = mapped_column(String(24))
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    operator: Mapped[Operator] = relationship(lazy="joined")
+
+
+class Call(Base):
+    """Every call handled, with or without a request."""
+
+    __tablename__ = "calls"
+    __table_args__ = (
+        Index("ix_calls_caller", "caller_id", "started_at"),
+        Index("ix_calls_started", "started_at"),
+        Index("ix_calls_request", "request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    console: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"))
+    request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
+    outcome: Mapped[str | None] = mapped_column(String(24))
+
+    operator: Mapped[Operator] = relationship(lazy="joined")
+
+
+class Draft(Base):
+    """The new-request form as typed, one per operator and console."""
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("operator_id", "console"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    console: Mapped[str] = mapped_column(String(120))
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChangeCounter(Base):
+    """Counters bumped by triggers, read by the change feed (`requests`, `callers`)."""
+
+    __tablename__ = "change_counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,255 @@
+"""Frozen records: what the Store hands to screens and commands.
+
+They never carry ORM objects or Sessions; they are safe to pass between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """What an operator may do; each role includes the ones before it."""
+
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return {"operator": 0, "supervisor": 1, "admin": 2}[self.value]
+
+    def includes(self, other: Role) -> bool:
+        """True when this role may do everything `other` may do."""
+        return self.rank >= other.rank
+
+
+class Status(StrEnum):
+    """Status of a request (DESIGN §3, status workflow)."""
+
+    NEW = "new"
+    ACKNOWLEDGED = "acknowledged"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_open(self) -> bool:
+        return self in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}
+)
+RESOLVED_STATUSES = frozenset({Status.DONE, Status.CLOSED})
+ENDED_WITHOUT_INTERVENTION = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CANCELLED})
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    COUNTER = "counter"
+    EMAIL = "email"
+    LETTER = "letter"
+    MOBILE_TEAM = "mobile_team"
+    WEB = "web"
+
+
+class Kind(StrEnum):
+    INTERVENTION = "intervention"
+    COMPLAINT = "complaint"
+    REMARK = "remark"
+    INFORMATION = "information"
+
+
+class ContactPreference(StrEnum):
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    NONE = "none"
+
+
+class CallOutcome(StrEnum):
+    """How a call ended (DESIGN §4, F10)."""
+
+    REQUEST_CREATED = "request_created"
+    FOLLOW_UP = "follow_up"
+    INFORMATION = "information"
+    TRANSFERRED = "transferred"
+    WRONG_NUMBER = "wrong_number"
+    HUNG_UP = "hung_up"
+
+
+class EventKind(StrEnum):
+    CREATED = "created"
+    STATUS = "status"
+    NOTE = "note"
+    ASSIGNMENT = "assignment"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    MERGE = "merge"
+    REPORTED_AGAIN = "reported_again"
+    EDIT = "edit"
+
+
+@dataclass(frozen=True, slots=True)
+class OperatorRecord:
+    id: int
+    login: str
+    display_name: str
+    role: Role
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceRecord:
+    id: int
+    code: str
+    name: str
+    is_mobile_team: bool = False
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryRecord:
+    id: int
+    code: str
+    label: str
+    service_id: int
+    service_name: str
+    default_urgency: int
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneRecord:
+    id: int
+    number: str  # E.164 when it parsed, else as typed
+    display: str  # national format for display, or as typed
+    valid: bool  # False: kept as typed and flagged
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallerRecord:
+    id: int
+    surname: str
+    given_name: str
+    phones: tuple[PhoneRecord, ...] = ()
+    email: str = ""
+    street_number: str = ""
+    street: str = ""
+    address_extra: str = ""
+    postcode: str = ""
+    city: str = ""
+    neighbourhood: str = ""
+    notes: str = ""
+    contact_preference: ContactPreference = ContactPreference.PHONE
+    version: int = 1
+    updated_at: datetime | None = None
+    updated_by: str = ""
+    open_requests: int = 0
+    last_contact_at: datetime | None = None
+
+    @property
+    def display_name(self) -> str:
+        """French habit: surname in capitals first, then the given name."""
+        return " ".join(p for p in (self.surname.upper(), self.given_name) if p)
+
+    @property
+    def address(self) -> str:
+        return " ".join(p for p in (self.street_number, self.street) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    id: int
+    reference: str
+    created_at: datetime
+    created_by: str
+    channel: Channel
+    kind: Kind
+    category_id: int
+    category_label: str
+    service_id: int | None
+    service_name: str
+    urgency: int
+    status: Status
+    description: str
+    caller_id: int | None = None
+    caller_name: str = ""
+    street_number: str = ""
+    street: str = ""
+    landmark: str = ""
+    neighbourhood: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    ack_due_at: datetime | None = None
+    intervention_due_at: datetime | None = None
+    acknowledged_at: datetime | None = None
+    acknowledged_how: str = ""
+    answer: str = ""
+    duplicate_of_id: int | None = None
+    duplicate_of_reference: str = ""
+    closed_at: datetime | None = None
+    version: int = 1
+    updated_at: datetime | None = None
+    updated_by: str = ""
+
+    @property
+    def location(self) -> str:
+        place = " ".join(p for p in (self.street_number, self.street) if p)
+        if self.landmark:
+            return f"{place} ({self.landmark})" if place else self.landmark
+        return place
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    id: int
+    request_id: int
+    at: datetime
+    operator: str
+    kind: EventKind
+    old_value: str = ""
+    new_value: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+    operator: str
+    console: str
+    phone: str = ""
+    caller_id: int | None = None
+    request_id: int | None = None
+    outcome: CallOutcome | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    id: int
+    operator_id: int
+    console: str
+    fields: dict = field(default_factory=dict)
+    updated_at: datetime | None = None
+    heartbeat_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPage:
+    """A window of requests in history order plus the keys to fetch the next one."""
+
+    rows: tuple[RequestRecord, ...]
+    has_more: bool
