@@ -139,9 +139,7 @@ class CallerPhone(Base):
     __table_args__ = (Index("ix_caller_phones_number", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    caller_id: Mapped[int] = mapped_column(
-        ForeignKey("callers.id", ondelete="CASCADE"), index=True
-    )
+    caller_id: Mapped[int] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"), index=True)
     number: Mapped[str] = mapped_column(String(40))
     display: Mapped[str] = mapped_column(String(40))
     valid: Mapped[bool] = mapped_column(Boolean, default=True)

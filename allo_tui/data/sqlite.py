@@ -94,7 +94,9 @@ def ensure_database_file(path: Path, *, shared: bool = False) -> bool:
             folder.mkdir(parents=True, mode=folder_mode)
             os.chmod(folder, folder_mode)
         except OSError as error:
-            raise DatabaseFileError(f"impossible de créer le dossier {folder} : {error.strerror}") from None
+            raise DatabaseFileError(
+                f"impossible de créer le dossier {folder} : {error.strerror}"
+            ) from None
     if path.exists():
         return False
     try:

@@ -44,9 +44,7 @@ class Status(StrEnum):
         return self in OPEN_STATUSES
 
 
-OPEN_STATUSES = frozenset(
-    {Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}
-)
+OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS})
 RESOLVED_STATUSES = frozenset({Status.DONE, Status.CLOSED})
 ENDED_WITHOUT_INTERVENTION = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CANCELLED})
 
@@ -253,3 +251,92 @@ class HistoryPage:
 
     rows: tuple[RequestRecord, ...]
     has_more: bool
+
+    @property
+    def next_cursor(self) -> HistoryCursor | None:
+        if not self.rows or not self.has_more:
+            return None
+        last = self.rows[-1]
+        return HistoryCursor(last.created_at, last.id)
+
+
+@dataclass(frozen=True, slots=True)
+class CallerSearchResult:
+    """Callers matching a lookup, best first, with the (capped) number of matches."""
+
+    query: str
+    rows: tuple[CallerRecord, ...]
+    total: int
+    capped: bool  # True when there are more than `total` matches ("200+")
+
+
+@dataclass(frozen=True, slots=True)
+class NewCaller:
+    """A caller to create (with the request, or on its own)."""
+
+    surname: str = ""
+    given_name: str = ""
+    phones: tuple[str, ...] = ()
+    email: str = ""
+    street_number: str = ""
+    street: str = ""
+    address_extra: str = ""
+    postcode: str = ""
+    city: str = ""
+    neighbourhood: str = ""
+    notes: str = ""
+    contact_preference: ContactPreference = ContactPreference.PHONE
+
+
+@dataclass(frozen=True, slots=True)
+class CallInfo:
+    """The call in progress when something is saved: when it started, on which console."""
+
+    started_at: datetime
+    console: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewRequest:
+    """What the new-request form (or `allo request add`) hands to the Store."""
+
+    category_id: int
+    description: str
+    caller_id: int | None = None
+    new_caller: NewCaller | None = None
+    urgency: int | None = None  # None: the category's default
+    service_id: int | None = None  # None: the category's default
+    channel: Channel = Channel.PHONE
+    kind: Kind = Kind.INTERVENTION
+    street_number: str = ""
+    street: str = ""
+    landmark: str = ""
+    neighbourhood: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    duplicate_of_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """Filters of the history list; every field narrows, None/empty means "any"."""
+
+    text: str = ""
+    statuses: frozenset[Status] = frozenset()
+    urgency: int | None = None
+    category_id: int | None = None
+    service_id: int | None = None
+    street: str = ""
+    created_from: datetime | None = None  # inclusive, UTC
+    created_to: datetime | None = None  # exclusive, UTC
+    late_only: bool = False
+    caller_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryCursor:
+    """Keyset position: the (created_at, id) of the last row of the previous window."""
+
+    created_at: datetime
+    id: int

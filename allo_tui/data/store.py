@@ -1,0 +1,1169 @@
+"""The Store: the one object screens and commands talk to.
+
+Every public method opens its own Session (so it is safe from worker threads), runs one
+transaction and returns frozen records from `allo_tui.domain.records`. Writes that read first
+(reference allocation, version checks) begin IMMEDIATE so concurrent consoles never lose a row.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import Integer, and_, column, func, or_, select, text, update
+from sqlalchemy.orm import Session, aliased
+
+from allo_tui.data import search
+from allo_tui.data.changes import ChangeFeed
+from allo_tui.data.models import (
+    Call,
+    Caller,
+    CallerPhone,
+    Category,
+    Draft,
+    Event,
+    Operator,
+    Request,
+    Service,
+    Setting,
+)
+from allo_tui.data.sqlite import backup_database, create_engine_for, fts_prefix_query
+from allo_tui.domain.calendar import SiteCalendar
+from allo_tui.domain.clock import Clock
+from allo_tui.domain.errors import (
+    NotFoundError,
+    StaleWriteError,
+    UnknownOperatorError,
+    ValidationError,
+)
+from allo_tui.domain.phone import parse_phone
+from allo_tui.domain.records import (
+    OPEN_STATUSES,
+    CallerRecord,
+    CallerSearchResult,
+    CallInfo,
+    CallOutcome,
+    CallRecord,
+    CategoryRecord,
+    Channel,
+    ContactPreference,
+    DraftRecord,
+    EventKind,
+    EventRecord,
+    HistoryCursor,
+    HistoryFilter,
+    HistoryPage,
+    Kind,
+    NewCaller,
+    NewRequest,
+    OperatorRecord,
+    PhoneRecord,
+    RequestRecord,
+    Role,
+    ServiceRecord,
+    Status,
+)
+from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
+
+DESCRIPTION_LIMIT = 4000
+NO_FILTER = HistoryFilter()
+OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
+CALLER_FIELDS = (
+    "surname",
+    "given_name",
+    "email",
+    "street_number",
+    "street",
+    "address_extra",
+    "postcode",
+    "city",
+    "neighbourhood",
+    "notes",
+    "contact_preference",
+)
+
+
+class Store:
+    """Façade over one database file. Cheap to create; the engine is made on first use."""
+
+    def __init__(self, path: Path | str, *, clock: Clock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or Clock()
+        self._engine = None
+        self._engine_lock = threading.Lock()
+        self._calendar: SiteCalendar | None = None
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def engine(self):
+        """The SQLAlchemy engine, created on first use (thread-safe)."""
+        if self._engine is None:
+            with self._engine_lock:
+                if self._engine is None:
+                    self._engine = create_engine_for(self.path)
+        return self._engine
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction, begun IMMEDIATE (takes the write lock before reading)."""
+        engine = self.engine.execution_options(sqlite_immediate=True)
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def change_feed(self, counter: str = "requests") -> ChangeFeed:
+        """A change feed on its own connection (one per polling worker)."""
+        return ChangeFeed(self.path, counter)
+
+    def backup(self, destination: Path | str) -> Path:
+        """Copy the live database with SQLite's online backup API."""
+        destination = Path(destination)
+        backup_database(self.path, destination)
+        return destination
+
+    # -- settings -------------------------------------------------------------------------
+
+    def calendar(self) -> SiteCalendar:
+        """The site's working-time calendar and due-date targets (cached)."""
+        if self._calendar is None:
+            with self._read() as session:
+                value = session.get(Setting, "calendar")
+            data = json.loads(value.value) if value else {}
+            self._calendar = SiteCalendar.from_dict(data)
+        return self._calendar
+
+    def save_calendar(self, operator: OperatorRecord, calendar: SiteCalendar) -> None:
+        """Store new site settings (admins only)."""
+        with self._write() as session:
+            self._require_role(session, operator, Role.ADMIN)
+            session.merge(Setting(key="calendar", value=json.dumps(calendar.to_dict())))
+        self._calendar = calendar
+
+    def is_demo(self) -> bool:
+        """True for a database built by `allo demo`."""
+        with self._read() as session:
+            value = session.get(Setting, "demo")
+            return bool(value and value.value == "true")
+
+    # -- operators ------------------------------------------------------------------------
+
+    def list_operators(self) -> list[OperatorRecord]:
+        with self._read() as session:
+            rows = session.scalars(select(Operator).order_by(Operator.login))
+            return [_operator(row) for row in rows]
+
+    def get_operator(self, login: str) -> OperatorRecord | None:
+        with self._read() as session:
+            row = session.scalar(select(Operator).where(Operator.login == login))
+            return _operator(row) if row else None
+
+    def add_operator(
+        self, login: str, role: Role | str = Role.OPERATOR, display_name: str = ""
+    ) -> OperatorRecord:
+        """Add an operator; a login already there gets the new role and name."""
+        login = login.strip()
+        if not login:
+            raise ValidationError("login", "identifiant vide")
+        role = Role(role)
+        with self._write() as session:
+            row = session.scalar(select(Operator).where(Operator.login == login))
+            if row is None:
+                row = Operator(
+                    login=login,
+                    display_name=display_name or login,
+                    role=role.value,
+                    active=True,
+                    created_at=self.now(),
+                )
+                session.add(row)
+            else:
+                row.role = role.value
+                row.active = True
+                if display_name:
+                    row.display_name = display_name
+            session.flush()
+            return _operator(row)
+
+    def resolve_operator(self, login: str, *, demo: bool = False) -> OperatorRecord:
+        """Who is at the console: a known login; the very first one becomes admin.
+
+        In a demo database any login is accepted as a supervisor. An unknown login on a real
+        database raises UnknownOperatorError saying how an admin adds it.
+        """
+        with self._write() as session:
+            row = session.scalar(select(Operator).where(Operator.login == login))
+            if row is not None and row.active:
+                return _operator(row)
+            first = session.scalar(select(func.count(Operator.id))) == 0
+            if row is None and (first or demo):
+                role = Role.ADMIN if first and not demo else Role.SUPERVISOR
+                row = Operator(
+                    login=login,
+                    display_name=login,
+                    role=role.value,
+                    active=True,
+                    created_at=self.now(),
+                )
+                session.add(row)
+                session.flush()
+                return _operator(row)
+        raise UnknownOperatorError(login)
+
+    # -- catalogue ------------------------------------------------------------------------
+
+    def categories(self) -> list[CategoryRecord]:
+        with self._read() as session:
+            rows = session.scalars(
+                select(Category).where(Category.active).order_by(Category.position, Category.id)
+            )
+            return [_category(row) for row in rows]
+
+    def services(self) -> list[ServiceRecord]:
+        with self._read() as session:
+            rows = session.scalars(select(Service).where(Service.active).order_by(Service.id))
+            return [_service(row) for row in rows]
+
+    def find_category(self, text_or_code: str) -> CategoryRecord | None:
+        """A category by code or label, case- and accent-insensitive; None when unknown."""
+        from allo_tui.domain.text import fold
+
+        wanted = fold(text_or_code)
+        for category in self.categories():
+            if wanted in (fold(category.code), fold(category.label)):
+                return category
+        return None
+
+    def known_streets(self, limit: int = 5000) -> list[str]:
+        """Streets already used in requests and caller addresses (for type-ahead)."""
+        with self._read() as session:
+            rows = session.execute(
+                text(
+                    "SELECT street FROM requests WHERE street != '' GROUP BY street "
+                    "UNION SELECT street FROM callers WHERE street != '' GROUP BY street LIMIT :limit"
+                ),
+                {"limit": limit},
+            )
+            return sorted({row[0] for row in rows})
+
+    # -- callers --------------------------------------------------------------------------
+
+    def search_callers(self, query: str, limit: int = 50) -> CallerSearchResult:
+        """Callers matching phone digits, name or address words; best first."""
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            raw.execute("BEGIN")
+            try:
+                ids, capped = search.search_caller_ids(raw, query)
+                rows = _caller_rows(raw, ids[:limit])
+            finally:
+                raw.execute("COMMIT")
+        return CallerSearchResult(query=query, rows=tuple(rows), total=len(ids), capped=capped)
+
+    def get_caller(self, caller_id: int) -> CallerRecord:
+        with self.engine.connect() as connection:
+            rows = _caller_rows(connection.connection.driver_connection, [caller_id])
+        if not rows:
+            raise NotFoundError(f"demandeur n° {caller_id} introuvable")
+        return rows[0]
+
+    def callers_with_phone(
+        self, number: str, *, exclude_id: int | None = None
+    ) -> list[CallerRecord]:
+        """Other callers who already have this number (to warn before a duplicate)."""
+        parsed = parse_phone(number)
+        with self._read() as session:
+            ids = session.scalars(
+                select(CallerPhone.caller_id).where(CallerPhone.number == parsed.stored).distinct()
+            ).all()
+        return [self.get_caller(i) for i in ids if i != exclude_id]
+
+    def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
+        with self._write() as session:
+            caller = self._insert_caller(session, operator, new)
+            caller_id = caller.id
+        return self.get_caller(caller_id)
+
+    def update_caller(
+        self,
+        operator: OperatorRecord,
+        caller_id: int,
+        expected_version: int,
+        *,
+        phones: Sequence[str] | None = None,
+        **changes: str,
+    ) -> CallerRecord:
+        """Change a caller's fields; refused when someone else saved first."""
+        unknown = set(changes) - set(CALLER_FIELDS)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "champ inconnu")
+        now = self.now()
+        with self._write() as session:
+            caller = session.get(Caller, caller_id)
+            if caller is None:
+                raise NotFoundError(f"demandeur n° {caller_id} introuvable")
+            if caller.version != expected_version:
+                raise self._stale("Fiche", caller.updated_by, caller.updated_at)
+            for name, value in changes.items():
+                if name == "contact_preference":
+                    value = ContactPreference(value).value
+                setattr(caller, name, value.strip() if isinstance(value, str) else value)
+            if phones is not None:
+                caller.phones.clear()
+                session.flush()
+                for position, raw in enumerate(p for p in phones if p.strip()):
+                    caller.phones.append(_phone_row(raw, position))
+            caller.version += 1
+            caller.updated_at = now
+            caller.updated_by_id = operator.id
+        return self.get_caller(caller_id)
+
+    def caller_requests(self, caller_id: int, limit: int = 500) -> list[RequestRecord]:
+        """A caller's requests: open ones first, then newest first."""
+        open_first = Request.status.in_(OPEN_VALUES).desc()
+        with self._read() as session:
+            rows = session.execute(
+                _request_select()
+                .where(Request.caller_id == caller_id)
+                .order_by(open_first, Request.created_at.desc(), Request.id.desc())
+                .limit(limit)
+            )
+            return [_request(row) for row in rows]
+
+    # -- requests -------------------------------------------------------------------------
+
+    def create_request(
+        self, operator: OperatorRecord, new: NewRequest, call: CallInfo | None = None
+    ) -> RequestRecord:
+        """Record a request: reference, due dates, first Event, Call, new caller — one transaction."""
+        description = new.description.strip()
+        if not description:
+            raise ValidationError("description", "La description est obligatoire.")
+        if len(new.description) > DESCRIPTION_LIMIT:
+            raise ValidationError(
+                "description",
+                f"La description dépasse {DESCRIPTION_LIMIT} caractères ({len(new.description)}).",
+            )
+        if new.urgency is not None and new.urgency not in (1, 2, 3, 4):
+            raise ValidationError(
+                "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
+            )
+        calendar = self.calendar()
+        now = self.now()
+        with self._write() as session:
+            category = session.get(Category, new.category_id)
+            if category is None or not category.active:
+                raise ValidationError("category", "Catégorie inconnue.")
+            service_id = new.service_id if new.service_id is not None else category.service_id
+            if session.get(Service, service_id) is None:
+                raise ValidationError("service", "Service inconnu.")
+            urgency = new.urgency if new.urgency is not None else category.default_urgency
+            caller_id = new.caller_id
+            if new.new_caller is not None:
+                caller_id = self._insert_caller(session, operator, new.new_caller).id
+            elif caller_id is not None and session.get(Caller, caller_id) is None:
+                raise ValidationError("caller", "Demandeur introuvable.")
+            status = Status.NEW
+            if new.duplicate_of_id is not None:
+                original = session.get(Request, new.duplicate_of_id)
+                if original is None:
+                    raise ValidationError("duplicate_of", "Demande d'origine introuvable.")
+                status = Status.DUPLICATE
+            year = calendar.reference_year(now)
+            sequence = session.execute(
+                text(
+                    "INSERT INTO reference_counters (year, last) VALUES (:year, 1) "
+                    "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last"
+                ),
+                {"year": year},
+            ).scalar_one()
+            due = calendar.due_dates(now, urgency)
+            request = Request(
+                reference=format_reference(year, sequence),
+                ref_year=year,
+                ref_seq=sequence,
+                channel=Channel(new.channel).value,
+                kind=Kind(new.kind).value,
+                category_id=category.id,
+                service_id=service_id,
+                urgency=urgency,
+                status=status.value,
+                caller_id=caller_id,
+                street_number=new.street_number.strip(),
+                street=new.street.strip(),
+                landmark=new.landmark.strip(),
+                neighbourhood=new.neighbourhood.strip(),
+                latitude=new.latitude,
+                longitude=new.longitude,
+                description=new.description,
+                created_at=now,
+                created_by_id=operator.id,
+                ack_due_at=due.ack_due_at,
+                intervention_due_at=due.intervention_due_at,
+                duplicate_of_id=new.duplicate_of_id,
+                updated_at=now,
+                updated_by_id=operator.id,
+                version=1,
+            )
+            session.add(request)
+            session.flush()
+            session.add(
+                Event(
+                    request_id=request.id,
+                    at=now,
+                    operator_id=operator.id,
+                    kind=EventKind.CREATED.value,
+                    new_value=status.value,
+                    note="",
+                )
+            )
+            if new.duplicate_of_id is not None:
+                who = self._caller_label(session, caller_id)
+                session.add(
+                    Event(
+                        request_id=new.duplicate_of_id,
+                        at=now,
+                        operator_id=operator.id,
+                        kind=EventKind.REPORTED_AGAIN.value,
+                        new_value=request.reference,
+                        note=f"signalé à nouveau par {who} ({request.reference})",
+                    )
+                )
+            if call is not None:
+                session.add(
+                    Call(
+                        started_at=call.started_at,
+                        ended_at=now,
+                        operator_id=operator.id,
+                        console=call.console,
+                        phone=call.phone,
+                        caller_id=caller_id,
+                        request_id=request.id,
+                        outcome=CallOutcome.REQUEST_CREATED.value,
+                    )
+                )
+            session.flush()
+            request_id = request.id
+        return self.get_request(request_id)
+
+    def get_request(self, request_id: int) -> RequestRecord:
+        with self._read() as session:
+            row = session.execute(_request_select().where(Request.id == request_id)).first()
+        if row is None:
+            raise NotFoundError(f"demande n° {request_id} introuvable")
+        return _request(row)
+
+    def get_request_by_reference(self, reference: str) -> RequestRecord | None:
+        """The request with this reference; `00042` means this (Paris) year's."""
+        reference = normalise_reference(reference, self.calendar().reference_year(self.now()))
+        if reference is None:
+            return None
+        with self._read() as session:
+            row = session.execute(_request_select().where(Request.reference == reference)).first()
+        return _request(row) if row else None
+
+    def events(self, request_id: int) -> list[EventRecord]:
+        """The timeline of a request, oldest first."""
+        with self._read() as session:
+            rows = session.scalars(
+                select(Event).where(Event.request_id == request_id).order_by(Event.id)
+            )
+            return [_event(row) for row in rows]
+
+    def duplicates_of(self, request_id: int) -> list[RequestRecord]:
+        with self._read() as session:
+            rows = session.execute(
+                _request_select().where(Request.duplicate_of_id == request_id).order_by(Request.id)
+            )
+            return [_request(row) for row in rows]
+
+    def possible_duplicates(
+        self, category_id: int, street: str, *, days: int = 30, limit: int = 20
+    ) -> list[RequestRecord]:
+        """Open requests of the same category on the same street from the last `days` days."""
+        since = self.now() - timedelta(days=days)
+        with self._read() as session:
+            rows = session.execute(
+                _request_select()
+                .where(
+                    Request.category_id == category_id,
+                    func.lower(Request.street) == street.strip().lower(),
+                    Request.created_at >= since,
+                    Request.status.in_(OPEN_VALUES),
+                )
+                .order_by(Request.created_at.desc())
+                .limit(limit)
+            )
+            return [_request(row) for row in rows]
+
+    def apply(
+        self,
+        operator: OperatorRecord,
+        request_id: int,
+        action: Action,
+        *,
+        expected_version: int,
+        text: str = "",
+        service_id: int | None = None,
+        how: str = "",
+        original_reference: str = "",
+    ) -> RequestRecord:
+        """Move a request through the workflow, writing an Event; stale versions are refused.
+
+        A note does not change the request, so it never conflicts with another console.
+        """
+        action = Action(action)
+        now = self.now()
+        with self._write() as session:
+            role = self._current_role(session, operator)
+            request = session.get(Request, request_id)
+            if request is None:
+                raise NotFoundError(f"demande n° {request_id} introuvable")
+            if action is not Action.NOTE and request.version != expected_version:
+                raise self._stale("Demande", request.updated_by, request.updated_at)
+            status = Status(request.status)
+            check(action, status, role, text=text)
+            events: list[Event] = []
+
+            def event(kind: EventKind, old: str = "", new: str = "", note: str = "") -> None:
+                events.append(
+                    Event(
+                        request_id=request.id,
+                        at=now,
+                        operator_id=operator.id,
+                        kind=kind.value,
+                        old_value=old,
+                        new_value=new,
+                        note=note,
+                    )
+                )
+
+            if action is Action.NOTE:
+                event(EventKind.NOTE, note=text.strip())
+            else:
+                new_status = target_status(
+                    action, status, acknowledged=request.acknowledged_at is not None
+                )
+                if action is Action.ACKNOWLEDGE:
+                    how = how or "phone"
+                    if how not in ("phone", "letter", "email"):
+                        raise ValidationError(
+                            "how", "Accusé de réception : téléphone, courrier ou courriel."
+                        )
+                    request.acknowledged_at = now
+                    request.acknowledged_how = how
+                    event(EventKind.ACKNOWLEDGEMENT, new=how, note=text.strip())
+                elif action is Action.ASSIGN:
+                    if service_id is None or session.get(Service, service_id) is None:
+                        raise ValidationError(
+                            "service", "Choisissez un service ou l'équipe mobile."
+                        )
+                    old_service = request.service.name if request.service else ""
+                    request.service_id = service_id
+                    session.flush()
+                    session.refresh(request, ["service"])
+                    event(
+                        EventKind.ASSIGNMENT,
+                        old=old_service,
+                        new=request.service.name,
+                        note=text.strip(),
+                    )
+                elif action is Action.DONE:
+                    request.answer = text.strip()
+                elif action is Action.DUPLICATE:
+                    original = self._find_reference(session, original_reference)
+                    if original is None:
+                        raise ValidationError(
+                            "original", f"Demande {original_reference!r} introuvable."
+                        )
+                    if original.id == request.id:
+                        raise ValidationError(
+                            "original", "Une demande ne peut être son propre doublon."
+                        )
+                    request.duplicate_of_id = original.id
+                    event(EventKind.MERGE, new=original.reference, note=text.strip())
+                if new_status != status:
+                    note = (
+                        text.strip()
+                        if action
+                        in (
+                            Action.DONE,
+                            Action.REJECT,
+                            Action.CANCEL,
+                            Action.START,
+                            Action.CLOSE,
+                            Action.REOPEN,
+                        )
+                        else ""
+                    )
+                    event(EventKind.STATUS, old=status.value, new=new_status.value, note=note)
+                    request.status = new_status.value
+                    if new_status in (
+                        Status.CLOSED,
+                        Status.REJECTED,
+                        Status.CANCELLED,
+                        Status.DUPLICATE,
+                    ):
+                        request.closed_at = now
+                    elif new_status.is_open:
+                        request.closed_at = None
+                request.version += 1
+                request.updated_at = now
+                request.updated_by_id = operator.id
+            session.add_all(events)
+            session.flush()
+        return self.get_request(request_id)
+
+    def open_interventions(
+        self,
+        *,
+        limit: int | None = 500,
+        services: Sequence[int] = (),
+        urgency: int | None = None,
+    ) -> list[RequestRecord]:
+        """Open requests by urgency, then due time (latest-due last)."""
+        query = _request_select().where(Request.status.in_(OPEN_VALUES))
+        if services:
+            query = query.where(Request.service_id.in_(list(services)))
+        if urgency is not None:
+            query = query.where(Request.urgency == urgency)
+        query = query.order_by(
+            Request.urgency,
+            Request.intervention_due_at.is_(None),
+            Request.intervention_due_at,
+            Request.created_at,
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as session:
+            return [_request(row) for row in session.execute(query)]
+
+    def open_counts(self) -> dict[int, int]:
+        """Number of open requests per urgency."""
+        with self._read() as session:
+            rows = session.execute(
+                select(Request.urgency, func.count())
+                .where(Request.status.in_(OPEN_VALUES))
+                .group_by(Request.urgency)
+            )
+            counts = {u: 0 for u in (1, 2, 3, 4)}
+            counts.update({urgency: count for urgency, count in rows})
+            return counts
+
+    def history(
+        self,
+        filters: HistoryFilter = NO_FILTER,
+        *,
+        after: HistoryCursor | None = None,
+        limit: int = 50,
+    ) -> HistoryPage:
+        """A window of requests, newest first, from the keyset position `after`."""
+        query = _request_select()
+        conditions = _history_conditions(filters, self.now())
+        if after is not None:
+            conditions.append(
+                or_(
+                    Request.created_at < after.created_at,
+                    and_(Request.created_at == after.created_at, Request.id < after.id),
+                )
+            )
+        if conditions:
+            query = query.where(*conditions)
+        query = query.order_by(Request.created_at.desc(), Request.id.desc()).limit(limit + 1)
+        with self._read() as session:
+            rows = [_request(row) for row in session.execute(query)]
+        return HistoryPage(rows=tuple(rows[:limit]), has_more=len(rows) > limit)
+
+    def latest_requests(self, limit: int = 50) -> list[RequestRecord]:
+        return list(self.history(limit=limit).rows)
+
+    def count_requests(
+        self, filters: HistoryFilter = NO_FILTER, *, cap: int = 10_000
+    ) -> tuple[int, bool]:
+        """How many requests match, counting at most `cap + 1` (returns count, capped)."""
+        inner = select(Request.id)
+        conditions = _history_conditions(filters, self.now())
+        if conditions:
+            inner = inner.where(*conditions)
+        inner = inner.limit(cap + 1).subquery()
+        with self._read() as session:
+            count = session.scalar(select(func.count()).select_from(inner)) or 0
+        return min(count, cap), count > cap
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def log_call(
+        self,
+        operator: OperatorRecord,
+        call: CallInfo,
+        outcome: CallOutcome,
+        *,
+        caller_id: int | None = None,
+        request_id: int | None = None,
+        note: str = "",
+    ) -> CallRecord:
+        """Record a call that created no request (or a follow-up note on one)."""
+        now = self.now()
+        outcome = CallOutcome(outcome)
+        with self._write() as session:
+            row = Call(
+                started_at=call.started_at,
+                ended_at=now,
+                operator_id=operator.id,
+                console=call.console,
+                phone=call.phone,
+                caller_id=caller_id,
+                request_id=request_id,
+                outcome=outcome.value,
+            )
+            session.add(row)
+            if request_id is not None and outcome is CallOutcome.FOLLOW_UP:
+                if session.get(Request, request_id) is None:
+                    raise NotFoundError(f"demande n° {request_id} introuvable")
+                session.add(
+                    Event(
+                        request_id=request_id,
+                        at=now,
+                        operator_id=operator.id,
+                        kind=EventKind.NOTE.value,
+                        note=note.strip() or "rappel du demandeur",
+                    )
+                )
+            session.flush()
+            return _call(row, operator.login)
+
+    def calls(self, *, since: datetime | None = None, limit: int = 200) -> list[CallRecord]:
+        """The call log, newest first."""
+        query = select(Call).order_by(Call.started_at.desc()).limit(limit)
+        if since is not None:
+            query = query.where(Call.started_at >= since)
+        with self._read() as session:
+            return [_call(row, row.operator.login) for row in session.scalars(query)]
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def save_draft(self, operator: OperatorRecord, console: str, fields: dict) -> None:
+        """Keep the form as typed (one draft per operator and console); also a heartbeat."""
+        now = self.now()
+        payload = json.dumps(fields, ensure_ascii=False)
+        with self._write() as session:
+            session.execute(
+                text(
+                    "INSERT INTO drafts (operator_id, console, fields, created_at, updated_at, heartbeat_at) "
+                    "VALUES (:operator, :console, :fields, :now, :now, :now) "
+                    "ON CONFLICT (operator_id, console) DO UPDATE SET fields = excluded.fields, "
+                    "updated_at = excluded.updated_at, heartbeat_at = excluded.heartbeat_at"
+                ),
+                {
+                    "operator": operator.id,
+                    "console": console,
+                    "fields": payload,
+                    "now": _db_time(now),
+                },
+            )
+
+    def heartbeat(self, operator: OperatorRecord, console: str) -> None:
+        """Say this console is alive, so its draft is not offered elsewhere."""
+        with self._write() as session:
+            session.execute(
+                update(Draft)
+                .where(Draft.operator_id == operator.id, Draft.console == console)
+                .values(heartbeat_at=self.now())
+            )
+
+    def orphan_drafts(
+        self, operator: OperatorRecord, *, stale_after: timedelta = timedelta(seconds=30)
+    ) -> list[DraftRecord]:
+        """This operator's drafts whose console stopped beating: candidates to restore."""
+        limit = self.now() - stale_after
+        with self._read() as session:
+            rows = session.scalars(
+                select(Draft)
+                .where(Draft.operator_id == operator.id, Draft.heartbeat_at < limit)
+                .order_by(Draft.updated_at.desc())
+            )
+            return [_draft(row) for row in rows]
+
+    def load_draft(self, operator: OperatorRecord, console: str) -> DraftRecord | None:
+        with self._read() as session:
+            row = session.scalar(
+                select(Draft).where(Draft.operator_id == operator.id, Draft.console == console)
+            )
+            return _draft(row) if row else None
+
+    def discard_draft(self, operator: OperatorRecord, console: str) -> None:
+        with self._write() as session:
+            session.query(Draft).filter(
+                Draft.operator_id == operator.id, Draft.console == console
+            ).delete()
+
+    def claim_draft(
+        self, operator: OperatorRecord, draft_id: int, console: str
+    ) -> DraftRecord | None:
+        """Take over an orphan draft for this console (deleting the old console's row)."""
+        with self._write() as session:
+            row = session.get(Draft, draft_id)
+            if row is None or row.operator_id != operator.id:
+                return None
+            record = _draft(row)
+            session.delete(row)
+        return replace(record, console=console)
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _insert_caller(self, session: Session, operator: OperatorRecord, new: NewCaller) -> Caller:
+        now = self.now()
+        caller = Caller(
+            surname=new.surname.strip(),
+            given_name=new.given_name.strip(),
+            email=new.email.strip(),
+            street_number=new.street_number.strip(),
+            street=new.street.strip(),
+            address_extra=new.address_extra.strip(),
+            postcode=new.postcode.strip(),
+            city=new.city.strip(),
+            neighbourhood=new.neighbourhood.strip(),
+            notes=new.notes,
+            contact_preference=ContactPreference(new.contact_preference).value,
+            created_at=now,
+            updated_at=now,
+            updated_by_id=operator.id,
+            version=1,
+        )
+        for position, raw in enumerate(p for p in new.phones if p.strip()):
+            caller.phones.append(_phone_row(raw, position))
+        session.add(caller)
+        session.flush()
+        return caller
+
+    def _current_role(self, session: Session, operator: OperatorRecord) -> Role:
+        row = session.get(Operator, operator.id)
+        if row is None or not row.active:
+            raise UnknownOperatorError(operator.login)
+        return Role(row.role)
+
+    def _require_role(self, session: Session, operator: OperatorRecord, role: Role) -> None:
+        if not self._current_role(session, operator).includes(role):
+            raise WorkflowError("Action réservée aux administrateurs.")
+
+    def _stale(self, what: str, who: Operator | None, when: datetime | None) -> StaleWriteError:
+        local = self.calendar().to_local(when).strftime("%H:%M") if when else ""
+        return StaleWriteError(what, who.display_name if who else "?", when, local)
+
+    def _find_reference(self, session: Session, reference: str) -> Request | None:
+        year = self.calendar().reference_year(self.now())
+        normal = normalise_reference(reference, year)
+        if normal is None:
+            return None
+        return session.scalar(select(Request).where(Request.reference == normal))
+
+    @staticmethod
+    def _caller_label(session: Session, caller_id: int | None) -> str:
+        if caller_id is None:
+            return "un appel anonyme"
+        caller = session.get(Caller, caller_id)
+        if caller is None:
+            return "un demandeur"
+        return (
+            " ".join(p for p in (caller.surname.upper(), caller.given_name) if p) or "un demandeur"
+        )
+
+
+# -- references ---------------------------------------------------------------------------
+
+
+def format_reference(year: int, sequence: int) -> str:
+    """`YYYY-NNNNN`, zero-padded to 5 digits and longer past 99,999."""
+    return f"{year}-{sequence:05d}"
+
+
+def normalise_reference(text_value: str, current_year: int) -> str | None:
+    """ "2026-00042" stays; "00042" or "42" with a leading zero run means this year's; else None."""
+    import re
+
+    value = text_value.strip()
+    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{1,9})", value)
+    if match:
+        return format_reference(int(match.group(1)), int(match.group(2)))
+    match = re.fullmatch(r"0\d{4,8}", value)
+    if match:
+        return format_reference(current_year, int(value))
+    return None
+
+
+# -- record conversion --------------------------------------------------------------------
+
+_CreatedBy = aliased(Operator)
+_UpdatedBy = aliased(Operator)
+_Original = aliased(Request)
+
+
+def _request_select():
+    return (
+        select(
+            Request,
+            Category.label,
+            Service.name,
+            Caller.surname,
+            Caller.given_name,
+            _CreatedBy.display_name,
+            _UpdatedBy.display_name,
+            _Original.reference,
+        )
+        .join(Category, Category.id == Request.category_id)
+        .outerjoin(Service, Service.id == Request.service_id)
+        .outerjoin(Caller, Caller.id == Request.caller_id)
+        .join(_CreatedBy, _CreatedBy.id == Request.created_by_id)
+        .join(_UpdatedBy, _UpdatedBy.id == Request.updated_by_id)
+        .outerjoin(_Original, _Original.id == Request.duplicate_of_id)
+    )
+
+
+def _history_conditions(filters: HistoryFilter, now: datetime) -> list:
+    conditions: list = []
+    if filters.statuses:
+        conditions.append(Request.status.in_(sorted(s.value for s in filters.statuses)))
+    if filters.urgency is not None:
+        conditions.append(Request.urgency == filters.urgency)
+    if filters.category_id is not None:
+        conditions.append(Request.category_id == filters.category_id)
+    if filters.service_id is not None:
+        conditions.append(Request.service_id == filters.service_id)
+    if filters.caller_id is not None:
+        conditions.append(Request.caller_id == filters.caller_id)
+    if filters.street.strip():
+        conditions.append(func.lower(Request.street) == filters.street.strip().lower())
+    if filters.created_from is not None:
+        conditions.append(Request.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        conditions.append(Request.created_at < filters.created_to)
+    if filters.late_only:
+        conditions.append(Request.status.in_(OPEN_VALUES))
+        conditions.append(Request.intervention_due_at < now)
+    if filters.text.strip():
+        request_query = fts_prefix_query(filters.text)
+        names_query = fts_prefix_query(filters.text, column="names")
+        if request_query:
+            conditions.append(
+                or_(
+                    Request.id.in_(
+                        text("SELECT rowid FROM request_search WHERE request_search MATCH :rq")
+                        .bindparams(rq=request_query)
+                        .columns(column("rowid", Integer))
+                    ),
+                    Request.caller_id.in_(
+                        text("SELECT rowid FROM caller_search WHERE caller_search MATCH :cq")
+                        .bindparams(cq=names_query)
+                        .columns(column("rowid", Integer))
+                    ),
+                )
+            )
+    return conditions
+
+
+def _operator(row: Operator) -> OperatorRecord:
+    return OperatorRecord(
+        id=row.id,
+        login=row.login,
+        display_name=row.display_name,
+        role=Role(row.role),
+        active=row.active,
+    )
+
+
+def _service(row: Service) -> ServiceRecord:
+    return ServiceRecord(
+        id=row.id,
+        code=row.code,
+        name=row.name,
+        is_mobile_team=row.is_mobile_team,
+        active=row.active,
+    )
+
+
+def _category(row: Category) -> CategoryRecord:
+    return CategoryRecord(
+        id=row.id,
+        code=row.code,
+        label=row.label,
+        service_id=row.service_id,
+        service_name=row.service.name,
+        default_urgency=row.default_urgency,
+        active=row.active,
+    )
+
+
+def _phone_row(raw: str, position: int) -> CallerPhone:
+    parsed = parse_phone(raw)
+    return CallerPhone(
+        number=parsed.stored,
+        display=parsed.display,
+        valid=parsed.valid,
+        search_digits=parsed.search_digits,
+        label="",
+        position=position,
+    )
+
+
+def _request(row) -> RequestRecord:
+    (request, category, service, surname, given_name, created_by, updated_by, original) = row
+    caller_name = " ".join(p for p in ((surname or "").upper(), given_name or "") if p)
+    return RequestRecord(
+        id=request.id,
+        reference=request.reference,
+        created_at=request.created_at,
+        created_by=created_by,
+        channel=Channel(request.channel),
+        kind=Kind(request.kind),
+        category_id=request.category_id,
+        category_label=category,
+        service_id=request.service_id,
+        service_name=service or "",
+        urgency=request.urgency,
+        status=Status(request.status),
+        description=request.description,
+        caller_id=request.caller_id,
+        caller_name=caller_name,
+        street_number=request.street_number,
+        street=request.street,
+        landmark=request.landmark,
+        neighbourhood=request.neighbourhood,
+        latitude=request.latitude,
+        longitude=request.longitude,
+        ack_due_at=request.ack_due_at,
+        intervention_due_at=request.intervention_due_at,
+        acknowledged_at=request.acknowledged_at,
+        acknowledged_how=request.acknowledged_how,
+        answer=request.answer,
+        duplicate_of_id=request.duplicate_of_id,
+        duplicate_of_reference=original or "",
+        closed_at=request.closed_at,
+        version=request.version,
+        updated_at=request.updated_at,
+        updated_by=updated_by,
+    )
+
+
+def _event(row: Event) -> EventRecord:
+    return EventRecord(
+        id=row.id,
+        request_id=row.request_id,
+        at=row.at,
+        operator=row.operator.display_name,
+        kind=EventKind(row.kind),
+        old_value=row.old_value,
+        new_value=row.new_value,
+        note=row.note,
+    )
+
+
+def _call(row: Call, operator_login: str) -> CallRecord:
+    return CallRecord(
+        id=row.id,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        operator=operator_login,
+        console=row.console,
+        phone=row.phone,
+        caller_id=row.caller_id,
+        request_id=row.request_id,
+        outcome=CallOutcome(row.outcome) if row.outcome else None,
+    )
+
+
+def _draft(row: Draft) -> DraftRecord:
+    return DraftRecord(
+        id=row.id,
+        operator_id=row.operator_id,
+        console=row.console,
+        fields=json.loads(row.fields or "{}"),
+        updated_at=row.updated_at,
+        heartbeat_at=row.heartbeat_at,
+    )
+
+
+def _db_time(value: datetime) -> str:
+    """The text form SQLAlchemy's SQLite DateTime stores (UTC, microseconds)."""
+    from datetime import UTC
+
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _parse_db_time(value: str | None) -> datetime | None:
+    from datetime import UTC
+
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+_CALLER_COLUMNS = (
+    "id, surname, given_name, email, street_number, street, address_extra, postcode, city, "
+    "neighbourhood, notes, contact_preference, version, updated_at, "
+    "(SELECT display_name FROM operators WHERE operators.id = callers.updated_by_id), "
+    "(SELECT count(*) FROM requests WHERE requests.caller_id = callers.id AND requests.status IN "
+    "('new', 'acknowledged', 'assigned', 'in_progress')), "
+    "(SELECT max(started_at) FROM calls WHERE calls.caller_id = callers.id), "
+    "(SELECT max(created_at) FROM requests WHERE requests.caller_id = callers.id)"
+)
+
+
+def _caller_rows(connection, ids: Sequence[int]) -> list[CallerRecord]:
+    """Callers with their phones and counts, in the order of `ids` (DB-API connection)."""
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    phones: dict[int, list[PhoneRecord]] = {}
+    for phone_id, caller_id, number, display, valid, label in connection.execute(
+        f"SELECT id, caller_id, number, display, valid, label FROM caller_phones "
+        f"WHERE caller_id IN ({marks}) ORDER BY caller_id, position, id",
+        list(ids),
+    ):
+        phones.setdefault(caller_id, []).append(
+            PhoneRecord(id=phone_id, number=number, display=display, valid=bool(valid), label=label)
+        )
+    by_id: dict[int, CallerRecord] = {}
+    for row in connection.execute(
+        f"SELECT {_CALLER_COLUMNS} FROM callers WHERE id IN ({marks})", list(ids)
+    ):
+        last_call, last_request = _parse_db_time(row[16]), _parse_db_time(row[17])
+        last_contact = max((t for t in (last_call, last_request) if t), default=None)
+        by_id[row[0]] = CallerRecord(
+            id=row[0],
+            surname=row[1],
+            given_name=row[2],
+            phones=tuple(phones.get(row[0], ())),
+            email=row[3],
+            street_number=row[4],
+            street=row[5],
+            address_extra=row[6],
+            postcode=row[7],
+            city=row[8],
+            neighbourhood=row[9],
+            notes=row[10],
+            contact_preference=ContactPreference(row[11]),
+            version=row[12],
+            updated_at=_parse_db_time(row[13]),
+            updated_by=row[14] or "",
+            open_requests=row[15],
+            last_contact_at=last_contact,
+        )
+    return [by_id[i] for i in ids if i in by_id]

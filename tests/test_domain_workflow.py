@@ -1,0 +1,267 @@
+"""Status workflow (DESIGN §3, Status workflow).
+
+The expected permissions and target statuses are written out by hand here, not
+derived from TRANSITIONS, so a wrong rule makes a test fail.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from allo_tui.domain.records import Role, Status
+from allo_tui.domain.workflow import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    URGENCY_LABELS,
+    Action,
+    WorkflowError,
+    allowed_actions,
+    check,
+    is_allowed,
+    target_status,
+)
+
+STATUS_COLUMNS = (
+    Status.NEW,
+    Status.ACKNOWLEDGED,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.DONE,
+    Status.CLOSED,
+    Status.REJECTED,
+    Status.DUPLICATE,
+    Status.CANCELLED,
+)
+
+# Who may do what, from which status.
+# O = operators and above, S = supervisors and above, A = admins only, . = nobody.
+PERMISSIONS = {
+    #                    new ack asg inp don clo rej dup can
+    Action.ACKNOWLEDGE: " O   O   O   O   .   .   .   .   . ",
+    Action.ASSIGN: "     O   O   S   S   .   .   .   .   . ",
+    Action.START: "      O   O   O   .   .   .   .   .   . ",
+    Action.DONE: "       O   O   O   O   .   .   .   .   . ",
+    Action.CLOSE: "      .   .   .   .   S   .   .   .   . ",
+    Action.REJECT: "     S   S   S   S   .   .   .   .   . ",
+    Action.DUPLICATE: "  O   O   O   O   .   .   .   .   . ",
+    Action.CANCEL: "     S   S   S   S   .   .   .   .   . ",
+    Action.NOTE: "       O   O   O   O   O   O   O   O   O ",
+    Action.REOPEN: "     .   .   .   .   S   S   S   S   S ",
+}
+
+MINIMUM_ROLE = {"O": Role.OPERATOR, "S": Role.SUPERVISOR, "A": Role.ADMIN}
+
+
+def expected_allowed(action: Action, status: Status, role: Role) -> bool:
+    cells = PERMISSIONS[action].split()
+    cell = cells[STATUS_COLUMNS.index(status)]
+    return cell != "." and role.includes(MINIMUM_ROLE[cell])
+
+
+ALL_COMBINATIONS = [
+    (action, status, role) for action in Action for status in Status for role in Role
+]
+
+
+def test_permission_table_covers_every_action_and_status() -> None:
+    assert set(PERMISSIONS) == set(Action)
+    assert set(STATUS_COLUMNS) == set(Status)
+    assert all(len(row.split()) == len(STATUS_COLUMNS) for row in PERMISSIONS.values())
+
+
+@pytest.mark.parametrize(("action", "status", "role"), ALL_COMBINATIONS)
+def test_is_allowed_matches_the_permission_table(
+    action: Action, status: Status, role: Role
+) -> None:
+    assert is_allowed(action, status, role) is expected_allowed(action, status, role)
+
+
+@pytest.mark.parametrize(("action", "status", "role"), ALL_COMBINATIONS)
+def test_check_raises_a_french_reason_exactly_when_not_allowed(
+    action: Action, status: Status, role: Role
+) -> None:
+    if expected_allowed(action, status, role):
+        check(action, status, role, text="Réponse donnée au téléphone.")
+    else:
+        with pytest.raises(WorkflowError) as refused:
+            check(action, status, role, text="Réponse donnée au téléphone.")
+        assert refused.value.reason
+        assert refused.value.reason.endswith(".")
+        assert str(refused.value) == refused.value.reason
+
+
+# Status after the action, for a request that was / was not acknowledged.
+# "=" means the status does not change.
+TARGETS = {
+    #                     new  ack  asg  inp  don  clo  rej  dup  can
+    Action.ACKNOWLEDGE: ("ack", "=", "=", "=", None, None, None, None, None),
+    Action.ASSIGN: ("asg", "asg", "asg", "asg", None, None, None, None, None),
+    Action.START: ("inp", "inp", "inp", None, None, None, None, None, None),
+    Action.DONE: ("don", "don", "don", "don", None, None, None, None, None),
+    Action.CLOSE: (None, None, None, None, "clo", None, None, None, None),
+    Action.REJECT: ("rej", "rej", "rej", "rej", None, None, None, None, None),
+    Action.DUPLICATE: ("dup", "dup", "dup", "dup", None, None, None, None, None),
+    Action.CANCEL: ("can", "can", "can", "can", None, None, None, None, None),
+    Action.NOTE: ("=", "=", "=", "=", "=", "=", "=", "=", "="),
+    Action.REOPEN: (None, None, None, None, "re", "re", "re", "re", "re"),
+}
+SHORT = {
+    "ack": Status.ACKNOWLEDGED,
+    "asg": Status.ASSIGNED,
+    "inp": Status.IN_PROGRESS,
+    "don": Status.DONE,
+    "clo": Status.CLOSED,
+    "rej": Status.REJECTED,
+    "dup": Status.DUPLICATE,
+    "can": Status.CANCELLED,
+}
+
+
+@pytest.mark.parametrize("acknowledged", [False, True])
+@pytest.mark.parametrize(("action", "status"), [(a, s) for a in Action for s in Status])
+def test_target_status_matches_the_target_table(
+    action: Action, status: Status, acknowledged: bool
+) -> None:
+    cell = TARGETS[action][STATUS_COLUMNS.index(status)]
+    if cell is None:
+        with pytest.raises(WorkflowError):
+            target_status(action, status, acknowledged=acknowledged)
+        return
+    if cell == "=":
+        expected = status
+    elif cell == "re":
+        expected = Status.ACKNOWLEDGED if acknowledged else Status.NEW
+    else:
+        expected = SHORT[cell]
+    assert target_status(action, status, acknowledged=acknowledged) is expected
+
+
+def test_role_refusal_names_the_required_role() -> None:
+    with pytest.raises(WorkflowError) as refused:
+        check(Action.REJECT, Status.NEW, Role.OPERATOR, text="Hors compétence")
+    assert refused.value.reason == "Action réservée aux superviseurs."
+
+
+def test_status_refusal_names_the_current_status_in_french() -> None:
+    with pytest.raises(WorkflowError) as refused:
+        check(Action.DONE, Status.DONE, Role.ADMIN, text="Fait")
+    assert refused.value.reason == "Impossible depuis le statut « Terminée »."
+
+
+def test_operator_cannot_reassign_but_supervisor_can() -> None:
+    with pytest.raises(WorkflowError) as refused:
+        check(Action.ASSIGN, Status.ASSIGNED, Role.OPERATOR)
+    assert "superviseurs" in refused.value.reason
+    check(Action.ASSIGN, Status.IN_PROGRESS, Role.SUPERVISOR)
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "role", "label"),
+    [
+        (Action.DONE, Status.IN_PROGRESS, Role.OPERATOR, "Réponse au demandeur"),
+        (Action.REJECT, Status.NEW, Role.SUPERVISOR, "Motif du rejet"),
+        (Action.NOTE, Status.CLOSED, Role.OPERATOR, "Note"),
+    ],
+)
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_blank_text_is_refused_when_the_action_requires_it(
+    action: Action, status: Status, role: Role, label: str, text: str
+) -> None:
+    with pytest.raises(WorkflowError) as refused:
+        check(action, status, role, text=text)
+    assert label in refused.value.reason
+
+
+@pytest.mark.parametrize(
+    "action", [Action.ACKNOWLEDGE, Action.ASSIGN, Action.START, Action.DUPLICATE, Action.CANCEL]
+)
+def test_actions_without_required_text_accept_a_blank_text(action: Action) -> None:
+    check(action, Status.NEW, Role.ADMIN, text="  ")
+
+
+@pytest.mark.parametrize(
+    ("action", "requires_text"),
+    [
+        (Action.ACKNOWLEDGE, False),
+        (Action.ASSIGN, False),
+        (Action.START, False),
+        (Action.DONE, True),
+        (Action.CLOSE, False),
+        (Action.REJECT, True),
+        (Action.DUPLICATE, False),
+        (Action.CANCEL, False),
+        (Action.NOTE, True),
+        (Action.REOPEN, False),
+    ],
+)
+def test_requires_text_flags(action: Action, requires_text: bool) -> None:
+    assert TRANSITIONS[action].requires_text is requires_text
+    if requires_text:
+        assert TRANSITIONS[action].text_label
+
+
+@pytest.mark.parametrize(
+    ("action", "label"),
+    [
+        (Action.ACKNOWLEDGE, "Accuser réception"),
+        (Action.ASSIGN, "Affecter"),
+        (Action.START, "Démarrer"),
+        (Action.DONE, "Terminer"),
+        (Action.CLOSE, "Clôturer"),
+        (Action.REJECT, "Rejeter (sans suite)"),
+        (Action.DUPLICATE, "Marquer doublon"),
+        (Action.CANCEL, "Annuler"),
+        (Action.NOTE, "Ajouter une note"),
+        (Action.REOPEN, "Rouvrir"),
+    ],
+)
+def test_transitions_carry_french_labels(action: Action, label: str) -> None:
+    assert TRANSITIONS[action].action is action
+    assert TRANSITIONS[action].label == label
+
+
+def test_allowed_actions_for_an_operator_on_a_new_request() -> None:
+    assert allowed_actions(Status.NEW, Role.OPERATOR) == [
+        Action.ACKNOWLEDGE,
+        Action.ASSIGN,
+        Action.START,
+        Action.DONE,
+        Action.DUPLICATE,
+        Action.NOTE,
+    ]
+
+
+def test_allowed_actions_for_a_supervisor_on_a_done_request() -> None:
+    assert allowed_actions(Status.DONE, Role.SUPERVISOR) == [
+        Action.CLOSE,
+        Action.NOTE,
+        Action.REOPEN,
+    ]
+
+
+def test_plain_strings_are_accepted_for_action_status_and_role() -> None:
+    assert is_allowed("close", "done", "supervisor")  # type: ignore[arg-type]
+    assert target_status("acknowledge", "new", acknowledged=False) is Status.ACKNOWLEDGED  # type: ignore[arg-type]
+
+
+def test_status_labels_are_french() -> None:
+    assert dict(STATUS_LABELS) == {
+        Status.NEW: "Nouvelle",
+        Status.ACKNOWLEDGED: "Accusée",
+        Status.ASSIGNED: "Affectée",
+        Status.IN_PROGRESS: "En cours",
+        Status.DONE: "Terminée",
+        Status.CLOSED: "Clôturée",
+        Status.REJECTED: "Sans suite",
+        Status.DUPLICATE: "Doublon",
+        Status.CANCELLED: "Annulée",
+    }
+
+
+def test_urgency_labels_are_french() -> None:
+    assert dict(URGENCY_LABELS) == {
+        1: "Immédiate",
+        2: "Urgente",
+        3: "Normale",
+        4: "Sans intervention",
+    }
