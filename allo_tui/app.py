@@ -1,0 +1,121 @@
+"""AlloApp: the console's modes (F2–F5), global keys and the call in progress. Kept thin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.app import App
+from textual.binding import Binding
+
+from allo_tui.domain.clock import Clock
+from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
+from allo_tui.screens.board import BoardScreen
+from allo_tui.screens.history import HistoryScreen
+from allo_tui.screens.lookup import LookupScreen
+from allo_tui.screens.new_request import NewRequestScreen
+
+TITLE = "Allô Mairie"
+
+
+class AlloApp(App[None]):
+    """The operator's console."""
+
+    TITLE = TITLE
+    MODES = {
+        "lookup": LookupScreen,
+        "new_request": NewRequestScreen,
+        "history": HistoryScreen,
+        "board": BoardScreen,
+    }
+    DEFAULT_MODE = "lookup"
+    BINDINGS = [
+        Binding("f2", "switch_mode('lookup')", "Demandeur", id="mode.lookup"),
+        Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request"),
+        Binding("f4", "switch_mode('history')", "Historique", id="mode.history"),
+        Binding("f5", "switch_mode('board')", "Tableau", id="mode.board"),
+        Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        store,
+        operator: OperatorRecord,
+        *,
+        clock: Clock | None = None,
+        console: str | None = None,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        from allo_tui import paths
+
+        self.store = store
+        self.operator = operator
+        self.clock = clock or store.clock
+        self.console_name = console or paths.console_id()
+        self.demo = demo
+        self.call_started_at: datetime | None = None
+        self.pending_caller: CallerRecord | None = None
+        self.sub_title = f"{operator.display_name} ({operator.role.value})" + (
+            " — démo" if demo else ""
+        )
+
+    def on_mount(self) -> None:
+        from allo_tui.config import ConfigError, keymap
+
+        try:
+            mapping = keymap()
+        except ConfigError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            mapping = {}
+        if mapping:
+            self.set_keymap(mapping)
+
+    # -- the call in progress -------------------------------------------------------------
+
+    def begin_call(self) -> None:
+        """Start timing a call unless one is already in progress."""
+        if self.call_started_at is None:
+            self.call_started_at = self.clock.now()
+
+    def current_call(self, phone: str = "") -> CallInfo:
+        """The call in progress (started now if none was)."""
+        self.begin_call()
+        assert self.call_started_at is not None
+        return CallInfo(started_at=self.call_started_at, console=self.console_name, phone=phone)
+
+    def end_call(self) -> None:
+        self.call_started_at = None
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def action_new_request(self) -> None:
+        self.start_request(None)
+
+    def start_request(self, caller: CallerRecord | None) -> None:
+        """Open the new-request form, pre-filled with `caller` when one was chosen."""
+        self.begin_call()
+        self.pending_caller = caller
+        if self.current_mode == "new_request" and isinstance(self.screen, NewRequestScreen):
+            self.screen.take_pending_caller()
+        else:
+            self.switch_mode("new_request")
+
+
+class BoardApp(App[None]):
+    """`allo board`: the wall screen, read-only, no operator login."""
+
+    TITLE = TITLE
+    BINDINGS = [Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True)]
+
+    def __init__(
+        self, store, *, services: tuple[int, ...] = (), urgency: int | None = None
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = store.clock
+        self.services = services
+        self.urgency = urgency
+        self.sub_title = "Tableau des interventions ouvertes"
+
+    def on_mount(self) -> None:
+        self.push_screen(BoardScreen(services=self.services, urgency=self.urgency))
