@@ -205,7 +205,7 @@ def db_check() -> None:
     """Vérifie l'intégrité du fichier et la version du schéma."""
     import sqlite3
 
-    from allo_tui.data.schema import HEAD_REVISION, check_schema
+    from allo_tui.data.schema import HEAD_REVISION, check_schema, known_revisions
     from allo_tui.data.sqlite import DatabaseFileError, check_database_file, schema_revision
 
     choice = _choice()
@@ -216,6 +216,11 @@ def db_check() -> None:
         revision = schema_revision(choice.path)
     except DatabaseFileError as error:
         raise Fail(str(error)) from None
+    if revision is not None and revision not in known_revisions():
+        raise Fail(
+            f"{choice.path} a été créée par une version plus récente d'allo (schéma {revision}) ;"
+            " mettez allo à jour"
+        )
     connection = sqlite3.connect(f"file:{choice.path}?mode=ro", uri=True)
     try:
         integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
@@ -280,13 +285,9 @@ def operator_add(login: str, role: str, display_name: str) -> None:
     from allo_tui.domain.records import Role
 
     store = _open_store()
-    existing = store.list_operators()
-    if existing:
-        me = _resolve_operator(store, demo=store.is_demo())
-        if not me.role.includes(Role.ADMIN):
-            raise Fail(
-                f"{me.login} n'est pas administrateur : seul un administrateur ajoute des opérateurs"
-            )
+    me = _resolve_operator(store, demo=store.is_demo())  # on an empty database: the first admin
+    if not me.role.includes(Role.ADMIN):
+        raise Fail(f"{me.login} n'est pas administrateur : seul un administrateur ajoute des opérateurs")
     try:
         record = store.add_operator(login, role, display_name)
     except ValidationError as error:
