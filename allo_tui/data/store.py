@@ -63,6 +63,7 @@ from allo_tui.domain.records import (
     NewRequest,
     OperatorRecord,
     PhoneRecord,
+    RequestDetail,
     RequestRecord,
     Role,
     ServiceRecord,
@@ -494,6 +495,24 @@ class Store:
                 _request_select().where(Request.duplicate_of_id == request_id).order_by(Request.id)
             )
             return [_request(row) for row in rows]
+
+    def request_detail(self, request_id: int) -> RequestDetail:
+        """The request, its whole timeline (oldest first) and its duplicates, in one read."""
+        with self._read() as session:
+            row = session.execute(_request_select().where(Request.id == request_id)).first()
+            if row is None:
+                raise NotFoundError(f"demande n° {request_id} introuvable")
+            events = session.scalars(
+                select(Event).where(Event.request_id == request_id).order_by(Event.id)
+            ).all()
+            duplicates = session.execute(
+                _request_select().where(Request.duplicate_of_id == request_id).order_by(Request.id)
+            ).all()
+            return RequestDetail(
+                request=_request(row),
+                events=tuple(_event(event) for event in events),
+                duplicates=tuple(_request(duplicate) for duplicate in duplicates),
+            )
 
     def possible_duplicates(
         self, category_id: int, street: str, *, days: int = 30, limit: int = 20

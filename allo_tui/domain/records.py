@@ -223,6 +223,15 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestDetail:
+    """Everything the request detail shows: the request, its timeline and its linked requests."""
+
+    request: RequestRecord
+    events: tuple[EventRecord, ...]  # oldest first
+    duplicates: tuple[RequestRecord, ...] = ()  # requests marked as duplicates of this one
+
+
+@dataclass(frozen=True, slots=True)
 class CallRecord:
     id: int
     started_at: datetime

@@ -1,0 +1,156 @@
+"""Small modal prompts used by the workflow actions: a text (answer, reason, note), a
+reference (the original of a duplicate) and a choice (how the acknowledgement was given,
+which service to assign).
+
+Each dialog returns its value through `dismiss`, or None when cancelled with Esc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Generic, TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+TEXTS = {
+    "text_hint": "Ctrl+S valider · Échap annuler",
+    "line_hint": "Entrée valider · Échap annuler",
+    "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap annuler",
+    "required": "Ce champ est obligatoire.",
+    "validate": "Valider",
+    "cancel": "Annuler",
+}
+
+ChoiceValue = TypeVar("ChoiceValue")
+
+
+class TextPromptDialog(ModalScreen[str | None]):
+    """Ask for a text: the answer given to the citizen, a reason, a note, a reference.
+
+    `required` refuses a blank text with a message under the field; `multiline` uses a
+    text area (Ctrl+S validates) instead of a one-line input (Enter validates).
+    """
+
+    CSS_PATH = "action_dialogs.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "submit", TEXTS["validate"], id="dialog.submit", priority=True),
+        Binding("escape", "cancel", TEXTS["cancel"], id="dialog.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        *,
+        required: bool,
+        multiline: bool = True,
+        initial: str = "",
+        placeholder: str = "",
+    ) -> None:
+        super().__init__(classes="action-dialog")
+        self.title_text = title
+        self.label_text = label
+        self.required = required
+        self.multiline = multiline
+        self.initial = initial
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(Content(self.title_text), id="dialog-title")
+            yield Label(Content(self.label_text), id="dialog-label")
+            if self.multiline:
+                yield TextArea(
+                    self.initial, id="dialog-text", soft_wrap=True, show_line_numbers=False
+                )
+            else:
+                yield Input(self.initial, placeholder=self.placeholder, id="dialog-text")
+            yield Static("", id="dialog-error", markup=False)
+            hint = TEXTS["text_hint"] if self.multiline else TEXTS["line_hint"]
+            yield Static(hint, id="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#dialog-text").focus()
+
+    @property
+    def value(self) -> str:
+        """The text typed so far."""
+        field = self.query_one("#dialog-text")
+        return field.text if isinstance(field, TextArea) else field.value
+
+    @on(Input.Submitted, "#dialog-text")
+    def _submitted(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        """Return the text, unless it is required and blank."""
+        if self.required and not self.value.strip():
+            self.query_one("#dialog-error", Static).update(TEXTS["required"])
+            self.query_one("#dialog-text").focus()
+            return
+        self.dismiss(self.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
+    """Pick one value from a short list (how the acknowledgement was given, a service)."""
+
+    CSS_PATH = "action_dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", TEXTS["cancel"], id="dialog.cancel"),
+        *[
+            Binding(str(number), f"pick({number - 1})", str(number), show=False)
+            for number in range(1, 10)
+        ],
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, ChoiceValue]],
+        *,
+        selected: ChoiceValue | None = None,
+    ) -> None:
+        super().__init__(classes="action-dialog")
+        self.title_text = title
+        self.choices = list(choices)
+        self.selected = selected
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(Content(self.title_text), id="dialog-title")
+            yield OptionList(
+                *[
+                    Option(Content(f"{index}. ") + Content(label), id=str(index - 1))
+                    for index, (label, _value) in enumerate(self.choices, start=1)
+                ],
+                id="dialog-choices",
+            )
+            yield Static(TEXTS["choice_hint"], id="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        options = self.query_one("#dialog-choices", OptionList)
+        values = [value for _label, value in self.choices]
+        options.highlighted = values.index(self.selected) if self.selected in values else 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#dialog-choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.action_pick(event.option_index)
+
+    def action_pick(self, index: int) -> None:
+        """Return the value at `index` (ignored when there is no such choice)."""
+        if 0 <= index < len(self.choices):
+            self.dismiss(self.choices[index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,580 @@
+"""The request detail: every field, the due dates, the timeline and the workflow actions.
+
+Pushed on top of the history (F4), the caller card (F2) or the board (F5) with
+`app.push_screen(RequestDetailScreen(request_id))`; Esc goes back. Every action goes
+through the Store (`Store.apply`), which checks the workflow, the operator's role and the
+version the screen was showing: a request changed by another console since it was opened
+is refused with who changed it and when, and the detail reloads.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from allo_tui.domain.display import format_datetime, format_long
+from allo_tui.domain.errors import AlloError, NotFoundError, StaleWriteError
+from allo_tui.domain.records import (
+    Channel,
+    EventKind,
+    EventRecord,
+    Kind,
+    RequestDetail,
+    RequestRecord,
+    ServiceRecord,
+    Status,
+)
+from allo_tui.domain.workflow import (
+    STATUS_LABELS,
+    TRANSITIONS,
+    URGENCY_LABELS,
+    Action,
+    WorkflowError,
+    is_allowed,
+)
+from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
+
+TEXTS = {
+    "loading": "Chargement de la demande…",
+    "title": "Demande {reference}",
+    "error": "Chargement impossible : {error}",
+    "not_found": "Cette demande n'existe pas (ou plus).",
+    "timeline": "Historique",
+    "links": "Liens",
+    "caller_link": "Demandeur : {name} — Entrée : fiche",
+    "anonymous": "Appel anonyme",
+    "original_link": "Doublon de {reference} — {summary}",
+    "duplicate_link": "Doublon : {reference} — {summary}",
+    "no_caller_card": "La fiche du demandeur n'est pas disponible ici.",
+    "done_action": "{reference} : {what}.",
+    "refused": "Refusé : {reason}",
+    "ack_title": "Accusé de réception — comment ?",
+    "assign_title": "Affecter à quel service ?",
+    "duplicate_title": "Doublon de quelle demande ?",
+    "duplicate_placeholder": "2026-00042 ou 00042",
+    "mobile_team": " (équipe mobile)",
+    "received": "{when} par {who} ({channel})",
+    "ack_done": "fait le {when} ({how})",
+    "due": "{when} — {left}",
+    "due_late": "{when} — en retard de {late}",
+    "due_none": "aucune (sans intervention)",
+    "left": "reste {span}",
+    "closed_at": "terminée le {when}",
+    "version": "version {version}, modifiée le {when} par {who}",
+}
+FIELD_LABELS = {
+    "received": "Reçue le",
+    "kind": "Type",
+    "category": "Catégorie",
+    "service": "Service",
+    "urgency": "Urgence",
+    "status": "Statut",
+    "location": "Lieu",
+    "neighbourhood": "Quartier",
+    "caller": "Demandeur",
+    "description": "Description",
+    "answer": "Réponse au demandeur",
+    "original": "Doublon de",
+    "ack_due": "Accusé de réception",
+    "intervention_due": "Intervention",
+    "updated": "Dernière modification",
+}
+CHANNEL_LABELS = {
+    Channel.PHONE: "téléphone",
+    Channel.COUNTER: "accueil",
+    Channel.EMAIL: "courriel",
+    Channel.LETTER: "courrier",
+    Channel.MOBILE_TEAM: "équipe mobile",
+    Channel.WEB: "internet",
+}
+KIND_LABELS = {
+    Kind.INTERVENTION: "Demande d'intervention",
+    Kind.COMPLAINT: "Doléance",
+    Kind.REMARK: "Remarque",
+    Kind.INFORMATION: "Information",
+}
+HOW_LABELS = {"phone": "téléphone", "letter": "courrier", "email": "courriel"}
+EVENT_LABELS = {
+    EventKind.CREATED: "Création",
+    EventKind.STATUS: "Statut",
+    EventKind.NOTE: "Note",
+    EventKind.ASSIGNMENT: "Affectation",
+    EventKind.ACKNOWLEDGEMENT: "Accusé de réception",
+    EventKind.MERGE: "Doublon",
+    EventKind.REPORTED_AGAIN: "Signalée à nouveau",
+    EventKind.EDIT: "Modification",
+}
+TIMELINE_COLUMNS = ("Date", "Par", "Quoi", "Détail")
+# What the confirmation says once an action went through.
+DONE_LABELS = {
+    Action.ACKNOWLEDGE: "accusé de réception enregistré",
+    Action.ASSIGN: "affectée",
+    Action.START: "intervention démarrée",
+    Action.DONE: "terminée, réponse enregistrée",
+    Action.CLOSE: "clôturée",
+    Action.REJECT: "rejetée (sans suite)",
+    Action.DUPLICATE: "marquée comme doublon",
+    Action.CANCEL: "annulée",
+    Action.NOTE: "note ajoutée",
+    Action.REOPEN: "rouverte",
+}
+
+
+def format_span(delta: timedelta) -> str:
+    """A duration as a hostess reads it: "2 j 4 h", "3 h 05", "12 min"."""
+    minutes = max(0, int(delta.total_seconds() // 60))
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} j {hours} h" if hours else f"{days} j"
+    if hours:
+        return f"{hours} h {minutes:02d}"
+    return f"{minutes} min"
+
+
+def due_text(due: datetime | None, now: datetime, *, running: bool) -> Text:
+    """A due date with the time left, or how late it is (in the error colour)."""
+    if due is None:
+        return Text(TEXTS["due_none"])
+    when = format_long(due)
+    if not running:
+        return Text(when)
+    if due < now:
+        return Text(TEXTS["due_late"].format(when=when, late=format_span(now - due)), "bold red")
+    left = TEXTS["left"].format(span=format_span(due - now))
+    return Text(TEXTS["due"].format(when=when, left=left))
+
+
+def event_detail(event: EventRecord) -> Text:
+    """What an Event changed (old → new, in French) and its note, as plain text."""
+    parts: list[str] = []
+    old, new = event.old_value, event.new_value
+    match event.kind:
+        case EventKind.STATUS | EventKind.CREATED:
+            old, new = _status_label(old), _status_label(new)
+        case EventKind.ACKNOWLEDGEMENT:
+            new = f"par {HOW_LABELS.get(new, new)}" if new else ""
+    if old and new:
+        parts.append(f"{old} → {new}")
+    elif new:
+        parts.append(new)
+    if event.note:
+        parts.append(event.note)
+    return Text("\n".join(parts))
+
+
+def _status_label(value: str) -> str:
+    try:
+        return STATUS_LABELS[Status(value)]
+    except ValueError:
+        return value
+
+
+def request_fields(request: RequestRecord, now: datetime) -> Table:
+    """Every field of a request as a two-column grid of plain (never markup) texts."""
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    running = request.is_open
+
+    def row(label: str, value: str | Text) -> None:
+        grid.add_row(Text(FIELD_LABELS[label]), value if isinstance(value, Text) else Text(value))
+
+    row(
+        "received",
+        TEXTS["received"].format(
+            when=format_datetime(request.created_at),
+            who=request.created_by,
+            channel=CHANNEL_LABELS.get(request.channel, request.channel),
+        ),
+    )
+    row("kind", KIND_LABELS.get(request.kind, request.kind))
+    row("category", request.category_label)
+    row("service", request.service_name or "—")
+    urgency = Text(f"{request.urgency} — {URGENCY_LABELS.get(request.urgency, '')}")
+    if request.urgency == 1:
+        urgency.stylize("bold")
+    row("urgency", urgency)
+    status = STATUS_LABELS[request.status]
+    if request.closed_at is not None and not running:
+        status += " — " + TEXTS["closed_at"].format(when=format_datetime(request.closed_at))
+    row("status", status)
+    row("location", request.location or "—")
+    if request.neighbourhood:
+        row("neighbourhood", request.neighbourhood)
+    row("caller", request.caller_name or TEXTS["anonymous"])
+    row("description", request.description)
+    if request.answer:
+        row("answer", request.answer)
+    if request.duplicate_of_reference:
+        row("original", request.duplicate_of_reference)
+    if request.acknowledged_at is not None:
+        how = HOW_LABELS.get(request.acknowledged_how, request.acknowledged_how)
+        row(
+            "ack_due",
+            TEXTS["ack_done"].format(when=format_datetime(request.acknowledged_at), how=how),
+        )
+    else:
+        row("ack_due", due_text(request.ack_due_at, now, running=running))
+    row("intervention_due", due_text(request.intervention_due_at, now, running=running))
+    row(
+        "updated",
+        TEXTS["version"].format(
+            version=request.version,
+            when=format_datetime(request.updated_at),
+            who=request.updated_by,
+        ),
+    )
+    return grid
+
+
+def timeline_table(events_: tuple[EventRecord, ...]) -> Table:
+    """The timeline, oldest first (newest last), every cell plain text."""
+    table = Table(expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(TIMELINE_COLUMNS[0], no_wrap=True)
+    table.add_column(TIMELINE_COLUMNS[1], no_wrap=True, max_width=20)
+    table.add_column(TIMELINE_COLUMNS[2], no_wrap=True)
+    table.add_column(TIMELINE_COLUMNS[3], ratio=1)
+    for event in events_:
+        table.add_row(
+            Text(format_datetime(event.at)),
+            Text(event.operator),
+            Text(EVENT_LABELS.get(event.kind, event.kind)),
+            event_detail(event),
+        )
+    return table
+
+
+class RequestDetailScreen(Screen[None]):
+    """One request: its fields, due dates, timeline, links, and the actions on it."""
+
+    CSS_PATH = "request_detail.tcss"
+    AUTO_FOCUS = "#detail-body"
+    BINDINGS = [
+        Binding("escape", "back", "Retour", id="request_detail.back"),
+        Binding("a", "workflow('acknowledge')", "Accuser", id="request_detail.acknowledge"),
+        Binding("g", "workflow('assign')", "Affecter", id="request_detail.assign"),
+        Binding("s", "workflow('start')", "Démarrer", id="request_detail.start"),
+        Binding("d", "workflow('done')", "Terminer", id="request_detail.done"),
+        Binding("c", "workflow('close')", "Clôturer", id="request_detail.close"),
+        Binding("r", "workflow('reject')", "Rejeter", id="request_detail.reject"),
+        Binding("u", "workflow('duplicate')", "Doublon", id="request_detail.duplicate"),
+        Binding("x", "workflow('cancel')", "Annuler", id="request_detail.cancel"),
+        Binding("n", "workflow('note')", "Note", id="request_detail.note"),
+        Binding("o", "workflow('reopen')", "Rouvrir", id="request_detail.reopen"),
+        Binding("enter", "open_caller", "Fiche demandeur", id="request_detail.caller"),
+        Binding("ctrl+r", "reload", "Actualiser", show=False, id="request_detail.reload"),
+    ]
+
+    def __init__(self, request_id: int) -> None:
+        super().__init__()
+        self.request_id = request_id
+        self.detail: RequestDetail | None = None
+        self._services: list[ServiceRecord] = []
+        self._busy = False
+
+    @property
+    def request(self) -> RequestRecord | None:
+        """The request as last loaded (None until the first load)."""
+        return self.detail.request if self.detail else None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail-body"):
+            yield Static(TEXTS["loading"], id="detail-title", markup=False)
+            yield Static("", id="detail-fields")
+            yield OptionList(id="detail-links")
+            yield Static(TEXTS["timeline"], id="detail-timeline-title", markup=False)
+            yield Static("", id="detail-timeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#detail-links", OptionList).display = False
+        self.load()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="request-detail")
+    def load(self) -> None:
+        """Read the request, its timeline and its duplicates off the event loop."""
+        store = self.app.store
+        try:
+            detail = store.request_detail(self.request_id)
+            services = self._services or store.services()
+        except NotFoundError:
+            self.app.call_from_thread(self._show_missing)
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            self.app.call_from_thread(self._show_error, error)
+            return
+        self.app.call_from_thread(self._show, detail, services)
+
+    def _show(self, detail: RequestDetail, services: list[ServiceRecord]) -> None:
+        self.detail = detail
+        self._services = services
+        request = detail.request
+        now = self.app.clock.now()
+        self.sub_title = TEXTS["title"].format(reference=request.reference)
+        title = Text(TEXTS["title"].format(reference=request.reference), "bold")
+        title.append("  ")
+        title.append(STATUS_LABELS[request.status], "reverse")
+        title.append("  ")
+        title.append(URGENCY_LABELS.get(request.urgency, ""))
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-fields", Static).update(request_fields(request, now))
+        self._show_links(detail)
+        self.query_one("#detail-timeline-title", Static).update(
+            f"{TEXTS['timeline']} ({len(detail.events)})"
+        )
+        self.query_one("#detail-timeline", Static).update(Group(timeline_table(detail.events)))
+        self.refresh_bindings()
+
+    def _show_links(self, detail: RequestDetail) -> None:
+        links = self.query_one("#detail-links", OptionList)
+        links.clear_options()
+        request = detail.request
+        options: list[Option] = []
+        if request.caller_id is not None:
+            options.append(
+                Option(
+                    Text(TEXTS["caller_link"].format(name=request.caller_name)),
+                    id=f"caller:{request.caller_id}",
+                )
+            )
+        if request.duplicate_of_id is not None:
+            options.append(
+                Option(
+                    Text(
+                        TEXTS["original_link"]
+                        .format(reference=request.duplicate_of_reference, summary="")
+                        .rstrip(" —")
+                    ),
+                    id=f"request:{request.duplicate_of_id}",
+                )
+            )
+        for duplicate in detail.duplicates:
+            summary = f"{format_datetime(duplicate.created_at)} {duplicate.caller_name}".strip()
+            options.append(
+                Option(
+                    Text(
+                        TEXTS["duplicate_link"].format(
+                            reference=duplicate.reference, summary=summary
+                        )
+                    ),
+                    id=f"request:{duplicate.id}",
+                )
+            )
+        links.add_options(options)
+        links.display = bool(options)
+
+    def _show_missing(self) -> None:
+        self.query_one("#detail-title", Static).update(TEXTS["not_found"])
+        self.notify(TEXTS["not_found"], severity="error", markup=False)
+
+    def _show_error(self, error: Exception) -> None:
+        self.app.log.error(f"request detail failed: {error!r}")
+        self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
+
+    # -- navigation -----------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_open_caller(self) -> None:
+        """Open the caller card of this request's caller."""
+        request = self.request
+        if request is None or request.caller_id is None:
+            return
+        self._open_caller(request.caller_id)
+
+    def _open_caller(self, caller_id: int) -> None:
+        opener = getattr(self.app, "open_caller_card", None)
+        if opener is None:
+            self.notify(TEXTS["no_caller_card"], markup=False)
+            return
+        opener(caller_id)
+
+    @on(OptionList.OptionSelected, "#detail-links")
+    def _link_chosen(self, event: OptionList.OptionSelected) -> None:
+        kind, _, value = (event.option_id or "").partition(":")
+        if kind == "caller":
+            self._open_caller(int(value))
+        elif kind == "request":
+            self.app.push_screen(RequestDetailScreen(int(value)))
+
+    # -- actions --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Grey out the actions this operator may not do on this request now."""
+        if action == "workflow":
+            request = self.request
+            if request is None or self._busy:
+                return None
+            allowed = is_allowed(Action(str(parameters[0])), request.status, self.app.operator.role)
+            return True if allowed else None
+        if action == "open_caller":
+            request = self.request
+            return True if request is not None and request.caller_id is not None else None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A greyed-out action key says why it is refused instead of doing nothing."""
+        active = self.active_bindings.get(event.key)
+        if active is None or active.enabled or active.node is not self:
+            return
+        action = active.binding.action
+        if action.startswith("workflow(") and self.request is not None and not self._busy:
+            name = action.removeprefix("workflow(").strip("')\"")
+            self._refuse(Action(name))
+            event.stop()
+            event.prevent_default()
+
+    def _refuse(self, action: Action) -> None:
+        request = self.request
+        assert request is not None
+        try:
+            from allo_tui.domain.workflow import check
+
+            check(action, request.status, self.app.operator.role, text="-")
+        except WorkflowError as error:
+            reason = error.reason
+        else:  # pragma: no cover - only refused actions come here
+            return
+        label = TRANSITIONS[action].label
+        self.notify(
+            TEXTS["refused"].format(reason=f"{label} — {reason}"), severity="warning", markup=False
+        )
+
+    def action_workflow(self, name: str) -> None:
+        """Ask what the action needs (answer, reason, service…), then apply it."""
+        request = self.request
+        if request is None or self._busy:
+            return
+        action = Action(name)
+        if not is_allowed(action, request.status, self.app.operator.role):
+            self._refuse(action)
+            return
+        rule = TRANSITIONS[action]
+        version = request.version
+        match action:
+            case Action.ACKNOWLEDGE:
+                choices = [(label.capitalize(), how) for how, label in HOW_LABELS.items()]
+                self.app.push_screen(
+                    ChoiceDialog(TEXTS["ack_title"], choices, selected="phone"),
+                    lambda how: how and self.apply_action(action, version, how=how),
+                )
+            case Action.ASSIGN:
+                choices = [
+                    (
+                        service.name + (TEXTS["mobile_team"] if service.is_mobile_team else ""),
+                        service.id,
+                    )
+                    for service in self._services
+                ]
+                self.app.push_screen(
+                    ChoiceDialog(TEXTS["assign_title"], choices, selected=request.service_id),
+                    lambda service_id: (
+                        service_id is not None
+                        and self.apply_action(action, version, service_id=service_id)
+                    ),
+                )
+            case Action.DUPLICATE:
+                self.app.push_screen(
+                    TextPromptDialog(
+                        TEXTS["duplicate_title"],
+                        rule.text_label,
+                        required=True,
+                        multiline=False,
+                        placeholder=TEXTS["duplicate_placeholder"],
+                    ),
+                    lambda reference: (
+                        reference is not None
+                        and self.apply_action(action, version, original_reference=reference.strip())
+                    ),
+                )
+            case Action.START | Action.CLOSE:
+                self.apply_action(action, version)
+            case _:
+                self.app.push_screen(
+                    TextPromptDialog(
+                        f"{rule.label} — {request.reference}",
+                        rule.text_label,
+                        required=rule.requires_text,
+                    ),
+                    lambda text: text is not None and self.apply_action(action, version, text=text),
+                )
+
+    def apply_action(
+        self,
+        action: Action,
+        version: int,
+        *,
+        text: str = "",
+        service_id: int | None = None,
+        how: str = "",
+        original_reference: str = "",
+    ) -> None:
+        """Apply `action` in a worker; the screen reloads whatever the outcome."""
+        self._busy = True
+        self.refresh_bindings()
+        self._apply(action, version, text, service_id, how, original_reference)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="request-detail-write")
+    def _apply(
+        self,
+        action: Action,
+        version: int,
+        text: str,
+        service_id: int | None,
+        how: str,
+        original_reference: str,
+    ) -> None:
+        store = self.app.store
+        try:
+            updated = store.apply(
+                self.app.operator,
+                self.request_id,
+                action,
+                expected_version=version,
+                text=text,
+                service_id=service_id,
+                how=how,
+                original_reference=original_reference,
+            )
+        except StaleWriteError as error:
+            self.app.call_from_thread(self._after_action, str(error), "error")
+        except WorkflowError as error:
+            self.app.call_from_thread(
+                self._after_action, TEXTS["refused"].format(reason=error.reason), "warning"
+            )
+        except AlloError as error:
+            self.app.call_from_thread(
+                self._after_action, TEXTS["refused"].format(reason=str(error)), "warning"
+            )
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            self.app.call_from_thread(
+                self._after_action, TEXTS["error"].format(error=error), "error"
+            )
+        else:
+            message = TEXTS["done_action"].format(
+                reference=updated.reference, what=DONE_LABELS[action]
+            )
+            self.app.call_from_thread(self._after_action, message, "information")
+
+    def _after_action(self, message: str, severity: str) -> None:
+        self._busy = False
+        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+        self.load()
