@@ -28,8 +28,7 @@ class ChangeFeed:
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             self._connection = connect_raw(self._path, readonly=True)
-            self._version = data_version(self._connection)
-            self._value = self._read_counter()
+            self._version = None  # a new connection: compare the counter itself once
         return self._connection
 
     def _read_counter(self) -> int:
@@ -49,6 +48,9 @@ class ChangeFeed:
                     return False
                 self._version = version
                 value = self._read_counter()
+                if self._value is None:  # first poll: the starting point
+                    self._value = value
+                    return False
                 if value == self._value:
                     return False
                 self._value = value
@@ -58,7 +60,7 @@ class ChangeFeed:
                 raise
 
     def close(self) -> None:
-        """Close the feed's connection; the next poll reconnects."""
+        """Close the feed's connection; the next poll reconnects and still sees what changed."""
         if self._connection is not None:
             try:
                 self._connection.close()

@@ -162,7 +162,10 @@ def fts_prefix_query(text: str, *, column: str | None = None) -> str | None:
     `(`, `NEAR`, `AND`, `OR`, `NOT`, `^`) is matched as plain text and never changes the
     meaning of the query. Words are ANDed. Returns None when nothing searchable was typed.
     """
-    words = _WORD.findall(text.replace("_", " "))
+    import unicodedata
+
+    # NFC first: an accent typed as a combining mark ("e" + U+0301) stays inside its word.
+    words = _WORD.findall(unicodedata.normalize("NFC", text).replace("_", " "))
     if not words:
         return None
     terms = " ".join(f'"{word}"*' for word in words)
