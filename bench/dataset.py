@@ -1,0 +1,125 @@
+"""The benchmark database: built once per scale by the demo generator, cached, copied per run.
+
+The cache file is keyed by the scale, the schema revision and a hash of the demo generator, so a
+schema change or a new generator rebuilds it. Runs never write to the cached file: every run
+works on a copy (`work_copy`), so figures never depend on what earlier runs wrote.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.scales import Scale
+
+BENCH_DIR = Path(__file__).resolve().parent
+DEFAULT_CACHE = BENCH_DIR / "cache"
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A cached database and what its build measured."""
+
+    path: Path
+    meta: dict
+    built_now: bool
+
+
+def demo_source_hash() -> str:
+    """A short hash of the demo generator's source (a new generator means a new database)."""
+    import allo_tui.data.demo as demo
+
+    return hashlib.sha256(Path(demo.__file__).read_bytes()).hexdigest()[:12]
+
+
+def cache_key(scale: Scale) -> str:
+    from allo_tui.data.schema import HEAD_REVISION
+
+    return f"{scale.name}-c{scale.callers}-r{scale.requests}-s{SEED}-rev{HEAD_REVISION}-demo{demo_source_hash()}"
+
+
+def ensure_dataset(scale: Scale, cache_dir: Path = DEFAULT_CACHE, *, log=print) -> Dataset:
+    """The cached database for `scale`, built (and timed) when missing or out of date."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    key = cache_key(scale)
+    path = cache_dir / f"{key}.sqlite3"
+    meta_path = path.with_suffix(".json")
+    if path.exists() and meta_path.exists():
+        return Dataset(path, json.loads(meta_path.read_text()), built_now=False)
+    for stale in cache_dir.glob(f"{scale.name}-*"):
+        if stale.name.startswith(key):
+            continue
+        log(f"removing out-of-date cache {stale.name}")
+        stale.unlink()
+    meta = _build(scale, path, log=log)
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    return Dataset(path, meta, built_now=True)
+
+
+def _build(scale: Scale, path: Path, *, log) -> dict:
+    from allo_tui.data.demo import build_demo
+
+    scratch = path.with_name(path.name + ".building")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(scratch) + suffix).unlink(missing_ok=True)
+    log(f"building the {scale.name} database ({scale.description}) — timed for the demo row")
+    options = {"callers": scale.callers, "requests": scale.requests, "seed": SEED}
+    if "progress" in inspect.signature(build_demo).parameters:
+        options["progress"] = sys.stderr.isatty()
+    started = time.perf_counter()
+    summary = build_demo(scratch, **options)
+    seconds = time.perf_counter() - started
+    connection = sqlite3.connect(scratch)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        counts = {
+            table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("callers", "caller_phones", "requests", "events", "calls")
+        }
+        counts["open_requests"] = connection.execute(
+            "SELECT count(*) FROM requests"
+            " WHERE status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+        ).fetchone()[0]
+    finally:
+        connection.close()
+    for suffix in ("-wal", "-shm"):
+        Path(str(scratch) + suffix).unlink(missing_ok=True)
+    scratch.rename(path)
+    from allo_tui.data.schema import HEAD_REVISION
+
+    return {
+        "key": path.stem,
+        "scale": scale.name,
+        "seed": SEED,
+        "schema_revision": HEAD_REVISION,
+        "demo_hash": demo_source_hash(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(seconds, 3),
+        "demo_reported_seconds": getattr(summary, "seconds", None),
+        "counts": counts,
+        "file_bytes": path.stat().st_size,
+    }
+
+
+def work_copy(dataset: Dataset, folder: Path) -> Path:
+    """A private copy of the cached database for one run (the cache stays untouched)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "work.sqlite3"
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(target) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(dataset.path, target)
+    return target
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)

@@ -1,0 +1,130 @@
+"""Reads through the Store, each beside the same SQL replayed on a plain stdlib connection.
+
+For every sample the Store call is first run once with its SQL recorded (warming the caches
+for both sides), then timed; the recorded statements are then timed on a stdlib connection to
+the same file. The two timings alternate sample by sample so neither side gets a warmer cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.measure import SqlRecorder, median, ms, now, percentile, raw_connection, replay
+from bench.rows import HISTORY_FILTERS, Row, make_row
+
+
+def compare(
+    store, recorder: SqlRecorder, connection, calls: list[Callable[[], object]]
+) -> tuple[list[float], list[float]]:
+    """Seconds per call through the Store and for the same SQL on `connection`."""
+    store_times: list[float] = []
+    raw_times: list[float] = []
+    for call in calls:
+        statements = recorder.capture(call)
+        started = now()
+        call()
+        store_times.append(now() - started)
+        started = now()
+        replay(connection, statements)
+        raw_times.append(now() - started)
+    return store_times, raw_times
+
+
+def lookup_rows(store, recorder, path: Path, queries: list[tuple[str, str]]) -> list[Row]:
+    connection = raw_connection(path)
+    try:
+        calls = [lambda q=q: store.search_callers(q) for _, q in queries]
+        store_times, raw_times = compare(store, recorder, connection, calls)
+    finally:
+        connection.close()
+    by_kind: dict[str, dict[str, float]] = {}
+    for kind in ("phone", "name", "street"):
+        picked = [i for i, (k, _) in enumerate(queries) if k == kind]
+        by_kind[kind] = {
+            "count": len(picked),
+            "p50_ms": ms(percentile([store_times[i] for i in picked], 0.5)),
+            "p99_ms": ms(percentile([store_times[i] for i in picked], 0.99)),
+            "raw_p99_ms": ms(percentile([raw_times[i] for i in picked], 0.99)),
+        }
+    slowest = sorted(range(len(queries)), key=lambda i: store_times[i], reverse=True)[:5]
+    extra = {
+        "by_kind": by_kind,
+        "slowest": [
+            {"kind": queries[i][0], "query": queries[i][1], "ms": ms(store_times[i])}
+            for i in slowest
+        ],
+    }
+    note = "p99 by kind: " + ", ".join(
+        f"{kind} {values['p99_ms']:.1f} ms" for kind, values in by_kind.items()
+    )
+    return [
+        make_row(
+            "lookup.p50",
+            ms(percentile(store_times, 0.5)),
+            floor=ms(percentile(raw_times, 0.5)),
+            samples=len(queries),
+        ),
+        make_row(
+            "lookup.p99",
+            ms(percentile(store_times, 0.99)),
+            floor=ms(percentile(raw_times, 0.99)),
+            samples=len(queries),
+            note=note,
+            extra=extra,
+        ),
+    ]
+
+
+def history_rows(store, recorder, path: Path, filters: dict[str, list], window: int) -> list[Row]:
+    connection = raw_connection(path)
+    rows = []
+    try:
+        for key, _label in HISTORY_FILTERS:
+            samples = filters[key]
+            calls = [lambda f=f: store.history(f, limit=window) for f in samples]
+            store_times, raw_times = compare(store, recorder, connection, calls)
+            rows.append(
+                make_row(
+                    f"history.{key}.p99",
+                    ms(percentile(store_times, 0.99)),
+                    floor=ms(percentile(raw_times, 0.99)),
+                    samples=len(samples),
+                    extra={"p50_ms": ms(median(store_times)), "window": window},
+                )
+            )
+    finally:
+        connection.close()
+    return rows
+
+
+def board_query_row(store, recorder, path: Path, samples: int, row_limit: int) -> Row:
+    """What the board runs on each reload: `Store.board_snapshot` (the first rows and the
+    header figures in one read) when the Store has it, else the open interventions and the
+    counts by urgency."""
+    if hasattr(store, "board_snapshot"):
+        what = f"board_snapshot(limit={row_limit})"
+
+        def board_query() -> None:
+            store.board_snapshot(limit=row_limit)
+
+    else:
+        what = f"open_interventions(limit={row_limit}) + open_counts()"
+
+        def board_query() -> None:
+            store.open_interventions(limit=row_limit)
+            store.open_counts()
+
+    connection = raw_connection(path)
+    try:
+        store_times, raw_times = compare(store, recorder, connection, [board_query] * samples)
+    finally:
+        connection.close()
+    return make_row(
+        "board.query.p99",
+        ms(percentile(store_times, 0.99)),
+        floor=ms(percentile(raw_times, 0.99)),
+        samples=samples,
+        note=what,
+        extra={"p50_ms": ms(median(store_times))},
+    )

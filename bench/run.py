@@ -1,0 +1,316 @@
+"""`python -m bench`: build or reuse the database, measure every figure, print and save the table."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+from bench import report
+from bench.dataset import (
+    BENCH_DIR,
+    DEFAULT_CACHE,
+    Dataset,
+    ensure_dataset,
+    remove_database,
+    work_copy,
+)
+from bench.rows import FIGURES, HISTORY_FILTERS, WRITER_COUNTS, Row, make_row, missing_row
+from bench.scales import SCALES, Scale
+from bench.terminal import child_environment
+
+DEFAULT_RESULTS = BENCH_DIR / "results"
+REPO = BENCH_DIR.parent
+HISTORY_WINDOW = 50
+NOT_RUN = "not run (--only)"
+GROUPS = ("lookup", "history", "board", "typing", "startup", "live", "render", "save", "writers")
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS)
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit with status 1 when a figure could not be measured (CI); missed targets never fail",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help=f"comma-separated groups to run (default: all): {', '.join(GROUPS)}",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = parse_arguments(argv)
+    scale = SCALES[arguments.scale]
+    groups = [g for g in arguments.only.split(",") if g] or list(GROUPS)
+    unknown = set(groups) - set(GROUPS)
+    if unknown:
+        print(f"unknown group(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    started_at = datetime.now(UTC)
+    started = time.perf_counter()
+    load_before = load_average()
+    dataset = ensure_dataset(scale, arguments.cache_dir, log=_log)
+    _log(f"database: {dataset.path.name} ({dataset.meta['counts']})")
+    with tempfile.TemporaryDirectory(prefix="run-", dir=arguments.cache_dir) as folder:
+        work = work_copy(dataset, Path(folder))
+        try:
+            rows = measure(scale, dataset, work, Path(folder), groups)
+        finally:
+            remove_database(work)
+    results = {
+        "scale": scale.name,
+        "description": scale.description,
+        "started_at": started_at.isoformat(timespec="seconds"),
+        "run_seconds": round(time.perf_counter() - started, 1),
+        "dataset": dataset.meta,
+        "machine": {**machine(), "load_average": [load_before, load_average()]},
+        "software": software(),
+        "rows": [row.to_json() for row in rows],
+    }
+    arguments.results_dir.mkdir(parents=True, exist_ok=True)
+    output = arguments.results_dir / f"{scale.name}.json"
+    output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(report.text_table(results))
+    _log(f"written {output} in {results['run_seconds']} s")
+    unmeasured = [row.key for row in rows if row.value is None and NOT_RUN not in row.note]
+    if arguments.strict and unmeasured:
+        _log(f"not measured: {', '.join(unmeasured)}")
+        return 1
+    return 0
+
+
+def measure(
+    scale: Scale, dataset: Dataset, work: Path, folder: Path, groups: list[str]
+) -> list[Row]:
+    from allo_tui.data.store import Store
+    from bench import workload
+    from bench.measure import SqlRecorder
+
+    env = child_environment(folder / "home")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
+    measured: dict[str, Row] = {}
+    store = Store(work)
+    recorder = SqlRecorder(store)
+    saves = workload.save_samples(work, max(scale.saves, 1))
+
+    def run(group: str, keys: list[str], function) -> None:
+        if group not in groups:
+            return
+        _log(f"measuring {group}…")
+        began = time.perf_counter()
+        try:
+            for row in function():
+                measured[row.key] = row
+        except Exception as error:  # noqa: BLE001 - one broken figure must not hide the others
+            traceback.print_exc()
+            for key in keys:
+                measured.setdefault(key, missing_row(key, f"{type(error).__name__}: {error}"))
+        _log(f"  {group}: {time.perf_counter() - began:.1f} s")
+
+    try:
+        run(
+            "lookup",
+            ["lookup.p50", "lookup.p99"],
+            lambda: _lookup(store, recorder, work, scale),
+        )
+        run(
+            "history",
+            [f"history.{key}.p99" for key, _ in HISTORY_FILTERS],
+            lambda: _history(store, recorder, work, scale),
+        )
+        run("board", ["board.query.p99"], lambda: [_board_query(store, recorder, work, scale)])
+    finally:
+        store.close()
+    run("typing", ["keystroke.p95"], lambda: [_typing(work, scale)])
+    run("startup", ["startup"], lambda: [_startup(work, scale, env)])
+    run(
+        "live",
+        ["board.idle_cpu", "board.idle_rss", "board.visible.p95"],
+        lambda: _live(work, scale, saves[0], env),
+    )
+    run("render", ["board.render.p95"], lambda: [_render(work, scale, saves[0])])
+    run("save", ["save.p50", "save.p99"], lambda: _save(work, saves))
+    writer_keys = [
+        f"writers.{n}.{what}" for n in WRITER_COUNTS for what in ("rate", "errors", "lost")
+    ]
+    run("writers", writer_keys, lambda: _writers(work, scale, env))
+    for row in demo_rows(scale, dataset):
+        measured[row.key] = row
+    return [measured.get(figure.key) or missing_row(figure.key, NOT_RUN) for figure in FIGURES]
+
+
+def _lookup(store, recorder, work, scale):
+    from bench import queries, workload
+
+    return queries.lookup_rows(
+        store, recorder, work, workload.lookup_queries(work, scale.lookup_queries)
+    )
+
+
+def _history(store, recorder, work, scale):
+    from bench import queries, workload
+
+    filters = workload.history_filters(work, scale.history_samples)
+    return queries.history_rows(store, recorder, work, filters, HISTORY_WINDOW)
+
+
+def _board_query(store, recorder, work, scale):
+    from bench import queries
+
+    return queries.board_query_row(store, recorder, work, scale.board_queries, board_row_limit())
+
+
+def board_row_limit() -> int:
+    """The number of rows the console board reads on each reload."""
+    module = importlib.import_module("allo_tui.screens.board")
+    for name in ("WINDOW_MINIMUM", "ROW_LIMIT"):
+        if hasattr(module, name):
+            return int(getattr(module, name))
+    return 60
+
+
+def _typing(work, scale):
+    from bench import pilot_figures, workload
+
+    return pilot_figures.keystroke_row(work, workload.typed_names(work, scale.typed_names))
+
+
+def _startup(work, scale, env):
+    from bench import startup, workload
+
+    return startup.startup_row(
+        work, workload.startup_caller(work), scale.startup_runs, env, warm_up=scale.warm_up
+    )
+
+
+def _live(work, scale, sample, env):
+    from bench import board_live
+
+    return board_live.board_live_rows(work, sample, scale.idle_seconds, scale.board_changes, env)
+
+
+def _render(work, scale, sample):
+    from bench import pilot_figures
+
+    return pilot_figures.board_render_row(work, sample, scale.board_changes)
+
+
+def _save(work, saves):
+    from allo_tui.data.store import Store
+    from bench import writes
+
+    store = Store(work)
+    try:
+        return writes.save_rows(store, work, saves)
+    finally:
+        store.close()
+
+
+def _writers(work, scale, env):
+    from bench import writes
+
+    return writes.writer_rows(work, WRITER_COUNTS, scale.writer_seconds, env)
+
+
+def demo_rows(scale: Scale, dataset: Dataset) -> list[Row]:
+    meta = dataset.meta
+    counts = meta["counts"]
+    seconds = meta["build_seconds"]
+    when = "built in this run" if dataset.built_now else f"cached build of {meta['built_at']}"
+    generated = counts["callers"] + counts["requests"]
+    note = (
+        f"{counts['callers']:,} callers + {counts['requests']:,} requests"
+        f" (+ {counts['events']:,} events, {counts['calls']:,} calls) in {seconds:.1f} s, {when}"
+    )
+    whole = make_row(
+        "demo.seconds",
+        seconds,
+        note=when,
+        target="default" if scale.name == "city" else None,
+    )
+    if scale.name != "city":
+        whole.note = f"{when}; the 5-minute target is for the city scale"
+    return [make_row("demo.rate", generated / seconds, samples=1, note=note), whole]
+
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.0f} GB"
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu or platform.processor(),
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "system": f"{platform.system()} {platform.release()}",
+    }
+
+
+def load_average() -> float:
+    """The 1-minute load average (other work on the machine skews every figure)."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+def software() -> dict:
+    def version(name: str) -> str:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return "?"
+
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    return {
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "textual": version("textual"),
+        "sqlalchemy": version("sqlalchemy"),
+        "commit": commit,
+    }
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
