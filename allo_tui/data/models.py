@@ -173,6 +173,25 @@ class Request(Base):
             "intervention_due_at",
             sqlite_where=text(OPEN_STATUS_SQL),
         ),
+        # History filters (migration 0002): each walks newest first under one filter.
+        Index("ix_requests_category_created", "category_id", "created_at"),
+        Index("ix_requests_urgency_created", "urgency", "created_at"),
+        # Created by migration 0002 as (street COLLATE NOCASE, created_at); SQLite's reflection
+        # does not report the collation, so the model names the plain columns.
+        Index("ix_requests_street_created", "street", "created_at"),
+        Index(
+            "ix_requests_open_created",
+            "created_at",
+            "id",
+            "status",
+            "intervention_due_at",
+            sqlite_where=text(OPEN_STATUS_SQL),
+        ),
+        Index(
+            "ix_requests_duplicate_of",
+            "duplicate_of_id",
+            sqlite_where=text("duplicate_of_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,9 +15,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, and_, column, func, or_, select, text, update
+from sqlalchemy import Integer, column, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
+from allo_tui.data import history as history_sql
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
 from allo_tui.data.models import (
@@ -498,20 +499,15 @@ class Store:
 
     def request_detail(self, request_id: int) -> RequestDetail:
         """The request, its whole timeline (oldest first) and its duplicates, in one read."""
-        with self._read() as session:
-            row = session.execute(_request_select().where(Request.id == request_id)).first()
-            if row is None:
+        with self.engine.connect() as connection, connection.begin():
+            raw = connection.connection.driver_connection
+            request = history_sql.request_records(raw, [request_id]).get(request_id)
+            if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
-            events = session.scalars(
-                select(Event).where(Event.request_id == request_id).order_by(Event.id)
-            ).all()
-            duplicates = session.execute(
-                _request_select().where(Request.duplicate_of_id == request_id).order_by(Request.id)
-            ).all()
             return RequestDetail(
-                request=_request(row),
-                events=tuple(_event(event) for event in events),
-                duplicates=tuple(_request(duplicate) for duplicate in duplicates),
+                request=request,
+                events=tuple(history_sql.event_records(raw, request_id)),
+                duplicates=tuple(history_sql.duplicate_records(raw, request_id)),
             )
 
     def possible_duplicates(
@@ -693,23 +689,36 @@ class Store:
         *,
         after: HistoryCursor | None = None,
         limit: int = 50,
+        before: HistoryCursor | None = None,
+        oldest: bool = False,
     ) -> HistoryPage:
-        """A window of requests, newest first, from the keyset position `after`."""
-        query = _request_select()
-        conditions = _history_conditions(filters, self.now())
-        if after is not None:
-            conditions.append(
-                or_(
-                    Request.created_at < after.created_at,
-                    and_(Request.created_at == after.created_at, Request.id < after.id),
-                )
+        """A window of requests in history order (newest first), fetched by keyset.
+
+        With no position: the newest rows. `after`: the rows just older than that key (the
+        next window down); `before`: the rows just newer than it (the window above); `oldest`:
+        the oldest rows (End). `has_more` says whether rows lie beyond the window in the
+        direction fetched (older for the first two, newer for the others). Each query walks one
+        index chosen from the filters (see `allo_tui.data.history`).
+        """
+        now = self.now()
+        with self.engine.connect() as connection, connection.begin():
+            raw = connection.connection.driver_connection
+            matches = (
+                history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
             )
-        if conditions:
-            query = query.where(*conditions)
-        query = query.order_by(Request.created_at.desc(), Request.id.desc()).limit(limit + 1)
-        with self._read() as session:
-            rows = [_request(row) for row in session.execute(query)]
-        return HistoryPage(rows=tuple(rows[:limit]), has_more=len(rows) > limit)
+            keys, has_more = history_sql.window_keys(
+                raw,
+                filters,
+                now,
+                after=after,
+                before=before,
+                oldest=oldest,
+                limit=limit,
+                matches=matches,
+            )
+            ids = [key[1] for key in keys]
+            records = history_sql.request_records(raw, ids)
+        return HistoryPage(rows=tuple(history_sql.ordered(ids, records)), has_more=has_more)
 
     def latest_requests(self, limit: int = 50) -> list[RequestRecord]:
         return list(self.history(limit=limit).rows)
@@ -717,15 +726,17 @@ class Store:
     def count_requests(
         self, filters: HistoryFilter = NO_FILTER, *, cap: int = 10_000
     ) -> tuple[int, bool]:
-        """How many requests match, counting at most `cap + 1` (returns count, capped)."""
-        inner = select(Request.id)
-        conditions = _history_conditions(filters, self.now())
-        if conditions:
-            inner = inner.where(*conditions)
-        inner = inner.limit(cap + 1).subquery()
-        with self._read() as session:
-            count = session.scalar(select(func.count()).select_from(inner)) or 0
-        return min(count, cap), count > cap
+        """How many requests match, counting at most `cap + 1` (returns count, capped).
+
+        A free text matching more than `history.TEXT_CAP` requests also counts as capped.
+        """
+        now = self.now()
+        with self.engine.connect() as connection, connection.begin():
+            raw = connection.connection.driver_connection
+            matches = (
+                history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
+            )
+            return history_sql.count(raw, filters, now, cap=cap, matches=matches)
 
     # -- calls ----------------------------------------------------------------------------
 

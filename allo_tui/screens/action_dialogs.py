@@ -7,7 +7,7 @@ Each dialog returns its value through `dismiss`, or None when cancelled with Esc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from textual import on
@@ -19,10 +19,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from allo_tui.domain.text import fold, words
+
 TEXTS = {
     "text_hint": "Ctrl+S valider · Échap annuler",
     "line_hint": "Entrée valider · Échap annuler",
     "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap annuler",
+    "search_hint": "Tapez pour filtrer · ↑/↓ choisir · Entrée valider · Échap annuler",
     "required": "Ce champ est obligatoire.",
     "validate": "Valider",
     "cancel": "Annuler",
@@ -151,6 +154,95 @@ class ChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
         """Return the value at `index` (ignored when there is no such choice)."""
         if 0 <= index < len(self.choices):
             self.dismiss(self.choices[index][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class SearchChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
+    """Pick from a long list by typing part of it (a category, a service, a street).
+
+    The list shows the choices whose label contains the typed words (accents and case
+    ignored), or what `suggest(text)` returns when given. ↑/↓ move in the list while the
+    text box keeps the focus; Enter takes the highlighted choice, or the typed text itself
+    when `allow_free_text` is set and nothing is highlighted.
+    """
+
+    CSS_PATH = "action_dialogs.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", TEXTS["cancel"], id="dialog.cancel"),
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        choices: Sequence[tuple[str, ChoiceValue]] = (),
+        *,
+        suggest: Callable[[str], Sequence[tuple[str, ChoiceValue]]] | None = None,
+        allow_free_text: bool = False,
+        placeholder: str = "",
+        initial: str = "",
+    ) -> None:
+        super().__init__(classes="action-dialog")
+        self.title_text = title
+        self.choices = list(choices)
+        self.suggest = suggest
+        self.allow_free_text = allow_free_text
+        self.placeholder = placeholder
+        self.initial = initial
+        self._shown: list[tuple[str, ChoiceValue]] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog-box"):
+            yield Label(Content(self.title_text), id="dialog-title")
+            yield Input(self.initial, placeholder=self.placeholder, id="dialog-query")
+            yield OptionList(id="dialog-choices")
+            yield Static(TEXTS["search_hint"], id="dialog-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self._show(self.initial)
+        self.query_one("#dialog-query", Input).focus()
+
+    @on(Input.Changed, "#dialog-query")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show(event.value)
+
+    def _matching(self, typed: str) -> list[tuple[str, ChoiceValue]]:
+        if self.suggest is not None:
+            return list(self.suggest(typed))
+        wanted = words(typed)
+        return [
+            choice for choice in self.choices if all(word in fold(choice[0]) for word in wanted)
+        ]
+
+    def _show(self, typed: str) -> None:
+        self._shown = self._matching(typed)
+        options = self.query_one("#dialog-choices", OptionList)
+        options.clear_options()
+        options.add_options([Option(Content(label)) for label, _value in self._shown])
+        options.highlighted = 0 if self._shown else None
+
+    def action_move(self, step: int) -> None:
+        """Move the highlight in the list without leaving the text box."""
+        options = self.query_one("#dialog-choices", OptionList)
+        if not self._shown:
+            return
+        current = options.highlighted if options.highlighted is not None else -1
+        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+
+    @on(Input.Submitted, "#dialog-query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        options = self.query_one("#dialog-choices", OptionList)
+        if options.highlighted is not None and self._shown:
+            self.dismiss(self._shown[options.highlighted][1])
+        elif self.allow_free_text and event.value.strip():
+            self.dismiss(event.value.strip())  # type: ignore[arg-type]
+
+    @on(OptionList.OptionSelected, "#dialog-choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._shown[event.option_index][1])
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -220,10 +220,8 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
         row("original", request.duplicate_of_reference)
     if request.acknowledged_at is not None:
         how = HOW_LABELS.get(request.acknowledged_how, request.acknowledged_how)
-        row(
-            "ack_due",
-            TEXTS["ack_done"].format(when=format_datetime(request.acknowledged_at), how=how),
-        )
+        done = TEXTS["ack_done"].format(when=format_datetime(request.acknowledged_at), how=how)
+        row("ack_due", done.removesuffix(" ()"))
     else:
         row("ack_due", due_text(request.ack_due_at, now, running=running))
     row("intervention_due", due_text(request.intervention_due_at, now, running=running))
@@ -261,7 +259,6 @@ class RequestDetailScreen(Screen[None]):
     CSS_PATH = "request_detail.tcss"
     AUTO_FOCUS = "#detail-body"
     BINDINGS = [
-        Binding("escape", "back", "Retour", id="request_detail.back"),
         Binding("a", "workflow('acknowledge')", "Accuser", id="request_detail.acknowledge"),
         Binding("g", "workflow('assign')", "Affecter", id="request_detail.assign"),
         Binding("s", "workflow('start')", "Démarrer", id="request_detail.start"),
@@ -272,7 +269,8 @@ class RequestDetailScreen(Screen[None]):
         Binding("x", "workflow('cancel')", "Annuler", id="request_detail.cancel"),
         Binding("n", "workflow('note')", "Note", id="request_detail.note"),
         Binding("o", "workflow('reopen')", "Rouvrir", id="request_detail.reopen"),
-        Binding("enter", "open_caller", "Fiche demandeur", id="request_detail.caller"),
+        Binding("enter", "open_caller", "Fiche", id="request_detail.caller"),
+        Binding("escape", "back", "Retour", id="request_detail.back"),
         Binding("ctrl+r", "reload", "Actualiser", show=False, id="request_detail.reload"),
     ]
 
@@ -296,7 +294,7 @@ class RequestDetailScreen(Screen[None]):
             yield OptionList(id="detail-links")
             yield Static(TEXTS["timeline"], id="detail-timeline-title", markup=False)
             yield Static("", id="detail-timeline")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#detail-links", OptionList).display = False
