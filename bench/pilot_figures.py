@@ -31,9 +31,13 @@ def find(screen, selector: str, kind):
     return found[0] if found else None
 
 
-async def _wait_for(condition, timeout: float) -> bool:
+async def _wait_for(app, condition, timeout: float) -> bool:
+    """Wait until `condition()` holds; raise at once if the app crashed meanwhile."""
     deadline = now() + timeout
     while now() < deadline:
+        error = getattr(app, "_exception", None)
+        if error is not None:
+            raise RuntimeError(f"the app crashed: {error!r}") from error
         if condition():
             return True
         await asyncio.sleep(0.01)
@@ -48,7 +52,7 @@ async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
     info = {"timeouts": 0, "empty_results": 0, "names": len(names)}
     async with app.run_test(size=SIZE) as pilot:
         probe = RenderProbe(app)
-        if not await _wait_for(lambda: find(app.screen, "#query", Input) is not None, 30):
+        if not await _wait_for(app, lambda: find(app.screen, "#query", Input) is not None, 30):
             raise RuntimeError("no lookup box (#query) on the first screen")
         await pilot.pause()
         for name in names:
@@ -183,7 +187,7 @@ async def _board_changes(app, store, writer: PastWriter, changes: int) -> tuple[
     rng = random.Random(13)
     async with app.run_test(size=SIZE) as pilot:
         probe = RenderProbe(app)
-        if not await _wait_for(lambda: board_rows(board_widget(app.screen)) > 0, 120):
+        if not await _wait_for(app, lambda: board_rows(board_widget(app.screen)) > 0, 120):
             raise RuntimeError("the board (#board) never showed rows")
         await pilot.pause()
         widget = board_widget(app.screen)

@@ -108,6 +108,9 @@ class RenderProbe:
         deadline = now() + timeout
         while now() < deadline:
             await asyncio.sleep(0.001)
+            error = getattr(self.app, "_exception", None)
+            if error is not None:
+                raise RuntimeError(f"the app crashed: {error!r}") from error
             if self.last_change < since or self.busy_since(since):
                 continue
             if done is not None and not done():

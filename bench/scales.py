@@ -32,7 +32,7 @@ SCALES = {
         idle_seconds=20.0,
         writer_seconds=4.0,
         board_changes=12,
-        typed_names=30,
+        typed_names=15,
     ),
     "city": Scale(
         "city",
