@@ -13,6 +13,7 @@ from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.history import HistoryScreen
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.widgets.requests_watch import RequestsWatch
 
 TITLE = "Allô Mairie"
 
@@ -69,6 +70,7 @@ class AlloApp(App[None]):
             mapping = {}
         if mapping:
             self.set_keymap(mapping)
+        RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
 
     # -- the call in progress -------------------------------------------------------------
 
@@ -108,14 +110,31 @@ class BoardApp(App[None]):
     BINDINGS = [Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True)]
 
     def __init__(
-        self, store, *, services: tuple[int, ...] = (), urgency: int | None = None
+        self,
+        store,
+        *,
+        services: tuple[int, ...] = (),
+        urgency: int | None = None,
+        service_names: dict[int, str] | None = None,
+        page_seconds: float | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = store.clock
         self.services = services
         self.urgency = urgency
+        self.service_names = service_names or {}
+        self.page_seconds = page_seconds
         self.sub_title = "Tableau des interventions ouvertes"
 
     def on_mount(self) -> None:
-        self.push_screen(BoardScreen(services=self.services, urgency=self.urgency))
+        from allo_tui.screens.wall import PAGE_SECONDS, WallScreen
+
+        RequestsWatch.attach(self)
+        wall = WallScreen(
+            services=self.services,
+            urgency=self.urgency,
+            service_names=self.service_names,
+            page_seconds=self.page_seconds or PAGE_SECONDS,
+        )
+        self.push_screen(wall)

@@ -151,8 +151,15 @@ def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) ->
     "--service", "services", multiple=True, metavar="CODE", help="Limiter à un service (répétable)."
 )
 @click.option("--urgency", type=click.IntRange(1, 4), default=None, help="Limiter à une urgence.")
+@click.option(
+    "--page-seconds",
+    type=click.FloatRange(2, 600),
+    default=10,
+    show_default=True,
+    help="Durée d'affichage de chaque page quand la liste ne tient pas sur l'écran.",
+)
 @_db_option
-def board(services: tuple[str, ...], urgency: int | None) -> None:
+def board(services: tuple[str, ...], urgency: int | None, page_seconds: float) -> None:
     """Tableau mural des interventions ouvertes (lecture seule, sans identification)."""
     store = _open_store(create=False)
     known = {service.code.upper(): service for service in store.services()}
@@ -163,7 +170,14 @@ def board(services: tuple[str, ...], urgency: int | None) -> None:
         wanted.append(known[code.upper()].id)
     from allo_tui.app import BoardApp
 
-    BoardApp(store=store, services=tuple(wanted), urgency=urgency).run()
+    names = {service.id: service.name for service in known.values()}
+    BoardApp(
+        store=store,
+        services=tuple(wanted),
+        urgency=urgency,
+        service_names=names,
+        page_seconds=page_seconds,
+    ).run()
 
 
 # -- db -------------------------------------------------------------------------------------

@@ -168,7 +168,13 @@ def _history(store, recorder, work, scale):
     from bench import queries, workload
 
     filters = workload.history_filters(work, scale.history_samples)
-    return queries.history_rows(store, recorder, work, filters, HISTORY_WINDOW)
+    return queries.history_rows(store, recorder, work, filters, history_window())
+
+
+def history_window() -> int:
+    """The number of rows the history screen reads per window."""
+    module = importlib.import_module("allo_tui.screens.history")
+    return int(getattr(module, "WINDOW", HISTORY_WINDOW))
 
 
 def _board_query(store, recorder, work, scale):

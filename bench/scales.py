@@ -40,7 +40,7 @@ SCALES = {
         requests=5_000_000,
         description="a big city: 1,000,000 callers, 5,000,000 requests",
         saves=500,
-        history_samples=200,
+        typed_names=20,
         board_changes=20,
         writer_seconds=8.0,
     ),

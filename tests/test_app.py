@@ -11,6 +11,7 @@ from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.history import HistoryScreen
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.widgets.board_list import BoardList
 
 
 def cell_texts(table: DataTable) -> list[list[str]]:
@@ -109,5 +110,7 @@ async def test_history_and_board_show_requests_from_the_database(store, admin) -
         assert [row[0] for row in history] == ["2026-00002", "2026-00001"]
         await pilot.press("f5")
         await settle(app, pilot)
-        board = cell_texts(app.screen.query_one("#board", DataTable))
-        assert [row[1] for row in board] == ["2026-00002", "2026-00001"], "urgency 1 first"
+        board = app.screen.query_one("#board", BoardList)
+        assert [row.reference for row in board.rows] == ["2026-00002", "2026-00001"], (
+            "urgency 1 first"
+        )

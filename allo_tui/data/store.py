@@ -16,12 +16,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Integer, column, func, or_, select, text, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from allo_tui.data import history as history_sql
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
 from allo_tui.data.models import (
+    OPEN_STATUS_SQL,
     Call,
     Caller,
     CallerPhone,
@@ -45,6 +46,8 @@ from allo_tui.domain.errors import (
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import (
     OPEN_STATUSES,
+    BoardCounts,
+    BoardSnapshot,
     CallerRecord,
     CallerSearchResult,
     CallInfo,
@@ -75,6 +78,9 @@ from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
 DESCRIPTION_LIMIT = 4000
 NO_FILTER = HistoryFilter()
 OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
+# Written exactly as the partial index `ix_requests_open` is, so SQLite can use that index
+# (an `IN` with bound parameters or another order does not match it).
+_OPEN_REQUESTS = text("requests." + OPEN_STATUS_SQL)
 CALLER_FIELDS = (
     "surname",
     "given_name",
@@ -682,6 +688,101 @@ class Store:
             counts = {u: 0 for u in (1, 2, 3, 4)}
             counts.update({urgency: count for urgency, count in rows})
             return counts
+
+    def board_snapshot(
+        self,
+        *,
+        limit: int,
+        services: Sequence[int] = (),
+        urgency: int | None = None,
+    ) -> BoardSnapshot:
+        """The first `limit` open requests in board order and the header figures, in one read.
+
+        Board order is urgency, then intervention due time (latest-due last; no due date first
+        within its urgency, which only happens for urgency 4), then id: exactly the order of
+        the partial index `ix_requests_open`, so no sort is needed however many are open.
+        Figures honour `services`; rows honour `services` and `urgency`.
+        """
+        now = self.now()
+        zone = self.calendar().zone
+        tonight = datetime.combine(
+            now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+        )
+        # Raw SQL naming the index: without ANALYZE statistics SQLite would rather read every
+        # open request through ix_requests_status_created and sort them all.
+        where = OPEN_STATUS_SQL
+        parameters: dict[str, object] = {
+            "now": _db_time(now),
+            "tonight": _db_time(tonight),
+            "limit": limit,
+        }
+        if services:
+            names = [f"service_{index}" for index in range(len(services))]
+            where += " AND service_id IN (" + ", ".join(f":{name}" for name in names) + ")"
+            parameters.update(zip(names, (int(service) for service in services), strict=True))
+        row_where = where
+        if urgency is not None:
+            row_where += " AND urgency = :urgency"
+            parameters["urgency"] = int(urgency)
+        ids_sql = text(
+            f"SELECT id FROM requests INDEXED BY ix_requests_open WHERE {row_where}"
+            " ORDER BY urgency, intervention_due_at, id LIMIT :limit"
+        )
+        counts_sql = text(
+            "SELECT urgency, count(*),"
+            " sum(intervention_due_at < :now),"
+            " sum(acknowledged_at IS NULL AND ack_due_at < :tonight),"
+            " sum(acknowledged_at IS NULL AND ack_due_at < :now),"
+            " min(CASE WHEN intervention_due_at >= :now THEN intervention_due_at END),"
+            " min(CASE WHEN acknowledged_at IS NULL AND ack_due_at >= :now THEN ack_due_at END)"
+            f" FROM requests INDEXED BY ix_requests_open WHERE {where} GROUP BY urgency"
+        )
+        with self._read() as session:
+            ids = [row[0] for row in session.execute(ids_sql, parameters)]
+            by_id = {}
+            if ids:
+                # The record needs only the selected columns: skip the relationships' loads.
+                query = _request_select().options(lazyload("*")).where(Request.id.in_(ids))
+                by_id = {record.id: record for record in map(_request, session.execute(query))}
+            rows = tuple(by_id[request_id] for request_id in ids if request_id in by_id)
+            figures = session.execute(counts_sql, parameters).all()
+        open_by_urgency = {level: 0 for level in (1, 2, 3, 4)}
+        late_by_urgency = {level: 0 for level in (1, 2, 3, 4)}
+        acks_due_today = acks_late = 0
+        valid_until = tonight  # "due today" moves at midnight
+        for level, count, late, ack_today, ack_late, next_due, next_ack in figures:
+            open_by_urgency[level] = count
+            late_by_urgency[level] = late or 0
+            acks_due_today += ack_today or 0
+            acks_late += ack_late or 0
+            for instant in (_parse_db_time(next_due), _parse_db_time(next_ack)):
+                if instant is not None and instant < valid_until:
+                    valid_until = instant
+        counts = BoardCounts(
+            at=now,
+            open_by_urgency=open_by_urgency,
+            late_by_urgency=late_by_urgency,
+            acks_due_today=acks_due_today,
+            acks_late=acks_late,
+            valid_until=valid_until,
+        )
+        return BoardSnapshot(rows=rows, counts=counts)
+
+    def last_request_id(self) -> int:
+        """The highest request id so far (0 on an empty database)."""
+        with self._read() as session:
+            return session.scalar(select(func.max(Request.id))) or 0
+
+    def open_requests_after(self, after_id: int, *, urgency: int) -> list[RequestRecord]:
+        """Open requests of one urgency created after `after_id` (oldest first): new arrivals."""
+        query = (
+            _request_select()
+            .options(lazyload("*"))
+            .where(_OPEN_REQUESTS, Request.urgency == urgency, Request.id > after_id)
+            .order_by(Request.id)
+        )
+        with self._read() as session:
+            return [_request(row) for row in session.execute(query)]
 
     def history(
         self,

@@ -349,3 +349,31 @@ class HistoryCursor:
 
     created_at: datetime
     id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCounts:
+    """The board's header figures for the open requests it watches (one read, one instant)."""
+
+    at: datetime  # the instant the figures were computed for
+    open_by_urgency: dict[int, int] = field(default_factory=dict)  # urgency -> open requests
+    late_by_urgency: dict[int, int] = field(default_factory=dict)  # urgency -> past due
+    acks_due_today: int = 0  # acknowledgement still owed, due before tonight (late ones too)
+    acks_late: int = 0  # acknowledgement still owed and past due
+    valid_until: datetime | None = None  # next instant a figure changes by itself (a due time)
+
+    def open(self, urgencies: tuple[int, ...] = (1, 2, 3, 4)) -> int:
+        """Open requests of these urgencies."""
+        return sum(self.open_by_urgency.get(level, 0) for level in urgencies)
+
+    def late(self, urgencies: tuple[int, ...] = (1, 2, 3, 4)) -> int:
+        """Late requests of these urgencies."""
+        return sum(self.late_by_urgency.get(level, 0) for level in urgencies)
+
+
+@dataclass(frozen=True, slots=True)
+class BoardSnapshot:
+    """What a board shows: the first open requests in board order, and the header figures."""
+
+    rows: tuple[RequestRecord, ...]
+    counts: BoardCounts

@@ -1,118 +1,454 @@
-"""F5 and `allo board` — open interventions by urgency, reloaded when any console changes one."""
+"""F5 — the live board of open interventions, on the operator's console.
+
+`LiveBoard` holds what the console board and the wall screen (`allo board`, wall.py) share:
+
+- loading off the event loop: one Store read returns the header figures and only the first
+  rows (a window that fits the screen, grown when the cursor reaches its end), never all the
+  open requests; reloads are coalesced (one at a time, one more if something changed meanwhile);
+- live updates: the app's `RequestsWatch` publishes a change the moment any console commits
+  one; a board that is not on screen only notes it and reloads when shown again;
+- the clock: every second the visible countdowns are recomputed from memory (no query); the
+  header figures are re-read only when they would change by themselves (the next due instant
+  of an intervention or an acknowledgement, midnight);
+- resilience: a failed read shows "connexion perdue — nouvel essai…" with the time of the
+  last good data, keeps that data on screen, and is retried until it works again.
+
+`BoardScreen` adds the operator's keys: Enter opens the request, `f` filters by service,
+`1`–`4` show one urgency and `0` all, `g` assigns the highlighted request.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
-from allo_tui.domain.display import format_datetime
-from allo_tui.domain.records import RequestRecord
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.domain.display import local
+from allo_tui.domain.errors import AlloError
+from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
+from allo_tui.domain.workflow import URGENCY_LABELS, Action, WorkflowError, is_allowed
+from allo_tui.widgets.board_list import BoardList
+from allo_tui.widgets.requests_watch import (
+    ConnectionLost,
+    RequestsChanged,
+    RequestsWatch,
+    WatchEvent,
+)
+from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
 
 TEXTS = {
-    "header": "Ouvertes : {counts} — en retard : {late}",
-    "columns": ("Urg.", "N°", "Reçue", "Échéance", "Catégorie", "Lieu", "Service", "Statut"),
-    "late": "en retard",
-    "error": "connexion perdue — nouvel essai… (dernières données : {at})",
+    "figure": "{label} {count}",
+    "late": "En retard : {count}",
+    "acks": "AR à faire aujourd'hui : {count}",
+    "acks_late": " (dont {count} en retard)",
+    "lost": "connexion perdue — nouvel essai… (dernières données : {at})",
+    "lost_never": "connexion perdue — nouvel essai… (aucune donnée lue)",
+    "filter": "Filtre : {what} — 0 : tout afficher",
+    "filter_urgency": "urgence {level} ({label})",
+    "pick_filter": "Afficher les demandes du service…",
+    "pick_assign": "Affecter {reference} à…",
+    "assigned": "{reference} affectée à {service}.",
+    "refused": "Affectation refusée : {reason}",
+    "no_detail": "Le détail des demandes n'est pas disponible dans cette version.",
 }
-POLL_SECONDS = 1.0
-ROW_LIMIT = 500
+TICK_SECONDS = 1.0
+RETRY_SECONDS = 3.0
+WINDOW_MINIMUM = 60
 
 
-class BoardScreen(Screen[None]):
-    """The live board of open interventions."""
-
-    CSS_PATH = "board.tcss"
+class LiveBoard(Screen[None]):
+    """The loading, live-update, clock and lost-connection logic of both boards."""
 
     def __init__(self, *, services: tuple[int, ...] = (), urgency: int | None = None) -> None:
         super().__init__()
         self.services = services
         self.urgency = urgency
-        self._feed = None
-        self._loaded_at: datetime | None = None
+        self.snapshot: BoardSnapshot | None = None
+        self.loaded_at: datetime | None = None  # when the data on screen was read
+        self.lost = False
+        self.reloads = 0  # completed reloads (tests and measurements)
+        self._loading = False
+        self._pending = False
+        self._dirty = False
+        self._retry_at: datetime | None = None
+        self._service_names: dict[int, str] = {}
+        self._shown: dict[str, tuple[str, object]] = {}
+
+    def show_text(self, selector: str, content: str | Text | Content) -> None:
+        """Update a Static only when its text changes, re-laying out only when its length does.
+
+        A layout pass repaints the whole screen: skipping needless ones keeps the
+        render after a change small.
+        """
+        widget = self.query_one(selector, Static)
+        text = content.plain if isinstance(content, (Text, Content)) else content
+        previous = self._shown.get(selector)
+        if previous is not None and previous[0] == text and previous[1] == content:
+            return
+        self._shown[selector] = (text, content)
+        widget.update(content, layout=previous is None or len(previous[0]) != len(text))
+
+    # -- what subclasses provide ----------------------------------------------------------
+
+    @property
+    def board_list(self) -> BoardList:
+        return self.query_one(BoardList)
+
+    def window(self) -> int:
+        """How many rows to read."""
+        return WINDOW_MINIMUM
+
+    def show_figures(self, snapshot: BoardSnapshot) -> None:
+        """Update the header from fresh data."""
+
+    def show_connection(self) -> None:
+        """Show or hide the lost-connection line."""
+
+    def on_tick(self, now: datetime) -> None:
+        """Called every second after the rows ticked (clock, paging…)."""
+
+    def on_arrivals(self, arrivals: tuple[RequestRecord, ...]) -> None:
+        """Urgency-1 requests just arrived (the app already rang and notified)."""
+
+    # -- life cycle -----------------------------------------------------------------------
+
+    @property
+    def urgencies(self) -> tuple[int, ...]:
+        """The urgency levels shown."""
+        return (self.urgency,) if self.urgency is not None else (1, 2, 3, 4)
+
+    def on_mount(self) -> None:
+        watch = RequestsWatch.attach(self.app)
+        watch.signal.subscribe(self, self.on_watch_event)
+        self.set_interval(TICK_SECONDS, self.tick)
+        self.request_reload()
+
+    def on_screen_resume(self) -> None:
+        if self._dirty:
+            self.request_reload()
+        self.tick()
+
+    def on_watch_event(self, event: WatchEvent) -> None:
+        """A change (or a lost/restored connection) seen by the app's watch."""
+        if isinstance(event, ConnectionLost):
+            self._mark_lost()
+            return
+        if isinstance(event, RequestsChanged) and event.arrivals:
+            self.on_arrivals(event.arrivals)
+        if self.is_current:
+            self.request_reload()
+        else:
+            self._dirty = True
+
+    def tick(self) -> None:
+        """Every second: countdowns from memory; re-read only when figures go stale."""
+        if not self.is_current:
+            return
+        now = self.app.clock.now()
+        self.board_list.tick(now)
+        self.on_tick(now)
+        snapshot = self.snapshot
+        if self.lost:
+            # While the watch cannot reach the file it will say when it can (and the board then
+            # reloads); retrying here would only open connections that fail again.
+            watch_connected = getattr(self.app, "requests_watch", None) is None or (
+                self.app.requests_watch.connected
+            )
+            if watch_connected and (self._retry_at is None or now >= self._retry_at):
+                self.request_reload()
+        elif snapshot is not None:
+            valid_until = snapshot.counts.valid_until
+            if valid_until is not None and now >= valid_until:
+                self.request_reload()  # a request turned late, an acknowledgement fell due…
+
+    # -- loading --------------------------------------------------------------------------
+
+    def request_reload(self) -> None:
+        """Reload now, or right after the reload in progress."""
+        self._dirty = False
+        if self._loading:
+            self._pending = True
+            return
+        self._loading = True
+        self._pending = False
+        self._load(self.window(), self.services, self.urgency)
+
+    @work(thread=True, exit_on_error=False, group="board-load")
+    def _load(self, limit: int, services: tuple[int, ...], urgency: int | None) -> None:
+        store = self.app.store
+        try:
+            snapshot = store.board_snapshot(limit=limit, services=services, urgency=urgency)
+            if services and not self._service_names:
+                self._service_names = {s.id: s.name for s in store.services()}
+        except Exception as error:  # noqa: BLE001 - transient: shown, data kept, retried
+            if not get_current_worker().is_cancelled:
+                self.app.call_from_thread(self._load_failed, error)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, snapshot, services, urgency)
+
+    def _loaded(
+        self, snapshot: BoardSnapshot, services: tuple[int, ...], urgency: int | None
+    ) -> None:
+        self._loading = False
+        if (services, urgency) == (self.services, self.urgency):
+            self.snapshot = snapshot
+            self.loaded_at = snapshot.counts.at
+            self.reloads += 1
+            if self.lost:
+                self.lost = False
+                self._retry_at = None
+                self.show_connection()
+            now = self.app.clock.now()
+            self.board_list.set_rows(snapshot.rows, snapshot.counts, now, urgencies=self.urgencies)
+            self.show_figures(snapshot)
+        else:
+            self._pending = True  # the filter changed while reading: read again
+        if self._pending:
+            self.request_reload()
+
+    def _load_failed(self, error: Exception) -> None:
+        self._loading = False
+        self.log.warning(f"board reload failed: {error!r}")
+        self._mark_lost()
+        if self._pending:
+            self._pending = False
+
+    def _mark_lost(self) -> None:
+        self._retry_at = self.app.clock.now() + timedelta(seconds=RETRY_SECONDS)
+        if not self.lost:
+            self.lost = True
+            self.show_connection()
+
+    def lost_text(self) -> str:
+        """ "connexion perdue — nouvel essai… (dernières données : 10:42:05)"."""
+        if self.loaded_at is None:
+            return TEXTS["lost_never"]
+        moment = local(self.loaded_at)
+        today = local(self.app.clock.now()).date()
+        at = f"{moment:%H:%M:%S}" if moment.date() == today else f"{moment:%d/%m/%Y %H:%M:%S}"
+        return TEXTS["lost"].format(at=at)
+
+    def filter_description(self) -> Text | None:
+        """What the board is narrowed to ("Voirie · urgence 1 (Immédiate)"), or None."""
+        parts: list[Text] = []
+        if self.services:
+            names = [self._service_names.get(service, str(service)) for service in self.services]
+            parts.append(Text(", ".join(names)))
+        if self.urgency is not None:
+            label = URGENCY_LABELS.get(self.urgency, "")
+            parts.append(Text(TEXTS["filter_urgency"].format(level=self.urgency, label=label)))
+        if not parts:
+            return None
+        return Text(" · ").join(parts)
+
+
+class BoardScreen(LiveBoard):
+    """F5: the board with the operator's keys."""
+
+    CSS_PATH = "board.tcss"
+    AUTO_FOCUS = "#board"
+    BINDINGS = [
+        Binding("f", "filter_service", "Service", id="board.filter_service"),
+        Binding("1", "urgency(1)", "Urg. 1", show=False, id="board.urgency_1"),
+        Binding("2", "urgency(2)", "Urg. 2", show=False, id="board.urgency_2"),
+        Binding("3", "urgency(3)", "Urg. 3", show=False, id="board.urgency_3"),
+        Binding("4", "urgency(4)", "Urg. 4", show=False, id="board.urgency_4"),
+        Binding("0", "show_all", "Tout", id="board.show_all"),
+        Binding("g", "assign", "Affecter", id="board.assign"),
+    ]
+
+    def __init__(self, *, services: tuple[int, ...] = (), urgency: int | None = None) -> None:
+        super().__init__(services=services, urgency=urgency)
+        self._extra_rows = 0
+        self._services: list[ServiceRecord] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("", id="board-header", markup=False)
-        table = DataTable(id="board", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*TEXTS["columns"])
-        yield table
+        yield Static("", id="board-header")
+        yield Static("", id="board-filter")
+        yield Static("", id="board-status", markup=False)
+        yield BoardList(id="board")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.load()
-        self.set_interval(POLL_SECONDS, self.poll)
+        self.query_one("#board-status").display = False
+        self._show_filter()
 
-    def on_screen_resume(self) -> None:
-        self.query_one("#board", DataTable).focus()
+    def window(self) -> int:
+        visible = self.board_list.size.height or 40
+        return max(WINDOW_MINIMUM, visible * 2) + self._extra_rows
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="board-poll")
-    def poll(self) -> None:
-        """Ask the change feed (microseconds) whether requests changed; reload only then."""
-        store = self.app.store
-        try:
-            if self._feed is None:
-                self._feed = store.change_feed()
-                changed = False
-            else:
-                changed = self._feed.changed()
-        except Exception as error:  # noqa: BLE001 - transient: shown, retried next tick
-            self.app.call_from_thread(self._lost, error)
-            return
-        if changed:
-            self._load_now()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="board-load")
-    def load(self) -> None:
-        self._load_now()
-
-    def _load_now(self) -> None:
-        store = self.app.store
-        try:
-            rows = store.open_interventions(
-                limit=ROW_LIMIT, services=self.services, urgency=self.urgency
+    def show_figures(self, snapshot: BoardSnapshot) -> None:
+        counts = snapshot.counts
+        parts: list[str | tuple[str, str]] = []
+        for level in (1, 2, 3, 4):
+            if parts:
+                parts.append(" · ")
+            figure = TEXTS["figure"].format(
+                label=URGENCY_LABELS[level], count=counts.open((level,))
             )
-            counts = store.open_counts()
-        except Exception as error:  # noqa: BLE001 - transient: shown, retried next tick
-            self.app.call_from_thread(self._lost, error)
-            return
-        self.app.call_from_thread(self._show, rows, counts)
+            parts.append((figure, "bold" if level in self.urgencies else "$text-muted"))
+        late = counts.late(self.urgencies)
+        parts.append("   ")
+        parts.append((TEXTS["late"].format(count=late), "bold $error" if late else ""))
+        parts.append("   ")
+        parts.append(TEXTS["acks"].format(count=counts.acks_due_today))
+        if counts.acks_late:
+            parts.append((TEXTS["acks_late"].format(count=counts.acks_late), "$error"))
+        self.show_text("#board-header", Content.assemble(*parts))
+        self._show_filter()
 
-    def _show(self, rows: list[RequestRecord], counts: dict[int, int]) -> None:
-        now = self.app.clock.now()
-        self._loaded_at = now
-        table = self.query_one("#board", DataTable)
-        table.clear()
-        late = 0
-        for request in rows:
-            is_late = request.intervention_due_at is not None and request.intervention_due_at < now
-            late += is_late
-            style = "bold red" if is_late else ""
-            due = format_datetime(request.intervention_due_at) or "—"
-            table.add_row(
-                Text(f"{request.urgency} {URGENCY_LABELS[request.urgency]}", style=style),
-                Text(request.reference, style=style),
-                Text(format_datetime(request.created_at)),
-                Text(f"{due} {TEXTS['late']}" if is_late else due, style=style),
-                Text(request.category_label),
-                Text(request.location),
-                Text(request.service_name),
-                Text(STATUS_LABELS[request.status]),
-                key=str(request.id),
-            )
-        summary = " · ".join(f"{level}: {counts.get(level, 0)}" for level in (1, 2, 3, 4))
-        self.query_one("#board-header", Static).update(
-            TEXTS["header"].format(counts=summary, late=late)
+    def show_connection(self) -> None:
+        self.show_text("#board-status", self.lost_text())
+        self.query_one("#board-status").display = self.lost
+
+    def _show_filter(self) -> None:
+        what = self.filter_description()
+        widget = self.query_one("#board-filter", Static)
+        if what is None:
+            widget.display = False
+            return
+        head, _, tail = TEXTS["filter"].partition("{what}")
+        self.show_text("#board-filter", Text.assemble(head, what, tail))
+        widget.display = True
+
+    # -- keys -----------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "assign":
+            request = self.board_list.highlighted if self.is_mounted else None
+            if request is None:
+                return None
+            role: Role = self.app.operator.role
+            return True if is_allowed(Action.ASSIGN, request.status, role) else None
+        if action == "show_all":
+            return True if (self.services or self.urgency is not None) else None
+        return True
+
+    def on_board_list_selected(self, event: BoardList.Selected) -> None:
+        event.stop()
+        try:
+            from allo_tui.screens.request_detail import RequestDetailScreen
+        except ImportError:
+            self.notify(TEXTS["no_detail"], severity="warning", markup=False)
+            return
+        self.app.push_screen(RequestDetailScreen(event.request.id))
+
+    def on_board_list_need_more(self, event: BoardList.NeedMore) -> None:
+        event.stop()
+        self._extra_rows += max(WINDOW_MINIMUM, self.board_list.page_size)
+        self.request_reload()
+
+    def _set_filter(self, *, services: tuple[int, ...], urgency: int | None) -> None:
+        if (services, urgency) == (self.services, self.urgency):
+            return
+        self.services, self.urgency = services, urgency
+        self._extra_rows = 0
+        self._show_filter()
+        self.refresh_bindings()
+        self.request_reload()
+
+    def action_urgency(self, level: int) -> None:
+        self._set_filter(services=self.services, urgency=level)
+
+    def action_show_all(self) -> None:
+        self._set_filter(services=(), urgency=None)
+
+    def action_filter_service(self) -> None:
+        self._with_services(self._pick_filter)
+
+    def _pick_filter(self) -> None:
+        current = self.services[0] if len(self.services) == 1 else None
+        picker = ServicePicker(
+            self._services, title=TEXTS["pick_filter"], allow_all=True, current=current
+        )
+        self.app.push_screen(picker, self._filter_chosen)
+
+    def _filter_chosen(self, choice: int | None) -> None:
+        if choice is None:
+            return
+        services = () if choice == ALL_SERVICES else (choice,)
+        self._set_filter(services=services, urgency=self.urgency)
+
+    def action_assign(self) -> None:
+        request = self.board_list.highlighted
+        if request is None:
+            return
+        self._with_services(lambda: self._pick_assignee(request))
+
+    def _pick_assignee(self, request: RequestRecord) -> None:
+        picker = ServicePicker(
+            self._services,
+            title=TEXTS["pick_assign"].format(reference=request.reference),
+            current=request.service_id,
         )
 
-    def _lost(self, error: Exception) -> None:
-        self.app.log.warning(f"board reload failed: {error!r}")
-        self._feed = None
-        self.query_one("#board-header", Static).update(
-            TEXTS["error"].format(at=format_datetime(self._loaded_at) or "—")
+        def chosen(service_id: int | None) -> None:
+            if service_id is not None and service_id != ALL_SERVICES:
+                self._assign(request, service_id)
+
+        self.app.push_screen(picker, chosen)
+
+    def _with_services(self, then) -> None:
+        if self._services:
+            then()
+        else:
+            self._read_services(then)
+
+    @work(thread=True, exit_on_error=False, group="board-services")
+    def _read_services(self, then) -> None:
+        try:
+            services = self.app.store.services()
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.app.call_from_thread(
+                self.notify, f"Services illisibles : {error}", severity="error", markup=False
+            )
+            return
+
+        def done() -> None:
+            self._services = services
+            self._service_names = {service.id: service.name for service in services}
+            then()
+
+        self.app.call_from_thread(done)
+
+    @work(thread=True, exit_on_error=False, group="board-assign")
+    def _assign(self, request: RequestRecord, service_id: int) -> None:
+        store = self.app.store
+        try:
+            updated = store.apply(
+                self.app.operator,
+                request.id,
+                Action.ASSIGN,
+                expected_version=request.version,
+                service_id=service_id,
+            )
+        except (AlloError, WorkflowError) as error:
+            self.app.call_from_thread(
+                self.notify,
+                TEXTS["refused"].format(reason=error),
+                severity="error",
+                markup=False,
+            )
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            self.app.call_from_thread(
+                self.notify,
+                TEXTS["refused"].format(reason=repr(error)),
+                severity="error",
+                markup=False,
+            )
+            return
+        message = TEXTS["assigned"].format(
+            reference=updated.reference, service=updated.service_name
         )
+        self.app.call_from_thread(self.notify, message, markup=False)
+        self.app.call_from_thread(self.request_reload)
