@@ -102,6 +102,12 @@ class AlloApp(App[None]):
         else:
             self.switch_mode("new_request")
 
+    def open_caller_card(self, caller_id: int) -> None:
+        """Show the card of caller `caller_id` on top of the current screen."""
+        from allo_tui.screens.caller_card import CallerCardScreen
+
+        self.push_screen(CallerCardScreen(caller_id))
+
 
 class BoardApp(App[None]):
     """`allo board`: the wall screen, read-only, no operator login."""

@@ -1,98 +1,268 @@
 """Caller lookup on SQLite: FTS5 for names and addresses, a trigram index for phone digits.
 
-These functions take a DB-API connection and return caller ids, best first. The work is bounded:
-at most `CAP + 1` candidates are read from each index and ranked in Python, so a two-letter
-prefix over a million callers costs no more than a precise one.
+`find_callers` takes a DB-API connection and returns caller ids, best first. The work is
+bounded: every index read has a LIMIT and the ranking happens in Python on at most a few
+hundred candidates, so a two-letter prefix over a million callers costs no more than a
+precise one. Counting stops at `CAP + 1` matches ("200+").
+
+A search can be stopped from another thread with a `SearchToken`: the flag is checked
+between statements, a progress handler aborts the statement running inside SQLite, and
+`cancel()` also calls `Connection.interrupt()`. A superseded keystroke therefore frees the
+database at once instead of running to the end in a worker nobody listens to any more.
 """
 
 from __future__ import annotations
 
-from allo_tui.data.sqlite import fts_phrase, fts_prefix_query
+import re
+import sqlite3
+import threading
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from allo_tui.data.sqlite import fts_phrase
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
-from allo_tui.domain.text import fold, words
 
 CAP = 200
+"""Matches are counted up to this number; beyond it the screen says "200+"."""
+MAX_WORDS = 8
+"""Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
+ANCHORED_WORDS = 3
+"""How many typed words are tried as the start of the surname (one cheap query each)."""
+PROGRESS_STEPS = 1000
+"""SQLite virtual-machine steps between two checks of the cancel flag."""
+
+# FTS5's unicode61 tokenizer keeps letters, digits and private-use characters; everything
+# else separates tokens (the underscore too).
+_TOKEN = re.compile(r"[^\W_]+")
 
 
-def search_caller_ids(connection, query: str) -> tuple[list[int], bool]:
-    """Caller ids matching `query`, best first, at most CAP; and whether more exist."""
+class SearchCancelled(Exception):
+    """The search was superseded (a newer keystroke) and stopped before its end."""
+
+
+class SearchToken:
+    """Lets one thread stop a search another thread is running.
+
+    Pass a fresh token to each search; call `cancel()` (from any thread, never blocking on
+    the database) when the search is no longer wanted. The search then raises
+    `SearchCancelled` at its next check or from inside the SQLite statement it is running.
+    """
+
+    def __init__(self) -> None:
+        self._cancelled = False
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """True once `cancel()` was called."""
+        return self._cancelled
+
+    def cancel(self) -> None:
+        """Stop the search: raise at the next check, interrupt the running statement."""
+        with self._lock:
+            self._cancelled = True
+            if self._connection is not None:
+                self._connection.interrupt()
+
+    def check(self) -> None:
+        """Raise `SearchCancelled` when the search was cancelled."""
+        if self._cancelled:
+            raise SearchCancelled
+
+    @contextmanager
+    def watching(self, connection: sqlite3.Connection) -> Iterator[None]:
+        """Make statements run on `connection` inside this block stoppable by `cancel()`.
+
+        The progress handler is removed and the connection forgotten on exit, so a late
+        `cancel()` can never interrupt the next user of a pooled connection.
+        """
+        self.check()
+        with self._lock:
+            self._connection = connection
+        connection.set_progress_handler(self._progress, PROGRESS_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as error:
+            if self._cancelled:
+                raise SearchCancelled from error
+            raise
+        finally:
+            with self._lock:
+                self._connection = None
+            connection.set_progress_handler(None, 0)
+
+    def _progress(self) -> int:
+        # Called by SQLite every PROGRESS_STEPS steps; non-zero aborts the statement.
+        return 1 if self._cancelled else 0
+
+
+@dataclass(frozen=True, slots=True)
+class CallerMatches:
+    """Caller ids best first (at most the requested limit) and the capped match count."""
+
+    ids: tuple[int, ...]
+    total: int
+    capped: bool
+
+
+NO_MATCH = CallerMatches(ids=(), total=0, capped=False)
+
+
+def search_tokens(text: str) -> list[str]:
+    """The words of `text` as FTS5's `unicode61 remove_diacritics 2` tokenizer sees them.
+
+    Accents are dropped (also when typed decomposed), case is lowered, anything that is
+    neither a letter nor a digit separates words: "N'Diaye" -> ["n", "diaye"],
+    "zéb*" -> ["zeb"], "Saint-Just" -> ["saint", "just"].
+    """
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _TOKEN.findall(stripped.lower())
+
+
+def find_callers(
+    connection: sqlite3.Connection,
+    query: str,
+    limit: int = 50,
+    token: SearchToken | None = None,
+) -> CallerMatches:
+    """Callers matching `query` (phone digits, or name and address words), best first.
+
+    A phone-like query (digits, blanks, dots, '+', at least four digits) finds any number
+    holding those digits anywhere; the exact number comes first, then numbers starting with
+    the digits. Otherwise every word must be the start of a word of the name or address:
+    exact surname first, then surname prefix, then given name, then the rest.
+    """
+    search = _Search(connection, token or SearchToken())
     query = query.strip()
-    if not query:
-        return [], False
+    if not query or limit <= 0:
+        return NO_MATCH
     if is_phone_like(query):
-        return _by_phone(connection, query)
-    return _by_words(connection, query)
+        return search.by_phone(query, limit)
+    return search.by_words(query, limit)
 
 
-def _by_phone(connection, query: str) -> tuple[list[int], bool]:
-    ordered: list[int] = []
-    parsed = parse_phone(query)
-    if parsed.e164:
-        for (caller_id,) in connection.execute(
-            "SELECT caller_id FROM caller_phones WHERE number = ? ORDER BY caller_id",
-            (parsed.e164,),
-        ):
-            if caller_id not in ordered:
-                ordered.append(caller_id)
-    digits = phone_query_digits(query)
-    if len(digits) >= 3:
-        rows = connection.execute(
-            "SELECT DISTINCT p.caller_id FROM ("
-            "  SELECT rowid FROM phone_search WHERE phone_search MATCH ? LIMIT ?"
-            ") AS hit JOIN caller_phones AS p ON p.id = hit.rowid",
-            (fts_phrase(digits), CAP + 1),
+def search_caller_ids(connection: sqlite3.Connection, query: str) -> tuple[list[int], bool]:
+    """Caller ids matching `query`, best first, at most CAP; and whether more exist."""
+    matches = find_callers(connection, query, CAP)
+    return list(matches.ids), matches.capped
+
+
+class _Search:
+    """One search on one connection; every statement checks the token first."""
+
+    def __init__(self, connection: sqlite3.Connection, token: SearchToken) -> None:
+        self.connection = connection
+        self.token = token
+
+    def rows(self, sql: str, parameters: Sequence = ()) -> list[tuple]:
+        self.token.check()
+        return self.connection.execute(sql, parameters).fetchall()
+
+    # -- phone ------------------------------------------------------------------------------
+
+    def by_phone(self, query: str, limit: int) -> CallerMatches:
+        parsed = parse_phone(query)
+        digits = phone_query_digits(query)
+        exact = [
+            row[0]
+            for row in self.rows(
+                "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
+                (parsed.stored, CAP + 1),
+            )
+        ]
+        hits: list[tuple[int, str]] = []
+        if len(digits) >= 3:  # the trigram index cannot match fewer characters
+            hits = self.rows(
+                "SELECT p.caller_id, p.search_digits FROM ("
+                "  SELECT rowid FROM phone_search WHERE phone_search MATCH ? LIMIT ?"
+                ") AS hit JOIN caller_phones AS p ON p.id = hit.rowid",
+                (fts_phrase(digits), CAP + 1),
+            )
+        tiers: dict[int, int] = {caller_id: 0 for caller_id in exact}
+        for caller_id, search_digits in hits:
+            starts = any(form.startswith(digits) for form in search_digits.split())
+            tier = 1 if starts else 2
+            tiers[caller_id] = min(tiers.get(caller_id, tier), tier)
+        capped = len(hits) > CAP or len(exact) > CAP or len(tiers) > CAP
+        if not tiers:
+            return NO_MATCH
+        names = self.names_of(list(tiers))
+        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "")), i))
+        return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
+
+    # -- name and address --------------------------------------------------------------------
+
+    def by_words(self, query: str, limit: int) -> CallerMatches:
+        typed = list(dict.fromkeys(search_tokens(query)))[:MAX_WORDS]
+        if not typed:
+            return NO_MATCH
+        terms = [f'"{word}"*' for word in typed]
+        candidates: dict[int, None] = {}
+
+        def collect(fts_query: str, how_many: int) -> list[int]:
+            ids = [
+                row[0]
+                for row in self.rows(
+                    "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
+                    (fts_query, how_many),
+                )
+            ]
+            candidates.update(dict.fromkeys(ids))
+            return ids
+
+        # Best first: the surname starts with a typed word (exactly, then as a prefix), then
+        # every word somewhere in the name, then anywhere (address included). Each read is
+        # bounded, so a short prefix over a million callers stays cheap.
+        anchors = [word for word in typed if any(ch.isalpha() for ch in word)][:ANCHORED_WORDS]
+        for word in anchors:
+            rest = " ".join(term for other, term in zip(typed, terms, strict=True) if other != word)
+            collect(f'names : (^"{word}" {rest})', limit)
+            collect(f'names : (^"{word}"* {rest})', limit)
+        if anchors:
+            collect(f"names : ({' '.join(terms)})", limit)
+        anywhere = collect(" ".join(terms), CAP + 1)
+        if not candidates:
+            return NO_MATCH
+        names = self.names_of(list(candidates))
+
+        def rank(caller_id: int) -> tuple:
+            surname, given_name = names.get(caller_id, ("", ""))
+            return (_word_tier(typed, surname, given_name), surname, given_name, caller_id)
+
+        ordered = sorted(candidates, key=rank)
+        capped = len(anywhere) > CAP
+        return CallerMatches(
+            ids=tuple(ordered[:limit]), total=min(len(anywhere), CAP), capped=capped
         )
-        seen = set(ordered)
-        for (caller_id,) in rows:
-            if caller_id not in seen:
-                seen.add(caller_id)
-                ordered.append(caller_id)
-    return ordered[:CAP], len(ordered) > CAP
+
+    def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Folded (surname, given name) of each caller, for ranking."""
+        found: dict[int, tuple[str, str]] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for caller_id, surname, given_name in self.rows(
+                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", chunk
+            ):
+                found[caller_id] = (
+                    " ".join(search_tokens(surname)),
+                    " ".join(search_tokens(given_name)),
+                )
+        return found
 
 
-def _by_words(connection, query: str) -> tuple[list[int], bool]:
-    name_query = fts_prefix_query(query, column="names")
-    any_query = fts_prefix_query(query)
-    if any_query is None:
-        return [], False
-    name_ids = [
-        row[0]
-        for row in connection.execute(
-            "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
-            (name_query, CAP + 1),
-        )
-    ]
-    other_ids = [
-        row[0]
-        for row in connection.execute(
-            "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
-            (any_query, CAP + 1),
-        )
-    ]
-    candidates = list(dict.fromkeys(name_ids + other_ids))
-    capped = len(candidates) > CAP or len(other_ids) > CAP
-    if not candidates:
-        return [], False
-    names = _names_of(connection, candidates)
-    query_words = words(query)
-    name_hits = set(name_ids)
-
-    def rank(caller_id: int) -> tuple:
-        surname, given_name = names.get(caller_id, ("", ""))
-        surname_words = words(surname)
-        on_surname = any(w.startswith(q) for q in query_words[:1] for w in surname_words)
-        tier = 0 if on_surname else (1 if caller_id in name_hits else 2)
-        return (tier, fold(surname), fold(given_name), caller_id)
-
-    ordered = sorted(candidates, key=rank)
-    return ordered[:CAP], capped
-
-
-def _names_of(connection, ids: list[int]) -> dict[int, tuple[str, str]]:
-    marks = ",".join("?" * len(ids))
-    return {
-        row[0]: (row[1], row[2])
-        for row in connection.execute(
-            f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", ids
-        )
-    }
+def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
+    """0 exact surname word · 1 surname prefix · 2 elsewhere in the name · 3 mixed · 4 address."""
+    surname_words = surname.split()
+    name_words = surname_words + given_name.split()
+    in_name = all(any(word.startswith(q) for word in name_words) for q in typed)
+    on_surname = any(word.startswith(q) for q in typed for word in surname_words)
+    if in_name:
+        if any(q in surname_words for q in typed):
+            return 0
+        return 1 if on_surname else 2
+    return 3 if on_surname else 4

@@ -274,17 +274,29 @@ class Store:
 
     # -- callers --------------------------------------------------------------------------
 
-    def search_callers(self, query: str, limit: int = 50) -> CallerSearchResult:
-        """Callers matching phone digits, name or address words; best first."""
+    def search_callers(
+        self, query: str, limit: int = 50, *, cancel: search.SearchToken | None = None
+    ) -> CallerSearchResult:
+        """Callers matching phone digits, name or address words; best first.
+
+        `cancel`: a token another thread may cancel to stop this search inside SQLite; the
+        call then raises `search.SearchCancelled`.
+        """
+        token = cancel or search.SearchToken()
         with self.engine.connect() as connection:
             raw = connection.connection.driver_connection
             raw.execute("BEGIN")
             try:
-                ids, capped = search.search_caller_ids(raw, query)
-                rows = _caller_rows(raw, ids[:limit])
+                with token.watching(raw):
+                    matches = search.find_callers(raw, query, limit, token)
+                    rows = _caller_rows(raw, matches.ids)
+                    token.check()
             finally:
-                raw.execute("COMMIT")
-        return CallerSearchResult(query=query, rows=tuple(rows), total=len(ids), capped=capped)
+                if raw.in_transaction:
+                    raw.execute("COMMIT")
+        return CallerSearchResult(
+            query=query, rows=tuple(rows), total=matches.total, capped=matches.capped
+        )
 
     def get_caller(self, caller_id: int) -> CallerRecord:
         with self.engine.connect() as connection:

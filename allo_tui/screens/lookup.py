@@ -1,26 +1,69 @@
-"""F2 — caller lookup: one search box, results as you type."""
+"""F2 — caller lookup: one search box, results as you type.
+
+Each keystroke starts a search in a thread worker and cancels the previous one, down inside
+SQLite (`SearchToken`); a result is shown only if it answers the latest keystroke, so a slow
+old query can never overwrite a newer answer. Up/Down/Enter work from the box.
+"""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
-from textual.worker import get_current_worker
 
+from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.display import format_date
-from allo_tui.domain.records import CallerRecord, CallerSearchResult
+from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
+from allo_tui.domain.records import (
+    CallerRecord,
+    CallerSearchResult,
+    NewCaller,
+    PhoneRecord,
+    RequestRecord,
+)
+from allo_tui.domain.text import split_name
+from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.widgets.columns import fit_columns
+from allo_tui.widgets.literal import fill, literal
 
 TEXTS = {
-    "placeholder": "Téléphone, nom ou adresse du demandeur…",
-    "hint": "Tapez un numéro, un nom ou une rue.",
-    "none": "Aucun demandeur trouvé.",
-    "count": "{count} demandeur(s)",
+    "placeholder": "Téléphone, nom, adresse ou n° de demande…",
+    "hint": "Tapez un téléphone, un nom, une rue ou un n° de demande.",
+    "hint_keys": "  Ctrl+N : nouveau demandeur · F3 : demande anonyme",
+    "count_one": "1 demandeur",
+    "count": "{count} demandeurs",
+    "count_capped": "{count}+ demandeurs — précisez la recherche",
+    "none": "Aucun demandeur pour « {query} ».",
+    "none_keys": "  Ctrl+N : nouveau demandeur ({prefill}) · F3 : demande anonyme",
+    "prefill_phone": "tél. {value}",
+    "prefill_name": "nom {value}",
+    "request_found": "Demande {reference} : Entrée pour l'ouvrir et noter un rappel. ",
+    "request_row": "▶ Demande {reference}",
+    "anonymous": "(anonyme)",
     "error": "Recherche impossible : {error}",
-    "columns": ("Nom", "Téléphone(s)", "Adresse", "Ouvertes", "Dernier contact"),
+    "columns": ("Nom", "Téléphone(s)", "Adresse", "Ouv.", "Contact"),
 }
+# Column widths: name and address share what the fixed ones leave.
+COLUMN_WIDTHS = (0.55, 18, 0.45, 4, 10)
+MIN_ROWS = 20
+# "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
+REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
+
+
+@dataclass(frozen=True, slots=True)
+class LookupAnswer:
+    """What one search found: the request a typed reference names, and the callers."""
+
+    query: str
+    request: RequestRecord | None
+    callers: CallerSearchResult
 
 
 class LookupScreen(Screen[None]):
@@ -28,42 +71,177 @@ class LookupScreen(Screen[None]):
 
     CSS_PATH = "lookup.tcss"
     BINDINGS = [
-        Binding("down", "cursor(1)", "Suivant", show=False, id="lookup.down"),
-        Binding("up", "cursor(-1)", "Précédent", show=False, id="lookup.up"),
+        Binding("down", "move(1)", "Suivant", show=False, id="lookup.down"),
+        Binding("up", "move(-1)", "Précédent", show=False, id="lookup.up"),
+        Binding("pagedown", "move(10)", "Page suivante", show=False, id="lookup.page_down"),
+        Binding("pageup", "move(-10)", "Page précédente", show=False, id="lookup.page_up"),
+        Binding("enter", "open", "Ouvrir", id="lookup.open", priority=True),
+        Binding("f3", "new_request", "Nouvelle demande", id="lookup.new_request"),
+        Binding("ctrl+n", "new_caller", "Nouveau demandeur", id="lookup.new_caller"),
         Binding("escape", "clear", "Effacer", id="lookup.clear"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[CallerRecord] = []
+        self._token: SearchToken | None = None
+        self._searching = False  # the latest keystroke's search has not answered yet
+        self._open_when_answered = False  # Enter was pressed before it answered
+        self._answer: LookupAnswer | None = None
+        self._rows: list[CallerRecord | RequestRecord] = []
+        self._columns_for_width = 80
+
+    # -- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=TEXTS["placeholder"], id="query")
-        yield Static(TEXTS["hint"], id="count", markup=False)
-        table = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*TEXTS["columns"])
+        yield Input(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
+        yield Static(self._hint(), id="count")
+        table: DataTable = DataTable(id="results", cursor_type="row", zebra_stripes=True)
+        table.can_focus = False  # the box keeps the focus: arrows and Enter act from there
         yield table
         yield Footer()
 
+    def on_resize(self, event: Resize) -> None:
+        width = event.size.width
+        if width != self._columns_for_width:
+            self._columns_for_width = width
+            self._show_answer(self._answer, cursor=self._cursor_row())
+
+    def _set_columns(self, table: DataTable) -> None:
+        """(Re)create the columns: fixed widths, the name and address share the rest."""
+        widths = fit_columns(self._columns_for_width, COLUMN_WIDTHS)
+        for label, width in zip(TEXTS["columns"], widths, strict=True):
+            table.add_column(label, width=width)
+
     def on_screen_resume(self) -> None:
-        self.query_one("#query", Input).focus()
+        query = self.query_one("#query", Input)
+        if query.value and self.app.call_started_at is None:
+            # The previous call ended (saved, follow-up, F10): the next one starts afresh.
+            query.value = ""
+        query.focus()
+
+    # -- searching ----------------------------------------------------------------------------
 
     @on(Input.Changed, "#query")
     def _query_changed(self, event: Input.Changed) -> None:
-        if event.value.strip():
-            self.app.begin_call()
-        self.search(event.value)
+        self.start_search(event.value)
 
-    @on(Input.Submitted, "#query")
-    def _query_submitted(self) -> None:
-        self._choose()
+    def start_search(self, query: str) -> None:
+        """Supersede the running search (stopping its SQL) and start one for `query`."""
+        if self._token is not None:
+            self._token.cancel()
+            self._token = None
+        self._searching = False
+        self._open_when_answered = False
+        if not query.strip():
+            self._show_answer(None)
+            return
+        self._searching = True
+        self.refresh_bindings()
+        self.app.begin_call()
+        self._token = token = SearchToken()
+        self.search(query, token, max(MIN_ROWS, self.app.size.height))
 
-    @on(DataTable.RowSelected, "#results")
-    def _row_selected(self) -> None:
-        self._choose()
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
+    def search(self, query: str, token: SearchToken, limit: int) -> None:
+        """Run the search off the event loop; a newer keystroke cancels `token`."""
+        store = self.app.store
+        try:
+            request = store.get_request_by_reference(query)
+            token.check()
+            callers = store.search_callers(query, limit=limit, cancel=token)
+        except SearchCancelled:
+            return
+        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
+            if not token.cancelled:
+                self.app.call_from_thread(self._show_error, token, error)
+            return
+        if not token.cancelled:
+            self.app.call_from_thread(self._deliver, token, LookupAnswer(query, request, callers))
 
-    def action_cursor(self, step: int) -> None:
+    def _deliver(self, token: SearchToken, answer: LookupAnswer) -> None:
+        # Only the answer to the latest keystroke may reach the table.
+        if token is self._token:
+            self._searching = False
+            self._show_answer(answer)
+            if self._open_when_answered:
+                self._open_when_answered = False
+                self.action_open()
+
+    def _show_error(self, token: SearchToken, error: Exception) -> None:
+        if token is not self._token:
+            return
+        self._searching = self._open_when_answered = False
+        self.app.log.error(f"caller search failed: {error!r}")
+        self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
+
+    # -- showing ------------------------------------------------------------------------------
+
+    def _show_answer(self, answer: LookupAnswer | None, cursor: int = 0) -> None:
+        self._answer = answer
+        table = self.query_one("#results", DataTable)
+        table.clear(columns=True)
+        self._set_columns(table)
+        self._rows = []
+        count = self.query_one("#count", Static)
+        if answer is None:
+            count.update(self._hint())
+            self.refresh_bindings()
+            return
+        if answer.request is not None:
+            self._rows.append(answer.request)
+            table.add_row(*_request_cells(answer.request))
+        digits = phone_query_digits(answer.query) if is_phone_like(answer.query) else ""
+        for caller in answer.callers.rows:
+            self._rows.append(caller)
+            table.add_row(*_caller_cells(caller, digits))
+        if self._rows:
+            table.move_cursor(row=min(cursor, len(self._rows) - 1))
+        count.update(self._count_text(answer))
+        self.refresh_bindings()
+
+    def _cursor_row(self) -> int:
+        return self.query_one("#results", DataTable).cursor_row
+
+    def _count_text(self, answer: LookupAnswer) -> Text:
+        result = answer.callers
+        text = Text()
+        if answer.request is not None:
+            text.append(
+                TEXTS["request_found"].format(reference=answer.request.reference), style="bold"
+            )
+        if result.rows:
+            if result.capped:
+                text.append(TEXTS["count_capped"].format(count=result.total))
+            elif result.total == 1:
+                text.append(TEXTS["count_one"])
+            else:
+                text.append(TEXTS["count"].format(count=result.total))
+        elif answer.request is None:
+            text.append_text(fill(TEXTS["none"], "bold", query=answer.query.strip()))
+            prefill = self._prefill()
+            if prefill.phones:
+                shown = fill(TEXTS["prefill_phone"], value=prefill.phones[0])
+            else:
+                name = " ".join(p for p in (prefill.surname.upper(), prefill.given_name) if p)
+                shown = fill(TEXTS["prefill_name"], value=name)
+            before, after = TEXTS["none_keys"].split("{prefill}")
+            text.append_text(Text.assemble(before, shown, after))
+        return text
+
+    def _hint(self) -> Text:
+        return Text.assemble(TEXTS["hint"], (TEXTS["hint_keys"], "dim"))
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return bool(self._rows) or self._searching or None
+        if action == "move":
+            return bool(self._rows) or None
+        return True
+
+    def action_move(self, step: int) -> None:
         table = self.query_one("#results", DataTable)
         if table.row_count:
             table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
@@ -71,47 +249,124 @@ class LookupScreen(Screen[None]):
     def action_clear(self) -> None:
         self.query_one("#query", Input).value = ""
 
-    def _choose(self) -> None:
+    def action_open(self) -> None:
+        """Enter: open the highlighted caller's card, or the request a reference names.
+
+        Pressed before the latest search answered, it acts on that answer when it comes.
+        """
+        if self._searching:
+            self._open_when_answered = True
+            return
+        chosen = self._highlighted()
+        if isinstance(chosen, CallerRecord):
+            self.open_caller(chosen.id)
+        elif isinstance(chosen, RequestRecord):
+            from allo_tui.screens.request_view import RequestViewScreen
+
+            self.app.push_screen(RequestViewScreen(chosen.id, call_phone=self.call_phone))
+
+    def action_new_request(self) -> None:
+        """F3: a new request for the highlighted caller, or an anonymous one."""
+        chosen = self._highlighted()
+        self.app.start_request(chosen if isinstance(chosen, CallerRecord) else None)
+
+    def action_new_caller(self) -> None:
+        """Ctrl+N: a new caller, pre-filled with what was typed."""
+        from allo_tui.screens.caller_edit import CallerEditResult, CallerEditScreen
+
+        def done(result: CallerEditResult | None) -> None:
+            if result is not None and result.caller_id is not None:
+                self.open_caller(result.caller_id)
+
+        self.app.begin_call()
+        self.app.push_screen(CallerEditScreen(prefill=self._prefill()), done)
+
+    @on(DataTable.RowSelected, "#results")
+    def _row_clicked(self) -> None:
+        self.action_open()
+
+    def open_caller(self, caller_id: int) -> None:
+        """Show the caller card on top of the lookup."""
+        from allo_tui.screens.caller_card import CallerCardScreen
+
+        self.app.push_screen(CallerCardScreen(caller_id, call_phone=self.call_phone))
+
+    @property
+    def call_phone(self) -> str:
+        """The number typed in the box when it is a whole valid one (the call's phone)."""
+        query = self.query_one("#query", Input).value.strip()
+        if not is_phone_like(query) or REFERENCE_LIKE.fullmatch(query):
+            return ""
+        parsed = parse_phone(query)
+        return parsed.display if parsed.valid else ""
+
+    def call_context(self) -> tuple[str, int | None, bool]:
+        """For F10: the phone typed and the caller when the search found exactly one."""
+        callers = [row for row in self._rows if isinstance(row, CallerRecord)]
+        caller_id = callers[0].id if len(callers) == 1 else None
+        return self.call_phone, caller_id, False
+
+    def call_ended(self) -> None:
+        """F10 ended the call: the box is cleared for the next one."""
+        self.action_clear()
+
+    def _highlighted(self) -> CallerRecord | RequestRecord | None:
         table = self.query_one("#results", DataTable)
         if self._rows and 0 <= table.cursor_row < len(self._rows):
-            self.app.start_request(self._rows[table.cursor_row])
+            return self._rows[table.cursor_row]
+        return None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
-    def search(self, query: str) -> None:
-        """Run the search off the event loop; a newer keystroke supersedes this one."""
-        worker = get_current_worker()
-        try:
-            result = self.app.store.search_callers(query, limit=50) if query.strip() else None
-        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
-            self.app.call_from_thread(self._show_error, error)
-            return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, query, result)
+    def _prefill(self) -> NewCaller:
+        """A new caller from the query: a phone-like query is the phone, words the name."""
+        query = self.query_one("#query", Input).value.strip()
+        if not query:
+            return NewCaller()
+        if is_phone_like(query):
+            return NewCaller(phones=(query,))
+        if not search_tokens(query):
+            return NewCaller()
+        surname, given_name = split_name(query)
+        return NewCaller(surname=surname, given_name=given_name)
 
-    def _show(self, query: str, result: CallerSearchResult | None) -> None:
-        if query != self.query_one("#query", Input).value:
-            return
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        self._rows = list(result.rows) if result else []
-        count = self.query_one("#count", Static)
-        if result is None:
-            count.update(TEXTS["hint"])
-            return
-        for caller in self._rows:
-            table.add_row(
-                Text(caller.display_name),
-                Text(", ".join(p.display for p in caller.phones)),
-                Text(caller.address),
-                Text(str(caller.open_requests or "")),
-                Text(format_date(caller.last_contact_at)),
-            )
-        if not self._rows:
-            count.update(TEXTS["none"])
-        else:
-            shown = f"{result.total}+" if result.capped else str(result.total)
-            count.update(TEXTS["count"].format(count=shown))
 
-    def _show_error(self, error: Exception) -> None:
-        self.app.log.error(f"caller search failed: {error!r}")
-        self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
+def _caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
+    return (
+        literal(caller.display_name, "bold" if caller.open_requests else ""),
+        _phones_text(caller.phones, digits),
+        literal(caller.address),
+        Text(str(caller.open_requests or ""), justify="right"),
+        Text(format_date(caller.last_contact_at)),
+    )
+
+
+def _phones_text(phones: tuple[PhoneRecord, ...], digits: str) -> Text:
+    """The number that matched the query first, then "+N" for the others."""
+    if not phones:
+        return Text("")
+    ordered = sorted(phones, key=lambda p: 0 if digits and digits in _digits_of(p) else 1)
+    first = ordered[0]
+    text = literal(first.display, "" if first.valid else "italic")
+    if not first.valid:
+        text.append(" ⚠")
+    if len(ordered) > 1:
+        text.append(f" +{len(ordered) - 1}", style="dim")
+    return text
+
+
+def _digits_of(phone: PhoneRecord) -> str:
+    national = "".join(ch for ch in phone.display if ch.isdigit())
+    return f"{national} {phone.number.lstrip('+')}"
+
+
+def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
+    place = " · ".join(p for p in (request.category_label, request.location) if p)
+    title = Text(TEXTS["request_row"].format(reference=request.reference), style="bold reverse")
+    title.append("  ")
+    title.append_text(literal(request.caller_name or TEXTS["anonymous"]))
+    return (
+        title,
+        Text(STATUS_LABELS[request.status], style="bold" if request.is_open else ""),
+        literal(place),
+        Text(""),
+        Text(format_date(request.created_at)),
+    )

@@ -1,0 +1,258 @@
+"""The caller card: who is on the line and every request they made.
+
+Opened with Enter from F2. Open requests come first and stand out, then the others newest
+first. F3 starts a new request for this caller, `e` edits the card, Enter opens the
+highlighted request and `n` logs the call as a follow-up on it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from allo_tui.domain.display import format_date, format_datetime
+from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
+from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.screens.request_view import FollowUpMixin, request_screen
+from allo_tui.widgets.columns import fit_columns
+from allo_tui.widgets.literal import fill, literal
+
+TEXTS = {
+    "loading": "Chargement de la fiche…",
+    "phones": "Téléphone",
+    "email": "Courriel",
+    "address": "Adresse",
+    "neighbourhood": "Quartier",
+    "preference": "Accusé par",
+    "notes": "Notes",
+    "updated": "Fiche",
+    "updated_value": "modifiée le {when} par {who}",
+    "unchecked": " (numéro non vérifié)",
+    "none": "—",
+    "requests": "Demandes : {count}, dont {open} ouverte(s)",
+    "requests_none": "Aucune demande pour ce demandeur. F3 : nouvelle demande",
+    "columns": ("N°", "Date", "Catégorie", "Lieu", "Statut"),
+    "error": "Fiche introuvable : {error}",
+}
+COLUMN_WIDTHS = (12, 10, 0.45, 0.55, 10)
+PREFERENCE_LABELS = {
+    ContactPreference.PHONE: "téléphone",
+    ContactPreference.LETTER: "courrier",
+    ContactPreference.EMAIL: "courriel",
+    ContactPreference.NONE: "pas d'accusé de réception",
+}
+
+
+class CallerCardScreen(FollowUpMixin, Screen[None]):
+    """One caller: contact details, notes and their requests."""
+
+    CSS_PATH = "caller_card.tcss"
+    BINDINGS = [
+        Binding("f3", "new_request", "Nouvelle demande", id="caller_card.new_request"),
+        Binding("e", "edit", "Modifier", id="caller_card.edit"),
+        Binding("enter", "open_request", "Ouvrir", id="caller_card.open", priority=True),
+        Binding("n", "follow_up", "Noter un rappel", id="caller_card.follow_up"),
+        Binding("escape", "back", "Retour", id="caller_card.back"),
+    ]
+
+    def __init__(self, caller_id: int, *, call_phone: str = "") -> None:
+        super().__init__()
+        self.caller_id = caller_id
+        self.call_phone = call_phone
+        self.caller: CallerRecord | None = None
+        self.requests: list[RequestRecord] = []
+        self._call_started_at: datetime | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="card"):
+            yield Static(TEXTS["loading"], id="caller-name", markup=False)
+            yield Static("", id="caller-fields")
+        yield Static("", id="requests-title")
+        yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._call_started_at = self.app.call_started_at
+        self.query_one("#requests", DataTable).focus()
+        self.load()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.caller is not None:
+            self._show(self.caller, self.requests)
+
+    def on_screen_resume(self) -> None:
+        if self._call_started_at is not None and self.app.call_started_at != self._call_started_at:
+            # The call this card was opened for is over: back to the lookup for the next one.
+            self.call_later(self.action_back)
+            return
+        self.query_one("#requests", DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller_card")
+    def load(self) -> None:
+        """Read the caller and their requests off the event loop."""
+        try:
+            caller = self.app.store.get_caller(self.caller_id)
+            requests = self.app.store.caller_requests(self.caller_id)
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.app.call_from_thread(
+                self.notify, TEXTS["error"].format(error=error), severity="error", markup=False
+            )
+            return
+        self.app.call_from_thread(self._show, caller, requests)
+
+    def _show(self, caller: CallerRecord, requests: list[RequestRecord]) -> None:
+        self.caller = caller
+        self.requests = requests
+        self.query_one("#caller-name", Static).update(literal(caller.display_name or "?", "bold"))
+        self.query_one("#caller-fields", Static).update(caller_fields(caller))
+        open_count = sum(1 for request in requests if request.is_open)
+        title = (
+            TEXTS["requests"].format(count=len(requests), open=open_count)
+            if requests
+            else TEXTS["requests_none"]
+        )
+        self.query_one("#requests-title", Static).update(Text(title))
+        table = self.query_one("#requests", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        widths = fit_columns(self.size.width, COLUMN_WIDTHS)
+        for label, width in zip(TEXTS["columns"], widths, strict=True):
+            table.add_column(label, width=width)
+        for request in requests:
+            table.add_row(*_request_cells(request))
+        if requests:
+            table.move_cursor(row=min(max(cursor, 0), len(requests) - 1))
+        self.refresh_bindings()
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("new_request", "edit"):
+            return self.caller is not None or None
+        if action in ("open_request", "follow_up"):
+            return bool(self.requests) or None
+        return True
+
+    def action_new_request(self) -> None:
+        """F3: a new request for this caller."""
+        if self.caller is not None:
+            self.app.start_request(self.caller)
+
+    def action_edit(self) -> None:
+        """`e`: edit the card; a duplicate phone may send us to the other caller."""
+        from allo_tui.screens.caller_edit import CallerEditResult, CallerEditScreen
+
+        if self.caller is None:
+            return
+
+        def done(result: CallerEditResult | None) -> None:
+            if result is not None and result.open_caller_id is not None:
+                other = CallerCardScreen(result.open_caller_id, call_phone=self.call_phone)
+                self.app.switch_screen(other)
+
+        self.app.push_screen(CallerEditScreen(caller=self.caller), done)
+
+    def action_open_request(self) -> None:
+        """Enter: open the highlighted request."""
+        request = self._highlighted()
+        if request is not None:
+            self.app.push_screen(request_screen(request.id))
+
+    def action_follow_up(self) -> None:
+        """`n`: log this call as a follow-up on the highlighted request."""
+        request = self._highlighted()
+        if request is not None:
+            self.ask_follow_up(request)
+
+    def follow_up_done(self, request: RequestRecord) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def call_context(self) -> tuple[str, int | None, bool]:
+        """For F10: the call's phone and this caller; nothing typed is lost."""
+        return self.call_phone, self.caller_id, False
+
+    def call_ended(self) -> None:
+        """F10 ended the call: back to the lookup for the next one."""
+        self.dismiss()
+
+    @on(DataTable.RowSelected, "#requests")
+    def _row_selected(self) -> None:
+        self.action_open_request()
+
+    def _highlighted(self) -> RequestRecord | None:
+        table = self.query_one("#requests", DataTable)
+        if self.requests and 0 <= table.cursor_row < len(self.requests):
+            return self.requests[table.cursor_row]
+        return None
+
+
+def caller_fields(caller: CallerRecord) -> Text:
+    """The caller's details, one per line, user text shown literally."""
+    phones = Text()
+    for index, phone in enumerate(caller.phones):
+        if index:
+            phones.append(" · ")
+        phones.append_text(literal(phone.display))
+        if not phone.valid:
+            phones.append(TEXTS["unchecked"], style="italic")
+    address = ", ".join(
+        p
+        for p in (
+            caller.address,
+            caller.address_extra,
+            " ".join(x for x in (caller.postcode, caller.city) if x),
+        )
+        if p
+    )
+    lines: list[tuple[str, Text]] = [
+        (TEXTS["phones"], phones if caller.phones else Text(TEXTS["none"])),
+        (TEXTS["email"], literal(caller.email or TEXTS["none"])),
+        (TEXTS["address"], literal(address or TEXTS["none"])),
+        (TEXTS["neighbourhood"], literal(caller.neighbourhood or TEXTS["none"])),
+        (TEXTS["preference"], Text(PREFERENCE_LABELS[caller.contact_preference])),
+    ]
+    if caller.notes.strip():
+        lines.append((TEXTS["notes"], literal(caller.notes.strip(), one_line=False)))
+    if caller.updated_at is not None:
+        updated = fill(
+            TEXTS["updated_value"],
+            when=format_datetime(caller.updated_at),
+            who=caller.updated_by or "?",
+        )
+        lines.append((TEXTS["updated"], updated))
+    width = max(len(label) for label, _ in lines)
+    out = Text()
+    for index, (label, value) in enumerate(lines):
+        if index:
+            out.append("\n")
+        out.append(f"{label:<{width}}  ", style="bold")
+        if "\n" in value.plain:
+            # Indent the following lines of a multi-line note under the first one.
+            value = Text("\n" + " " * (width + 2)).join(value.split("\n", allow_blank=True))
+        out.append_text(value)
+    return out
+
+
+def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
+    style = "bold" if request.is_open else "dim"
+    marker = "● " if request.is_open else "  "
+    return (
+        Text(marker + request.reference, style=style),
+        Text(format_date(request.created_at), style=style),
+        literal(request.category_label, style),
+        literal(request.location, style),
+        Text(STATUS_LABELS[request.status], style="bold reverse" if request.is_open else "dim"),
+    )

@@ -1,0 +1,444 @@
+"""Create or edit a caller (Ctrl+N from F2, `e` on the caller card).
+
+Phones are checked as they are typed: a number that does not parse is kept as typed and
+flagged, never refused (DESIGN §3); a number another caller already has gives a warning that
+offers to open that caller instead (Ctrl+O), and saving asks before giving two callers the
+same number. A stale save (someone else saved the card first) is refused with who and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+
+from allo_tui.domain.errors import AlloError, ValidationError
+from allo_tui.domain.phone import parse_phone
+from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
+from allo_tui.widgets.literal import fill, literal
+
+TEXTS = {
+    "title_new": "Nouveau demandeur",
+    "title_edit": "Modifier la fiche de {name}",
+    "surname": "Nom",
+    "given_name": "Prénom",
+    "phones": "Téléphones",
+    "phone": "Téléphone {n}",
+    "email": "Courriel",
+    "street_number": "N°",
+    "street": "Voie",
+    "address_extra": "Complément d'adresse",
+    "postcode": "Code postal",
+    "city": "Ville",
+    "neighbourhood": "Quartier",
+    "preference": "Accusé de réception par",
+    "notes": "Notes",
+    "phone_invalid": "Numéro non reconnu : il sera gardé tel quel et signalé.",
+    "phone_taken": "Déjà le numéro de {name} — Ctrl+O pour ouvrir sa fiche.",
+    "need_identity": "Saisissez au moins un nom ou un téléphone.",
+    "email_invalid": "Adresse de courriel incomplète (il manque « @ »).",
+    "saving": "Enregistrement…",
+    "saved_new": "Demandeur {name} créé.",
+    "saved": "Fiche de {name} enregistrée.",
+    "error": "Enregistrement impossible : {error}",
+    "discard": "Abandonner les modifications de cette fiche ?",
+    "discard_keys": "o : abandonner · n ou Échap : continuer la saisie",
+    "duplicate_title": "Ce numéro appartient déjà à un autre demandeur",
+    "duplicate_line": "{phone} : {name}",
+    "duplicate_keys": "o : ouvrir la fiche de {name} · Ctrl+S : enregistrer quand même · Échap : revenir",
+}
+PREFERENCES = (
+    ("Téléphone", ContactPreference.PHONE.value),
+    ("Courrier", ContactPreference.LETTER.value),
+    ("Courriel", ContactPreference.EMAIL.value),
+    ("Pas d'accusé de réception", ContactPreference.NONE.value),
+)
+TEXT_FIELDS = (
+    "surname",
+    "given_name",
+    "email",
+    "street_number",
+    "street",
+    "address_extra",
+    "postcode",
+    "city",
+    "neighbourhood",
+)
+MIN_PHONE_FIELDS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class CallerEditResult:
+    """How the form was left: the caller saved, or another caller to open instead."""
+
+    caller_id: int | None = None
+    open_caller_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneOwner:
+    """A number typed in the form that another caller already has."""
+
+    phone: str
+    caller: CallerRecord
+
+
+class ConfirmDiscardDialog(ModalScreen[bool]):
+    """Ask before dropping what was typed."""
+
+    CSS_PATH = "caller_edit.tcss"
+    BINDINGS = [
+        Binding("o,y", "answer(True)", "Abandonner", id="caller_edit.discard_yes"),
+        Binding("n,escape", "answer(False)", "Continuer", id="caller_edit.discard_no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(TEXTS["discard"], classes="dialog-title", markup=False)
+            yield Static(TEXTS["discard_keys"], classes="dialog-keys", markup=False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class DuplicatePhoneDialog(ModalScreen[str | None]):
+    """A typed number belongs to another caller: open them, save anyway, or go back.
+
+    Dismissed with "open", "save" or None.
+    """
+
+    CSS_PATH = "caller_edit.tcss"
+    BINDINGS = [
+        Binding("o", "answer('open')", "Ouvrir l'autre fiche", id="caller_edit.duplicate_open"),
+        Binding(
+            "ctrl+s", "answer('save')", "Enregistrer quand même", id="caller_edit.duplicate_save"
+        ),
+        Binding("escape", "answer(None)", "Revenir", id="caller_edit.duplicate_back"),
+    ]
+
+    def __init__(self, owners: list[PhoneOwner]) -> None:
+        super().__init__()
+        self.owners = owners
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(TEXTS["duplicate_title"], classes="dialog-title", markup=False)
+            lines = Text("\n").join(
+                fill(TEXTS["duplicate_line"], phone=o.phone, name=o.caller.display_name)
+                for o in self.owners
+            )
+            yield Static(lines)
+            yield Static(
+                fill(TEXTS["duplicate_keys"], name=self.owners[0].caller.display_name),
+                classes="dialog-keys",
+            )
+
+    def action_answer(self, answer: str | None) -> None:
+        self.dismiss(answer)
+
+
+class CallerEditScreen(Screen[CallerEditResult | None]):
+    """The caller form; Ctrl+S saves, Esc leaves (asking when something was typed)."""
+
+    CSS_PATH = "caller_edit.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Enregistrer", id="caller_edit.save", priority=True),
+        Binding("ctrl+o", "open_owner", "Ouvrir l'autre fiche", id="caller_edit.open_owner"),
+        Binding("escape", "leave", "Annuler", id="caller_edit.cancel"),
+    ]
+
+    def __init__(
+        self, *, caller: CallerRecord | None = None, prefill: NewCaller | None = None
+    ) -> None:
+        super().__init__()
+        self.caller = caller
+        self.prefill = prefill or NewCaller()
+        self._initial: dict[str, object] = {}
+        self._owners: dict[int, PhoneOwner] = {}
+        self._saving = False
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def _start_values(self) -> dict[str, object]:
+        source = self.caller or self.prefill
+        values: dict[str, object] = {name: getattr(source, name) for name in TEXT_FIELDS}
+        if self.caller is not None:
+            phones = [p.display for p in self.caller.phones]
+        else:
+            phones = [p for p in self.prefill.phones if p.strip()]
+        values["phones"] = phones
+        values["contact_preference"] = ContactPreference(source.contact_preference).value
+        values["notes"] = source.notes
+        return values
+
+    def compose(self) -> ComposeResult:
+        values = self._start_values()
+        phones: list[str] = list(values["phones"])  # type: ignore[arg-type]
+        phones += [""] * max(MIN_PHONE_FIELDS - len(phones), 1 if len(phones) >= 2 else 0)
+        if self.caller is None:
+            title = Text(TEXTS["title_new"])
+        else:
+            title = fill(TEXTS["title_edit"], name=self.caller.display_name)
+        yield Header()
+        with VerticalScroll(id="caller-form"):
+            yield Static(title, id="form-title")
+            with Horizontal(classes="row"):
+                yield self._field("surname", values)
+                yield self._field("given_name", values)
+            yield Static("", id="error-surname", classes="error")
+            yield Label(TEXTS["phones"])
+            for index, phone in enumerate(phones):
+                yield Input(
+                    value=phone,
+                    placeholder=TEXTS["phone"].format(n=index + 1),
+                    id=f"phone-{index}",
+                    classes="phone",
+                )
+                yield Static("", id=f"phone-note-{index}", classes="phone-note")
+            yield self._field("email", values)
+            yield Static("", id="error-email", classes="error")
+            with Horizontal(classes="row"):
+                yield self._field("street_number", values)
+                yield self._field("street", values)
+            yield self._field("address_extra", values)
+            with Horizontal(classes="row"):
+                yield self._field("postcode", values)
+                yield self._field("city", values)
+                yield self._field("neighbourhood", values)
+            yield Label(TEXTS["preference"])
+            yield Select(
+                PREFERENCES,
+                value=values["contact_preference"],
+                allow_blank=False,
+                id="contact_preference",
+            )
+            yield Label(TEXTS["notes"])
+            yield TextArea(str(values["notes"]), id="notes", soft_wrap=True)
+            yield Static("", id="form-status")
+        yield Footer()
+
+    @staticmethod
+    def _field(name: str, values: dict[str, object]) -> Input:
+        return Input(value=str(values[name]), placeholder=TEXTS[name], id=name)
+
+    def on_mount(self) -> None:
+        self._initial = self._values()
+        first_empty = "surname"
+        if self.caller is None and self.prefill.surname and not self.prefill.phones:
+            first_empty = "phone-0"
+        self.query_one(f"#{first_empty}").focus()
+        for index, phone_input in enumerate(self.query(".phone").results(Input)):
+            if phone_input.value.strip():
+                self._check_phone(index, phone_input.value)
+
+    # -- reading the form -------------------------------------------------------------------
+
+    def _values(self) -> dict[str, object]:
+        values: dict[str, object] = {
+            name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS
+        }
+        values["phones"] = [
+            phone_input.value for phone_input in self.query(".phone").results(Input)
+        ]
+        values["contact_preference"] = self.query_one("#contact_preference", Select).value
+        values["notes"] = self.query_one("#notes", TextArea).text
+        return values
+
+    def _phones(self) -> list[str]:
+        return [p.strip() for p in self._values()["phones"] if p.strip()]  # type: ignore[union-attr]
+
+    @property
+    def dirty(self) -> bool:
+        """True when something differs from what the form opened with."""
+        current = self._values()
+        current["phones"] = [p.strip() for p in current["phones"] if p.strip()]  # type: ignore[union-attr]
+        initial = dict(self._initial)
+        initial["phones"] = [p.strip() for p in initial.get("phones", []) if p.strip()]  # type: ignore[union-attr]
+        return current != initial
+
+    # -- phone checks -----------------------------------------------------------------------
+
+    @on(Input.Changed, ".phone")
+    def _phone_changed(self, event: Input.Changed) -> None:
+        index = int((event.input.id or "phone-0").rsplit("-", 1)[1])
+        self._check_phone(index, event.value)
+
+    def _check_phone(self, index: int, value: str) -> None:
+        note = self.query_one(f"#phone-note-{index}", Static)
+        self._owners.pop(index, None)
+        self.refresh_bindings()
+        value = value.strip()
+        if not value:
+            note.update("")
+            return
+        parsed = parse_phone(value)
+        note.update(Text("" if parsed.valid else TEXTS["phone_invalid"], style="italic"))
+        note.set_class(not parsed.valid, "warning")
+        self.find_owner(index, value)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="phone_owner")
+    def find_owner(self, index: int, value: str) -> None:
+        """Look for another caller with this number, off the event loop."""
+        try:
+            others = self.app.store.callers_with_phone(
+                value, exclude_id=self.caller.id if self.caller else None
+            )
+        except Exception as error:  # noqa: BLE001 - logged; the save checks again
+            self.app.log.error(f"phone owner lookup failed: {error!r}")
+            return
+        self.app.call_from_thread(self._show_owner, index, value, others)
+
+    def _show_owner(self, index: int, value: str, others: list[CallerRecord]) -> None:
+        phone_input = self.query_one(f"#phone-{index}", Input)
+        if phone_input.value.strip() != value or not others:
+            return
+        owner = PhoneOwner(phone=value, caller=others[0])
+        self._owners[index] = owner
+        note = self.query_one(f"#phone-note-{index}", Static)
+        note.update(fill(TEXTS["phone_taken"], name=owner.caller.display_name))
+        note.add_class("warning")
+        self.refresh_bindings()
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open_owner":
+            return bool(self._owners) or None
+        return True
+
+    def action_open_owner(self) -> None:
+        """Ctrl+O: leave this form and open the caller who already has the number."""
+        if not self._owners:
+            return
+        owner = self._owners[min(self._owners)]
+        if self.dirty:
+
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    self.dismiss(CallerEditResult(open_caller_id=owner.caller.id))
+
+            self.app.push_screen(ConfirmDiscardDialog(), answered)
+        else:
+            self.dismiss(CallerEditResult(open_caller_id=owner.caller.id))
+
+    def action_leave(self) -> None:
+        """Esc: leave, asking first when something was typed."""
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscardDialog(), answered)
+
+    def action_save(self) -> None:
+        """Ctrl+S: check, then save (asking first if a number belongs to someone else)."""
+        if self._saving:
+            return
+        for name in ("surname", "email"):
+            self.query_one(f"#error-{name}", Static).update("")
+        values = self._values()
+        phones = self._phones()
+        surname = str(values["surname"]).strip()
+        given_name = str(values["given_name"]).strip()
+        if not (surname or given_name or phones):
+            self._field_error("surname", TEXTS["need_identity"])
+            return
+        email = str(values["email"]).strip()
+        if email and "@" not in email:
+            self._field_error("email", TEXTS["email_invalid"])
+            return
+        self._saving = True
+        self._status(Text(TEXTS["saving"]))
+        self.check_owners_then_save(values, phones)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller_save")
+    def check_owners_then_save(self, values: dict[str, object], phones: list[str]) -> None:
+        """Look up every number once more (off the event loop) before saving."""
+        exclude = self.caller.id if self.caller else None
+        owners: list[PhoneOwner] = []
+        try:
+            for phone in phones:
+                for other in self.app.store.callers_with_phone(phone, exclude_id=exclude):
+                    owners.append(PhoneOwner(phone=phone, caller=other))
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.app.call_from_thread(self._failed, repr(error))
+            return
+        if owners:
+            self.app.call_from_thread(self._ask_about_owners, values, phones, owners)
+        else:
+            self._save(values, phones)
+
+    def _ask_about_owners(
+        self, values: dict[str, object], phones: list[str], owners: list[PhoneOwner]
+    ) -> None:
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self.save_anyway(values, phones)
+                return
+            self._saving = False
+            self._status(Text(""))
+            if answer == "open":
+                self.dismiss(CallerEditResult(open_caller_id=owners[0].caller.id))
+
+        self.app.push_screen(DuplicatePhoneDialog(owners), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller_save")
+    def save_anyway(self, values: dict[str, object], phones: list[str]) -> None:
+        """Save although a number is shared with another caller."""
+        self._save(values, phones)
+
+    def _save(self, values: dict[str, object], phones: list[str]) -> None:
+        # Runs in a worker thread.
+        store, operator = self.app.store, self.app.operator
+        fields = {name: str(values[name]).strip() for name in TEXT_FIELDS}
+        fields["contact_preference"] = str(values["contact_preference"])
+        fields["notes"] = str(values["notes"])
+        try:
+            if self.caller is None:
+                saved = store.create_caller(operator, NewCaller(phones=tuple(phones), **fields))
+            else:
+                saved = store.update_caller(
+                    operator, self.caller.id, self.caller.version, phones=phones, **fields
+                )
+        except ValidationError as error:
+            self.app.call_from_thread(self._field_error, error.field, error.message)
+        except AlloError as error:
+            self.app.call_from_thread(self._failed, str(error))
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._failed, repr(error))
+        else:
+            self.app.call_from_thread(self._saved, saved)
+
+    def _saved(self, caller: CallerRecord) -> None:
+        self._saving = False
+        template = TEXTS["saved_new"] if self.caller is None else TEXTS["saved"]
+        self.notify(fill(template, name=caller.display_name).plain, markup=False)
+        self.dismiss(CallerEditResult(caller_id=caller.id))
+
+    def _field_error(self, field: str, message: str) -> None:
+        self._saving = False
+        self._status(Text(""))
+        target = field if field in ("surname", "email") else None
+        if target is None:
+            self._failed(message)
+            return
+        self.query_one(f"#error-{target}", Static).update(literal(message))
+        self.query_one(f"#{target}").focus()
+
+    def _failed(self, message: str) -> None:
+        self._saving = False
+        self.app.log.error(f"caller save failed: {message}")
+        self._status(fill(TEXTS["error"], error=message))
+        self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
+
+    def _status(self, text: Text) -> None:
+        self.query_one("#form-status", Static).update(text)
