@@ -371,9 +371,10 @@ async def test_digit_keys_show_one_urgency_and_zero_shows_all(store, admin, boar
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_board(app, pilot)
-        await pilot.press("4")
+        await pilot.press("down", "down", "down", "4")
         await settle(app, pilot)
         assert [r.reference for r in screen.board_list.rows] == [board_data[n] for n in REMARKS]
+        assert screen.board_list.highlighted.reference == board_data["remark_a"], "from the top"
         assert "urgence 4" in str(screen.query_one("#board-filter").render())
         await pilot.press("0")
         await settle(app, pilot)

@@ -352,6 +352,7 @@ class BoardScreen(LiveBoard):
             return
         self.services, self.urgency = services, urgency
         self._extra_rows = 0
+        self.board_list.reset_position()
         self._show_filter()
         self.refresh_bindings()
         self.request_reload()

@@ -252,6 +252,7 @@ class BoardList(ScrollView, can_focus=True):
         self._styles: dict[str, Style] | None = None
         self._column_layout: tuple[int, int, list[tuple[Column, int, int]]] | None = None
         self.renders = 0  # lines painted since mount (for measurements)
+        self._reference_width = 10
         if paged:
             self.add_class("-paged")
             self.can_focus = False
@@ -304,6 +305,7 @@ class BoardList(ScrollView, can_focus=True):
         old_lines = self._lines
         self.rows = tuple(rows)
         self.counts = counts
+        self._reference_width = max([10, *(len(request.reference) for request in self.rows)])
         self.loaded = True
         self._lines = self._build_lines(urgencies)
         self._place_cursor(cursor_id, old_lines)
@@ -464,15 +466,20 @@ class BoardList(ScrollView, can_focus=True):
             }
         return self._styles[name]
 
+    @property
+    def _width(self) -> int:
+        """Columns available for text: the widget's width less its scrollbar."""
+        return self.scrollable_content_region.width
+
     def _columns(self) -> list[tuple[Column, int, int]]:
-        width = self.size.width
-        reference_width = max([10, *(len(request.reference) for request in self.rows)])
+        width = self._width
+        reference_width = self._reference_width
         if self._column_layout is None or self._column_layout[:2] != (width, reference_width):
             self._column_layout = (width, reference_width, layout_columns(width, reference_width))
         return self._column_layout[2]
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         base = self.rich_style
         if y == 0:
             return self._render_columns(width, base)
@@ -552,6 +559,12 @@ class BoardList(ScrollView, can_focus=True):
 
     def _row_indexes(self) -> list[int]:
         return [index for index, line in enumerate(self._lines) if line.kind == "row"]
+
+    def reset_position(self) -> None:
+        """Back to the top: the next `set_rows` puts the cursor on the first row."""
+        self._cursor_line = None
+        self.page = 0
+        self.scroll_to(y=0, animate=False, immediate=True)
 
     def move_cursor_to(self, index: int) -> None:
         """Put the cursor on line `index` (a request row) and scroll it into view."""
