@@ -81,8 +81,12 @@ class TextMatches:
     capped: bool
 
 
-def text_matches(connection, text: str, cap: int = TEXT_CAP) -> TextMatches | None:
-    """Requests matching `text` in their own words or their caller's names; None: no text."""
+def text_matches(connection, text: str, cap: int | None = None) -> TextMatches | None:
+    """Requests matching `text` in their own words or their caller's names; None: no text.
+
+    At most `cap` (default `TEXT_CAP`) ids are kept, the most recently entered.
+    """
+    cap = TEXT_CAP if cap is None else cap
     request_query = fts_prefix_query(text)
     if request_query is None:
         return None
