@@ -131,30 +131,26 @@ def test_snapshot_filters_rows_by_service_and_urgency(store, board_data) -> None
 def test_the_board_read_uses_the_open_requests_index(store, board_data) -> None:
     import sqlite3
 
-    from sqlalchemy import event
+    from allo_tui.data.models import OPEN_STATUS_SQL
+    from allo_tui.data.store import _BOARD_COUNTS_SQL, _BOARD_ROWS_SQL
 
-    statements: list[tuple[str, tuple]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", record)
-    try:
-        store.board_snapshot(limit=10)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", record)
+    where = OPEN_STATUS_SQL + " AND service_id IN (:service_0) AND urgency = :urgency"
+    parameters = {"now": "", "tonight": "", "limit": 10, "service_0": 1, "urgency": 1}
     connection = sqlite3.connect(store.path)
-    plans = [
-        " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, params))
-        for sql, params in statements
-        if "FROM requests" in sql
-    ]
-    connection.close()
-    ids, records, figures = plans
-    assert ids.startswith("SCAN requests USING INDEX ix_requests_open"), ids
-    assert figures.startswith("SCAN requests USING INDEX ix_requests_open"), figures
-    assert records.startswith("SEARCH requests USING INTEGER PRIMARY KEY"), records
-    assert not any("TEMP B-TREE" in plan for plan in plans), "never sorts all open requests"
+    try:
+        plans = [
+            [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
+            for sql in (_BOARD_ROWS_SQL.format(where=where), _BOARD_COUNTS_SQL.format(where=where))
+        ]
+    finally:
+        connection.close()
+    rows, counts = plans
+    assert any("USING INDEX ix_requests_open" in step for step in rows), rows
+    assert all(step.startswith("SEARCH") for step in rows if "JOIN" in step), rows
+    # Only the (small) window is sorted again after the joins, never the open requests.
+    assert rows.index("MATERIALIZE r") < rows.index("USE TEMP B-TREE FOR ORDER BY"), rows
+    assert counts[0].startswith("SEARCH requests USING INDEX ix_requests_open"), counts
+    assert not any("TEMP B-TREE" in step for step in counts), counts
 
 
 # -- layout helpers ---------------------------------------------------------------------
