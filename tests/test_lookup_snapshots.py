@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
@@ -65,8 +66,15 @@ async def _settle(pilot) -> None:
     await pilot.pause()
 
 
+def _no_blink(pilot) -> None:
+    """A blinking cursor would make the snapshot depend on timing."""
+    for box in pilot.app.screen.query(Input):
+        box.cursor_blink = False
+
+
 def test_lookup_with_results(snap_compare, fixed_app) -> None:
     async def run_before(pilot) -> None:
+        _no_blink(pilot)
         await pilot.press(*"mar")
         await _settle(pilot)
         await pilot.press("down")
@@ -76,6 +84,7 @@ def test_lookup_with_results(snap_compare, fixed_app) -> None:
 
 def test_lookup_by_phone(snap_compare, fixed_app) -> None:
     async def run_before(pilot) -> None:
+        _no_blink(pilot)
         await pilot.press(*"22 33 44")
         await _settle(pilot)
 
@@ -84,6 +93,7 @@ def test_lookup_by_phone(snap_compare, fixed_app) -> None:
 
 def test_lookup_with_nothing_found(snap_compare, fixed_app) -> None:
     async def run_before(pilot) -> None:
+        _no_blink(pilot)
         await pilot.press(*"dupuis")
         await _settle(pilot)
 

@@ -192,6 +192,8 @@ class Request(Base):
             "duplicate_of_id",
             sqlite_where=text("duplicate_of_id IS NOT NULL"),
         ),
+        # Open requests per caller, for the lookup's count (migration 0003).
+        Index("ix_requests_caller_open", "caller_id", sqlite_where=text(OPEN_STATUS_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from allo_tui.data.sqlite import fts_phrase
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
@@ -30,6 +31,10 @@ MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
 ANCHORED_WORDS = 3
 """How many typed words are tried as the start of the surname (one cheap query each)."""
+LETTER_FILTER_FACTOR = 10
+"""With one-letter words to filter on, each read fetches this many times more candidates."""
+WHOLE_NUMBER_DIGITS = 8
+"""Fewer digits cannot be a whole number (the shortest French national numbers have 9)."""
 PROGRESS_STEPS = 1000
 """SQLite virtual-machine steps between two checks of the cancel flag."""
 
@@ -165,13 +170,15 @@ class _Search:
     # -- phone ------------------------------------------------------------------------------
 
     def by_phone(self, query: str, limit: int) -> CallerMatches:
-        parsed = parse_phone(query)
         digits = phone_query_digits(query)
+        # Parsing is only worth it for what may be a whole number (partial numbers are
+        # invalid and would be tried against every overseas region); else the stored raw text.
+        stored = parse_phone(query).stored if len(digits) >= WHOLE_NUMBER_DIGITS else query
         exact = [
             row[0]
             for row in self.rows(
                 "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
-                (parsed.stored, CAP + 1),
+                (stored, CAP + 1),
             )
         ]
         hits: list[tuple[int, str]] = []
@@ -191,68 +198,102 @@ class _Search:
         if not tiers:
             return NO_MATCH
         names = self.names_of(list(tiers))
-        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "")), i))
+        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "", "")), i))
         return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
 
     # -- name and address --------------------------------------------------------------------
 
     def by_words(self, query: str, limit: int) -> CallerMatches:
         typed = list(dict.fromkeys(search_tokens(query)))[:MAX_WORDS]
-        if not typed:
+        # One-letter words are not sent to FTS5: without a one-character prefix index it
+        # would merge every term starting with that letter (tens of milliseconds on a large
+        # city). They filter the candidates the longer words found instead.
+        indexed = [word for word in typed if len(word) >= 2]
+        letters = [word for word in typed if len(word) < 2]
+        if not indexed:
             return NO_MATCH
-        terms = [f'"{word}"*' for word in typed]
+        fetch = limit * (LETTER_FILTER_FACTOR if letters else 1)
+        terms = [f'"{word}"*' for word in indexed]
         candidates: dict[int, None] = {}
 
         def collect(fts_query: str, how_many: int) -> list[int]:
-            ids = [
+            return [
                 row[0]
                 for row in self.rows(
                     "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
                     (fts_query, how_many),
                 )
             ]
-            candidates.update(dict.fromkeys(ids))
-            return ids
 
         # Best first: the surname starts with a typed word (exactly, then as a prefix), then
         # every word somewhere in the name, then anywhere (address included). Each read is
-        # bounded, so a short prefix over a million callers stays cheap.
-        anchors = [word for word in typed if any(ch.isalpha() for ch in word)][:ANCHORED_WORDS]
-        for word in anchors:
-            rest = " ".join(term for other, term in zip(typed, terms, strict=True) if other != word)
-            collect(f'names : (^"{word}" {rest})', limit)
-            collect(f'names : (^"{word}"* {rest})', limit)
+        # bounded, and a stage is skipped once the better ones fill the screen, so a short
+        # prefix over a million callers stays cheap.
+        anchors = [word for word in indexed if any(ch.isalpha() for ch in word)]
+        anchors = anchors[:ANCHORED_WORDS]
+        stages = [
+            *(f'names : (^"{word}" {_others(indexed, terms, word)})' for word in anchors),
+            *(f'names : (^"{word}"* {_others(indexed, terms, word)})' for word in anchors),
+        ]
         if anchors:
-            collect(f"names : ({' '.join(terms)})", limit)
-        anywhere = collect(" ".join(terms), CAP + 1)
+            stages.append(f"names : ({' '.join(terms)})")
+        for stage in stages:
+            if len(candidates) >= fetch:
+                break
+            candidates.update(dict.fromkeys(collect(stage, fetch)))
+        count_limit = CAP + 1 if not letters else fetch
+        anywhere = collect(" ".join(terms), count_limit)
+        candidates.update(dict.fromkeys(anywhere[:fetch]))
         if not candidates:
             return NO_MATCH
-        names = self.names_of(list(candidates))
+        folded = self.names_of(list(candidates))
+        if letters:
+            kept = {i for i in candidates if i in folded and _has_letters(letters, folded[i])}
+            matching = [i for i in anywhere if i in kept]
+            total = min(len(matching), CAP)
+            capped = len(matching) > CAP or len(anywhere) >= count_limit
+        else:
+            kept = set(candidates)
+            total, capped = min(len(anywhere), CAP), len(anywhere) > CAP
 
         def rank(caller_id: int) -> tuple:
-            surname, given_name = names.get(caller_id, ("", ""))
+            surname, given_name, _ = folded.get(caller_id, ("", "", ""))
             return (_word_tier(typed, surname, given_name), surname, given_name, caller_id)
 
-        ordered = sorted(candidates, key=rank)
-        capped = len(anywhere) > CAP
-        return CallerMatches(
-            ids=tuple(ordered[:limit]), total=min(len(anywhere), CAP), capped=capped
-        )
+        ordered = sorted((i for i in candidates if i in kept), key=rank)
+        return CallerMatches(ids=tuple(ordered[:limit]), total=total, capped=capped)
 
-    def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
-        """Folded (surname, given name) of each caller, for ranking."""
-        found: dict[int, tuple[str, str]] = {}
+    def names_of(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
+        """Folded surname, given name and address of each caller, for ranking and filtering."""
+        found: dict[int, tuple[str, str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for caller_id, surname, given_name in self.rows(
-                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", chunk
+            for caller_id, surname, given_name, address in self.rows(
+                "SELECT id, surname, given_name, street_number || ' ' || street || ' ' || "
+                "address_extra || ' ' || postcode || ' ' || city "
+                f"FROM callers WHERE id IN ({marks})",
+                chunk,
             ):
-                found[caller_id] = (
-                    " ".join(search_tokens(surname)),
-                    " ".join(search_tokens(given_name)),
-                )
+                found[caller_id] = (_folded(surname), _folded(given_name), _folded(address))
         return found
+
+
+def _has_letters(letters: list[str], folded: tuple[str, str, str]) -> bool:
+    """True when every one-letter word starts some word of the name or address."""
+    words = " ".join(folded).split()
+    return all(any(word.startswith(letter) for word in words) for letter in letters)
+
+
+def _others(typed: list[str], terms: list[str], word: str) -> str:
+    """The prefix terms of every typed word but `word`."""
+    return " ".join(term for other, term in zip(typed, terms, strict=True) if other != word)
+
+
+@lru_cache(maxsize=65536)
+def _folded(name: str) -> str:
+    """A name as space-separated search tokens (cached: surnames repeat a lot)."""
+    return " ".join(search_tokens(name))
 
 
 def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
