@@ -263,6 +263,24 @@ async def test_reload_repaints_only_the_lines_that_changed(store, admin, board_d
         assert "En cours" in row_of(board, board_data["normal"])
 
 
+async def test_rows_revealed_by_a_bigger_window_are_not_new_arrivals(
+    store, admin, clock, board_data
+) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(140, 40)) as pilot:
+        board = (await open_board(app, pilot)).board_list
+        now = clock.now()
+        small = store.board_snapshot(limit=3)
+        board.set_rows(small.rows, small.counts, now)
+        bigger = store.board_snapshot(limit=5)
+        board.set_rows(bigger.rows, bigger.counts, now)
+        assert not board._arrivals, "scrolling further is not news"
+        new = create(store, admin, clock, NOW, "ARBRE")  # urgency 1: inside the window
+        fresh = store.board_snapshot(limit=6)
+        board.set_rows(fresh.rows, fresh.counts, now)
+        assert set(board._arrivals) == {new.id}
+
+
 async def test_a_request_made_on_another_connection_appears_without_input(
     store, db_path, admin, clock, board_data
 ) -> None:

@@ -130,6 +130,12 @@ def layout_columns(width: int, reference_width: int = 10) -> list[tuple[Column, 
     return placed
 
 
+def board_order(request: RequestRecord) -> tuple:
+    """The board's sort key: urgency, due time (none first, as in the index), id."""
+    due = request.intervention_due_at
+    return (request.urgency, due is not None, due.timestamp() if due else 0.0, request.id)
+
+
 def visible_text(value: str) -> str:
     """Text typed by people, safe to paint: control characters shown as their symbols (␛…)."""
     if value.isprintable():
@@ -296,9 +302,14 @@ class BoardList(ScrollView, can_focus=True):
         previous_ids = {request.id for request in self.rows}
         self.now = now
         if self.loaded:
+            # A row the previous window already covered (not one revealed by a bigger window).
+            covered_all = self.counts is not None and len(self.rows) >= self.counts.open(urgencies)
+            last = board_order(self.rows[-1]) if self.rows else None
             until = now + timedelta(seconds=ARRIVAL_SECONDS)
             for request in rows:
-                if request.id not in previous_ids:
+                if request.id not in previous_ids and (
+                    covered_all or last is None or board_order(request) < last
+                ):
                     self._arrivals[request.id] = until
         self._arrivals = {key: until for key, until in self._arrivals.items() if until > now}
         cursor_id = self.highlighted.id if self.highlighted is not None else None
