@@ -301,6 +301,14 @@ def test_references_are_recognised_in_the_filter_box():
     assert reference_in("lampadaire 2026-00042") is None
 
 
-def test_columns_share_the_room_left():
-    assert sum(column_widths(120)) + 2 * 8 + 2 <= 120
-    assert column_widths(80)[4:] == (12, 16, 12, 10), "narrow terminals keep minimum widths"
+@pytest.mark.parametrize("width", [80, 100, 120, 160])
+def test_columns_fit_the_terminal(width):
+    widths = column_widths(width)
+    assert sum(widths.values()) + 2 * len(widths) + 2 <= width
+    assert list(widths)[:6] == ["N°", "Date", "Urg.", "Statut", "Catégorie", "Lieu"]
+
+
+def test_narrow_terminals_drop_the_service_then_the_caller():
+    assert "Service" in column_widths(120) and "Demandeur" in column_widths(120)
+    assert "Service" not in column_widths(100) and "Demandeur" in column_widths(100)
+    assert "Demandeur" not in column_widths(80)

@@ -9,6 +9,7 @@ focus back to the filter box.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.text import Text
@@ -16,25 +17,58 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from allo_tui.domain.display import format_datetime
+from allo_tui.domain.display import local
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS
 
-COLUMNS = ("N°", "Date", "Urg.", "Statut", "Catégorie", "Lieu", "Demandeur", "Service")
-"""Column titles, in order."""
-FIXED_WIDTHS = (11, 16, 4, 10)
-"""Widths of the reference, date, urgency and status columns."""
-FLEXIBLE = ((3, 12), (4, 16), (3, 12), (2, 10))
-"""(share of the room left, minimum width) of category, location, caller and service."""
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the list: its title, its width, and how much of the room left it takes."""
+
+    title: str
+    width: int  # fixed width, or the minimum of a flexible column
+    share: int = 0  # 0: fixed width
+    optional: bool = False  # dropped first when the terminal is narrow
+
+
+COLUMNS = (
+    Column("N°", 11),
+    Column("Date", 14),
+    Column("Urg.", 4),
+    Column("Statut", 10),
+    Column("Catégorie", 10, share=3),
+    Column("Lieu", 14, share=4),
+    Column("Demandeur", 10, share=3, optional=True),
+    Column("Service", 10, share=2, optional=True),
+)
+"""Every column, in order."""
 CELL_PADDING = 1
+SCROLLBAR = 2
 
 
-def column_widths(total: int) -> tuple[int, ...]:
-    """Widths of every column for a table `total` cells wide (the text columns share the rest)."""
-    room = total - 2 - 2 * CELL_PADDING * len(COLUMNS) - sum(FIXED_WIDTHS)
-    shares = sum(share for share, _minimum in FLEXIBLE)
-    flexible = tuple(max(minimum, room * share // shares) for share, minimum in FLEXIBLE)
-    return FIXED_WIDTHS + flexible
+def column_widths(total: int) -> dict[str, int]:
+    """Title -> width of the columns that fit a table `total` cells wide.
+
+    The fixed columns keep their width; the text columns share the room left by their
+    shares; the optional ones (service, then caller) go first when it is too narrow.
+    """
+    columns = list(COLUMNS)
+    while True:
+        room = total - SCROLLBAR - 2 * CELL_PADDING * len(columns)
+        room -= sum(column.width for column in columns if not column.share)
+        flexible = [column for column in columns if column.share]
+        optional = [column for column in columns if column.optional]
+        if room >= sum(column.width for column in flexible) or not optional:
+            break
+        columns.remove(optional[-1])
+    shares = sum(column.share for column in flexible)
+    return {
+        column.title: (
+            max(column.width, room * column.share // shares) if column.share else column.width
+        )
+        for column in columns
+    }
 
 
 def clip(value: str, width: int) -> Text:
@@ -44,22 +78,25 @@ def clip(value: str, width: int) -> Text:
     return Text(value)
 
 
-def request_cells(request: RequestRecord, now: datetime, widths: Sequence[int]) -> list[Text]:
-    """The cells of one request row; a late open request shows its status in red."""
-    status = clip(STATUS_LABELS[request.status], widths[3])
+def request_cells(request: RequestRecord, now: datetime, widths: dict[str, int]) -> list[Text]:
+    """The cells of one request row for the columns in `widths`; late open requests in red."""
+    status = Text(STATUS_LABELS[request.status])
     due = request.intervention_due_at
     if request.is_open and due is not None and due < now:
         status.stylize("bold red")
-    urgency = Text(str(request.urgency), "bold red" if request.urgency == 1 else "")
+    values = {
+        "N°": Text(request.reference),
+        "Date": Text(local(request.created_at).strftime("%d/%m/%y %H:%M")),
+        "Urg.": Text(str(request.urgency), "bold red" if request.urgency == 1 else ""),
+        "Statut": status,
+        "Catégorie": request.category_label,
+        "Lieu": request.location,
+        "Demandeur": request.caller_name,
+        "Service": request.service_name,
+    }
     return [
-        Text(request.reference),
-        Text(format_datetime(request.created_at)),
-        urgency,
-        status,
-        clip(request.category_label, widths[4]),
-        clip(request.location, widths[5]),
-        clip(request.caller_name, widths[6]),
-        clip(request.service_name, widths[7]),
+        value if isinstance(value, Text) else clip(value, widths[title])
+        for title, value in ((title, values[title]) for title in widths)
     ]
 
 
@@ -102,7 +139,7 @@ class HistoryTable(DataTable):
         self._add_columns()
 
     def _add_columns(self) -> None:
-        for title, width in zip(COLUMNS, self._widths, strict=True):
+        for title, width in self._widths.items():
             self.add_column(title, width=width, key=title)
 
     def on_resize(self) -> None:
