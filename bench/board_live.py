@@ -13,7 +13,7 @@ before the save and stops when the reference appears on the board's terminal.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bench.measure import ms, now, percentile
@@ -23,11 +23,14 @@ from bench.startup import SIZE, allo_command
 from bench.terminal import TerminalProcess, cpu_seconds, python_command, rss_mb
 from bench.workload import SaveSample
 
-PAST = datetime(2000, 1, 3, 8, 0, tzinfo=UTC)
+PAST = datetime(2000, 6, 30, 8, 0, tzinfo=UTC)
 
 
 class PastWriter:
-    """Saves urgency-1 requests dated in the year 2000, one minute apart."""
+    """Saves urgency-1 requests dated in the year 2000, each one minute before the previous
+    one (across every writer of this process), so the newest is always the most overdue."""
+
+    _minutes_back = 0
 
     def __init__(self, path: Path, sample: SaveSample) -> None:
         from allo_tui.data.store import Store
@@ -42,7 +45,8 @@ class PastWriter:
     def save(self) -> str:
         from bench.writes import new_request
 
-        self.clock.advance(minutes=1)
+        PastWriter._minutes_back += 1
+        self.clock.set(PAST - timedelta(minutes=PastWriter._minutes_back))
         record = self.store.create_request(
             self.operator, new_request(self.sample, tag="bench-board", urgency=1)
         )

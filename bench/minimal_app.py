@@ -2,14 +2,15 @@
 
 One Screen with an Input and a 50-row DataTable. `python -m bench.minimal_app` runs it under a
 terminal (the harness stops it after its first paint); the harness also drives it with Pilot to
-time a keystroke that refills the table, and a table refill after a change.
+time a keystroke that refills the table. For the board's render the floor is a full-screen
+repaint: one Static whose every line changes (the least Textual can do to redraw a screen).
 """
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 READY_TOKEN = "minimal-ready-row"
 COLUMNS = ("Nom", "Téléphone(s)", "Adresse", "Ouvertes", "Dernier contact")
@@ -49,31 +50,24 @@ class MinimalApp(App[None]):
         self.push_screen(MinimalScreen())
 
 
-class MinimalBoardScreen(Screen[None]):
-    """A DataTable with the board's columns, refilled on demand (the render floor)."""
-
-    def __init__(self, columns: int) -> None:
-        super().__init__()
-        self.columns = columns
+class MinimalRepaintScreen(Screen[None]):
+    """One Static filling the screen; `repaint(n)` replaces every line (the render floor)."""
 
     def compose(self) -> ComposeResult:
-        table = DataTable(id="board", cursor_type="row")
-        table.add_columns(*(f"c{i}" for i in range(self.columns)))
-        yield table
+        yield Static(self._text(0), id="board")
 
-    def refill(self, rows: list[tuple[str, ...]]) -> None:
-        table = self.query_one("#board", DataTable)
-        table.clear()
-        table.add_rows(rows)
+    def _text(self, index: int) -> str:
+        width, height = self.app.size
+        line = f"{index} " + "2026-00042 dans 3 h 12 Voirie 12 rue du Temple " * 4
+        return "\n".join(line[:width] for _ in range(height))
+
+    def repaint(self, index: int) -> None:
+        self.query_one("#board", Static).update(self._text(index + 1))
 
 
-class MinimalBoardApp(App[None]):
-    def __init__(self, columns: int) -> None:
-        super().__init__()
-        self.columns = columns
-
+class MinimalRepaintApp(App[None]):
     def on_mount(self) -> None:
-        self.push_screen(MinimalBoardScreen(self.columns))
+        self.push_screen(MinimalRepaintScreen())
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bench.board_live import PastWriter
 from bench.measure import ms, now, percentile
-from bench.minimal_app import MinimalApp, MinimalBoardApp, rows_for
+from bench.minimal_app import MinimalApp, MinimalRepaintApp
 from bench.probe import RenderProbe
 from bench.rows import Row, make_row, missing_row
 from bench.workload import SaveSample
@@ -229,18 +229,18 @@ async def _board_changes(app, store, writer: PastWriter, changes: int) -> tuple[
     return times, info
 
 
-async def _refills(app, rows: list[tuple[str, ...]], samples: int) -> list[float]:
-    from textual.widgets import DataTable
-
+async def _repaints(app, samples: int) -> list[float]:
+    """Seconds from replacing a full screen of text to the frame that shows it."""
     times = []
     async with app.run_test(size=SIZE) as pilot:
         probe = RenderProbe(app)
         await pilot.pause()
-        probe.watch(find(app.screen, "#board", DataTable))
+        app.screen.repaint(-1)  # warm-up
+        await pilot.pause()
         for index in range(samples):
-            variant = [(f"{index}",) + row[1:] for row in rows]
             started = now()
-            app.screen.refill(variant)
+            probe.last_change = started
+            app.screen.repaint(index)
             frame = await probe.settle(started, timeout=10)
             if frame is not None:
                 times.append(frame - started)
@@ -259,9 +259,7 @@ def board_render_row(path: Path, sample: SaveSample, changes: int) -> Row:
         store.close()
     if not times:
         return missing_row("board.render.p95", f"no change reached the board ({info})")
-    columns = max(1, info.get("columns", 8))
-    floor_rows = rows_for("", count=max(1, info.get("rows", 50)), columns=columns)
-    floor_times = asyncio.run(_refills(MinimalBoardApp(columns), floor_rows, max(changes, 10)))
+    floor_times = asyncio.run(_repaints(MinimalRepaintApp(), max(2 * changes, 30)))
     note = "from the moment the board hears of the change to the repainted board"
     if info["from_commit"]:
         note += f" ({info['from_commit']} timed from the commit: no change signal seen)"

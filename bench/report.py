@@ -19,6 +19,7 @@ SCALE_ORDER = ("city", "small")
 FLOOR_SHORT = {
     "same SQL, stdlib sqlite3": "sqlite3",
     "minimal Textual app": "minimal app",
+    "minimal Textual app, full-screen repaint": "minimal repaint",
     "raw single-row insert": "raw insert",
 }
 HEADERS = ("figure", "value", "target", "floor (same run)", "ratio", "met")

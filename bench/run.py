@@ -43,6 +43,11 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--results-dir", type=Path, default=DEFAULT_RESULTS)
     parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (or find) the cached database for the scale, print its path and stop",
+    )
+    parser.add_argument(
         "--strict",
         action="store_true",
         help="exit with status 1 when a figure could not be measured (CI); missed targets never fail",
@@ -67,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     load_before = load_average()
     dataset = ensure_dataset(scale, arguments.cache_dir, log=_log)
+    if arguments.build_only:
+        print(dataset.path)
+        return 0
     _log(f"database: {dataset.path.name} ({dataset.meta['counts']})")
     with tempfile.TemporaryDirectory(prefix="run-", dir=arguments.cache_dir) as folder:
         work = work_copy(dataset, Path(folder))
