@@ -183,21 +183,28 @@ class LiveBoard(Screen[None]):
     @work(thread=True, exit_on_error=False, group="board-load")
     def _load(self, limit: int, services: tuple[int, ...], urgency: int | None) -> None:
         store = self.app.store
+        names: dict[int, str] | None = None
         try:
             snapshot = store.board_snapshot(limit=limit, services=services, urgency=urgency)
-            if services and not self._service_names:
-                self._service_names = {s.id: s.name for s in store.services()}
+            if services and not set(services) <= set(self._service_names):
+                names = {service.id: service.name for service in store.services()}
         except Exception as error:  # noqa: BLE001 - transient: shown, data kept, retried
             if not get_current_worker().is_cancelled:
                 self.app.call_from_thread(self._load_failed, error)
             return
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, snapshot, services, urgency)
+            self.app.call_from_thread(self._loaded, snapshot, services, urgency, names)
 
     def _loaded(
-        self, snapshot: BoardSnapshot, services: tuple[int, ...], urgency: int | None
+        self,
+        snapshot: BoardSnapshot,
+        services: tuple[int, ...],
+        urgency: int | None,
+        names: dict[int, str] | None = None,
     ) -> None:
         self._loading = False
+        if names:
+            self._service_names = names
         if (services, urgency) == (self.services, self.urgency):
             self.snapshot = snapshot
             self.loaded_at = snapshot.counts.at
