@@ -60,11 +60,19 @@ def _choice(*, demo: bool | None = None) -> DatabaseChoice:
         raise Fail(str(error)) from None
 
 
-def _open_store(*, create: bool = True, demo: bool | None = None):
-    """Check, create or upgrade the database, then a Store on it."""
+def _open_store(*, create: bool = True, demo: bool | None = None, lazy: bool = False):
+    """Check, create or upgrade the database, then a Store on it.
+
+    `lazy`: a LazyStore, which answers lookups before SQLAlchemy is imported (the console's
+    start-up path); the full Store loads on first need.
+    """
     from allo_tui.data.schema import prepare_database
     from allo_tui.data.sqlite import DatabaseFileError
-    from allo_tui.data.store import Store
+
+    if lazy:
+        from allo_tui.data.lazy import LazyStore as Store
+    else:
+        from allo_tui.data.store import Store
 
     choice = _choice(demo=demo)
     try:
@@ -102,9 +110,13 @@ def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None) -
 
 
 def _run_console(*, demo: bool) -> None:
-    store = _open_store()
-    is_demo = demo or store.is_demo()
-    operator = _resolve_operator(store, demo=is_demo)
+    from allo_tui.data.startup import read_is_demo, read_operator
+
+    store = _open_store(lazy=True)
+    is_demo = demo or read_is_demo(store.path)
+    login = resolve_operator_login(_options().operator)
+    # A known login is read without the ORM; a first run or an unknown login asks the Store.
+    operator = read_operator(store.path, login) or _resolve_operator(store, demo=is_demo)
     from allo_tui.app import AlloApp
 
     AlloApp(store=store, operator=operator, demo=is_demo).run()

@@ -1,0 +1,105 @@
+"""A Store that answers the first lookups before SQLAlchemy is even imported.
+
+Importing SQLAlchemy's ORM costs about half a second of CPU, as much as Textual itself. The
+console starts with a `LazyStore`: caller lookups, caller reads and the change feed run on
+plain stdlib `sqlite3` connections (the same functions the Store uses), and every other call
+loads the real `Store` on first use. `preload()` loads it in the background once the first
+screen is up, so it is ready before the hostess needs it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from allo_tui.data import search
+from allo_tui.data.changes import ChangeFeed
+from allo_tui.data.lookup_reads import caller_rows, search_callers_on
+from allo_tui.data.sqlite import connect_raw
+from allo_tui.domain.clock import Clock
+from allo_tui.domain.errors import NotFoundError
+from allo_tui.domain.records import CallerRecord, CallerSearchResult
+
+
+class LazyStore:
+    """Stands in for `allo_tui.data.store.Store`; same methods, same records."""
+
+    def __init__(self, path: Path | str, *, clock: Clock | None = None) -> None:
+        self.path = Path(path)
+        self.clock = clock or Clock()
+        self._store = None
+        self._store_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._idle_lock = threading.Lock()
+
+    # -- the real Store -------------------------------------------------------------------
+
+    @property
+    def store(self):
+        """The full Store, imported and created on first use (thread-safe)."""
+        if self._store is None:
+            with self._store_lock:
+                if self._store is None:
+                    from allo_tui.data.store import Store
+
+                    self._store = Store(self.path, clock=self.clock)
+        return self._store
+
+    @property
+    def loaded(self) -> bool:
+        return self._store is not None
+
+    def preload(self) -> None:
+        """Load the full Store now (call from a worker thread)."""
+        self.store.engine  # noqa: B018 - creates the engine and its first connection lazily
+
+    def __getattr__(self, name: str):
+        # Only called for names not defined here: everything else is the real Store's.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self.store, name)
+
+    # -- what the first screen needs, without SQLAlchemy ----------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        with self._idle_lock:
+            connection = self._idle.pop() if self._idle else None
+        if connection is None:
+            connection = connect_raw(self.path)
+        try:
+            yield connection
+        except BaseException:
+            connection.close()
+            raise
+        with self._idle_lock:
+            self._idle.append(connection)
+
+    def search_callers(
+        self, query: str, limit: int = 50, *, cancel: search.SearchToken | None = None
+    ) -> CallerSearchResult:
+        """Same as `Store.search_callers`, on a plain connection."""
+        with self._connection() as connection:
+            return search_callers_on(connection, query, limit, cancel)
+
+    def get_caller(self, caller_id: int) -> CallerRecord:
+        """Same as `Store.get_caller`, on a plain connection."""
+        with self._connection() as connection:
+            rows = caller_rows(connection, [caller_id])
+        if not rows:
+            raise NotFoundError(f"demandeur n° {caller_id} introuvable")
+        return rows[0]
+
+    def change_feed(self, counter: str = "requests") -> ChangeFeed:
+        return ChangeFeed(self.path, counter)
+
+    def close(self) -> None:
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            connection.close()
+        if self._store is not None:
+            self._store.close()
