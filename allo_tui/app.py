@@ -6,6 +6,7 @@ from datetime import datetime
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import ModalScreen
 
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
@@ -34,6 +35,7 @@ class AlloApp(App[None]):
         Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request"),
         Binding("f4", "switch_mode('history')", "Historique", id="mode.history"),
         Binding("f5", "switch_mode('board')", "Tableau", id="mode.board"),
+        Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call"),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]
 
@@ -56,6 +58,7 @@ class AlloApp(App[None]):
         self.demo = demo
         self.call_started_at: datetime | None = None
         self.pending_caller: CallerRecord | None = None
+        self.pending_draft: dict | None = None  # a draft to restore into the F3 form
         self.sub_title = f"{operator.display_name} ({operator.role.value})" + (
             " — démo" if demo else ""
         )
@@ -71,6 +74,9 @@ class AlloApp(App[None]):
         if mapping:
             self.set_keymap(mapping)
         RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
+        from allo_tui.screens.restore_draft import offer_orphan_drafts
+
+        offer_orphan_drafts(self)  # a call is never lost: offer a dead console's draft
 
     # -- the call in progress -------------------------------------------------------------
 
@@ -87,6 +93,42 @@ class AlloApp(App[None]):
 
     def end_call(self) -> None:
         self.call_started_at = None
+
+    def action_end_call_without_request(self) -> None:
+        """F10: the call ends with an outcome (information, transfer…) and no request."""
+        from allo_tui.screens.end_call import end_call_without_request
+
+        end_call_without_request(self)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "end_call_without_request":
+            return not isinstance(self.screen, ModalScreen)
+        return True
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: asks first while the new-request form holds typed text; its draft stays."""
+        form = self._new_request_form()
+        if form is None or not form.has_input():
+            self.exit()
+        elif isinstance(self.screen, ModalScreen):
+            form.flush_draft_and_exit(form.draft_fields())  # Ctrl+Q twice: really quit
+        else:
+            form.confirm_quit()
+
+    def _new_request_form(self) -> NewRequestScreen | None:
+        try:
+            stack = self.get_screen_stack("new_request")
+        except KeyError:
+            return None
+        return next((s for s in stack if isinstance(s, NewRequestScreen)), None)
+
+    def restore_draft(self, fields: dict) -> None:
+        """Bring back a new-request draft left by a dead console (offered at start)."""
+        self.pending_draft = fields
+        if self.current_mode == "new_request" and isinstance(self.screen, NewRequestScreen):
+            self.screen.take_pending_draft()
+        else:
+            self.switch_mode("new_request")
 
     # -- navigation -----------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import DataTable, Input, Select, Static, TextArea
+from textual.widgets import DataTable, Input, Static, TextArea
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
@@ -12,6 +12,7 @@ from allo_tui.screens.history import HistoryScreen
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.board_list import BoardList
+from allo_tui.widgets.typeahead import TypeAhead
 
 
 def cell_texts(table: DataTable) -> list[list[str]]:
@@ -65,8 +66,8 @@ async def test_new_request_form_saves_and_shows_the_reference(store, admin) -> N
         await settle(app, pilot)
         screen = app.screen
         voirie = next(c for c in store.categories() if c.code == "VOIRIE")
-        screen.query_one("#category", Select).value = voirie.id
-        screen.query_one("#street", Input).value = "Rue du Temple"
+        screen.query_one("#category", TypeAhead).set_text(voirie.label, voirie.id)
+        screen.query_one("#street", TypeAhead).set_text("Rue du Temple")
         screen.query_one("#description", TextArea).text = "Nid-de-poule [red]profond"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -89,10 +90,11 @@ async def test_new_request_without_description_keeps_the_form_open(store, admin)
         await pilot.press("f3")
         await settle(app, pilot)
         screen = app.screen
-        screen.query_one("#category", Select).value = store.categories()[0].id
+        first = store.categories()[0]
+        screen.query_one("#category", TypeAhead).set_text(first.label, first.id)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert "obligatoire" in str(screen.query_one("#error-description", Static).render())
+        assert "obligatoire" in str(screen.query_one("#message-description", Static).render())
         assert app.focused is screen.query_one("#description", TextArea)
     assert store.latest_requests() == []
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, column, func, or_, select, text, update
+from sqlalchemy import Integer, column, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from allo_tui.data import history as history_sql
@@ -371,9 +371,18 @@ class Store:
     # -- requests -------------------------------------------------------------------------
 
     def create_request(
-        self, operator: OperatorRecord, new: NewRequest, call: CallInfo | None = None
+        self,
+        operator: OperatorRecord,
+        new: NewRequest,
+        call: CallInfo | None = None,
+        *,
+        draft_console: str | None = None,
     ) -> RequestRecord:
-        """Record a request: reference, due dates, first Event, Call, new caller — one transaction."""
+        """Record a request: reference, due dates, first Event, Call, new caller — one transaction.
+
+        `draft_console`: the form's draft for this operator and console is deleted in the same
+        transaction (a saved call is never offered again as a draft).
+        """
         description = new.description.strip()
         if not description:
             raise ValidationError("description", "La description est obligatoire.")
@@ -464,7 +473,13 @@ class Store:
                         operator_id=operator.id,
                         kind=EventKind.REPORTED_AGAIN.value,
                         new_value=request.reference,
-                        note=f"signalé à nouveau par {who} ({request.reference})",
+                        note=f"signalé à nouveau par {who} (demande {request.reference})",
+                    )
+                )
+            if draft_console is not None:
+                session.execute(
+                    delete(Draft).where(
+                        Draft.operator_id == operator.id, Draft.console == draft_console
                     )
                 )
             if call is not None:
@@ -929,6 +944,16 @@ class Store:
             )
             return [_draft(row) for row in rows]
 
+    def operator_drafts(self, operator: OperatorRecord) -> list[DraftRecord]:
+        """Every draft of this operator, on any console, newest first."""
+        with self._read() as session:
+            rows = session.scalars(
+                select(Draft)
+                .where(Draft.operator_id == operator.id)
+                .order_by(Draft.updated_at.desc(), Draft.id.desc())
+            )
+            return [_draft(row) for row in rows]
+
     def load_draft(self, operator: OperatorRecord, console: str) -> DraftRecord | None:
         with self._read() as session:
             row = session.scalar(
@@ -1005,7 +1030,7 @@ class Store:
     @staticmethod
     def _caller_label(session: Session, caller_id: int | None) -> str:
         if caller_id is None:
-            return "un appel anonyme"
+            return "un appelant anonyme"
         caller = session.get(Caller, caller_id)
         if caller is None:
             return "un demandeur"

@@ -1,6 +1,20 @@
-"""F3 — new request: the form in call order, Ctrl+S saves and shows the reference."""
+"""F3 — new request: the form in call order, Ctrl+S saves and shows the reference to read out.
+
+Call order (DESIGN §4): phone → caller → category → street number, street, landmark →
+urgency → service → description; Tab / Shift+Tab follow it and Enter in a one-line field moves
+on. Caller, category, street and service are type-ahead boxes. As soon as category and street are
+known, the side panel lists possible duplicates; Ctrl+D links the call to the highlighted one.
+
+A call is never lost: the form keeps a draft row in the database (at most `DRAFT_DELAY` behind
+the keyboard, written by a thread worker) with a heartbeat while the app runs; saving or
+discarding deletes it. Everything typed is data: it is shown with `Text`, never as markup.
+"""
 
 from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -8,143 +22,795 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.timer import Timer
+from textual.widgets import Digits, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
 
-from allo_tui.domain.display import format_long
+from allo_tui.domain.display import format_date, format_long
 from allo_tui.domain.errors import AlloError, ValidationError
+from allo_tui.domain.phone import parse_phone, phone_query_digits
 from allo_tui.domain.records import (
     CallerRecord,
+    CallerSearchResult,
     CategoryRecord,
+    Channel,
+    Kind,
     NewCaller,
     NewRequest,
     RequestRecord,
+    ServiceRecord,
 )
-from allo_tui.domain.text import split_name
-from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.domain.sanitize import CleanText
+from allo_tui.domain.streets import Street, load_streets, match_streets
+from allo_tui.domain.text import fold, split_name
+from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
+from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
+from allo_tui.widgets.typeahead import Suggestion, TypeAhead
+from allo_tui.widgets.urgency import UrgencyPicker
+
+DESCRIPTION_LIMIT = 4000
+"""As in Open311 (and the Store)."""
+COUNTER_FROM = 3000
+"""The counter stands out from this many characters."""
+DRAFT_DELAY = 1.0
+"""Seconds between a keystroke and the draft write (never more than 2 s behind)."""
+DUPLICATE_DELAY = 0.3
+"""Seconds of quiet typing in the street box before looking for duplicates."""
+SUGGESTION_LIMIT = 8
 
 TEXTS = {
-    "caller_none": "Aucun demandeur choisi : saisissez un téléphone et un nom, ou laissez vide (anonyme).",
-    "caller": "Demandeur : {name} — {phones}",
     "phone": "Téléphone",
-    "name": "Nom du demandeur (NOM Prénom)",
+    "phone_placeholder": "n° ou chiffres",
+    "name": "Nom",
+    "name_placeholder": "NOM Prénom",
     "category": "Catégorie",
+    "category_placeholder": "tapez : nid, arbre, tag…",
+    "place": "Lieu",
     "street_number": "N°",
     "street": "Voie",
-    "landmark": "Repère (devant l'école…)",
+    "street_placeholder": "rue, place, lieu-dit…",
+    "landmark": "Repère",
+    "landmark_placeholder": "devant l'école, face au n° 8…",
     "urgency": "Urgence",
+    "service": "Service",
     "description": "Description",
-    "saved": "Demande n° {reference}",
-    "saved_detail": (
-        "Urgence : {urgency}\nAccusé de réception dû : {ack}\nIntervention due : {due}\n\n"
-        "Échap ou F2 : appel suivant"
+    "channel": "Canal",
+    "kind": "Nature",
+    "caller_hint": "Tapez le téléphone ou le nom · Ctrl+N nouveau demandeur · F6 anonyme",
+    "caller_chosen": "Demandeur : ",
+    "caller_open": " · {count} demande(s) ouverte(s)",
+    "caller_new": "Nouveau demandeur : sera créé à l'enregistrement",
+    "caller_anonymous": "Appel anonyme (le numéro reste dans le journal des appels)",
+    "street_known": "✓ voie connue",
+    "street_unknown": "voie hors référentiel : gardée telle quelle",
+    "counter": "{count} / {limit}",
+    "duplicates_title": "Doublons possibles",
+    "duplicates_wait": "Catégorie et voie : les demandes ouvertes du même type dans la même voie "
+    "(30 derniers jours) s'affichent ici.",
+    "duplicates_none": "Aucune demande ouverte de ce type dans cette voie.",
+    "duplicates_some": "Ctrl+D : rattacher l'appel à la demande en surbrillance.",
+    "error_category": "Choisissez une catégorie dans la liste (tapez un mot, Entrée).",
+    "error_service": "Service inconnu : choisissez-le dans la liste.",
+    "error_description_empty": "La description est obligatoire.",
+    "error_description_long": "La description dépasse {limit} caractères ({count}).",
+    "cleaned_controls": "{count} caractère(s) de contrôle supprimé(s).",
+    "cleaned_lines": "Texte sur plusieurs lignes : lignes jointes par des espaces.",
+    "cleaned_truncated": (
+        "Collage coupé : {received} caractères reçus, {kept} gardés (limite {limit})."
     ),
-    "no_due": "sans intervention",
+    "saved_title": "Demande enregistrée — à lire au demandeur :",
+    "linked_title": "Appel rattaché à une demande existante — à lire au demandeur :",
+    "saved": "Demande n° {reference}",
+    "urgency_line": "Urgence : {urgency}",
+    "ack_line": "Accusé de réception : au plus tard {when}",
+    "due_line": "Intervention : au plus tard {when}",
+    "due_none": "Intervention : sans intervention (remarque)",
+    "linked_line": "Signalement enregistré sous {reference} (doublon de {original}).",
+    "status_line": "Statut : {status}",
+    "next": "Échap ou F2 : appel suivant · F3 : nouvelle demande",
     "error": "Enregistrement impossible : {error}",
+    "load_error": "Chargement impossible : {error}",
+    "draft_error": "Brouillon non enregistré : {error}",
+    "confirm_discard": "Abandonner cette demande ?",
+    "confirm_discard_detail": "La saisie sera perdue et son brouillon supprimé.",
+    "confirm_quit": "Quitter allo ?",
+    "confirm_quit_detail": (
+        "La demande en cours reste en brouillon : elle sera proposée au prochain démarrage."
+    ),
+    "quit_yes": "Quitter (o)",
+    "quit_no": "Rester (n)",
+    "duplicate_description": "Même signalement que la demande {reference}.",
+    "restored": "Brouillon repris : la saisie est comme avant l'interruption.",
 }
+
+CHANNEL_LABELS = {
+    Channel.PHONE: "Téléphone",
+    Channel.COUNTER: "Accueil",
+    Channel.EMAIL: "Courriel",
+    Channel.LETTER: "Courrier",
+    Channel.MOBILE_TEAM: "Équipe mobile",
+    Channel.WEB: "Web",
+}
+KIND_LABELS = {
+    Kind.INTERVENTION: "Demande d'intervention",
+    Kind.COMPLAINT: "Doléance",
+    Kind.REMARK: "Remarque",
+    Kind.INFORMATION: "Information",
+}
+ONE_LINE_FIELDS = ("phone", "name", "category", "street_number", "street", "landmark", "service")
+
+
+def target_phrase(level: int, target: timedelta | None) -> str:
+    """What an urgency promises, for the hostess to say: "sur place sous 1 h", "sous 10 jours"."""
+    if target is None:
+        return "sans intervention : accusé de réception seulement"
+    minutes = int(target.total_seconds() // 60)
+    if minutes < 60:
+        span = f"{minutes} min"
+    elif minutes % (24 * 60) == 0 and minutes > 24 * 60:
+        span = f"{minutes // (24 * 60)} jours"
+    elif minutes % 60 == 0:
+        span = f"{minutes // 60} h"
+    else:
+        span = f"{minutes // 60} h {minutes % 60:02d}"
+    return f"sur place sous {span}" if level == 1 else f"sous {span}"
+
+
+def category_matches(query: str, categories: list[CategoryRecord]) -> list[CategoryRecord]:
+    """Categories whose label or code has a word starting with each word typed (folded)."""
+    typed = fold(query).split()
+    if not typed:
+        return list(categories)
+    found = []
+    for category in categories:
+        words = fold(f"{category.label} {category.code}").split()
+        if all(any(word.startswith(t) for word in words) for t in typed):
+            found.append(category)
+    return found
+
+
+def service_matches(query: str, services: list[ServiceRecord]) -> list[ServiceRecord]:
+    typed = fold(query).split()
+    if not typed:
+        return list(services)
+    return [
+        service
+        for service in services
+        if all(
+            any(word.startswith(t) for word in fold(f"{service.name} {service.code}").split())
+            for t in typed
+        )
+    ]
+
+
+def caller_prompt(caller: CallerRecord) -> Text:
+    """One suggestion line for a caller (literal text)."""
+    text = Text(caller.display_name or "—", style="bold", no_wrap=True, overflow="ellipsis")
+    phones = ", ".join(p.display for p in caller.phones)
+    if phones:
+        text.append("  " + phones)
+    if caller.address:
+        text.append("  " + caller.address, "dim")
+    if caller.open_requests:
+        text.append(f"  ({caller.open_requests} ouverte(s))", "italic")
+    return text
 
 
 class NewRequestScreen(Screen[None]):
-    """Take a request from the caller on the line."""
+    """Take a request from the caller on the line, from the first word to the reference."""
 
     CSS_PATH = "new_request.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="new_request.save", priority=True),
-        Binding("escape", "reset", "Annuler", id="new_request.cancel"),
+        Binding(
+            "ctrl+d", "link_duplicate", "Rattacher au doublon", id="new_request.link", priority=True
+        ),
+        Binding("ctrl+n", "new_caller", "Nouveau demandeur", id="new_request.new_caller"),
+        Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous"),
+        Binding("escape", "cancel", "Annuler", id="new_request.cancel"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
-        self._caller: CallerRecord | None = None
+        self._caller: CallerRecord | None = None  # shown on the status line
+        self._caller_id: int | None = None  # what the request links to (set before a reload)
+        self._anonymous = False
         self._categories: dict[int, CategoryRecord] = {}
+        self._services: dict[int, ServiceRecord] = {}
+        self._catalogue_ready = False
+        self._streets: tuple[Street, ...] = ()
+        self._street_keys: set[str] = set()
+        self._duplicates: list[RequestRecord] = []
+        self._duplicates_for: tuple[int, str] | None = None
+        self._duplicate_timer: Timer | None = None
         self._saving = False
+        self._confirmed = False
+        self._pending_draft: dict | None = None
+        # Drafts: written by thread workers under a lock; a save or discard bumps the generation
+        # so a draft write still in flight cannot bring a finished call back.
+        self._draft_lock = threading.Lock()
+        self._draft_generation = 0
+        self._draft_exists = False
+        self._draft_timer: Timer | None = None
+        self._last_draft: dict | None = None
+        self._process = process_identity()
+
+    # -- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="form"):
-            yield Static(TEXTS["caller_none"], id="caller", markup=False)
-            with Horizontal(classes="row"):
-                yield Input(placeholder=TEXTS["phone"], id="phone")
-                yield Input(placeholder=TEXTS["name"], id="name")
-            yield Label(TEXTS["category"])
-            yield Select[int]([], id="category", prompt=TEXTS["category"])
-            yield Static("", id="error-category", classes="error", markup=False)
-            with Horizontal(classes="row"):
-                yield Input(placeholder=TEXTS["street_number"], id="street_number")
-                yield Input(placeholder=TEXTS["street"], id="street")
-            yield Input(placeholder=TEXTS["landmark"], id="landmark")
-            yield Label(TEXTS["urgency"])
-            yield Select[int](
-                [(f"{level} — {label}", level) for level, label in URGENCY_LABELS.items()],
-                id="urgency",
-                allow_blank=False,
-                value=3,
-            )
-            yield Label(TEXTS["description"])
-            yield TextArea(id="description")
-            yield Static("", id="error-description", classes="error", markup=False)
+        with Horizontal(id="body"):
+            with VerticalScroll(id="form", can_focus=False):
+                with Horizontal(classes="field", id="caller-row"):
+                    yield Label(TEXTS["phone"], classes="label")
+                    yield TypeAhead(
+                        TEXTS["phone_placeholder"],
+                        id="phone",
+                        jump_to="#category-input",
+                        max_length=40,
+                    )
+                    yield Label(TEXTS["name"], classes="sublabel")
+                    yield TypeAhead(
+                        TEXTS["name_placeholder"],
+                        id="name",
+                        jump_to="#category-input",
+                        max_length=120,
+                    )
+                yield Static(TEXTS["caller_hint"], id="caller-status", classes="status")
+                yield Static("", id="message-caller", classes="message")
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["category"], classes="label")
+                    yield TypeAhead(
+                        TEXTS["category_placeholder"],
+                        id="category",
+                        open_on_focus=True,
+                        accept_on_blur=True,
+                    )
+                yield Static("", id="message-category", classes="message")
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["place"], classes="label")
+                    yield Label(TEXTS["street_number"], classes="sublabel first")
+                    yield SafeInput(
+                        compact=True, id="street_number", max_length=12, enter_moves_on=True
+                    )
+                    yield Label(TEXTS["street"], classes="sublabel")
+                    yield TypeAhead(TEXTS["street_placeholder"], id="street", max_length=200)
+                yield Static("", id="message-street", classes="message")
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["landmark"], classes="label")
+                    yield SafeInput(
+                        placeholder=TEXTS["landmark_placeholder"],
+                        compact=True,
+                        id="landmark",
+                        max_length=200,
+                        enter_moves_on=True,
+                    )
+                yield Static("", id="message-landmark", classes="message")
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["urgency"], classes="label")
+                    yield UrgencyPicker(3, id="urgency")
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["service"], classes="label")
+                    yield TypeAhead(id="service", open_on_focus=True, accept_on_blur=True)
+                yield Static("", id="message-service", classes="message")
+                with Horizontal(classes="field", id="description-head"):
+                    yield Label(TEXTS["description"], classes="label")
+                    yield Static("", id="counter")
+                yield LimitedTextArea(limit=DESCRIPTION_LIMIT, id="description", compact=True)
+                yield Static("", id="message-description", classes="message")
+                with Horizontal(classes="field", id="extra-row"):
+                    yield Label(TEXTS["channel"], classes="label")
+                    yield Select(
+                        [(label, channel.value) for channel, label in CHANNEL_LABELS.items()],
+                        value=Channel.PHONE.value,
+                        allow_blank=False,
+                        compact=True,
+                        id="channel",
+                    )
+                    yield Label(TEXTS["kind"], classes="sublabel")
+                    yield Select(
+                        [(label, kind.value) for kind, label in KIND_LABELS.items()],
+                        value=Kind.INTERVENTION.value,
+                        allow_blank=False,
+                        compact=True,
+                        id="kind",
+                    )
+            with Vertical(id="side"):
+                yield Static(TEXTS["duplicates_title"], id="duplicates-title")
+                yield Static(TEXTS["duplicates_wait"], id="duplicates-hint")
+                yield OptionList(id="duplicates")
         with Vertical(id="confirmation"):
-            yield Static("", id="reference", markup=False)
-            yield Static("", id="promise", markup=False)
-        yield Footer()
+            yield Static("", id="confirmation-title")
+            yield Static("", id="reference")
+            yield Digits("", id="reference-digits")
+            yield Static("", id="promise")
+            yield Static(TEXTS["next"], id="next-hint")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#confirmation").display = False
-        self.load_categories()
+        self.query_one("#duplicates", OptionList).display = False
+        self._update_counter(0)
+        self.load_catalogue()
+        self.load_streets()
+        self.set_interval(HEARTBEAT_EVERY.total_seconds(), self._beat)
 
     def on_screen_resume(self) -> None:
+        if self._confirmed:
+            self._reset_form()
         self.take_pending_caller()
-        if not self.query_one("#confirmation").display and self._caller is None:
-            self.query_one("#phone", Input).focus()
+        self.take_pending_draft()
+        self.call_after_refresh(self._focus_if_lost)
+
+    def _focus_if_lost(self) -> None:
+        focused = self.focused
+        if focused is None or not focused.display:
+            self._focus_first_empty()
+
+    # -- loading --------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="catalogue")
+    def load_catalogue(self) -> None:
+        store = self.app.store
+        try:
+            categories = store.categories()
+            services = store.services()
+            calendar = store.calendar()
+            targets = {level: target_phrase(level, calendar.target_for(level)) for level in
+                       URGENCY_LABELS}
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        self.app.call_from_thread(self._set_catalogue, categories, services, targets)
+
+    def _set_catalogue(
+        self,
+        categories: list[CategoryRecord],
+        services: list[ServiceRecord],
+        targets: dict[int, str],
+    ) -> None:
+        self._categories = {c.id: c for c in categories}
+        self._services = {s.id: s for s in services}
+        self.query_one("#urgency", UrgencyPicker).set_targets(targets)
+        self._catalogue_ready = True
+        if self._pending_draft is not None:
+            fields, self._pending_draft = self._pending_draft, None
+            self.apply_draft(fields)
+
+    @work(thread=True, exit_on_error=False, group="streets")
+    def load_streets(self) -> None:
+        """The shipped referential plus every street already used (can be slow: off the loop)."""
+        try:
+            shipped = load_streets()
+            known = self.app.store.known_streets()
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        keys = {fold(street.name) for street in shipped}
+        extra = tuple(Street(name, "connue") for name in known if fold(name) not in keys)
+        keys.update(fold(street.name) for street in extra)
+        self.app.call_from_thread(self._set_streets, shipped + extra, keys)
+
+    def _set_streets(self, streets: tuple[Street, ...], keys: set[str]) -> None:
+        self._streets = streets
+        self._street_keys = keys
+        self._update_street_status()
+
+    def _load_failed(self, error: Exception) -> None:
+        self.app.log.error(f"new request: loading failed: {error!r}")
+        self.notify(TEXTS["load_error"].format(error=error), severity="error", markup=False)
+
+    # -- the caller -----------------------------------------------------------------------
 
     def take_pending_caller(self) -> None:
         """Apply the caller chosen on F2 (the app keeps it until this screen is shown)."""
+        if self._confirmed:
+            self._reset_form()  # F3 after a save: the next call
         caller = getattr(self.app, "pending_caller", None)
         if caller is not None:
             self.app.pending_caller = None
             self.set_caller(caller)
 
-    @work(thread=True, exit_on_error=False)
-    def load_categories(self) -> None:
-        categories = self.app.store.categories()
-        self.app.call_from_thread(self._set_categories, categories)
-
-    def _set_categories(self, categories: list[CategoryRecord]) -> None:
-        self._categories = {c.id: c for c in categories}
-        self.query_one("#category", Select).set_options((c.label, c.id) for c in categories)
-
-    def set_caller(self, caller: CallerRecord | None) -> None:
-        """Pre-fill the form for `caller` (chosen on F2)."""
-        self._reset_form()
+    def set_caller(
+        self, caller: CallerRecord | None, phone: str = "", *, focus: bool = True
+    ) -> None:
+        """Link the call to `caller` (chosen on F2 or in the suggestions); fills phone and name."""
         self._caller = caller
-        label = self.query_one("#caller", Static)
-        if caller is None:
-            label.update(TEXTS["caller_none"])
-            return
-        phones = ", ".join(p.display for p in caller.phones) or "—"
-        label.update(Text(TEXTS["caller"].format(name=caller.display_name, phones=phones)))
-        self.query_one("#phone", Input).value = caller.phones[0].display if caller.phones else ""
-        self.query_one("#name", Input).value = caller.display_name
-        self.query_one("#category", Select).focus()
+        self._caller_id = caller.id if caller is not None else None
+        self._anonymous = False
+        if caller is not None:
+            shown = phone or (caller.phones[0].display if caller.phones else "")
+            self._typeahead("phone").set_text(shown)
+            self._typeahead("name").set_text(caller.display_name, caller.id)
+            if focus:
+                self._typeahead("category").focus()
+        self._update_caller_status()
+        self._touch()
 
-    @on(Select.Changed, "#category")
-    def _category_changed(self, event: Select.Changed) -> None:
-        category = self._categories.get(event.value) if isinstance(event.value, int) else None
-        if category is not None:
-            self.query_one("#urgency", Select).value = category.default_urgency
-            self.query_one("#error-category", Static).update("")
+    def _update_caller_status(self) -> None:
+        status = self.query_one("#caller-status", Static)
+        phone = self._typeahead("phone").text.strip()
+        name = self._typeahead("name").text.strip()
+        if self._caller is not None:
+            text = Text(TEXTS["caller_chosen"])
+            text.append(self._caller.display_name, "bold")
+            if self._caller.address:
+                text.append(" · " + self._caller.address)
+            if self._caller.open_requests:
+                text.append(TEXTS["caller_open"].format(count=self._caller.open_requests))
+            status.update(text)
+            status.set_class(True, "-chosen")
+        elif self._caller_id is not None:  # restored from a draft, its record still loading
+            status.update(Text.assemble(TEXTS["caller_chosen"], (name, "bold")))
+            status.set_class(True, "-chosen")
+        elif self._anonymous:
+            status.update(Text(TEXTS["caller_anonymous"]))
+            status.set_class(False, "-chosen")
+        elif phone or name:
+            status.update(Text(TEXTS["caller_new"]))
+            status.set_class(False, "-chosen")
+        else:
+            status.update(Text(TEXTS["caller_hint"]))
+            status.set_class(False, "-chosen")
+
+    def action_new_caller(self) -> None:
+        """Ctrl+N: the caller is not in the base; what is typed makes a new caller."""
+        self._caller = None
+        self._caller_id = None
+        self._anonymous = False
+        for field in ("phone", "name"):
+            self._typeahead(field).close()
+        self._update_caller_status()
+        if not self._typeahead("name").text.strip():
+            self._typeahead("name").focus()
+        else:
+            self._typeahead("category").focus()
+        self._touch()
+
+    def action_anonymous(self) -> None:
+        """F6: an anonymous call (no caller; the phone stays in the call log)."""
+        self._caller = None
+        self._caller_id = None
+        self._anonymous = True
+        self._typeahead("name").set_text("")
+        self._typeahead("phone").close()
+        self._update_caller_status()
+        self._typeahead("category").focus()
+        self._touch()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller-search")
+    def search_callers(self, field: str, query: str) -> None:
+        try:
+            result = self.app.store.search_callers(query, limit=SUGGESTION_LIMIT)
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._load_failed, error)
+            result = CallerSearchResult(query=query, rows=(), total=0, capped=False)
+        self.app.call_from_thread(self._show_callers, field, query, result)
+
+    def _show_callers(self, field: str, query: str, result: CallerSearchResult) -> None:
+        rows = list(result.rows)
+        highlight = None
+        if rows and field == "phone":
+            typed = parse_phone(query)
+            exact = typed.valid and any(p.number == typed.stored for p in rows[0].phones)
+            if exact or len(rows) == 1:
+                highlight = 0
+        elif len(rows) == 1 and not self._typeahead("phone").text.strip():
+            highlight = 0
+        suggestions = [Suggestion(caller_prompt(c), c.display_name, c) for c in rows]
+        self._typeahead(field).show_suggestions(query, suggestions, highlight)
+
+    # -- type-ahead answers ---------------------------------------------------------------
+
+    def _typeahead(self, field: str) -> TypeAhead:
+        return self.query_one(f"#{field}", TypeAhead)
+
+    @on(TypeAhead.Changed)
+    def _typeahead_changed(self, event: TypeAhead.Changed) -> None:
+        field = event.typeahead.id or ""
+        text = event.text
+        if field in ("phone", "name"):
+            self._caller = None  # what is on screen is what will be saved
+            self._caller_id = None
+            if field == "name" and text.strip():
+                self._anonymous = False
+            self._update_caller_status()
+            digits = phone_query_digits(text) if field == "phone" else ""
+            if (field == "phone" and len(digits) >= 4) or (
+                field == "name" and len(fold(text)) >= 2
+            ):
+                self.search_callers(field, text)
+            else:
+                event.typeahead.show_suggestions(text, [])
+        elif field == "category":
+            categories = category_matches(text, list(self._categories.values()))
+            suggestions = [Suggestion(Text(c.label), c.label, c.id) for c in categories]
+            event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
+            self._schedule_duplicates()
+        elif field == "street":
+            names = match_streets(text, self._streets, SUGGESTION_LIMIT)
+            event.typeahead.show_suggestions(
+                text, [Suggestion(Text(name), name, name) for name in names], 0 if names else None
+            )
+            self._update_street_status()
+            self._schedule_duplicates()
+        elif field == "service":
+            services = service_matches(text, list(self._services.values()))
+            suggestions = [Suggestion(Text(s.name), s.name, s.id) for s in services]
+            event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
+
+    @on(TypeAhead.Picked)
+    def _typeahead_picked(self, event: TypeAhead.Picked) -> None:
+        field = event.typeahead.id or ""
+        value = event.suggestion.value
+        if field in ("phone", "name") and isinstance(value, CallerRecord):
+            phone = ""
+            if field == "phone":
+                typed = parse_phone(self._typeahead("phone").text)
+                match = [p for p in value.phones if typed.valid and p.number == typed.stored]
+                phone = match[0].display if match else ""
+            self.set_caller(value, phone, focus=not event.by_enter)
+            return
+        if field == "category" and isinstance(value, int):
+            self._category_chosen(value)
+        elif field == "street":
+            self._update_street_status()
+            self._schedule_duplicates()
+        elif field == "service":
+            self._set_message("service", "")
+        self._touch()
+
+    def _category_chosen(self, category_id: int) -> None:
+        category = self._categories.get(category_id)
+        if category is None:
+            return
+        self._set_message("category", "")
+        self.query_one("#urgency", UrgencyPicker).value = category.default_urgency
+        service = self._services.get(category.service_id)
+        self._typeahead("service").set_text(
+            service.name if service else category.service_name, category.service_id
+        )
+        self._set_message("service", "")
+        self._schedule_duplicates()
+
+    def _update_street_status(self) -> None:
+        street = self._typeahead("street").text.strip()
+        if not street or not self._street_keys:
+            self._set_message("street", "")
+        elif fold(street) in self._street_keys:
+            self._set_message("street", TEXTS["street_known"], "-ok")
+        else:
+            self._set_message("street", TEXTS["street_unknown"], "-warning")
+
+    # -- moving on, messages, counter ------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()  # the box moved the focus on itself (see SafeInput.enter_moves_on)
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        self._touch()
+
+    @on(LimitedTextArea.Changed, "#description")
+    def _description_changed(self, event: LimitedTextArea.Changed) -> None:
+        length = len(event.text_area.text)
+        self._update_counter(length)
+        if self.query_one("#message-description").has_class("-error") and (
+            0 < length <= DESCRIPTION_LIMIT
+        ):
+            self._set_message("description", "")
+        self._touch()
+
+    @on(UrgencyPicker.Changed)
+    def _urgency_changed(self) -> None:
+        self._touch()
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        self._touch()
+
+    @on(TextCleaned)
+    def _text_cleaned(self, event: TextCleaned) -> None:
+        cleaned: CleanText = event.cleaned
+        parts = []
+        if cleaned.truncated:
+            parts.append(
+                TEXTS["cleaned_truncated"].format(
+                    received=_thousands(cleaned.received),
+                    kept=_thousands(cleaned.received - cleaned.truncated),
+                    limit=_thousands(DESCRIPTION_LIMIT),
+                )
+            )
+        if cleaned.joined_lines:
+            parts.append(TEXTS["cleaned_lines"])
+        if cleaned.removed_controls:
+            parts.append(TEXTS["cleaned_controls"].format(count=cleaned.removed_controls))
+        field = self._field_of(event.field)
+        self._set_message(field, " ".join(parts), "-warning")
+
+    def _field_of(self, widget) -> str:
+        node = widget
+        while node is not None and node is not self:
+            if node.id in ("phone", "name"):
+                return "caller"
+            if node.id in ("category", "street", "service", "landmark", "description"):
+                return node.id
+            if node.id == "street_number":
+                return "street"
+            node = node.parent
+        return "description"
+
+    def _set_message(self, field: str, message: str, kind: str = "-error") -> None:
+        widget = self.query_one(f"#message-{field}", Static)
+        widget.update(Text(message))
+        widget.set_classes(f"message {kind}" if message else "message")
+
+    def _update_counter(self, length: int) -> None:
+        counter = self.query_one("#counter", Static)
+        counter.update(
+            TEXTS["counter"].format(count=_thousands(length), limit=_thousands(DESCRIPTION_LIMIT))
+        )
+        counter.set_class(COUNTER_FROM <= length <= DESCRIPTION_LIMIT, "-near")
+        counter.set_class(length > DESCRIPTION_LIMIT, "-over")
+
+    def _focus_first_empty(self) -> None:
+        if self._confirmed:
+            return
+        if self._caller_id is None and not self._anonymous and not self._typeahead("phone").text:
+            self._typeahead("phone").focus()
+        elif self._categories and self._typeahead("category").value is None:
+            self._typeahead("category").focus()
+        else:
+            self.query_one("#description", LimitedTextArea).focus()
+
+    # -- possible duplicates ---------------------------------------------------------------
+
+    def _schedule_duplicates(self) -> None:
+        if self._duplicate_timer is not None:
+            self._duplicate_timer.stop()
+        self._duplicate_timer = self.set_timer(DUPLICATE_DELAY, self._check_duplicates)
+
+    def _check_duplicates(self) -> None:
+        self._duplicate_timer = None
+        category = self._typeahead("category").value
+        street = self._typeahead("street").text.strip()
+        if not isinstance(category, int) or not street:
+            self._show_duplicates(None, [])
+            return
+        self.find_duplicates(category, street)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="duplicates")
+    def find_duplicates(self, category_id: int, street: str) -> None:
+        try:
+            rows = self.app.store.possible_duplicates(category_id, street)
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._load_failed, error)
+            return
+        self.app.call_from_thread(self._show_duplicates, (category_id, street), rows)
+
+    def _show_duplicates(self, key: tuple[int, str] | None, rows: list[RequestRecord]) -> None:
+        current = self._typeahead("category").value, self._typeahead("street").text.strip()
+        if key is not None and key != current:
+            return  # typed on since: a newer search is coming
+        self._duplicates_for = key
+        self._duplicates = rows
+        hint = self.query_one("#duplicates-hint", Static)
+        option_list = self.query_one("#duplicates", OptionList)
+        option_list.clear_options()
+        if key is None:
+            hint.update(TEXTS["duplicates_wait"])
+        elif not rows:
+            hint.update(TEXTS["duplicates_none"])
+        else:
+            hint.update(TEXTS["duplicates_some"])
+            option_list.add_options(
+                Option(self._duplicate_prompt(r), id=str(r.id)) for r in rows
+            )
+            option_list.highlighted = 0
+        option_list.display = bool(rows)
+        self.set_class(bool(rows), "-has-duplicates")
+        self.refresh_bindings()
+
+    @staticmethod
+    def _duplicate_prompt(request: RequestRecord) -> Text:
+        text = Text(request.reference, style="bold")
+        text.append(f"  {format_date(request.created_at)}  ")
+        text.append(STATUS_LABELS[request.status], "italic")
+        place = request.location
+        if place:
+            text.append("\n" + place, "dim")
+        description = " ".join(request.description.split())
+        if len(description) > 70:
+            description = description[:70] + "…"
+        text.append("\n" + description)
+        return text
+
+    def _highlighted_duplicate(self) -> RequestRecord | None:
+        option_list = self.query_one("#duplicates", OptionList)
+        index = option_list.highlighted
+        if self._duplicates and index is not None and 0 <= index < len(self._duplicates):
+            return self._duplicates[index]
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "link_duplicate":
+            return (
+                not self._confirmed
+                and not self._saving
+                and self._highlighted_duplicate() is not None
+                and isinstance(self._typeahead("category").value, int)
+            )
+        if action in ("new_caller", "anonymous", "save"):
+            return not self._confirmed
+        return True
+
+    def action_link_duplicate(self) -> None:
+        """Ctrl+D: record this call as a duplicate of the highlighted request."""
+        original = self._highlighted_duplicate()
+        if original is not None:
+            self._after_typed_keys(self._submit, original)
+
+    # -- saving ---------------------------------------------------------------------------
 
     def action_save(self) -> None:
-        if self._saving or self.query_one("#confirmation").display:
+        """Ctrl+S: validate beside each field, then save off the event loop."""
+        self._after_typed_keys(self._submit, None)
+
+    def _after_typed_keys(self, callback, *args) -> None:
+        """Run `callback` once the focused field has handled the keys typed before Ctrl+S/D.
+
+        Ctrl+S is a priority key, acted on when it arrives; keys typed just before it may still
+        wait in the focused field's queue. Queuing the save behind them saves what was typed.
+        """
+        (self.focused or self).call_later(callback, *args)
+
+    def _submit(self, original: RequestRecord | None) -> None:
+        if self._saving or self._confirmed:
             return
-        category = self.query_one("#category", Select).value
-        if not isinstance(category, int):
-            self._field_error("category", "Choisissez une catégorie.")
+        category_box = self._typeahead("category")
+        if category_box.value is None and category_box.is_open:
+            category_box.pick_highlighted(by_enter=False)
+        service_box = self._typeahead("service")
+        if service_box.value is None and service_box.is_open:
+            service_box.pick_highlighted(by_enter=False)
+        for box in (self._typeahead(f) for f in ("phone", "name", "street")):
+            box.close()
+        errors: list[tuple[str, str]] = []
+        category = category_box.value if isinstance(category_box.value, int) else None
+        if category is None:
+            errors.append(("category", TEXTS["error_category"]))
+        service_id = service_box.value if isinstance(service_box.value, int) else None
+        if service_id is None and service_box.text.strip():
+            errors.append(("service", TEXTS["error_service"]))
+        description = self.query_one("#description", LimitedTextArea).text
+        if original is not None and not description.strip():
+            description = TEXTS["duplicate_description"].format(reference=original.reference)
+        if not description.strip():
+            errors.append(("description", TEXTS["error_description_empty"]))
+        elif len(description) > DESCRIPTION_LIMIT:
+            errors.append(
+                (
+                    "description",
+                    TEXTS["error_description_long"].format(
+                        limit=_thousands(DESCRIPTION_LIMIT), count=_thousands(len(description))
+                    ),
+                )
+            )
+        for field in ("category", "service", "description"):
+            if self.query_one(f"#message-{field}").has_class("-error"):
+                self._set_message(field, "")
+        if errors:
+            for field, message in errors:
+                self._set_message(field, message)
+            self._focus_field(errors[0][0])
             return
-        description = self.query_one("#description", TextArea).text
+        assert category is not None
+        phone = self._typeahead("phone").text.strip()
+        name = self._typeahead("name").text.strip()
         new_caller = None
-        phone = self.query_one("#phone", Input).value.strip()
-        name = self.query_one("#name", Input).value.strip()
-        if self._caller is None and (phone or name):
+        if self._caller_id is None and not self._anonymous and (phone or name):
             surname, given_name = split_name(name)
             new_caller = NewCaller(
                 surname=surname, given_name=given_name, phones=(phone,) if phone else ()
@@ -152,20 +818,45 @@ class NewRequestScreen(Screen[None]):
         new = NewRequest(
             category_id=category,
             description=description,
-            caller_id=self._caller.id if self._caller else None,
+            caller_id=self._caller_id,
             new_caller=new_caller,
-            urgency=self.query_one("#urgency", Select).value,
-            street_number=self.query_one("#street_number", Input).value,
-            street=self.query_one("#street", Input).value,
-            landmark=self.query_one("#landmark", Input).value,
+            urgency=self.query_one("#urgency", UrgencyPicker).value,
+            service_id=service_id,
+            channel=Channel(self.query_one("#channel", Select).value),
+            kind=Kind(self.query_one("#kind", Select).value),
+            street_number=self.query_one("#street_number", SafeInput).value,
+            street=self._typeahead("street").text,
+            landmark=self.query_one("#landmark", SafeInput).value,
+            duplicate_of_id=original.id if original else None,
         )
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
         self._saving = True
-        self.save(new, self.app.current_call(phone))
+        self.refresh_bindings()
+        self.save(new, self.app.current_call(phone), original)
+
+    def _focus_field(self, field: str) -> None:
+        if field in ("category", "service", "street"):
+            self._typeahead(field).focus()
+        elif field == "caller":
+            self._typeahead("phone").focus()
+        elif field in ("description", "landmark", "street_number"):
+            self.query_one(f"#{field}").focus()
 
     @work(thread=True, exit_on_error=False, group="save")
-    def save(self, new: NewRequest, call) -> None:
+    def save(self, new: NewRequest, call, original: RequestRecord | None) -> None:
+        """One transaction: request, first Event, Call, new caller, draft deleted."""
+        store = self.app.store
         try:
-            record = self.app.store.create_request(self.app.operator, new, call)
+            with self._draft_lock:
+                record = store.create_request(
+                    self.app.operator, new, call, draft_console=self.app.console_name
+                )
+                self._draft_generation += 1
+                self._draft_exists = False
+            if original is not None:
+                original = store.get_request(original.id)
         except ValidationError as error:
             self.app.call_from_thread(self._field_error, error.field, error.message)
         except AlloError as error:
@@ -173,58 +864,332 @@ class NewRequestScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
             self.app.call_from_thread(self._failed, repr(error))
         else:
-            self.app.call_from_thread(self._saved, record)
+            self.app.call_from_thread(self._saved, record, original)
 
     def _field_error(self, field: str, message: str) -> None:
         self._saving = False
-        target = {"category": "category", "description": "description"}.get(field, "description")
-        self.query_one(f"#error-{target}", Static).update(message)
-        self.query_one(f"#{target}").focus()
+        self.refresh_bindings()
+        target = field if field in ("category", "service", "description") else "description"
+        if field == "caller":
+            target = "caller"
+        self._set_message(target, message)
+        self._focus_field(target)
 
     def _failed(self, message: str) -> None:
         self._saving = False
+        self.refresh_bindings()
         self.app.log.error(message)
         self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
 
-    def _saved(self, record: RequestRecord) -> None:
+    def _saved(self, record: RequestRecord, original: RequestRecord | None) -> None:
         self._saving = False
+        self._confirmed = True
+        self._last_draft = None
         self.app.end_call()
-        self.query_one("#form").display = False
-        confirmation = self.query_one("#confirmation")
-        confirmation.display = True
+        self.set_class(True, "-confirmed")
+        shown = original or record
+        self.query_one("#confirmation-title", Static).update(
+            TEXTS["linked_title"] if original else TEXTS["saved_title"]
+        )
         self.query_one("#reference", Static).update(
-            TEXTS["saved"].format(reference=record.reference)
+            Text(TEXTS["saved"].format(reference=shown.reference))
         )
-        due = (
-            format_long(record.intervention_due_at)
-            if record.intervention_due_at
-            else TEXTS["no_due"]
-        )
-        self.query_one("#promise", Static).update(
-            TEXTS["saved_detail"].format(
-                urgency=f"{record.urgency} — {URGENCY_LABELS[record.urgency]}",
-                ack=format_long(record.ack_due_at),
-                due=due,
+        self.query_one("#reference-digits", Digits).update(shown.reference)
+        lines = [
+            TEXTS["urgency_line"].format(
+                urgency=f"{shown.urgency} — {URGENCY_LABELS[shown.urgency]}"
+            ),
+            TEXTS["ack_line"].format(when=format_long(shown.ack_due_at)),
+            TEXTS["due_line"].format(when=format_long(shown.intervention_due_at))
+            if shown.intervention_due_at
+            else TEXTS["due_none"],
+        ]
+        if original is not None:
+            lines.append(TEXTS["status_line"].format(status=STATUS_LABELS[original.status]))
+            lines.append(
+                TEXTS["linked_line"].format(
+                    reference=record.reference, original=original.reference
+                )
             )
-        )
-        confirmation.focus()
+        self.query_one("#promise", Static).update(Text("\n".join(lines)))
+        self.refresh_bindings()
+        self.set_focus(None)
 
-    def action_reset(self) -> None:
-        if self.query_one("#confirmation").display:
+    # -- leaving ----------------------------------------------------------------------------
+
+    def has_input(self) -> bool:
+        """True when the form holds something typed (worth a draft and a question)."""
+        if self._confirmed:
+            return False
+        if self._caller_id is not None:
+            return True
+        texts = [self._typeahead(f).text for f in ("phone", "name", "category", "street")]
+        texts += [
+            self.query_one("#street_number", SafeInput).value,
+            self.query_one("#landmark", SafeInput).value,
+            self.query_one("#description", LimitedTextArea).text,
+        ]
+        return any(t.strip() for t in texts)
+
+    def action_cancel(self) -> None:
+        """Esc: next call after a save; else ask before dropping typed text."""
+        if self._confirmed:
             self._reset_form()
             self.app.switch_mode("lookup")
             return
+        if not self.has_input():
+            self.app.switch_mode("lookup")
+            return
+        from allo_tui.screens.confirm import ConfirmDialog
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.discard()
+                self.app.switch_mode("lookup")
+
+        self.app.push_screen(
+            ConfirmDialog(TEXTS["confirm_discard"], TEXTS["confirm_discard_detail"]), answered
+        )
+
+    def discard(self) -> None:
+        """Drop what was typed and its draft."""
         self._reset_form()
+        self._delete_draft()
+
+    def confirm_quit(self) -> None:
+        """Ctrl+Q with typed text: ask, then keep the draft (written now) and quit."""
+        from allo_tui.screens.confirm import ConfirmDialog
+
+        def answered(leave: bool | None) -> None:
+            if leave:
+                self.flush_draft_and_exit(self.draft_fields())
+
+        self.app.push_screen(
+            ConfirmDialog(
+                TEXTS["confirm_quit"],
+                TEXTS["confirm_quit_detail"],
+                yes=TEXTS["quit_yes"],
+                no=TEXTS["quit_no"],
+                default=True,
+            ),
+            answered,
+        )
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def flush_draft_and_exit(self, fields: dict) -> None:
+        try:
+            self._write_draft(fields, self._draft_generation)
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._draft_failed, error)
+            return
+        self.app.call_from_thread(self.app.exit)
+
+    def call_context(self) -> tuple[str, int | None, bool]:
+        """For F10: the phone typed, the caller chosen, and whether typed text would be lost."""
+        phone = "" if self._confirmed else self._typeahead("phone").text.strip()
+        caller_id = None if self._confirmed else self._caller_id
+        return phone, caller_id, self.has_input()
+
+    def call_ended(self) -> None:
+        """F10 logged the call: the form is done with it."""
+        self.discard()
+        self.app.switch_mode("lookup")
 
     def _reset_form(self) -> None:
         self._caller = None
-        for widget in self.query(Input):
-            widget.value = ""
-        self.query_one("#description", TextArea).text = ""
-        self.query_one("#category", Select).clear()
-        self.query_one("#urgency", Select).value = 3
-        for error in self.query(".error"):
-            error.update("")
-        self.query_one("#caller", Static).update(TEXTS["caller_none"])
-        self.query_one("#confirmation").display = False
-        self.query_one("#form").display = True
+        self._caller_id = None
+        self._anonymous = False
+        self._confirmed = False
+        self._saving = False
+        self._last_draft = None
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        for field in ("phone", "name", "category", "street", "service"):
+            self._typeahead(field).set_text("")
+        for widget_id in ("street_number", "landmark"):
+            self.query_one(f"#{widget_id}", SafeInput).value = ""
+        self.query_one("#description", LimitedTextArea).load_text("")
+        self.query_one("#urgency", UrgencyPicker).value = 3
+        self.query_one("#channel", Select).value = Channel.PHONE.value
+        self.query_one("#kind", Select).value = Kind.INTERVENTION.value
+        for field in ("caller", "category", "street", "landmark", "service", "description"):
+            self._set_message(field, "")
+        self._update_counter(0)
+        self._update_caller_status()
+        self._show_duplicates(None, [])
+        self.set_class(False, "-confirmed")
+        self.refresh_bindings()
+        self._typeahead("phone").focus()
+
+    # -- drafts ---------------------------------------------------------------------------
+
+    def draft_fields(self) -> dict[str, Any]:
+        """The form as typed, JSON-safe (the draft's content)."""
+        started = self.app.call_started_at
+        return {
+            "version": 1,
+            "phone": self._typeahead("phone").text,
+            "name": self._typeahead("name").text,
+            "caller_id": self._caller_id,
+            "anonymous": self._anonymous,
+            "category_id": self._typeahead("category").value,
+            "category_text": self._typeahead("category").text,
+            "street_number": self.query_one("#street_number", SafeInput).value,
+            "street": self._typeahead("street").text,
+            "landmark": self.query_one("#landmark", SafeInput).value,
+            "urgency": self.query_one("#urgency", UrgencyPicker).value,
+            "service_id": self._typeahead("service").value,
+            "service_text": self._typeahead("service").text,
+            "description": self.query_one("#description", LimitedTextArea).text,
+            "channel": self.query_one("#channel", Select).value,
+            "kind": self.query_one("#kind", Select).value,
+            "call_started_at": started.isoformat() if started else None,
+        }
+
+    def _touch(self) -> None:
+        """Something changed: write the draft within `DRAFT_DELAY` (throttled, not debounced
+        forever: steady typing still gets a draft every second)."""
+        if self._confirmed or self._saving or not self.is_mounted:
+            return
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(DRAFT_DELAY, self._flush_draft)
+
+    def _flush_draft(self) -> None:
+        self._draft_timer = None
+        if self._confirmed or self._saving:
+            return
+        fields = self.draft_fields()
+        if fields == self._last_draft:
+            return
+        if self.has_input():
+            self._last_draft = fields
+            self.write_draft(fields, self._draft_generation)
+        elif self._draft_exists:
+            self._last_draft = None
+            self._delete_draft()
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def write_draft(self, fields: dict, generation: int) -> None:
+        try:
+            self._write_draft(fields, generation)
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._draft_failed, error)
+
+    def _write_draft(self, fields: dict, generation: int) -> None:
+        with self._draft_lock:
+            if generation != self._draft_generation:
+                return  # the call was saved or discarded meanwhile
+            payload = dict(fields, process=self._process)
+            self.app.store.save_draft(self.app.operator, self.app.console_name, payload)
+            self._draft_exists = True
+
+    def _delete_draft(self) -> None:
+        self._last_draft = None
+        self.delete_draft()
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def delete_draft(self) -> None:
+        try:
+            with self._draft_lock:
+                self._draft_generation += 1
+                self.app.store.discard_draft(self.app.operator, self.app.console_name)
+                self._draft_exists = False
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._draft_failed, error)
+
+    def _beat(self) -> None:
+        if self._draft_exists:
+            self.heartbeat()
+
+    @work(thread=True, exit_on_error=False, group="heartbeat")
+    def heartbeat(self) -> None:
+        try:
+            self.app.store.heartbeat(self.app.operator, self.app.console_name)
+        except Exception as error:  # noqa: BLE001 - logged; the next beat tries again
+            self.app.log.warning(f"draft heartbeat failed: {error!r}")
+
+    def _draft_failed(self, error: Exception) -> None:
+        self.app.log.error(f"draft write failed: {error!r}")
+        self.notify(TEXTS["draft_error"].format(error=error), severity="warning", markup=False)
+
+    def take_pending_draft(self) -> None:
+        """Apply a draft the app was asked to restore (see `AlloApp.restore_draft`)."""
+        fields = getattr(self.app, "pending_draft", None)
+        if fields is not None:
+            self.app.pending_draft = None
+            self.apply_draft(fields)
+
+    def apply_draft(self, fields: dict) -> None:
+        """Put every field back as it was when the draft was written."""
+        if not self._catalogue_ready:
+            self._pending_draft = fields
+            return
+        self._reset_form()
+        started = fields.get("call_started_at")
+        if isinstance(started, str):
+            try:
+                self.app.call_started_at = datetime.fromisoformat(started)
+            except ValueError:
+                self.app.begin_call()
+        self._typeahead("phone").set_text(str(fields.get("phone") or ""))
+        self._typeahead("name").set_text(str(fields.get("name") or ""))
+        self._anonymous = bool(fields.get("anonymous"))
+        category_id = fields.get("category_id")
+        self._typeahead("category").set_text(
+            str(fields.get("category_text") or ""),
+            category_id if category_id in self._categories else None,
+        )
+        self.query_one("#street_number", SafeInput).value = str(
+            fields.get("street_number") or ""
+        )
+        self._typeahead("street").set_text(str(fields.get("street") or ""))
+        self.query_one("#landmark", SafeInput).value = str(fields.get("landmark") or "")
+        urgency = fields.get("urgency")
+        self.query_one("#urgency", UrgencyPicker).value = urgency if urgency in (1, 2, 3, 4) else 3
+        service_id = fields.get("service_id")
+        self._typeahead("service").set_text(
+            str(fields.get("service_text") or ""),
+            service_id if service_id in self._services else None,
+        )
+        description = str(fields.get("description") or "")
+        self.query_one("#description", LimitedTextArea).load_text(description)
+        self._update_counter(len(description))
+        for widget_id, enum in (("channel", Channel), ("kind", Kind)):
+            value = fields.get(widget_id)
+            if value in {member.value for member in enum}:
+                self.query_one(f"#{widget_id}", Select).value = value
+        self._update_caller_status()
+        self._update_street_status()
+        self._schedule_duplicates()
+        caller_id = fields.get("caller_id")
+        if isinstance(caller_id, int):
+            self._caller_id = caller_id  # linked at once; the record only feeds the status line
+            self.reload_caller(caller_id)
+        self._last_draft = None
+        self._draft_exists = True
+        self._touch()
+        self.notify(TEXTS["restored"], markup=False)
+        self._focus_first_empty()
+
+    @work(thread=True, exit_on_error=False, group="caller-reload")
+    def reload_caller(self, caller_id: int) -> None:
+        try:
+            caller = self.app.store.get_caller(caller_id)
+        except Exception as error:  # noqa: BLE001 - the typed name and phone stay
+            self.app.log.warning(f"restored draft: caller {caller_id} not found: {error!r}")
+            self.app.call_from_thread(self._caller_reloaded, caller_id, None)
+            return
+        self.app.call_from_thread(self._caller_reloaded, caller_id, caller)
+
+    def _caller_reloaded(self, caller_id: int, caller: CallerRecord | None) -> None:
+        if self._caller_id != caller_id:
+            return  # changed since
+        self._caller = caller
+        self._caller_id = caller.id if caller else None  # gone: a new caller from the text
+        self._update_caller_status()
+
+
+def _thousands(number: int) -> str:
+    """4000 -> "4 000" (French digit grouping with a narrow no-break space)."""
+    return f"{number:,}".replace(",", "\u202f")

@@ -1,0 +1,101 @@
+"""Typed and pasted text is data: the few changes made to it before it is stored.
+
+Text is kept exactly as typed — markup such as `[bold]`, emoji, right-to-left text, tabs — except:
+
+- control characters other than tab and newline (C0: NUL, ESC, CR…, plus DEL and the C1 range)
+  are removed, so an ANSI escape sequence loses its ESC and reads as the literal text `[31m`;
+- a one-line field gets a multi-line paste as one line, its lines joined with spaces;
+- a field with a length limit keeps at most what fits, the rest of a paste is cut.
+
+Callers learn what was changed (`CleanText`) so the screen can say it beside the field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 controls except tab (\\x09) and newline (\\x0a), DEL and the C1 controls."""
+
+LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Everything `str.splitlines` treats as the end of a line."""
+
+
+@dataclass(frozen=True, slots=True)
+class CleanText:
+    """Text ready for a field, and what had to change to get there."""
+
+    text: str
+    removed_controls: int = 0
+    """How many control characters were removed."""
+    joined_lines: int = 0
+    """How many line breaks became spaces (one-line fields)."""
+    received: int = 0
+    """Length of the text before cleaning."""
+    truncated: int = 0
+    """How many characters were cut because the field was full."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.removed_controls or self.joined_lines or self.truncated)
+
+
+def remove_control_characters(text: str) -> tuple[str, int]:
+    """`text` without control characters (tab and newline stay), and how many were removed."""
+    cleaned, count = CONTROL_CHARACTERS.subn("", text)
+    return cleaned, count
+
+
+def join_lines(text: str) -> tuple[str, int]:
+    """One line: the lines of `text` joined with single spaces; and how many breaks there were.
+
+    Blank lines disappear and each line loses the blanks at its ends, so a pasted address
+    "12 rue du Temple\\n89000 Auxerre\\n" becomes "12 rue du Temple 89000 Auxerre".
+    """
+    lines = LINE_BREAKS.split(text)
+    if len(lines) == 1:
+        return text, 0
+    kept = [line.strip() for line in lines if line.strip()]
+    return " ".join(kept), len(lines) - 1
+
+
+def clean_text(text: str, *, multiline: bool, room: int | None = None) -> CleanText:
+    """Prepare typed or pasted `text` for a field.
+
+    `multiline`: newlines are kept (a description); otherwise lines are joined with spaces.
+    `room`: at most this many characters are kept (None: no limit).
+    """
+    received = len(text)
+    joined = 0
+    if not multiline:
+        text, joined = join_lines(text)
+    else:
+        text = text.replace("\r\n", "\n")
+    text, removed = remove_control_characters(text)
+    truncated = 0
+    if room is not None and len(text) > room:
+        truncated = len(text) - max(room, 0)
+        text = text[: max(room, 0)]
+    return CleanText(
+        text=text,
+        removed_controls=removed,
+        joined_lines=joined,
+        received=received,
+        truncated=truncated,
+    )
+
+
+def has_control_characters(text: str) -> bool:
+    """True when `text` holds a character `remove_control_characters` would drop."""
+    return CONTROL_CHARACTERS.search(text) is not None
+
+
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "CleanText",
+    "clean_text",
+    "has_control_characters",
+    "join_lines",
+    "remove_control_characters",
+]

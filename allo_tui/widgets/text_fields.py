@@ -1,0 +1,163 @@
+"""Text boxes that treat what is typed or pasted as data (see `allo_tui.domain.sanitize`).
+
+`SafeInput` is a one-line box: a multi-line paste arrives as one line (lines joined with
+spaces, not only the first line as Textual's `Input` does) and control characters are removed.
+`LimitedTextArea` is a multi-line box with a length limit: a paste is cut to the room left
+*before* it reaches the text area (a 1 MB paste never reaches the document) and control
+characters but tab and newline are removed. Both post `TextCleaned` so the screen can say, beside
+the field, what was changed.
+
+Typing ahead of a busy app: Textual queues each key on the widget focused when the key arrives,
+so keys typed right after an Enter that moves the focus may reach the old field. These boxes move
+the focus while handling Enter itself (not through a bubbling binding) and hand any key that
+reaches them after they lost the focus to the widget that has it (`forward_if_stray`), so fast
+typing lands where the hostess sees it.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.dom import NoScreen
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+from allo_tui.domain.sanitize import CleanText, clean_text
+
+
+class TextCleaned(Message):
+    """Pasted or set text had to be changed before it reached the field."""
+
+    def __init__(self, field: Widget, cleaned: CleanText) -> None:
+        super().__init__()
+        self.field = field
+        self.cleaned = cleaned
+
+    @property
+    def control(self) -> Widget:
+        return self.field
+
+
+def forward_if_stray(widget: Widget, event: events.Key) -> bool:
+    """Send `event` on to the focused widget when `widget` lost the focus since it was queued."""
+    try:
+        focused = widget.screen.focused
+    except NoScreen:
+        return False
+    if focused is None or focused is widget:
+        return False
+    event.stop()
+    event.prevent_default()
+    focused.post_message(events.Key(event.key, event.character))
+    return True
+
+
+class SafeInput(Input):
+    """A one-line `Input` for people's text: pastes are joined and cleaned, never lost.
+
+    `enter_moves_on`: Enter submits and moves the focus to the next field.
+    """
+
+    def __init__(self, *args, enter_moves_on: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.enter_moves_on = enter_moves_on
+
+    async def _on_key(self, event: events.Key) -> None:
+        if forward_if_stray(self, event):
+            return
+        if await self.handle_field_key(event):
+            event.stop()
+            event.prevent_default()
+
+    async def handle_field_key(self, event: events.Key) -> bool:
+        """Keys this box acts on itself, at once; True when handled."""
+        if event.key == "enter" and self.enter_moves_on:
+            await self.action_submit()
+            return True
+        return False
+
+    async def action_submit(self) -> None:
+        await super().action_submit()
+        if self.enter_moves_on:
+            self.screen.focus_next()
+
+    def _insert_clean(self, raw: str) -> None:
+        room = None
+        if self.max_length:
+            start, end = sorted(self.selection)
+            room = self.max_length - (len(self.value) - (end - start))
+        cleaned = clean_text(raw, multiline=False, room=room)
+        if cleaned.text:
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(cleaned.text)
+            else:
+                self.replace(cleaned.text, *selection)
+        if cleaned.changed:
+            self.post_message(TextCleaned(self, cleaned))
+
+    def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        if event.text:
+            self._insert_clean(event.text)
+
+    def action_paste(self) -> None:
+        """Paste from the local clipboard, cleaned like a terminal paste."""
+        if self.app.clipboard:
+            self._insert_clean(self.app.clipboard)
+
+    def set_clean_value(self, raw: str) -> CleanText:
+        """Replace the value with `raw` cleaned for one line; returns what was changed."""
+        cleaned = clean_text(raw, multiline=False)
+        self.value = cleaned.text
+        if cleaned.changed:
+            self.post_message(TextCleaned(self, cleaned))
+        return cleaned
+
+
+class LimitedTextArea(TextArea):
+    """A multi-line text box holding at most `limit` characters of pasted text."""
+
+    def __init__(self, text: str = "", *, limit: int, **kwargs) -> None:
+        kwargs.setdefault("soft_wrap", True)
+        kwargs.setdefault("tab_behavior", "focus")
+        kwargs.setdefault("show_line_numbers", False)
+        super().__init__(text, **kwargs)
+        self.limit = limit
+
+    async def _on_key(self, event: events.Key) -> None:
+        forward_if_stray(self, event)
+
+    def room_left(self) -> int:
+        """How many characters still fit, counting the selection as replaced."""
+        selected = len(self.selected_text)
+        return self.limit - (len(self.text) - selected)
+
+    def _insert_clean(self, raw: str) -> None:
+        cleaned = clean_text(raw, multiline=True, room=max(self.room_left(), 0))
+        if cleaned.text and (result := self._replace_via_keyboard(cleaned.text, *self.selection)):
+            self.move_cursor(result.end_location)
+        if cleaned.changed:
+            self.post_message(TextCleaned(self, cleaned))
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        event.stop()
+        event.prevent_default()
+        if self.read_only or not event.text:
+            return
+        self._insert_clean(event.text)
+        self.focus()
+
+    def action_paste(self) -> None:
+        """Paste from the local clipboard, cut to the room left and cleaned."""
+        if not self.read_only and self.app.clipboard:
+            self._insert_clean(self.app.clipboard)
+
+    def set_clean_text(self, raw: str) -> CleanText:
+        """Replace the whole text with `raw` (control characters removed, not cut)."""
+        cleaned = clean_text(raw, multiline=True)
+        self.load_text(cleaned.text)
+        if cleaned.changed:
+            self.post_message(TextCleaned(self, cleaned))
+        return cleaned
