@@ -194,6 +194,20 @@ class Request(Base):
         ),
         # Open requests per caller, for the lookup's count (migration 0003).
         Index("ix_requests_caller_open", "caller_id", sqlite_where=text(OPEN_STATUS_SQL)),
+        # The board's figures and service filter, from indexes only (migration 0004).
+        Index(
+            "ix_requests_open_service",
+            "service_id",
+            "urgency",
+            "intervention_due_at",
+            sqlite_where=text(OPEN_STATUS_SQL),
+        ),
+        Index(
+            "ix_requests_ack_owed",
+            "ack_due_at",
+            "service_id",
+            sqlite_where=text("acknowledged_at IS NULL AND " + OPEN_STATUS_SQL),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
