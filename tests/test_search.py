@@ -76,8 +76,8 @@ def test_exact_surname_then_surname_prefix_then_given_name_then_address(store, o
 
 
 def test_an_exact_surname_is_found_first_among_hundreds_of_longer_ones(store, operator):
-    # 250 "Martinez" created first fill every bounded read by rowid; the exact surname must
-    # still be fetched (its own anchored read) and come first.
+    # 250 "Martinez" created first come first in the index; the exact surname is still
+    # among the candidates read and is ranked first.
     for index in range(250):
         add(store, operator, "Martinez", f"Ana {index:03d}")
     exact = add(store, operator, "Martin", "Paul")

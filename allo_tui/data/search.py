@@ -29,12 +29,16 @@ CAP = 200
 """Matches are counted up to this number; beyond it the screen says "200+"."""
 MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
-ANCHORED_WORDS = 3
-"""How many typed words are tried as the start of the surname (one cheap query each)."""
+CANDIDATES = 300
+"""Callers read for a name or address query before ranking (and counting up to CAP)."""
 LETTER_FILTER_FACTOR = 10
 """With one-letter words to filter on, each read fetches this many times more candidates."""
+LETTER_FILTER_CHUNK = 100
+"""Candidates are filtered on one-letter words this many at a time, best first."""
 WHOLE_NUMBER_DIGITS = 8
-"""Fewer digits cannot be a whole number (the shortest French national numbers have 9)."""
+"""Fewer digits (after "+" or "00") cannot be a whole international number worth parsing."""
+FRENCH_NATIONAL_DIGITS = 10
+"""A French number typed in national format ("03 86 12 34 56") has exactly ten digits."""
 PROGRESS_STEPS = 1000
 """SQLite virtual-machine steps between two checks of the cancel flag."""
 
@@ -123,9 +127,32 @@ def search_tokens(text: str) -> list[str]:
     neither a letter nor a digit separates words: "N'Diaye" -> ["n", "diaye"],
     "zéb*" -> ["zeb"], "Saint-Just" -> ["saint", "just"].
     """
+    return _TOKEN.findall(_without_accents(text).lower())
+
+
+def _accent_table() -> dict[int, str]:
+    """Precomposed Latin letters (À–ɏ) mapped to their letters without accents."""
+    table: dict[int, str] = {}
+    for code in range(0xC0, 0x250):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if base != chr(code):
+            table[code] = base
+    return table
+
+
+_ACCENTS = _accent_table()
+
+
+def _without_accents(text: str) -> str:
+    """`text` without diacritics: a table for the usual Latin letters, NFD for the rest."""
+    if text.isascii():
+        return text
+    text = text.translate(_ACCENTS)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _TOKEN.findall(stripped.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def find_callers(
@@ -173,7 +200,7 @@ class _Search:
         digits = phone_query_digits(query)
         # Parsing is only worth it for what may be a whole number (partial numbers are
         # invalid and would be tried against every overseas region); else the stored raw text.
-        stored = parse_phone(query).stored if len(digits) >= WHOLE_NUMBER_DIGITS else query
+        stored = parse_phone(query).stored if _may_be_whole(query, digits) else query
         exact = [
             row[0]
             for row in self.rows(
@@ -198,7 +225,7 @@ class _Search:
         if not tiers:
             return NO_MATCH
         names = self.names_of(list(tiers))
-        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "", "")), i))
+        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "")), i))
         return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
 
     # -- name and address --------------------------------------------------------------------
@@ -212,82 +239,102 @@ class _Search:
         letters = [word for word in typed if len(word) < 2]
         if not indexed:
             return NO_MATCH
-        fetch = limit * (LETTER_FILTER_FACTOR if letters else 1)
-        terms = [f'"{word}"*' for word in indexed]
-        candidates: dict[int, None] = {}
-
-        def collect(fts_query: str, how_many: int) -> list[int]:
-            return [
-                row[0]
-                for row in self.rows(
-                    "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
-                    (fts_query, how_many),
-                )
-            ]
-
-        # Best first: the surname starts with a typed word (exactly, then as a prefix), then
-        # every word somewhere in the name, then anywhere (address included). Each read is
-        # bounded, and a stage is skipped once the better ones fill the screen, so a short
-        # prefix over a million callers stays cheap.
-        anchors = [word for word in indexed if any(ch.isalpha() for ch in word)]
-        anchors = anchors[:ANCHORED_WORDS]
-        stages = [
-            *(f'names : (^"{word}" {_others(indexed, terms, word)})' for word in anchors),
-            *(f'names : (^"{word}"* {_others(indexed, terms, word)})' for word in anchors),
+        # One bounded read: every word must start a word of the name or the address. Ranking
+        # happens in Python on these candidates. (Reads restricted to the names column, or to
+        # the first word of the surname, were tried: FTS5 must then walk the whole doclist of
+        # a word frequent in addresses but absent from names — "rue", "de" — which costs tens
+        # of milliseconds on a large city when nothing matches.)
+        fetch = max(CANDIDATES, limit) * (LETTER_FILTER_FACTOR if letters else 1)
+        terms = " ".join(f'"{word}"*' for word in indexed)
+        anywhere = [
+            row[0]
+            for row in self.rows(
+                "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
+                (terms, fetch),
+            )
         ]
-        if anchors:
-            stages.append(f"names : ({' '.join(terms)})")
-        for stage in stages:
-            if len(candidates) >= fetch:
-                break
-            candidates.update(dict.fromkeys(collect(stage, fetch)))
-        count_limit = CAP + 1 if not letters else fetch
-        anywhere = collect(" ".join(terms), count_limit)
-        candidates.update(dict.fromkeys(anywhere[:fetch]))
-        if not candidates:
+        if not anywhere:
             return NO_MATCH
-        folded = self.names_of(list(candidates))
         if letters:
-            kept = {i for i in candidates if i in folded and _has_letters(letters, folded[i])}
-            matching = [i for i in anywhere if i in kept]
-            total = min(len(matching), CAP)
-            capped = len(matching) > CAP or len(anywhere) >= count_limit
+            folded, total, capped = self.filter_letters(
+                anywhere, letters, limit, exhaustive=len(anywhere) < fetch
+            )
+            kept = list(folded)
         else:
-            kept = set(candidates)
+            kept = anywhere
+            folded = self.names_of(kept)
             total, capped = min(len(anywhere), CAP), len(anywhere) > CAP
 
         def rank(caller_id: int) -> tuple:
-            surname, given_name, _ = folded.get(caller_id, ("", "", ""))
+            surname, given_name = folded.get(caller_id, ("", ""))
             return (_word_tier(typed, surname, given_name), surname, given_name, caller_id)
 
-        ordered = sorted((i for i in candidates if i in kept), key=rank)
+        ordered = sorted(kept, key=rank)
         return CallerMatches(ids=tuple(ordered[:limit]), total=total, capped=capped)
 
-    def names_of(self, ids: list[int]) -> dict[int, tuple[str, str, str]]:
-        """Folded surname, given name and address of each caller, for ranking and filtering."""
-        found: dict[int, tuple[str, str, str]] = {}
+    def filter_letters(
+        self, candidates: list[int], letters: list[str], limit: int, *, exhaustive: bool
+    ) -> tuple[dict[int, tuple[str, str]], int, bool]:
+        """Keep the candidates (best first) having a word that starts with each letter.
+
+        Stops once `limit` are kept. Returns their folded names, the count of matches and
+        whether more may exist ("N+": the reads were bounded, or the filter stopped early).
+        """
+        kept: dict[int, tuple[str, str]] = {}
+        checked = 0
+        for start in range(0, len(candidates), LETTER_FILTER_CHUNK):
+            chunk = candidates[start : start + LETTER_FILTER_CHUNK]
+            checked += len(chunk)
+            for caller_id, (surname, given_name, address) in self.names_of(
+                chunk, with_address=True
+            ).items():
+                if _has_letters(letters, f"{surname} {given_name}", address):
+                    kept[caller_id] = (surname, given_name)
+            if len(kept) >= limit:
+                break
+        complete = exhaustive and checked >= len(candidates)
+        return kept, min(len(kept), CAP), not complete or len(kept) > CAP
+
+    def names_of(self, ids: list[int], *, with_address: bool = False) -> dict[int, tuple]:
+        """Folded (surname, given name) of each caller, and the raw address when asked."""
+        found: dict[int, tuple] = {}
+        address = (
+            ", street_number || ' ' || street || ' ' || address_extra || ' ' || postcode "
+            "|| ' ' || city"
+            if with_address
+            else ""
+        )
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for caller_id, surname, given_name, address in self.rows(
-                "SELECT id, surname, given_name, street_number || ' ' || street || ' ' || "
-                "address_extra || ' ' || postcode || ' ' || city "
-                f"FROM callers WHERE id IN ({marks})",
+            for row in self.rows(
+                f"SELECT id, surname, given_name{address} FROM callers WHERE id IN ({marks})",
                 chunk,
             ):
-                found[caller_id] = (_folded(surname), _folded(given_name), _folded(address))
+                found[row[0]] = (_folded(row[1]), _folded(row[2]), *row[3:])
         return found
 
 
-def _has_letters(letters: list[str], folded: tuple[str, str, str]) -> bool:
-    """True when every one-letter word starts some word of the name or address."""
-    words = " ".join(folded).split()
-    return all(any(word.startswith(letter) for word in words) for letter in letters)
+def _has_letters(letters: list[str], name: str, address: str) -> bool:
+    """True when every one-letter word starts some word of the name or of the address."""
+    name_words = name.split()
+    missing = [
+        letter for letter in letters if not any(word.startswith(letter) for word in name_words)
+    ]
+    if not missing:
+        return True
+    address_words = search_tokens(address)  # folded only when the name was not enough
+    return all(any(word.startswith(letter) for word in address_words) for letter in missing)
 
 
-def _others(typed: list[str], terms: list[str], word: str) -> str:
-    """The prefix terms of every typed word but `word`."""
-    return " ".join(term for other, term in zip(typed, terms, strict=True) if other != word)
+def _may_be_whole(query: str, digits: str) -> bool:
+    """True when `query` may be a whole number: 10 digits in French national format
+    ("03 86 12 34 56"), at least WHOLE_NUMBER_DIGITS in international format."""
+    text = query.strip()
+    national = not text.startswith("+") and text.startswith("0") and not text.startswith("00")
+    if national:
+        return len(digits) == FRENCH_NATIONAL_DIGITS
+    return len(digits) >= WHOLE_NUMBER_DIGITS
 
 
 @lru_cache(maxsize=65536)
