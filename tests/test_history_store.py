@@ -133,8 +133,13 @@ def _tokens(text: str) -> list[str]:
 
 
 def _has_words(query: str, text: str) -> bool:
+    """Every word typed starts a word of the text; a one-letter word must be a whole word
+    (a one-letter prefix would match nearly everything)."""
     tokens = _tokens(text)
-    return all(any(token.startswith(word) for token in tokens) for word in _tokens(query))
+    return all(
+        any(token == word if len(word) == 1 else token.startswith(word) for token in tokens)
+        for word in _tokens(query)
+    )
 
 
 def matches(request: RequestRecord, filters: HistoryFilter, now: datetime) -> bool:
@@ -282,6 +287,14 @@ def test_a_reference_typed_in_the_text_finds_that_request(built):
     assert store.get_request_by_reference(short).id == target.id
 
 
+@pytest.mark.parametrize("typed", ["2026-00007", "2026-7", "2026 / 07", "00007"])
+def test_a_reference_in_any_form_lists_that_request_only(built, typed):
+    store, everything = built
+    page = store.history(HistoryFilter(text=typed), limit=500)
+    assert [request.reference for request in page.rows] == ["2026-00007"]
+    assert store.count_requests(HistoryFilter(text=typed)) == (1, False)
+
+
 def test_text_finds_a_caller_by_new_name_after_a_rename(tmp_path, clock):
     path = tmp_path / "allo.sqlite3"
     prepare_database(path)
@@ -389,3 +402,50 @@ def test_a_free_text_matching_more_than_the_cap_keeps_the_newest_and_says_capped
     newest_entered = sorted(wanted, reverse=True)[:10]
     assert sorted(request.id for request in page.rows) == sorted(newest_entered)
     assert store.count_requests(filters) == (10, True)
+
+
+@pytest.fixture(scope="module")
+def entered_out_of_order(tmp_path_factory):
+    """(store, every request newest first) where many were entered after younger ones."""
+    path = tmp_path_factory.mktemp("history-imported") / "allo.sqlite3"
+    prepare_database(path)
+    clock = FixedClock(NOW)
+    store = Store(path, clock=clock)
+    admin = store.resolve_operator("admin")
+    category = store.categories()[0]
+    draw = random.Random(7)
+    for _ in range(120):
+        # An import of old requests: creation dates jump back and forth.
+        clock.set(START + timedelta(hours=draw.randint(0, 2000)))
+        store.create_request(
+            admin,
+            NewRequest(
+                category_id=category.id,
+                description=draw.choice(("Lampadaire éteint", "Lampe cassée", "Tags")),
+                street=draw.choice(STREETS),
+            ),
+        )
+    clock.set(NOW)
+    yield store, list(store.history(limit=10_000).rows)
+    store.close()
+
+
+@pytest.mark.parametrize("first_chunk", [1, 5, 100])
+def test_free_text_lists_matches_in_entry_order_even_when_dates_were_imported_out_of_order(
+    entered_out_of_order, monkeypatch, first_chunk
+):
+    store, everything = entered_out_of_order
+    monkeypatch.setattr(history_sql, "FIRST_CHUNK", first_chunk)
+    ids = [request.id for request in everything]
+    assert ids != sorted(ids, reverse=True), "entry order differs from the creation order"
+    for text in ("lamp", "lampadaire", "tem", "rue du temple", "l", "zzz"):
+        filters = HistoryFilter(text=text)
+        wanted = sorted(expected_ids(everything, filters), reverse=True)
+        for limit in (3, 10):
+            page = store.history(filters, limit=limit)
+            assert [request.id for request in page.rows] == wanted[:limit], (text, limit)
+            assert page.has_more == (len(wanted) > limit)
+        assert _walk_down(store, filters, 4) == wanted, text
+        assert store.count_requests(filters) == (len(wanted), False)
+        page = store.history(filters, oldest=True, limit=4)
+        assert [request.id for request in page.rows] == wanted[-4:]

@@ -7,7 +7,7 @@ about the rows it returns whatever the size of the table:
 
 | filter present (first wins)         | index walked                                  |
 |-------------------------------------|-----------------------------------------------|
-| free text                           | bounded FTS5 candidate set, then by rowid     |
+| free text                           | FTS5, streamed in entry order (see below)     |
 | caller                              | ix_requests_caller (caller_id, created_at)    |
 | street                              | ix_requests_street_created (NOCASE)           |
 | open statuses only, or late only    | ix_requests_open_created (partial, open only) |
@@ -19,7 +19,11 @@ about the rows it returns whatever the size of the table:
 Other filters are checked on the rows the index yields. The free text is matched with FTS5
 (all words as prefixes, accent-insensitive) against the reference, description and location
 of the request, or against the caller's names (kept right by triggers when a caller is
-renamed); at most `TEXT_CAP` requests are taken, the most recently entered first.
+renamed). Its matches stream from the full-text index in entry order (newest entered first,
+the order of the calls for requests taken at a console or built by `allo demo`), a growing
+chunk at a time, so a window costs about the rows it shows; at most `TEXT_CAP` candidates
+are read, the most recently entered. A reference typed whole ("2026-00042", "2026-42") or as
+its number ("00042") matches that reference only.
 
 These functions take a DB-API (sqlite3) connection. The window's rows and the request detail
 are read with plain SQL into records (`request_records`, `event_records`): the ORM's row
@@ -30,11 +34,11 @@ from __future__ import annotations
 
 import heapq
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from allo_tui.data.sqlite import fts_prefix_query
 from allo_tui.domain.records import (
     OPEN_STATUSES,
     Channel,
@@ -46,11 +50,20 @@ from allo_tui.domain.records import (
     RequestRecord,
     Status,
 )
+from allo_tui.domain.text import fold
 
 TEXT_CAP = 10_000
 """At most this many requests match a free text (the newest entered); more says "capped"."""
 CALLER_CAP = 500
 """At most this many callers whose names match the free text are followed to their requests."""
+FIRST_CHUNK = 100
+"""Candidates of a free text read first; each further chunk is four times bigger."""
+WORD_SHARE_TO_STREAM = 0.3
+"""Keep streaming the three-letter driver while at least this share of its rows hold the words."""
+CHEAP_POSTINGS = 300_000
+"""Whole-word prefixes whose postings are estimated under this are merged instead."""
+_WORD = re.compile(r"\w+")
+_REFERENCE_TEXT = re.compile(r"\s*(?:(\d{4})\s*[-/]\s*(\d{1,9})|(0\d{4,8}))\s*")
 OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
 """Must be written exactly so for SQLite to use the partial index of open requests."""
 
@@ -75,31 +88,61 @@ class _Branch:
 
 @dataclass(frozen=True)
 class TextMatches:
-    """Ids of the requests a free text matches (unordered), and whether the set was capped."""
+    """A free-text search, ready to run: its FTS5 driver query, the words every match holds
+    and the callers whose names match.
 
-    ids: frozenset[int]
-    capped: bool
+    FTS5 streams a quoted term or a 2-3 letter prefix (the table's prefix index) lazily in
+    rowid order, but merges every term of a longer prefix in memory first (hundreds of ms for
+    a common word at 5M rows). So the driver asks for the first three letters of each word
+    (one letter: the word itself), and each candidate row is then checked in Python against
+    the whole words, on the same folded text FTS5 indexed.
 
-
-def text_matches(connection, text: str, cap: int | None = None) -> TextMatches | None:
-    """Requests matching `text` in their own words or their caller's names; None: no text.
-
-    At most `cap` (default `TEXT_CAP`) ids are kept, the most recently entered.
+    Matches come in entry order (newest entered first), which is the order of the calls for
+    every request taken at a console or built by `allo demo`; a request imported later with an
+    older date shows where it was entered.
     """
-    cap = TEXT_CAP if cap is None else cap
-    request_query = fts_prefix_query(text)
-    if request_query is None:
+
+    query: str
+    full_query: str
+    words: tuple[str, ...]
+    caller_ids: tuple[int, ...]
+    callers_capped: bool
+
+    @property
+    def exact(self) -> bool:
+        """True when the driver query alone decides (no word longer than three letters)."""
+        return all(len(word) <= 3 for word in self.words)
+
+
+def text_words(text: str) -> list[str]:
+    """The folded words of a free text, as FTS5's unicode61 tokenizer cuts them."""
+    return _WORD.findall(fold(text.replace("_", " ")))
+
+
+def holds_words(words: Sequence[str], *texts: str) -> bool:
+    """True when every word starts a token of `texts` (a one-letter word must be a token)."""
+    tokens = text_words(" ".join(texts))
+    return all(
+        any(token == word if len(word) == 1 else token.startswith(word) for token in tokens)
+        for word in words
+    )
+
+
+def text_matches(connection, text: str) -> TextMatches | None:
+    """Prepare the search of `text`; None when nothing searchable was typed."""
+    reference = _REFERENCE_TEXT.fullmatch(text)
+    if reference is not None:
+        # A reference (or its number alone): its own tokens, exactly, in the reference column.
+        year, number = reference.group(1), reference.group(2) or reference.group(3)
+        tokens = [year, f"{int(number):05d}"] if year else [number]
+        query = "reference : (" + " ".join(f'"{token}"' for token in tokens) + ")"
+        return TextMatches(query, query, (), (), False)
+    words = text_words(text)
+    if not words:
         return None
-    ids = {
-        row[0]
-        for row in connection.execute(
-            "SELECT rowid FROM request_search WHERE request_search MATCH ? "
-            "ORDER BY rowid DESC LIMIT ?",
-            (request_query, cap + 1),
-        )
-    }
-    capped = len(ids) > cap
-    names_query = fts_prefix_query(text, column="names")
+    query = " ".join(f'"{word}"' if len(word) == 1 else f'"{word[:3]}"*' for word in words)
+    full = " ".join(f'"{word}"' if len(word) == 1 else f'"{word}"*' for word in words)
+    names_query = f"names : ({full})"
     caller_ids = [
         row[0]
         for row in connection.execute(
@@ -107,20 +150,134 @@ def text_matches(connection, text: str, cap: int | None = None) -> TextMatches |
             (names_query, CALLER_CAP + 1),
         )
     ]
-    if caller_ids:
-        capped = capped or len(caller_ids) > CALLER_CAP
-        rows = connection.execute(
-            "SELECT id FROM requests WHERE caller_id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY id DESC LIMIT ?",
-            (json.dumps(caller_ids[:CALLER_CAP]), cap + 1),
-        )
-        by_caller = [row[0] for row in rows]
-        capped = capped or len(by_caller) > cap
-        ids.update(by_caller)
-    if len(ids) > cap:
-        ids = set(sorted(ids, reverse=True)[:cap])
-        capped = True
-    return TextMatches(frozenset(ids), capped)
+    return TextMatches(
+        query=query,
+        full_query=full,
+        words=tuple(words),
+        caller_ids=tuple(caller_ids[:CALLER_CAP]),
+        callers_capped=len(caller_ids) > CALLER_CAP,
+    )
+
+
+def _candidates(
+    connection, query: str, *, after: int | None, newest_first: bool, limit: int
+) -> list[int]:
+    """Ids whose indexed text fits the FTS5 `query`, in entry order, beyond `after`."""
+    order = "DESC" if newest_first else "ASC"
+    where = "request_search MATCH ?"
+    params: list = [query]
+    if after is not None:
+        where += " AND rowid < ?" if newest_first else " AND rowid > ?"
+        params.append(after)
+    rows = connection.execute(
+        f"SELECT rowid FROM request_search WHERE {where} ORDER BY rowid {order} LIMIT ?",
+        (*params, limit),
+    )
+    return [row[0] for row in rows]
+
+
+def _checked(
+    connection,
+    ids: Sequence[int],
+    words: Sequence[str] | None,
+    terms: Sequence[str],
+    params: Sequence,
+) -> tuple[list[tuple[str, int]], int]:
+    """The (created_at, id) of the `ids` that pass the other filters and hold every word
+    (`words` None: no check), and how many passed the filters alone."""
+    if not ids:
+        return [], 0
+    where = " AND ".join(["id IN (SELECT value FROM json_each(?))", *terms])
+    rows = connection.execute(
+        "SELECT created_at, id, reference, description, street_number, street, landmark "
+        f"FROM requests WHERE {where}",
+        (json.dumps(list(ids)), *params),
+    ).fetchall()
+    if words is None:
+        return [(row[0], row[1]) for row in rows], len(rows)
+    return [(row[0], row[1]) for row in rows if holds_words(words, *row[2:])], len(rows)
+
+
+def _by_callers(
+    connection,
+    matches: TextMatches,
+    terms: Sequence[str],
+    params: Sequence,
+    *,
+    newest_first: bool,
+    limit: int,
+) -> list[tuple[str, int]]:
+    """The first `limit` requests, in entry order, of the callers whose names match."""
+    if not matches.caller_ids:
+        return []
+    where = " AND ".join(["caller_id IN (SELECT value FROM json_each(?))", *terms])
+    order = "DESC" if newest_first else "ASC"
+    rows = connection.execute(
+        f"SELECT created_at, id FROM requests WHERE {where} ORDER BY id {order} LIMIT ?",
+        (json.dumps(list(matches.caller_ids)), *params, limit),
+    )
+    return [(row[0], row[1]) for row in rows]
+
+
+def _full_query_is_cheaper(ids: Sequence[int], held: int, filtered: int) -> bool:
+    """After a chunk read with the three-letter driver: would the whole words do better?
+
+    The words held by few of the rows read means many more rows to read for a window; the
+    whole-word prefixes then cost the merge of their postings, estimated from the share of
+    rows that held them and the driver's density over the ids it spanned.
+    """
+    if filtered == 0:
+        return False  # the other filters, not the words, are what is rare here
+    share = held / filtered
+    if share >= WORD_SHARE_TO_STREAM:
+        return False
+    span = abs(ids[0] - ids[-1]) + 1
+    postings = share * len(ids) / span * max(ids[0], ids[-1])
+    return postings <= CHEAP_POSTINGS
+
+
+def _text_window(
+    connection,
+    matches: TextMatches,
+    terms: Sequence[str],
+    params: Sequence,
+    *,
+    after: int | None,
+    newest_first: bool,
+    limit: int,
+) -> list[tuple[str, int]]:
+    """Up to `limit + 1` keys of the text matches passing `terms`, in entry order from `after`.
+
+    The candidates stream from FTS5 in rowid order, a growing chunk at a time, until the
+    window is full (or `TEXT_CAP` candidates were read): a common word costs a few dozen row
+    reads, a rare one ends with its last match.
+    """
+    keyset: list[str] = []
+    keyset_params: list = []
+    if after is not None:
+        keyset.append("id < ?" if newest_first else "id > ?")
+        keyset_params.append(after)
+    own_terms, own_params = [*terms, *keyset], [*params, *keyset_params]
+    by_callers = _by_callers(
+        connection, matches, own_terms, own_params, newest_first=newest_first, limit=limit + 1
+    )
+    found: list[tuple[str, int]] = []
+    query, words = matches.query, None if matches.exact else matches.words
+    position, chunk, read = after, FIRST_CHUNK, 0
+    while len(found) <= limit and read < TEXT_CAP:
+        chunk = min(chunk, TEXT_CAP - read)
+        ids = _candidates(connection, query, after=position, newest_first=newest_first, limit=chunk)
+        keys, filtered = _checked(connection, ids, words, terms, params)
+        found.extend(keys)
+        read += len(ids)
+        if len(ids) < chunk:
+            break
+        if words is not None and _full_query_is_cheaper(ids, len(keys), filtered):
+            query, words = matches.full_query, None
+        position = ids[-1]
+        chunk *= 4
+    keys = set(found) | set(by_callers)
+    return sorted(keys, key=lambda key: key[1], reverse=newest_first)[: limit + 1]
 
 
 def _filter_terms(filters: HistoryFilter, now: datetime, *, skip: str = "") -> tuple[list, list]:
@@ -248,13 +405,16 @@ def window_keys(
         extra_params.extend(params)
     if matches is not None:
         terms, params = _filter_terms(filters, now)
-        terms = ["id IN (SELECT value FROM json_each(?))", *terms, *extra_terms]
-        params = [json.dumps(sorted(matches.ids)), *params, *extra_params]
-        rows = connection.execute(
-            f"SELECT created_at, id FROM requests WHERE {' AND '.join(terms)} "
-            f"ORDER BY {order} LIMIT ?",
-            (*params, limit + 1),
-        ).fetchall()
+        cursor = after if after is not None else before
+        rows = _text_window(
+            connection,
+            matches,
+            terms,
+            params,
+            after=cursor.id if cursor is not None else None,
+            newest_first=newest_first,
+            limit=limit,
+        )
     else:
         per_branch = []
         for branch in _branches(filters, now):
@@ -295,12 +455,21 @@ def count(
     total = 0
     if matches is not None:
         terms, params = _filter_terms(filters, now)
-        terms = ["id IN (SELECT value FROM json_each(?))", *terms]
-        total = connection.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM requests WHERE {' AND '.join(terms)} LIMIT ?)",
-            (json.dumps(sorted(matches.ids)), *params, cap + 1),
-        ).fetchone()[0]
-        return min(total, cap), total > cap or matches.capped
+        ids = _candidates(
+            connection, matches.full_query, after=None, newest_first=True, limit=TEXT_CAP + 1
+        )
+        capped = len(ids) > TEXT_CAP or matches.callers_capped
+        found: set[int] = set(ids[:TEXT_CAP]) if not terms else set()
+        for start in range(0, min(len(ids), TEXT_CAP) if terms else 0, 2000):
+            chunk = ids[start : min(start + 2000, TEXT_CAP)]
+            found.update(key[1] for key in _checked(connection, chunk, None, terms, params)[0])
+        found.update(
+            key[1]
+            for key in _by_callers(
+                connection, matches, terms, params, newest_first=True, limit=cap + 1
+            )
+        )
+        return min(len(found), cap), len(found) > cap or capped
     for branch in _branches(filters, now):
         where = f"WHERE {' AND '.join(branch.conditions)}" if branch.conditions else ""
         total += connection.execute(

@@ -46,6 +46,7 @@ TEXTS = {
     "counting": "{shown} affichée(s) — comptage…",
     "count": "{count} demande(s)",
     "count_more": "plus de 10 000 demandes",
+    "count_at_least": "au moins {count} demande(s) — précisez la recherche",
     "none": "Aucune demande ne correspond.",
     "reference_hint": "Entrée : ouvrir la demande {reference}",
     "reference_missing": "Aucune demande {reference}.",
@@ -82,6 +83,8 @@ STATUS_GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
 )
 WINDOW = 60
 """Rows fetched at a time."""
+COUNT_CAP = 10_000
+"""The count is exact up to this many requests ("plus de 10 000" beyond)."""
 MAX_ROWS = 300
 """Rows kept in the table; beyond, the far end is dropped (and fetched again if needed)."""
 PREFETCH = 12
@@ -674,8 +677,10 @@ class HistoryScreen(Screen[None]):
             text = TEXTS["counting"].format(shown=len(self.table.requests))
         elif count[0] == 0:
             text = TEXTS["none"]
-        elif count[1]:
+        elif count[1] and count[0] >= COUNT_CAP:
             text = TEXTS["count_more"]
+        elif count[1]:
+            text = TEXTS["count_at_least"].format(count=f"{count[0]:,}".replace(",", " "))
         else:
             text = TEXTS["count"].format(count=f"{count[0]:,}".replace(",", " "))
         if reference is not None:
