@@ -54,6 +54,7 @@ def ensure_dataset(scale: Scale, cache_dir: Path = DEFAULT_CACHE, *, log=print) 
     path = cache_dir / f"{key}.sqlite3"
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
+        _link_current(scale, path)
         return Dataset(path, json.loads(meta_path.read_text()), built_now=False)
     for stale in cache_dir.glob(f"{scale.name}-*"):
         if stale.name.startswith(key):
@@ -62,7 +63,19 @@ def ensure_dataset(scale: Scale, cache_dir: Path = DEFAULT_CACHE, *, log=print) 
         stale.unlink()
     meta = _build(scale, path, log=log)
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    _link_current(scale, path)
     return Dataset(path, meta, built_now=True)
+
+
+def _link_current(scale: Scale, path: Path) -> None:
+    """`<cache>/<scale>.sqlite3` always names the current database of the scale (read-only use
+    by other tools: a rebuild replaces the file it points to)."""
+    link = path.with_name(f"{scale.name}.sqlite3")
+    if link.is_symlink() and link.readlink() == Path(path.name):
+        return
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    link.symlink_to(path.name)
 
 
 def _build(scale: Scale, path: Path, *, log) -> dict:
