@@ -1,0 +1,113 @@
+"""Known streets of the site, for the street type-ahead of the new-request form.
+
+The list ships as `allo_tui/resources/streets_auxerre.csv` (`name;kind`, built from the
+FANTOIR register by `tools/build_streets.py`). Matching is accent- and case-insensitive:
+every word typed must start a word of the street name ("rue du tem" finds "Rue du Temple",
+"surugue" finds "Place Charles Surugue").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+STREETS_RESOURCE = "streets_auxerre.csv"
+
+_SEPARATORS = re.compile(r"[\s'’‘`´\-‐‑‒–—_]+")
+
+# Abbreviations people type for a street type or a saint's name.
+_ALIASES = {
+    "st": "saint",
+    "ste": "sainte",
+    "bd": "boulevard",
+    "bld": "boulevard",
+    "av": "avenue",
+    "ave": "avenue",
+    "pl": "place",
+    "imp": "impasse",
+    "che": "chemin",
+    "chem": "chemin",
+    "rte": "route",
+    "all": "allee",
+    "gal": "general",
+    "mal": "marechal",
+    "dr": "docteur",
+}
+
+
+@dataclass(frozen=True)
+class Street:
+    """A street (voie) or a named place (lieu-dit) of the site."""
+
+    name: str
+    """The name as people write it: "Rue du Temple"."""
+    kind: str
+    """"voie" or "lieu-dit"."""
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: "L'Église  Saint-Pierre" -> "l eglise saint pierre".
+
+    NFKD, combining marks removed, case-folded; apostrophes and dashes become spaces and
+    runs of blanks collapse to one space.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return _SEPARATORS.sub(" ", bare).strip()
+
+
+@lru_cache(maxsize=1)
+def load_streets() -> tuple[Street, ...]:
+    """The streets shipped with allo (allo_tui/resources), in file order; read once, cached."""
+    resource = resources.files("allo_tui").joinpath("resources", STREETS_RESOURCE)
+    text = resource.read_text(encoding="utf-8")
+    reader = csv.DictReader(io.StringIO(text), delimiter=";")
+    return tuple(Street(row["name"], row["kind"]) for row in reader if row.get("name"))
+
+
+@lru_cache(maxsize=8192)
+def _words(name: str) -> tuple[str, tuple[str, ...]]:
+    key = fold(name)
+    return key, tuple(key.split())
+
+
+def _word_matches(typed: str, words: tuple[str, ...]) -> bool:
+    alias = _ALIASES.get(typed)
+    return any(word.startswith(typed) or (alias and word.startswith(alias)) for word in words)
+
+
+def match_streets(
+    query: str, streets: tuple[Street, ...] | list[Street], limit: int = 10
+) -> list[str]:
+    """Names of the streets matching what was typed, best first, at most `limit`.
+
+    Every word of the query must be the start of some word of the name (accents and case
+    ignored; "st", "av", "bd"... also stand for "saint", "avenue", "boulevard"). Names that
+    start with the whole query come first, then the others; each group in alphabetical order.
+    An empty query matches nothing.
+    """
+    folded = fold(query)
+    typed = folded.split()
+    if not typed or limit <= 0:
+        return []
+    leading: list[tuple[str, str]] = []
+    others: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for street in streets:
+        if street.name in seen:
+            continue
+        key, words = _words(street.name)
+        if all(_word_matches(word, words) for word in typed):
+            seen.add(street.name)
+            (leading if key.startswith(folded) else others).append((key, street.name))
+    leading.sort()
+    others.sort()
+    return [name for _key, name in (leading + others)[:limit]]
+
+
+__all__ = ["Street", "fold", "load_streets", "match_streets", "STREETS_RESOURCE"]
