@@ -128,29 +128,43 @@ def test_snapshot_filters_rows_by_service_and_urgency(store, board_data) -> None
     assert by_urgency.counts.open() == 8, "figures show every urgency for context"
 
 
-def test_the_board_read_uses_the_open_requests_index(store, board_data) -> None:
+@pytest.mark.parametrize("services", [(), (1,)])
+def test_the_board_reads_indexes_only_and_never_sorts_the_open_requests(
+    store, board_data, services
+) -> None:
+    """Every statement of the board's read, as SQLite plans it (figures: index ranges)."""
     import sqlite3
 
-    from allo_tui.data.models import OPEN_STATUS_SQL
-    from allo_tui.data.store import _BOARD_COUNTS_SQL, _BOARD_ROWS_SQL
+    statements: list[str] = []
+    original = sqlite3.Connection.execute
 
-    where = OPEN_STATUS_SQL + " AND service_id IN (:service_0) AND urgency = :urgency"
-    parameters = {"now": "", "tonight": "", "limit": 10, "service_0": 1, "urgency": 1}
     connection = sqlite3.connect(store.path)
     try:
+        store.board_snapshot(limit=10, services=services)  # warm, then trace one read
+        engine_connection = store.engine.raw_connection()
+        raw = engine_connection.driver_connection
+        raw.set_trace_callback(statements.append)
+        engine_connection.close()  # back to the pool: the next read uses it
+        store.board_snapshot(limit=10, services=services)
+        raw.set_trace_callback(None)
+        selects = [sql for sql in statements if "INDEXED BY" in sql]
+        assert len(selects) == 5, selects
         plans = [
-            [row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, parameters)]
-            for sql in (_BOARD_ROWS_SQL.format(where=where), _BOARD_COUNTS_SQL.format(where=where))
+            [row[3] for row in original(connection, "EXPLAIN QUERY PLAN " + sql)] for sql in selects
         ]
     finally:
         connection.close()
-    rows, counts = plans
-    assert any("USING INDEX ix_requests_open" in step for step in rows), rows
-    assert all(step.startswith("SEARCH") for step in rows if "JOIN" in step), rows
-    # Only the (small) window is sorted again after the joins, never the open requests.
+    rows, *figures = plans
+    index = "ix_requests_open_service" if services else "ix_requests_open"
+    assert any(f"USING INDEX {index}" in step for step in rows), rows
+    # Only the small window is sorted again after the joins, never the open requests.
     assert rows.index("MATERIALIZE r") < rows.index("USE TEMP B-TREE FOR ORDER BY"), rows
-    assert counts[0].startswith("SEARCH requests USING INDEX ix_requests_open"), counts
-    assert not any("TEMP B-TREE" in step for step in counts), counts
+    for plan in figures:
+        assert any("USING INDEX ix_requests_" in step for step in plan), plan
+        assert not any("TEMP B-TREE" in step for step in plan), plan
+    open_counts, late, next_due, acks = figures
+    assert all("urgency=? AND intervention_due_at<?" in step for step in late), late
+    assert "ix_requests_ack_owed (ack_due_at<?)" in acks[0], acks
 
 
 # -- layout helpers ---------------------------------------------------------------------

@@ -735,46 +735,64 @@ class Store:
         tonight = datetime.combine(
             now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
         )
-        # Raw SQL naming the index: without ANALYZE statistics SQLite would rather read every
-        # open request through ix_requests_status_created and sort them all.
-        where = OPEN_STATUS_SQL
+        # Raw SQL naming its indexes: without ANALYZE statistics SQLite would rather read every
+        # open request through ix_requests_status_created and sort them all. Every figure is
+        # read from an index alone (see migration 0004), never from the table.
         parameters: dict[str, object] = {
             "now": _db_time(now),
             "tonight": _db_time(tonight),
             "limit": limit,
         }
-        if services:
-            names = [f"service_{index}" for index in range(len(services))]
-            where += " AND service_id IN (" + ", ".join(f":{name}" for name in names) + ")"
-            parameters.update(zip(names, (int(service) for service in services), strict=True))
+        service_names = [f"service_{index}" for index in range(len(services))]
+        parameters.update(zip(service_names, (int(s) for s in services), strict=True))
+        in_services = (
+            " AND service_id IN (" + ", ".join(f":{name}" for name in service_names) + ")"
+            if services
+            else ""
+        )
+        index = "ix_requests_open_service" if services else "ix_requests_open"
+        where = OPEN_STATUS_SQL + in_services
         row_where = where
         if urgency is not None:
             row_where += " AND urgency = :urgency"
             parameters["urgency"] = int(urgency)
-        rows_sql = _BOARD_ROWS_SQL.format(where=row_where)
-        counts_sql = _BOARD_COUNTS_SQL.format(where=where)
+        # The next intervention to fall due, per (service, urgency): each an index seek.
+        next_due = ", ".join(
+            f"(SELECT min(intervention_due_at) FROM requests INDEXED BY {index}"
+            f" WHERE {OPEN_STATUS_SQL}{f' AND service_id = :{name}' if name else ''}"
+            f" AND urgency = {level} AND intervention_due_at >= :now)"
+            for name in (service_names or [""])
+            for level in (1, 2, 3, 4)
+        )
         with self._read() as session:
             raw = session.connection().connection.driver_connection
-            rows = tuple(map(_board_request, raw.execute(rows_sql, parameters).fetchall()))
-            figures = raw.execute(counts_sql, parameters).fetchall()
-        open_by_urgency = {level: 0 for level in (1, 2, 3, 4)}
-        late_by_urgency = {level: 0 for level in (1, 2, 3, 4)}
-        acks_due_today = acks_late = 0
+            rows = tuple(
+                map(
+                    _board_request,
+                    raw.execute(
+                        _BOARD_ROWS_SQL.format(index=index, where=row_where), parameters
+                    ).fetchall(),
+                )
+            )
+            open_rows = raw.execute(_BOARD_OPEN_SQL.format(index=index, where=where), parameters)
+            open_by_urgency = dict(open_rows.fetchall())
+            late_rows = raw.execute(_BOARD_LATE_SQL.format(index=index, where=where), parameters)
+            late_by_urgency = dict(late_rows.fetchall())
+            soonest = raw.execute(f"SELECT {next_due}", parameters).fetchone()
+            acks_due_today, acks_late, next_ack = raw.execute(
+                _BOARD_ACKS_SQL.format(services=in_services), parameters
+            ).fetchone()
         valid_until = tonight  # "due today" moves at midnight
-        for level, count, late, ack_today, ack_late, next_due, next_ack in figures:
-            open_by_urgency[level] = count
-            late_by_urgency[level] = late or 0
-            acks_due_today += ack_today or 0
-            acks_late += ack_late or 0
-            for instant in (_parse_db_time(next_due), _parse_db_time(next_ack)):
-                if instant is not None and instant < valid_until:
-                    valid_until = instant
+        for instant in (*soonest, next_ack):
+            moment = _utc(instant)
+            if moment is not None and moment < valid_until:
+                valid_until = moment
         counts = BoardCounts(
             at=now,
-            open_by_urgency=open_by_urgency,
-            late_by_urgency=late_by_urgency,
-            acks_due_today=acks_due_today,
-            acks_late=acks_late,
+            open_by_urgency={level: open_by_urgency.get(level, 0) for level in (1, 2, 3, 4)},
+            late_by_urgency={level: late_by_urgency.get(level, 0) for level in (1, 2, 3, 4)},
+            acks_due_today=acks_due_today or 0,
+            acks_late=acks_late or 0,
             valid_until=valid_until,
         )
         return BoardSnapshot(rows=rows, counts=counts)
@@ -1080,7 +1098,7 @@ SELECT r.id, r.reference, r.created_at, r.channel, r.kind, r.category_id, r.serv
        categories.label, services.name, callers.surname, callers.given_name,
        created_by.display_name, updated_by.display_name, original.reference
 FROM (
-    SELECT * FROM requests INDEXED BY ix_requests_open WHERE {where}
+    SELECT * FROM requests INDEXED BY {index} WHERE {where}
     ORDER BY urgency, intervention_due_at, id LIMIT :limit
 ) AS r
 JOIN categories ON categories.id = r.category_id
@@ -1092,16 +1110,24 @@ LEFT JOIN requests AS original ON original.id = r.duplicate_of_id
 ORDER BY r.urgency, r.intervention_due_at, r.id
 """
 
-# The header figures per urgency, from the same index (figures follow the service filter only).
-_BOARD_COUNTS_SQL = """
-SELECT urgency, count(*),
-       sum(intervention_due_at < :now),
-       sum(acknowledged_at IS NULL AND ack_due_at < :tonight),
-       sum(acknowledged_at IS NULL AND ack_due_at < :now),
-       min(CASE WHEN intervention_due_at >= :now THEN intervention_due_at END),
-       min(CASE WHEN acknowledged_at IS NULL AND ack_due_at >= :now THEN ack_due_at END)
-FROM requests INDEXED BY ix_requests_open WHERE {where} GROUP BY urgency
-"""
+# The header figures. Open and late requests per urgency are ranges of the board's index
+# (the late ones: one seek per urgency); acknowledgements owed come from their own index, up
+# to tonight, with the next one to fall due.
+_BOARD_OPEN_SQL = (
+    "SELECT urgency, count(*) FROM requests INDEXED BY {index} WHERE {where} GROUP BY urgency"
+)
+_BOARD_LATE_SQL = (
+    "SELECT urgency, count(*) FROM requests INDEXED BY {index} WHERE {where}"
+    " AND urgency IN (1, 2, 3, 4) AND intervention_due_at < :now GROUP BY urgency"
+)
+_ACK_OWED_SQL = "acknowledged_at IS NULL AND " + OPEN_STATUS_SQL
+_BOARD_ACKS_SQL = (
+    "SELECT count(*), sum(ack_due_at < :now),"
+    " (SELECT min(ack_due_at) FROM requests INDEXED BY ix_requests_ack_owed"
+    f" WHERE {_ACK_OWED_SQL} AND ack_due_at >= :now{{services}})"
+    f" FROM requests INDEXED BY ix_requests_ack_owed WHERE {_ACK_OWED_SQL}"
+    " AND ack_due_at < :tonight{services}"
+)
 
 
 def _utc(value: str | None) -> datetime | None:
