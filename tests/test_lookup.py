@@ -523,3 +523,14 @@ async def test_typing_starts_the_call_and_f10_ends_it_with_the_typed_phone(
     assert call.phone == "03 86 12 34 56"
     assert call.caller_id == directory["zebulon"]
     assert call.ended_at - call.started_at == timedelta(seconds=40)
+
+
+async def test_a_single_letter_asks_for_more_instead_of_saying_nobody(
+    store, operator, directory
+) -> None:
+    app = make_app(store, operator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for typed in ("m", "m z", "'", "03"):
+            await search_for(app, pilot, typed)
+            assert rows(app) == [], typed
+            assert count_line(app).startswith("Continuez à taper"), typed

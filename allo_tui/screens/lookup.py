@@ -41,6 +41,7 @@ TEXTS = {
     "count": "{count} demandeurs",
     "count_capped": "{count}+ demandeurs — précisez la recherche",
     "none": "Aucun demandeur pour « {query} ».",
+    "too_short": "Continuez à taper : au moins deux lettres, ou quatre chiffres.",
     "none_keys": "  Ctrl+N : nouveau demandeur ({prefill}) · F3 : demande anonyme",
     "prefill_phone": "tél. {value}",
     "prefill_name": "nom {value}",
@@ -54,6 +55,7 @@ TEXTS = {
 COLUMN_WIDTHS = (0.55, 18, 0.45, 4, 10)
 MIN_ROWS = 20
 # "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
+PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
 REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
 
 
@@ -217,6 +219,8 @@ class LookupScreen(Screen[None]):
                 text.append(TEXTS["count_one"])
             else:
                 text.append(TEXTS["count"].format(count=result.total))
+        elif answer.request is None and _too_short(answer.query):
+            text.append(TEXTS["too_short"])
         elif answer.request is None:
             text.append_text(fill(TEXTS["none"], "bold", query=answer.query.strip()))
             prefill = self._prefill()
@@ -327,6 +331,15 @@ class LookupScreen(Screen[None]):
             return NewCaller()
         surname, given_name = split_name(query)
         return NewCaller(surname=surname, given_name=given_name)
+
+
+def _too_short(query: str) -> bool:
+    """True when nothing in `query` can be searched yet (single letters, under four digits)."""
+    if is_phone_like(query):
+        return False
+    if PHONE_CHARACTERS.fullmatch(query.strip()):
+        return True  # the start of a number: wait for the fourth digit
+    return all(len(word) < 2 for word in search_tokens(query))
 
 
 def _caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
