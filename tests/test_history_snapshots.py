@@ -134,3 +134,11 @@ def test_request_detail_with_a_long_timeline(snap_compare, detail_app) -> None:
         await _settle(pilot)
 
     assert snap_compare(detail_app, terminal_size=(110, 48), run_before=run_before)
+
+
+def test_request_detail_top_with_keys_at_80_columns(snap_compare, detail_app) -> None:
+    async def run_before(pilot) -> None:
+        pilot.app.push_screen(RequestDetailScreen(pilot.app.request_id))
+        await _settle(pilot)
+
+    assert snap_compare(detail_app, terminal_size=(80, 24), run_before=run_before)

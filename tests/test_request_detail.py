@@ -331,3 +331,18 @@ def test_spans_read_like_a_hostess_says_them():
     assert format_span(timedelta(hours=3, minutes=5)) == "3 h 05"
     assert format_span(timedelta(days=2, hours=4)) == "2 j 4 h"
     assert format_span(timedelta(days=10)) == "10 j"
+
+
+def test_timeline_details_read_in_french_whatever_wrote_the_event():
+    from allo_tui.domain.records import EventRecord
+    from allo_tui.screens.request_detail import event_detail
+
+    def detail(kind, old="", new="", note=""):
+        event = EventRecord(1, 1, datetime(2026, 11, 24, tzinfo=UTC), "x", kind, old, new, note)
+        return event_detail(event).plain
+
+    assert detail(EventKind.ACKNOWLEDGEMENT, new="letter") == "par courrier"
+    assert detail(EventKind.ACKNOWLEDGEMENT, "new", "acknowledged") == "Nouvelle → Accusée"
+    assert detail(EventKind.STATUS, "done", "closed", "ok") == "Terminée → Clôturée\nok"
+    assert detail(EventKind.ASSIGNMENT, "Voirie", "Voirie") == "Voirie"
+    assert detail(EventKind.NOTE, note="[bold]x") == "[bold]x"

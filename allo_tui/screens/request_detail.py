@@ -159,18 +159,29 @@ def event_detail(event: EventRecord) -> Text:
     """What an Event changed (old → new, in French) and its note, as plain text."""
     parts: list[str] = []
     old, new = event.old_value, event.new_value
-    match event.kind:
-        case EventKind.STATUS | EventKind.CREATED:
-            old, new = _status_label(old), _status_label(new)
-        case EventKind.ACKNOWLEDGEMENT:
-            new = f"par {HOW_LABELS.get(new, new)}" if new else ""
-    if old and new:
+    if event.kind in (EventKind.STATUS, EventKind.CREATED, EventKind.ACKNOWLEDGEMENT):
+        old, new = _value_label(old), _value_label(new)
+    if old and new and old != new:
         parts.append(f"{old} → {new}")
     elif new:
         parts.append(new)
     if event.note:
         parts.append(event.note)
     return Text("\n".join(parts))
+
+
+def _value_label(value: str) -> str:
+    """A status or an acknowledgement channel in French; anything else as it is."""
+    if value in HOW_LABELS:
+        return f"par {HOW_LABELS[value]}"
+    return _status_label(value)
+
+
+def _mobile_suffix(service: ServiceRecord) -> str:
+    """ " (équipe mobile)" for a mobile team whose name does not already say so."""
+    if service.is_mobile_team and "mobile" not in service.name.lower():
+        return TEXTS["mobile_team"]
+    return ""
 
 
 def _status_label(value: str) -> str:
@@ -290,6 +301,7 @@ class RequestDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="detail-body"):
             yield Static(TEXTS["loading"], id="detail-title", markup=False)
+            yield Static("", id="detail-keys")
             yield Static("", id="detail-fields")
             yield OptionList(id="detail-links")
             yield Static(TEXTS["timeline"], id="detail-timeline-title", markup=False)
@@ -332,6 +344,7 @@ class RequestDetailScreen(Screen[None]):
         title.append("  ")
         title.append(URGENCY_LABELS.get(request.urgency, ""))
         self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-keys", Static).update(self._action_keys(request))
         self.query_one("#detail-fields", Static).update(request_fields(request, now))
         self._show_links(detail)
         self.query_one("#detail-timeline-title", Static).update(
@@ -339,6 +352,24 @@ class RequestDetailScreen(Screen[None]):
         )
         self.query_one("#detail-timeline", Static).update(Group(timeline_table(detail.events)))
         self.refresh_bindings()
+
+    def _action_keys(self, request: RequestRecord) -> Text:
+        """Every workflow key with its action, the ones not possible now dimmed.
+
+        The footer may be too narrow for all of them (80 columns); this line wraps.
+        """
+        role = self.app.operator.role
+        keys = Text()
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.action.startswith("workflow("):
+                continue
+            action = Action(binding.action.removeprefix("workflow(").strip("')\""))
+            allowed = is_allowed(action, request.status, role)
+            if keys:
+                keys.append(" · ", "dim")
+            keys.append(binding.key, "bold" if allowed else "dim")
+            keys.append(" " + binding.description, "" if allowed else "dim")
+        return keys
 
     def _show_links(self, detail: RequestDetail) -> None:
         links = self.query_one("#detail-links", OptionList)
@@ -477,7 +508,7 @@ class RequestDetailScreen(Screen[None]):
             case Action.ASSIGN:
                 choices = [
                     (
-                        service.name + (TEXTS["mobile_team"] if service.is_mobile_team else ""),
+                        service.name + _mobile_suffix(service),
                         service.id,
                     )
                     for service in self._services
