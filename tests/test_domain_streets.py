@@ -11,7 +11,7 @@ import pytest
 from allo_tui.domain.streets import Street, fold, load_streets, match_streets
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = Path("/work/shared/data/auxerre-streets-fantoir-2015.csv")
+SOURCE = ROOT.parent / "shared" / "data" / "auxerre-streets-fantoir-2015.csv"
 
 
 @pytest.fixture(scope="module")
