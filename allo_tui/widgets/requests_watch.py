@@ -30,7 +30,7 @@ from allo_tui.widgets.board_list import visible_text
 if TYPE_CHECKING:
     from textual.app import App
 
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.1
 """How often the feed is polled; change-to-visible is this plus one board query and a render."""
 URGENT_LEVEL = 1
 NOTIFY_AT_MOST = 3
