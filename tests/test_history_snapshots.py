@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from textual.widgets import Input
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
@@ -19,6 +20,8 @@ async def _settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False  # a blinking cursor would make the picture flaky
 
 
 @pytest.fixture

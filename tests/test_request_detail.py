@@ -346,3 +346,34 @@ def test_timeline_details_read_in_french_whatever_wrote_the_event():
     assert detail(EventKind.STATUS, "done", "closed", "ok") == "Terminée → Clôturée\nok"
     assert detail(EventKind.ASSIGNMENT, "Voirie", "Voirie") == "Voirie"
     assert detail(EventKind.NOTE, note="[bold]x") == "[bold]x"
+
+
+async def test_the_command_palette_offers_the_possible_actions(store, operator):
+    from textual.command import CommandList, CommandPalette
+
+    request = lamp_request(store, operator)
+    app = AlloApp(store=store, operator=operator, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_detail(app, pilot, request.id)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"marrer")  # Démarrer
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        await pilot.press("ctrl+p")
+        await pilot.press(*"rejeter")
+        await pilot.pause(0.5)
+        offered = app.screen.query_one(CommandList)
+        prompts = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        assert not any("Rejeter" in prompt for prompt in prompts), "not for an operator"
+        await pilot.press(*["backspace"] * 7, *"note")
+        await pilot.pause(0.5)
+        prompts = [str(offered.get_option_at_index(i).prompt) for i in range(offered.option_count)]
+        assert any("Note" in prompt for prompt in prompts), "an allowed action is offered"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is screen
+    assert store.get_request(request.id).status is Status.IN_PROGRESS

@@ -38,6 +38,7 @@ from allo_tui.domain.records import (
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, TextPromptDialog
 from allo_tui.screens.request_detail import RequestDetailScreen
+from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.history_table import HistoryTable
 
 TEXTS = {
@@ -171,6 +172,7 @@ class HistoryScreen(Screen[None]):
     """Every request, newest first, filtered, a window at a time."""
 
     CSS_PATH = "history.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     AUTO_FOCUS = "#history-filter"
     BINDINGS = [
         Binding("f6", "filter_menu", "Filtres", id="history.filters"),

@@ -43,6 +43,7 @@ from allo_tui.domain.workflow import (
     is_allowed,
 )
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
+from allo_tui.widgets.binding_commands import BindingCommands
 
 TEXTS = {
     "loading": "Chargement de la demande…",
@@ -268,6 +269,7 @@ class RequestDetailScreen(Screen[None]):
     """One request: its fields, due dates, timeline, links, and the actions on it."""
 
     CSS_PATH = "request_detail.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     AUTO_FOCUS = "#detail-body"
     BINDINGS = [
         Binding("a", "workflow('acknowledge')", "Accuser", id="request_detail.acknowledge"),
