@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from allo_tui.domain.records import ServiceRecord
 
@@ -72,7 +72,7 @@ class ServicePicker(ModalScreen[int | None]):
         if self.current is not None:
             try:
                 options.highlighted = options.get_option_index(str(self.current))
-            except Exception:  # noqa: BLE001 - an unknown id just leaves the first highlighted
+            except OptionDoesNotExist:  # an inactive or unknown service: start at the top
                 options.highlighted = 0
         else:
             options.highlighted = 0
