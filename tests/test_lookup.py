@@ -122,7 +122,8 @@ async def test_exact_surname_comes_before_longer_surnames(store, operator, direc
     async with app.run_test(size=(120, 40)) as pilot:
         await search_for(app, pilot, "mar")
         assert names(app) == ["MARCHAND Zoé", "MARTIN Paul", "MARTINEZ Ana"]
-        assert count_line(app) == "3 demandeurs"
+        assert count_line(app).splitlines()[0] == "3 demandeurs"
+        assert "Entrée : fiche du demandeur" in count_line(app).splitlines()[1]
         await search_for(app, pilot, "martin")
         assert names(app) == ["MARTIN Paul", "MARTINEZ Ana"]
 
@@ -445,7 +446,8 @@ async def test_a_reference_opens_the_request_and_logs_a_follow_up(
     async with app.run_test(size=(120, 40)) as pilot:
         await search_for(app, pilot, typed)
         assert names(app)[0] == "▶ Demande 2026-00001  ZÉBULON Éléonore"
-        assert count_line(app).startswith("Demande 2026-00001 : Entrée pour l'ouvrir")
+        assert count_line(app).startswith("Demande 2026-00001 trouvée.")
+        assert "Entrée : ouvrir la demande et noter un rappel" in count_line(app)
         started = app.call_started_at
         assert started == clock.now()
         clock.advance(minutes=3)

@@ -36,16 +36,18 @@ from allo_tui.widgets.literal import fill, literal
 TEXTS = {
     "placeholder": "Téléphone, nom, adresse ou n° de demande…",
     "hint": "Tapez un téléphone, un nom, une rue ou un n° de demande.",
-    "hint_keys": "  Ctrl+N : nouveau demandeur · F3 : demande anonyme",
+    "hint_keys": "Ctrl+N : nouveau demandeur · F3 : demande anonyme",
     "count_one": "1 demandeur",
     "count": "{count} demandeurs",
     "count_capped": "{count}+ demandeurs — précisez la recherche",
+    "count_keys": "↑/↓ : choisir · Entrée : fiche du demandeur · F3 : nouvelle demande pour lui",
     "none": "Aucun demandeur pour « {query} ».",
     "too_short": "Continuez à taper : au moins deux lettres, ou quatre chiffres.",
-    "none_keys": "  Ctrl+N : nouveau demandeur ({prefill}) · F3 : demande anonyme",
+    "none_keys": "Ctrl+N : nouveau demandeur ({prefill}) · F3 : demande anonyme",
     "prefill_phone": "tél. {value}",
     "prefill_name": "nom {value}",
-    "request_found": "Demande {reference} : Entrée pour l'ouvrir et noter un rappel. ",
+    "request_found": "Demande {reference} trouvée. ",
+    "request_keys": "Entrée : ouvrir la demande et noter un rappel",
     "request_row": "▶ Demande {reference}",
     "anonymous": "(anonyme)",
     "error": "Recherche impossible : {error}",
@@ -90,7 +92,9 @@ class LookupScreen(Screen[None]):
         self._open_when_answered = False  # Enter was pressed before it answered
         self._answer: LookupAnswer | None = None
         self._rows: list[CallerRecord | RequestRecord] = []
-        self._columns_for_width = 80
+        self._columns_for_width = 0
+        self._count_shown: Text | None = None
+        self._keys_state: bool | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -107,13 +111,12 @@ class LookupScreen(Screen[None]):
         width = event.size.width
         if width != self._columns_for_width:
             self._columns_for_width = width
+            table = self.query_one("#results", DataTable)
+            table.clear(columns=True)
+            widths = fit_columns(width, COLUMN_WIDTHS)
+            for label, column_width in zip(TEXTS["columns"], widths, strict=True):
+                table.add_column(label, width=column_width)
             self._show_answer(self._answer, cursor=self._cursor_row())
-
-    def _set_columns(self, table: DataTable) -> None:
-        """(Re)create the columns: fixed widths, the name and address share the rest."""
-        widths = fit_columns(self._columns_for_width, COLUMN_WIDTHS)
-        for label, width in zip(TEXTS["columns"], widths, strict=True):
-            table.add_column(label, width=width)
 
     def on_screen_resume(self) -> None:
         query = self.query_one("#query", Input)
@@ -139,7 +142,7 @@ class LookupScreen(Screen[None]):
             self._show_answer(None)
             return
         self._searching = True
-        self.refresh_bindings()
+        self._refresh_keys()
         self.app.begin_call()
         self._token = token = SearchToken()
         self.search(query, token, max(MIN_ROWS, self.app.size.height))
@@ -174,6 +177,7 @@ class LookupScreen(Screen[None]):
         if token is not self._token:
             return
         self._searching = self._open_when_answered = False
+        self._refresh_keys()
         self.app.log.error(f"caller search failed: {error!r}")
         self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
 
@@ -182,13 +186,11 @@ class LookupScreen(Screen[None]):
     def _show_answer(self, answer: LookupAnswer | None, cursor: int = 0) -> None:
         self._answer = answer
         table = self.query_one("#results", DataTable)
-        table.clear(columns=True)
-        self._set_columns(table)
+        table.clear()
         self._rows = []
-        count = self.query_one("#count", Static)
         if answer is None:
-            count.update(self._hint())
-            self.refresh_bindings()
+            self._set_count(self._hint())
+            self._refresh_keys()
             return
         if answer.request is not None:
             self._rows.append(answer.request)
@@ -199,30 +201,52 @@ class LookupScreen(Screen[None]):
             table.add_row(*_caller_cells(caller, digits))
         if self._rows:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
-        count.update(self._count_text(answer))
-        self.refresh_bindings()
+        self._set_count(self._count_text(answer))
+        self._refresh_keys()
+
+    def _set_count(self, text: Text) -> None:
+        # Updating a Static costs a layout pass: skip it when the line did not change.
+        if text != self._count_shown:
+            self._count_shown = text
+            # The line has a fixed height (lookup.tcss): no layout pass is needed.
+            self.query_one("#count", Static).update(text, layout=False)
+
+    def _refresh_keys(self) -> None:
+        # Refreshing the footer rebuilds its keys: only when what is available changed.
+        state = self._has_query()
+        if state != self._keys_state:
+            self._keys_state = state
+            self.refresh_bindings()
+
+    def _has_query(self) -> bool:
+        return bool(self.query_one("#query", Input).value.strip())
 
     def _cursor_row(self) -> int:
         return self.query_one("#results", DataTable).cursor_row
 
     def _count_text(self, answer: LookupAnswer) -> Text:
+        """Two lines: what was found, then the keys that act on it."""
         result = answer.callers
-        text = Text()
+        found = Text()
+        keys = Text()
         if answer.request is not None:
-            text.append(
+            found.append(
                 TEXTS["request_found"].format(reference=answer.request.reference), style="bold"
             )
+            keys = Text(TEXTS["request_keys"])
         if result.rows:
             if result.capped:
-                text.append(TEXTS["count_capped"].format(count=result.total))
+                found.append(TEXTS["count_capped"].format(count=result.total))
             elif result.total == 1:
-                text.append(TEXTS["count_one"])
+                found.append(TEXTS["count_one"])
             else:
-                text.append(TEXTS["count"].format(count=result.total))
+                found.append(TEXTS["count"].format(count=result.total))
+            if answer.request is None:
+                keys = Text(TEXTS["count_keys"])
         elif answer.request is None and _too_short(answer.query):
-            text.append(TEXTS["too_short"])
+            found.append(TEXTS["too_short"])
         elif answer.request is None:
-            text.append_text(fill(TEXTS["none"], "bold", query=answer.query.strip()))
+            found.append_text(fill(TEXTS["none"], "bold", query=answer.query.strip()))
             prefill = self._prefill()
             if prefill.phones:
                 shown = fill(TEXTS["prefill_phone"], value=prefill.phones[0])
@@ -230,19 +254,20 @@ class LookupScreen(Screen[None]):
                 name = " ".join(p for p in (prefill.surname.upper(), prefill.given_name) if p)
                 shown = fill(TEXTS["prefill_name"], value=name)
             before, after = TEXTS["none_keys"].split("{prefill}")
-            text.append_text(Text.assemble(before, shown, after))
-        return text
+            keys = Text.assemble(before, shown, after)
+        return _two_lines(found, keys)
 
     def _hint(self) -> Text:
-        return Text.assemble(TEXTS["hint"], (TEXTS["hint_keys"], "dim"))
+        return _two_lines(Text(TEXTS["hint"]), Text(TEXTS["hint_keys"]))
 
     # -- keys ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
-            return bool(self._rows) or self._searching or None
-        if action == "move":
-            return bool(self._rows) or None
+            # Greyed only while the box is empty: refreshing the footer on every keystroke
+            # would cost more than the search itself. Enter with nothing found does nothing;
+            # before the answer, it acts on the answer when it comes.
+            return self._has_query() or None
         return True
 
     def action_move(self, step: int) -> None:
@@ -331,6 +356,17 @@ class LookupScreen(Screen[None]):
             return NewCaller()
         surname, given_name = split_name(query)
         return NewCaller(surname=surname, given_name=given_name)
+
+
+def _two_lines(first: Text, second: Text) -> Text:
+    """The status line and, dimmed below it, the keys that act on what is shown."""
+    out = Text(no_wrap=True, overflow="ellipsis")
+    out.append_text(first)
+    out.append("\n")
+    keys = second.copy()
+    keys.stylize("dim")
+    out.append_text(keys)
+    return out
 
 
 def _too_short(query: str) -> bool:
