@@ -45,6 +45,7 @@ PROGRESS_STEPS = 1000
 # FTS5's unicode61 tokenizer keeps letters, digits and private-use characters; everything
 # else separates tokens (the underscore too).
 _TOKEN = re.compile(r"[^\W_]+")
+_REFERENCE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
 
 
 class SearchCancelled(Exception):
@@ -331,6 +332,8 @@ def _may_be_whole(query: str, digits: str) -> bool:
     """True when `query` may be a whole number: 10 digits in French national format
     ("03 86 12 34 56"), at least WHOLE_NUMBER_DIGITS in international format."""
     text = query.strip()
+    if _REFERENCE.fullmatch(text):
+        return False  # "2026-00042" is a request reference, not a number to parse
     national = not text.startswith("+") and text.startswith("0") and not text.startswith("00")
     if national:
         return len(digits) == FRENCH_NATIONAL_DIGITS
