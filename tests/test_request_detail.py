@@ -345,6 +345,9 @@ def test_timeline_details_read_in_french_whatever_wrote_the_event():
     assert detail(EventKind.ACKNOWLEDGEMENT, "new", "acknowledged") == "Nouvelle → Accusée"
     assert detail(EventKind.STATUS, "done", "closed", "ok") == "Terminée → Clôturée\nok"
     assert detail(EventKind.ASSIGNMENT, "Voirie", "Voirie") == "Voirie"
+    assert detail(EventKind.ASSIGNMENT, "acknowledged", "assigned", "Voirie") == (
+        "Accusée → Affectée\nVoirie"
+    )
     assert detail(EventKind.NOTE, note="[bold]x") == "[bold]x"
 
 

@@ -160,7 +160,8 @@ def event_detail(event: EventRecord) -> Text:
     """What an Event changed (old → new, in French) and its note, as plain text."""
     parts: list[str] = []
     old, new = event.old_value, event.new_value
-    if event.kind in (EventKind.STATUS, EventKind.CREATED, EventKind.ACKNOWLEDGEMENT):
+    if event.kind not in (EventKind.NOTE, EventKind.MERGE, EventKind.REPORTED_AGAIN):
+        # Statuses and channels in French (other tools may write them in any event).
         old, new = _value_label(old), _value_label(new)
     if old and new and old != new:
         parts.append(f"{old} → {new}")
