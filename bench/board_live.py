@@ -61,7 +61,11 @@ def first_references(path: Path, count: int = 20) -> list[str]:
 
     store = Store(path)
     try:
-        return [r.reference for r in store.open_interventions(limit=count)]
+        if hasattr(store, "board_snapshot"):
+            rows = store.board_snapshot(limit=count).rows
+        else:
+            rows = store.open_interventions(limit=count)
+        return [r.reference for r in rows]
     finally:
         store.close()
 
