@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import DraftRecord, NewCaller
+from allo_tui.screens import draft_keeper
 from allo_tui.screens import new_request as new_request_module
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.new_request import NewRequestScreen
@@ -30,7 +31,7 @@ ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 
 
 @pytest.fixture(autouse=True)
 def quick_timers(monkeypatch):
-    monkeypatch.setattr(new_request_module, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
 
 
@@ -98,7 +99,7 @@ async def test_the_draft_row_exists_while_the_app_is_still_running(store, admin,
         assert draft.fields["description"] == "arbre couché"
         assert draft.fields["process"] == process_identity()
         clock.advance(seconds=15)
-        screen._beat()  # the heartbeat the interval timer sends every 10 s
+        screen._drafts.beat()  # what the interval timer does every 10 s
         await settle(app, pilot)
         beat = store.load_draft(admin, "console-1")
         assert beat is not None and beat.heartbeat_at == clock.now()
@@ -139,9 +140,7 @@ async def test_ctrl_q_on_an_empty_form_quits_at_once(store, admin) -> None:
 # -- restoring at start ------------------------------------------------------------------------
 
 
-async def test_a_dead_consoles_draft_is_offered_at_start_with_every_field(
-    store, admin
-) -> None:
+async def test_a_dead_consoles_draft_is_offered_at_start_with_every_field(store, admin) -> None:
     caller = store.create_caller(admin, ZEBULON)
     fields = draft_fields(store, caller.id)
     store.save_draft(admin, "dead-console", fields)  # fresh heartbeat, but its process is gone
@@ -189,7 +188,9 @@ async def test_a_dead_consoles_draft_is_offered_at_start_with_every_field(
 async def test_a_draft_of_a_console_alive_elsewhere_is_not_offered(store, admin) -> None:
     caller = store.create_caller(admin, ZEBULON)
     alive_elsewhere = {"host": "another-host", "pid": 1, "start": "1"}
-    store.save_draft(admin, "other-console", draft_fields(store, caller.id, process=alive_elsewhere))
+    store.save_draft(
+        admin, "other-console", draft_fields(store, caller.id, process=alive_elsewhere)
+    )
     app = AlloApp(store=store, operator=admin, console="console-2")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -197,12 +198,12 @@ async def test_a_draft_of_a_console_alive_elsewhere_is_not_offered(store, admin)
     assert store.load_draft(admin, "other-console") is not None
 
 
-async def test_a_stale_heartbeat_offers_the_draft_and_later_keeps_it(
-    store, admin, clock
-) -> None:
+async def test_a_stale_heartbeat_offers_the_draft_and_later_keeps_it(store, admin, clock) -> None:
     caller = store.create_caller(admin, ZEBULON)
     alive_elsewhere = {"host": "another-host", "pid": 1, "start": "1"}
-    store.save_draft(admin, "other-console", draft_fields(store, caller.id, process=alive_elsewhere))
+    store.save_draft(
+        admin, "other-console", draft_fields(store, caller.id, process=alive_elsewhere)
+    )
     clock.advance(seconds=31)
     app = AlloApp(store=store, operator=admin, console="console-2")
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import CallOutcome, NewCaller
+from allo_tui.screens import draft_keeper
 from allo_tui.screens import new_request as new_request_module
 from allo_tui.screens.end_call import EndCallScreen, format_duration
 from allo_tui.screens.lookup import LookupScreen
@@ -18,7 +19,7 @@ from allo_tui.widgets.typeahead import TypeAhead
 
 @pytest.fixture(autouse=True)
 def quick_timers(monkeypatch):
-    monkeypatch.setattr(new_request_module, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
 
 

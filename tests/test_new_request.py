@@ -17,6 +17,7 @@ from allo_tui.domain.records import (
     NewRequest,
     Status,
 )
+from allo_tui.screens import draft_keeper
 from allo_tui.screens import new_request as new_request_module
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.lookup import LookupScreen
@@ -31,7 +32,7 @@ ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 
 @pytest.fixture(autouse=True)
 def quick_timers(monkeypatch):
     """Drafts and duplicate look-ups wait a little before writing; tests need not wait a second."""
-    monkeypatch.setattr(new_request_module, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
 
 
@@ -408,7 +409,7 @@ async def test_possible_duplicates_are_listed_and_ctrl_d_links_the_call(
         admin,
         NewRequest(
             category_id=voirie.id,
-            description="Trou [bold]profond[/bold] devant le 12",
+            description="Trou [bold]profond[/bold] devant le 12 \x1b[31m",  # written by a script
             street="Rue du Temple",
             street_number="12",
         ),
@@ -426,7 +427,7 @@ async def test_possible_duplicates_are_listed_and_ctrl_d_links_the_call(
         screen = await open_form(app, pilot)
         app.start_request(caller)
         await settle(app, pilot)
-        assert not screen.has_class("-has-duplicates")
+        assert not screen.query_one("#side").has_class("-has-duplicates")
         await type_text(pilot, "nid")
         await settle(app, pilot)
         await pilot.press("enter", "tab")
@@ -435,12 +436,13 @@ async def test_possible_duplicates_are_listed_and_ctrl_d_links_the_call(
         await pilot.press("enter")
         await settle(app, pilot)
         duplicates = screen.query_one("#duplicates", OptionList)
-        assert screen.has_class("-has-duplicates")
+        assert screen.query_one("#side").has_class("-has-duplicates")
         assert duplicates.option_count == 1, "same category, same street, open, last 30 days"
         prompt = duplicates.get_option_at_index(0).prompt
         assert isinstance(prompt, Text)
         assert original.reference in prompt.plain
         assert "Trou [bold]profond[/bold]" in prompt.plain, "typed markup shows literally"
+        assert "␛[31m" in prompt.plain and "\x1b" not in prompt.plain, "ESC made visible"
         await pilot.press("ctrl+d")
         await settle(app, pilot)
         assert shown(screen.query_one("#reference", Static)) == f"Demande n° {original.reference}"
@@ -515,14 +517,14 @@ async def test_escape_after_saving_starts_the_next_call(store, admin) -> None:
         await type_text(pilot, "merci")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert screen.has_class("-confirmed")
+        assert screen.confirmed
         assert app.call_started_at is None, "the call ended with the save"
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LookupScreen)
         await pilot.press("f3")
         await settle(app, pilot)
-        assert not screen.has_class("-confirmed")
+        assert not screen.confirmed
         assert screen.query_one("#description", LimitedTextArea).text == ""
         assert app.focused is screen.query_one("#phone", TypeAhead).input
 
@@ -542,7 +544,9 @@ async def test_markup_ansi_and_control_characters_round_trip_literally(store, ad
         await settle(app, pilot)
         await pilot.press("enter")
         screen.query_one("#landmark", SafeInput).focus()
-        screen.query_one("#landmark", SafeInput).post_message(_paste("[i]devant[/i]\nl'\x07école\n"))
+        screen.query_one("#landmark", SafeInput).post_message(
+            _paste("[i]devant[/i]\nl'\x07école\n")
+        )
         await settle(app, pilot)
         assert screen.query_one("#landmark", SafeInput).value == "[i]devant[/i] l'école"
         landmark_message = shown(screen.query_one("#message-landmark", Static))
@@ -558,15 +562,13 @@ async def test_markup_ansi_and_control_characters_round_trip_literally(store, ad
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.is_running, "[@click=app.quit] did nothing"
-        assert screen.has_class("-confirmed")
+        assert screen.confirmed
     saved = store.latest_requests()[0]
     assert saved.description == HOSTILE_STORED
     assert saved.landmark == "[i]devant[/i] l'école"
 
 
-async def test_a_one_megabyte_paste_is_cut_at_the_limit_before_the_text_area(
-    store, admin
-) -> None:
+async def test_a_one_megabyte_paste_is_cut_at_the_limit_before_the_text_area(store, admin) -> None:
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_form(app, pilot)

@@ -70,8 +70,10 @@ class EndCallScreen(ModalScreen[CallOutcome | None]):
         with Vertical(id="dialog"):
             yield Static(TEXTS["title"], id="title", markup=False)
             yield OptionList(
-                *(Option(f"{n}  {label}", id=outcome.value) for n, (outcome, label) in
-                  enumerate(OUTCOMES, start=1)),
+                *(
+                    Option(f"{n}  {label}", id=outcome.value)
+                    for n, (outcome, label) in enumerate(OUTCOMES, start=1)
+                ),
                 id="outcomes",
             )
             if self.abandons_input:

@@ -5,14 +5,13 @@ urgency → service → description; Tab / Shift+Tab follow it and Enter in a on
 on. Caller, category, street and service are type-ahead boxes. As soon as category and street are
 known, the side panel lists possible duplicates; Ctrl+D links the call to the highlighted one.
 
-A call is never lost: the form keeps a draft row in the database (at most `DRAFT_DELAY` behind
-the keyboard, written by a thread worker) with a heartbeat while the app runs; saving or
-discarding deletes it. Everything typed is data: it is shown with `Text`, never as markup.
+A call is never lost: the form keeps a draft row in the database (`DraftKeeper`: about a second
+behind the keyboard, written by a thread worker, with a heartbeat); saving or discarding deletes
+it. Everything typed is data: it is shown with `Text`, never as markup.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,13 +19,11 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Digits, Footer, Header, Input, Label, OptionList, Select, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 
-from allo_tui.domain.display import format_date, format_long
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone, phone_query_digits
 from allo_tui.domain.records import (
@@ -43,8 +40,11 @@ from allo_tui.domain.records import (
 from allo_tui.domain.sanitize import CleanText
 from allo_tui.domain.streets import Street, load_streets, match_streets
 from allo_tui.domain.text import fold, split_name
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
-from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
+from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.screens.draft_keeper import DraftKeeper
+from allo_tui.widgets.duplicates_panel import DuplicatesPanel
+from allo_tui.widgets.literal import printable
+from allo_tui.widgets.request_confirmation import RequestConfirmation
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
 from allo_tui.widgets.typeahead import Suggestion, TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
@@ -53,8 +53,6 @@ DESCRIPTION_LIMIT = 4000
 """As in Open311 (and the Store)."""
 COUNTER_FROM = 3000
 """The counter stands out from this many characters."""
-DRAFT_DELAY = 1.0
-"""Seconds between a keystroke and the draft write (never more than 2 s behind)."""
 DUPLICATE_DELAY = 0.3
 """Seconds of quiet typing in the street box before looking for duplicates."""
 SUGGESTION_LIMIT = 8
@@ -85,11 +83,6 @@ TEXTS = {
     "street_known": "✓ voie connue",
     "street_unknown": "voie hors référentiel : gardée telle quelle",
     "counter": "{count} / {limit}",
-    "duplicates_title": "Doublons possibles",
-    "duplicates_wait": "Catégorie et voie : les demandes ouvertes du même type dans la même voie "
-    "(30 derniers jours) s'affichent ici.",
-    "duplicates_none": "Aucune demande ouverte de ce type dans cette voie.",
-    "duplicates_some": "Ctrl+D : rattacher l'appel à la demande en surbrillance.",
     "error_category": "Choisissez une catégorie dans la liste (tapez un mot, Entrée).",
     "error_service": "Service inconnu : choisissez-le dans la liste.",
     "error_description_empty": "La description est obligatoire.",
@@ -99,19 +92,8 @@ TEXTS = {
     "cleaned_truncated": (
         "Collage coupé : {received} caractères reçus, {kept} gardés (limite {limit})."
     ),
-    "saved_title": "Demande enregistrée — à lire au demandeur :",
-    "linked_title": "Appel rattaché à une demande existante — à lire au demandeur :",
-    "saved": "Demande n° {reference}",
-    "urgency_line": "Urgence : {urgency}",
-    "ack_line": "Accusé de réception : au plus tard {when}",
-    "due_line": "Intervention : au plus tard {when}",
-    "due_none": "Intervention : sans intervention (remarque)",
-    "linked_line": "Signalement enregistré sous {reference} (doublon de {original}).",
-    "status_line": "Statut : {status}",
-    "next": "Échap ou F2 : appel suivant · F3 : nouvelle demande",
     "error": "Enregistrement impossible : {error}",
     "load_error": "Chargement impossible : {error}",
-    "draft_error": "Brouillon non enregistré : {error}",
     "confirm_discard": "Abandonner cette demande ?",
     "confirm_discard_detail": "La saisie sera perdue et son brouillon supprimé.",
     "confirm_quit": "Quitter allo ?",
@@ -186,12 +168,17 @@ def service_matches(query: str, services: list[ServiceRecord]) -> list[ServiceRe
 
 def caller_prompt(caller: CallerRecord) -> Text:
     """One suggestion line for a caller (literal text)."""
-    text = Text(caller.display_name or "—", style="bold", no_wrap=True, overflow="ellipsis")
+    text = Text(
+        printable(caller.display_name or "—", one_line=True),
+        style="bold",
+        no_wrap=True,
+        overflow="ellipsis",
+    )
     phones = ", ".join(p.display for p in caller.phones)
     if phones:
-        text.append("  " + phones)
+        text.append("  " + printable(phones, one_line=True))
     if caller.address:
-        text.append("  " + caller.address, "dim")
+        text.append("  " + printable(caller.address, one_line=True), "dim")
     if caller.open_requests:
         text.append(f"  ({caller.open_requests} ouverte(s))", "italic")
     return text
@@ -210,6 +197,7 @@ class NewRequestScreen(Screen[None]):
         Binding("ctrl+n", "new_caller", "Nouveau demandeur", id="new_request.new_caller"),
         Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous"),
         Binding("escape", "cancel", "Annuler", id="new_request.cancel"),
+        Binding("escape", "next_call", "Appel suivant", id="new_request.next_call"),
     ]
 
     def __init__(self) -> None:
@@ -222,20 +210,11 @@ class NewRequestScreen(Screen[None]):
         self._catalogue_ready = False
         self._streets: tuple[Street, ...] = ()
         self._street_keys: set[str] = set()
-        self._duplicates: list[RequestRecord] = []
-        self._duplicates_for: tuple[int, str] | None = None
         self._duplicate_timer: Timer | None = None
         self._saving = False
         self._confirmed = False
         self._pending_draft: dict | None = None
-        # Drafts: written by thread workers under a lock; a save or discard bumps the generation
-        # so a draft write still in flight cannot bring a finished call back.
-        self._draft_lock = threading.Lock()
-        self._draft_generation = 0
-        self._draft_exists = False
-        self._draft_timer: Timer | None = None
-        self._last_draft: dict | None = None
-        self._process = process_identity()
+        self._drafts = DraftKeeper(self, self.draft_fields, self.has_input)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -317,24 +296,15 @@ class NewRequestScreen(Screen[None]):
                         compact=True,
                         id="kind",
                     )
-            with Vertical(id="side"):
-                yield Static(TEXTS["duplicates_title"], id="duplicates-title")
-                yield Static(TEXTS["duplicates_wait"], id="duplicates-hint")
-                yield OptionList(id="duplicates")
-        with Vertical(id="confirmation"):
-            yield Static("", id="confirmation-title")
-            yield Static("", id="reference")
-            yield Digits("", id="reference-digits")
-            yield Static("", id="promise")
-            yield Static(TEXTS["next"], id="next-hint")
+            yield DuplicatesPanel(id="side")
+        yield RequestConfirmation(id="confirmation")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self.query_one("#duplicates", OptionList).display = False
         self._update_counter(0)
         self.load_catalogue()
         self.load_streets()
-        self.set_interval(HEARTBEAT_EVERY.total_seconds(), self._beat)
+        self._drafts.start()
 
     def on_screen_resume(self) -> None:
         if self._confirmed:
@@ -357,8 +327,10 @@ class NewRequestScreen(Screen[None]):
             categories = store.categories()
             services = store.services()
             calendar = store.calendar()
-            targets = {level: target_phrase(level, calendar.target_for(level)) for level in
-                       URGENCY_LABELS}
+            targets = {
+                level: target_phrase(level, calendar.target_for(level)) for level in URGENCY_LABELS
+            }
+            calendar.due_dates(store.now(), 3)  # warms the holiday tables: the save is instant
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
             self.app.call_from_thread(self._load_failed, error)
             return
@@ -421,8 +393,11 @@ class NewRequestScreen(Screen[None]):
         self._anonymous = False
         if caller is not None:
             shown = phone or (caller.phones[0].display if caller.phones else "")
-            self._typeahead("phone").set_text(shown)
-            self._typeahead("name").set_text(caller.display_name, caller.id)
+            # From the database: shown with any control character made visible.
+            self._typeahead("phone").set_text(printable(shown, one_line=True))
+            self._typeahead("name").set_text(
+                printable(caller.display_name, one_line=True), caller.id
+            )
             if focus:
                 self._typeahead("category").focus()
         self._update_caller_status()
@@ -434,15 +409,15 @@ class NewRequestScreen(Screen[None]):
         name = self._typeahead("name").text.strip()
         if self._caller is not None:
             text = Text(TEXTS["caller_chosen"])
-            text.append(self._caller.display_name, "bold")
+            text.append(printable(self._caller.display_name, one_line=True), "bold")
             if self._caller.address:
-                text.append(" · " + self._caller.address)
+                text.append(" · " + printable(self._caller.address, one_line=True))
             if self._caller.open_requests:
                 text.append(TEXTS["caller_open"].format(count=self._caller.open_requests))
             status.update(text)
             status.set_class(True, "-chosen")
         elif self._caller_id is not None:  # restored from a draft, its record still loading
-            status.update(Text.assemble(TEXTS["caller_chosen"], (name, "bold")))
+            status.update(Text.assemble(TEXTS["caller_chosen"], (printable(name), "bold")))
             status.set_class(True, "-chosen")
         elif self._anonymous:
             status.update(Text(TEXTS["caller_anonymous"]))
@@ -498,7 +473,9 @@ class NewRequestScreen(Screen[None]):
                 highlight = 0
         elif len(rows) == 1 and not self._typeahead("phone").text.strip():
             highlight = 0
-        suggestions = [Suggestion(caller_prompt(c), c.display_name, c) for c in rows]
+        suggestions = [
+            Suggestion(caller_prompt(c), printable(c.display_name, one_line=True), c) for c in rows
+        ]
         self._typeahead(field).show_suggestions(query, suggestions, highlight)
 
     # -- type-ahead answers ---------------------------------------------------------------
@@ -525,19 +502,19 @@ class NewRequestScreen(Screen[None]):
                 event.typeahead.show_suggestions(text, [])
         elif field == "category":
             categories = category_matches(text, list(self._categories.values()))
-            suggestions = [Suggestion(Text(c.label), c.label, c.id) for c in categories]
+            suggestions = [_suggestion(c.label, c.id) for c in categories]
             event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
             self._schedule_duplicates()
         elif field == "street":
             names = match_streets(text, self._streets, SUGGESTION_LIMIT)
             event.typeahead.show_suggestions(
-                text, [Suggestion(Text(name), name, name) for name in names], 0 if names else None
+                text, [_suggestion(name, name) for name in names], 0 if names else None
             )
             self._update_street_status()
             self._schedule_duplicates()
         elif field == "service":
             services = service_matches(text, list(self._services.values()))
-            suggestions = [Suggestion(Text(s.name), s.name, s.id) for s in services]
+            suggestions = [_suggestion(s.name, s.id) for s in services]
             event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
 
     @on(TypeAhead.Picked)
@@ -694,45 +671,11 @@ class NewRequestScreen(Screen[None]):
         current = self._typeahead("category").value, self._typeahead("street").text.strip()
         if key is not None and key != current:
             return  # typed on since: a newer search is coming
-        self._duplicates_for = key
-        self._duplicates = rows
-        hint = self.query_one("#duplicates-hint", Static)
-        option_list = self.query_one("#duplicates", OptionList)
-        option_list.clear_options()
-        if key is None:
-            hint.update(TEXTS["duplicates_wait"])
-        elif not rows:
-            hint.update(TEXTS["duplicates_none"])
-        else:
-            hint.update(TEXTS["duplicates_some"])
-            option_list.add_options(
-                Option(self._duplicate_prompt(r), id=str(r.id)) for r in rows
-            )
-            option_list.highlighted = 0
-        option_list.display = bool(rows)
-        self.set_class(bool(rows), "-has-duplicates")
+        self.query_one(DuplicatesPanel).show(key, rows)
         self.refresh_bindings()
 
-    @staticmethod
-    def _duplicate_prompt(request: RequestRecord) -> Text:
-        text = Text(request.reference, style="bold")
-        text.append(f"  {format_date(request.created_at)}  ")
-        text.append(STATUS_LABELS[request.status], "italic")
-        place = request.location
-        if place:
-            text.append("\n" + place, "dim")
-        description = " ".join(request.description.split())
-        if len(description) > 70:
-            description = description[:70] + "…"
-        text.append("\n" + description)
-        return text
-
     def _highlighted_duplicate(self) -> RequestRecord | None:
-        option_list = self.query_one("#duplicates", OptionList)
-        index = option_list.highlighted
-        if self._duplicates and index is not None and 0 <= index < len(self._duplicates):
-            return self._duplicates[index]
-        return None
+        return self.query_one(DuplicatesPanel).highlighted
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "link_duplicate":
@@ -742,8 +685,10 @@ class NewRequestScreen(Screen[None]):
                 and self._highlighted_duplicate() is not None
                 and isinstance(self._typeahead("category").value, int)
             )
-        if action in ("new_caller", "anonymous", "save"):
+        if action in ("new_caller", "anonymous", "save", "cancel"):
             return not self._confirmed
+        if action == "next_call":
+            return self._confirmed
         return True
 
     def action_link_duplicate(self) -> None:
@@ -829,9 +774,8 @@ class NewRequestScreen(Screen[None]):
             landmark=self.query_one("#landmark", SafeInput).value,
             duplicate_of_id=original.id if original else None,
         )
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        self._drafts.cancel_pending()
+        self._drafts.paused = True
         self._saving = True
         self.refresh_bindings()
         self.save(new, self.app.current_call(phone), original)
@@ -849,12 +793,10 @@ class NewRequestScreen(Screen[None]):
         """One transaction: request, first Event, Call, new caller, draft deleted."""
         store = self.app.store
         try:
-            with self._draft_lock:
+            with self._drafts.finishing():
                 record = store.create_request(
                     self.app.operator, new, call, draft_console=self.app.console_name
                 )
-                self._draft_generation += 1
-                self._draft_exists = False
             if original is not None:
                 original = store.get_request(original.id)
         except ValidationError as error:
@@ -868,6 +810,7 @@ class NewRequestScreen(Screen[None]):
 
     def _field_error(self, field: str, message: str) -> None:
         self._saving = False
+        self._drafts.paused = False
         self.refresh_bindings()
         target = field if field in ("category", "service", "description") else "description"
         if field == "caller":
@@ -877,6 +820,7 @@ class NewRequestScreen(Screen[None]):
 
     def _failed(self, message: str) -> None:
         self._saving = False
+        self._drafts.paused = False
         self.refresh_bindings()
         self.app.log.error(message)
         self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
@@ -884,36 +828,22 @@ class NewRequestScreen(Screen[None]):
     def _saved(self, record: RequestRecord, original: RequestRecord | None) -> None:
         self._saving = False
         self._confirmed = True
-        self._last_draft = None
+        self._drafts.forget()
         self.app.end_call()
-        self.set_class(True, "-confirmed")
-        shown = original or record
-        self.query_one("#confirmation-title", Static).update(
-            TEXTS["linked_title"] if original else TEXTS["saved_title"]
-        )
-        self.query_one("#reference", Static).update(
-            Text(TEXTS["saved"].format(reference=shown.reference))
-        )
-        self.query_one("#reference-digits", Digits).update(shown.reference)
-        lines = [
-            TEXTS["urgency_line"].format(
-                urgency=f"{shown.urgency} — {URGENCY_LABELS[shown.urgency]}"
-            ),
-            TEXTS["ack_line"].format(when=format_long(shown.ack_due_at)),
-            TEXTS["due_line"].format(when=format_long(shown.intervention_due_at))
-            if shown.intervention_due_at
-            else TEXTS["due_none"],
-        ]
-        if original is not None:
-            lines.append(TEXTS["status_line"].format(status=STATUS_LABELS[original.status]))
-            lines.append(
-                TEXTS["linked_line"].format(
-                    reference=record.reference, original=original.reference
-                )
-            )
-        self.query_one("#promise", Static).update(Text("\n".join(lines)))
+        self._show_confirmation(True)
+        self.query_one(RequestConfirmation).show(record, original)
         self.refresh_bindings()
         self.set_focus(None)
+
+    def _show_confirmation(self, shown: bool) -> None:
+        """Swap the form and the confirmation (display of two containers, no screen restyle)."""
+        self.query_one("#body").display = not shown
+        self.query_one("#confirmation").display = shown
+
+    @property
+    def confirmed(self) -> bool:
+        """True while the confirmation of a saved request is shown."""
+        return self._confirmed
 
     # -- leaving ----------------------------------------------------------------------------
 
@@ -931,12 +861,13 @@ class NewRequestScreen(Screen[None]):
         ]
         return any(t.strip() for t in texts)
 
+    def action_next_call(self) -> None:
+        """Esc on the confirmation: an empty form, and the lookup for the next caller."""
+        self._reset_form()
+        self.app.switch_mode("lookup")
+
     def action_cancel(self) -> None:
-        """Esc: next call after a save; else ask before dropping typed text."""
-        if self._confirmed:
-            self._reset_form()
-            self.app.switch_mode("lookup")
-            return
+        """Esc: ask before dropping typed text, then back to the lookup."""
         if not self.has_input():
             self.app.switch_mode("lookup")
             return
@@ -954,7 +885,7 @@ class NewRequestScreen(Screen[None]):
     def discard(self) -> None:
         """Drop what was typed and its draft."""
         self._reset_form()
-        self._delete_draft()
+        self._drafts.discard()
 
     def confirm_quit(self) -> None:
         """Ctrl+Q with typed text: ask, then keep the draft (written now) and quit."""
@@ -977,10 +908,11 @@ class NewRequestScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="drafts")
     def flush_draft_and_exit(self, fields: dict) -> None:
+        """Write the draft now, then quit (Ctrl+Q keeps the call for the next start)."""
         try:
-            self._write_draft(fields, self._draft_generation)
+            self._drafts.write_now(fields)
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            self.app.call_from_thread(self._draft_failed, error)
+            self.app.call_from_thread(self._drafts.failed, error)
             return
         self.app.call_from_thread(self.app.exit)
 
@@ -1001,10 +933,8 @@ class NewRequestScreen(Screen[None]):
         self._anonymous = False
         self._confirmed = False
         self._saving = False
-        self._last_draft = None
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
+        self._drafts.forget()
+        self._drafts.paused = False
         for field in ("phone", "name", "category", "street", "service"):
             self._typeahead(field).set_text("")
         for widget_id in ("street_number", "landmark"):
@@ -1018,7 +948,7 @@ class NewRequestScreen(Screen[None]):
         self._update_counter(0)
         self._update_caller_status()
         self._show_duplicates(None, [])
-        self.set_class(False, "-confirmed")
+        self._show_confirmation(False)
         self.refresh_bindings()
         self._typeahead("phone").focus()
 
@@ -1048,70 +978,9 @@ class NewRequestScreen(Screen[None]):
         }
 
     def _touch(self) -> None:
-        """Something changed: write the draft within `DRAFT_DELAY` (throttled, not debounced
-        forever: steady typing still gets a draft every second)."""
-        if self._confirmed or self._saving or not self.is_mounted:
-            return
-        if self._draft_timer is None:
-            self._draft_timer = self.set_timer(DRAFT_DELAY, self._flush_draft)
-
-    def _flush_draft(self) -> None:
-        self._draft_timer = None
-        if self._confirmed or self._saving:
-            return
-        fields = self.draft_fields()
-        if fields == self._last_draft:
-            return
-        if self.has_input():
-            self._last_draft = fields
-            self.write_draft(fields, self._draft_generation)
-        elif self._draft_exists:
-            self._last_draft = None
-            self._delete_draft()
-
-    @work(thread=True, exit_on_error=False, group="drafts")
-    def write_draft(self, fields: dict, generation: int) -> None:
-        try:
-            self._write_draft(fields, generation)
-        except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            self.app.call_from_thread(self._draft_failed, error)
-
-    def _write_draft(self, fields: dict, generation: int) -> None:
-        with self._draft_lock:
-            if generation != self._draft_generation:
-                return  # the call was saved or discarded meanwhile
-            payload = dict(fields, process=self._process)
-            self.app.store.save_draft(self.app.operator, self.app.console_name, payload)
-            self._draft_exists = True
-
-    def _delete_draft(self) -> None:
-        self._last_draft = None
-        self.delete_draft()
-
-    @work(thread=True, exit_on_error=False, group="drafts")
-    def delete_draft(self) -> None:
-        try:
-            with self._draft_lock:
-                self._draft_generation += 1
-                self.app.store.discard_draft(self.app.operator, self.app.console_name)
-                self._draft_exists = False
-        except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            self.app.call_from_thread(self._draft_failed, error)
-
-    def _beat(self) -> None:
-        if self._draft_exists:
-            self.heartbeat()
-
-    @work(thread=True, exit_on_error=False, group="heartbeat")
-    def heartbeat(self) -> None:
-        try:
-            self.app.store.heartbeat(self.app.operator, self.app.console_name)
-        except Exception as error:  # noqa: BLE001 - logged; the next beat tries again
-            self.app.log.warning(f"draft heartbeat failed: {error!r}")
-
-    def _draft_failed(self, error: Exception) -> None:
-        self.app.log.error(f"draft write failed: {error!r}")
-        self.notify(TEXTS["draft_error"].format(error=error), severity="warning", markup=False)
+        """Something changed: the draft follows (see `DraftKeeper`)."""
+        if not self._confirmed and not self._saving and self.is_mounted:
+            self._drafts.touch()
 
     def take_pending_draft(self) -> None:
         """Apply a draft the app was asked to restore (see `AlloApp.restore_draft`)."""
@@ -1140,9 +1009,7 @@ class NewRequestScreen(Screen[None]):
             str(fields.get("category_text") or ""),
             category_id if category_id in self._categories else None,
         )
-        self.query_one("#street_number", SafeInput).value = str(
-            fields.get("street_number") or ""
-        )
+        self.query_one("#street_number", SafeInput).value = str(fields.get("street_number") or "")
         self._typeahead("street").set_text(str(fields.get("street") or ""))
         self.query_one("#landmark", SafeInput).value = str(fields.get("landmark") or "")
         urgency = fields.get("urgency")
@@ -1166,8 +1033,7 @@ class NewRequestScreen(Screen[None]):
         if isinstance(caller_id, int):
             self._caller_id = caller_id  # linked at once; the record only feeds the status line
             self.reload_caller(caller_id)
-        self._last_draft = None
-        self._draft_exists = True
+        self._drafts.restored()
         self._touch()
         self.notify(TEXTS["restored"], markup=False)
         self._focus_first_empty()
@@ -1188,6 +1054,12 @@ class NewRequestScreen(Screen[None]):
         self._caller = caller
         self._caller_id = caller.id if caller else None  # gone: a new caller from the text
         self._update_caller_status()
+
+
+def _suggestion(label: str, value: Any) -> Suggestion:
+    """A list line for a label from the database, shown (and put in the box) literally."""
+    shown = printable(label, one_line=True)
+    return Suggestion(Text(shown), shown, value)
 
 
 def _thousands(number: int) -> str:

@@ -25,6 +25,7 @@ from textual.widgets import Button, Static
 
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.records import DraftRecord
+from allo_tui.widgets.literal import printable
 
 if TYPE_CHECKING:
     from allo_tui.app import AlloApp
@@ -143,9 +144,7 @@ def draft_summary(draft: DraftRecord) -> Text:
     caller = fields.get("name") or fields.get("phone") or ""
     if fields.get("anonymous"):
         caller = TEXTS["anonymous"]
-    place = " ".join(
-        str(p) for p in (fields.get("street_number"), fields.get("street")) if p
-    )
+    place = " ".join(str(p) for p in (fields.get("street_number"), fields.get("street")) if p)
     description = str(fields.get("description") or "")
     if len(description) > 160:
         description = description[:160] + "…"
@@ -157,7 +156,7 @@ def draft_summary(draft: DraftRecord) -> Text:
         (TEXTS["description"], description),
     ):
         text.append(label, "bold")
-        text.append(str(value) or TEXTS["none"])
+        text.append(printable(str(value), one_line=True) or TEXTS["none"])
         text.append("\n")
     text.append(
         TEXTS["saved_at"].format(when=format_datetime(draft.updated_at), console=draft.console),

@@ -115,7 +115,6 @@ class TypeAheadInput(SafeInput):
         self.typeahead.blurred()
 
 
-
 class TypeAhead(Widget):
     """A `SafeInput` with a list of suggestions under it."""
 

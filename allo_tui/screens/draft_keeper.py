@@ -1,0 +1,157 @@
+"""The new-request form's draft row: written while typing, off the event loop, never resurrected.
+
+`DraftKeeper.touch()` after every change; the draft is written `DRAFT_DELAY` later by a thread
+worker (throttled, not debounced: steady typing still writes a draft every `DRAFT_DELAY`, so the
+row is never more than about a second behind the keyboard). A heartbeat every `HEARTBEAT_EVERY`
+tells other consoles this one is alive. Saving or discarding the call bumps a generation under
+the same lock the writers take, so a draft write still in flight cannot bring a finished call
+back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from textual.timer import Timer
+
+from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+DRAFT_DELAY = 1.0
+"""Seconds between a change and the draft write (the issue allows at most 2 s)."""
+
+TEXTS = {
+    "failed": "Brouillon non enregistré : {error}",
+}
+
+
+class DraftKeeper:
+    """Keeps one screen's draft row (this operator, this console) in step with the form."""
+
+    def __init__(
+        self,
+        screen: Screen,
+        fields: Callable[[], dict[str, Any]],
+        has_input: Callable[[], bool],
+    ) -> None:
+        self.screen = screen
+        self._fields = fields
+        self._has_input = has_input
+        self._lock = threading.Lock()
+        self._generation = 0
+        self._timer: Timer | None = None
+        self._last: dict[str, Any] | None = None
+        self._process = process_identity()
+        self.exists = False
+        """True while this console has a draft row (written by this keeper or restored)."""
+        self.paused = False
+        """While True (saving, confirmation shown), changes write nothing."""
+
+    # -- on the event loop ------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Begin the heartbeat (call once the screen is mounted)."""
+        self.screen.set_interval(HEARTBEAT_EVERY.total_seconds(), self.beat)
+
+    def touch(self) -> None:
+        """Something changed: the draft is written within `DRAFT_DELAY`."""
+        if self.paused or self._timer is not None:
+            return
+        self._timer = self.screen.set_timer(DRAFT_DELAY, self.flush)
+
+    def flush(self) -> None:
+        """Write (or delete, when the form was emptied) the draft now, in a worker."""
+        self.cancel_pending()
+        if self.paused:
+            return
+        fields = self._fields()
+        if fields == self._last:
+            return
+        if self._has_input():
+            self._last = fields
+            generation = self._generation
+            self._run(lambda: self._write(fields, generation), "draft_write")
+        elif self.exists:
+            self.discard()
+
+    def cancel_pending(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def discard(self) -> None:
+        """Delete the draft (the call was dropped or ended without a request)."""
+        self.cancel_pending()
+        self._last = None
+        self._run(self._delete, "draft_delete")
+
+    def restored(self) -> None:
+        """The form was filled from a draft this console now owns: keep it beating."""
+        self.exists = True
+        self._last = None
+
+    def forget(self) -> None:
+        """The form was emptied: the next change is a new draft."""
+        self.cancel_pending()
+        self._last = None
+
+    def beat(self) -> None:
+        if self.exists:
+            self._run(self._heartbeat, "draft_heartbeat")
+
+    # -- in worker threads ------------------------------------------------------------------
+
+    @contextmanager
+    def finishing(self) -> Iterator[None]:
+        """Around the save of the call (in its worker): no draft write may follow it."""
+        with self._lock:
+            yield
+            self._generation += 1
+            self.exists = False
+
+    def write_now(self, fields: dict[str, Any]) -> None:
+        """Write the draft at once (Ctrl+Q keeps it); raises on failure."""
+        self._write(fields, self._generation)
+
+    def _write(self, fields: dict[str, Any], generation: int) -> None:
+        app = self.screen.app
+        with self._lock:
+            if generation != self._generation:
+                return  # the call was saved or discarded meanwhile
+            app.store.save_draft(
+                app.operator, app.console_name, dict(fields, process=self._process)
+            )
+            self.exists = True
+
+    def _delete(self) -> None:
+        app = self.screen.app
+        with self._lock:
+            self._generation += 1
+            app.store.discard_draft(app.operator, app.console_name)
+            self.exists = False
+
+    def _heartbeat(self) -> None:
+        app = self.screen.app
+        app.store.heartbeat(app.operator, app.console_name)
+
+    def _run(self, job: Callable[[], None], name: str) -> None:
+        app = self.screen.app
+
+        def guarded() -> None:
+            try:
+                job()
+            except Exception as error:  # noqa: BLE001 - shown to the user and logged
+                app.call_from_thread(self.failed, error)
+
+        self.screen.run_worker(guarded, thread=True, exit_on_error=False, group="drafts", name=name)
+
+    def failed(self, error: Exception) -> None:
+        """Say a draft write failed (on the event loop)."""
+        app = self.screen.app
+        app.log.error(f"draft write failed: {error!r}")
+        app.notify(TEXTS["failed"].format(error=error), severity="warning", markup=False)
