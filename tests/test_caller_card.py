@@ -228,7 +228,7 @@ async def test_a_phone_of_another_caller_warns_and_offers_to_open_them(
         form.query_one("#phone-2", Input).value = "0611223344"
         await settle(app, pilot)
         assert text_of(form, "#phone-note-2") == (
-            "Déjà le numéro de DURAND — Ctrl+O pour ouvrir sa fiche."
+            "Téléphone 3 : déjà le numéro de DURAND — Ctrl+O pour ouvrir sa fiche."
         )
         await pilot.press("ctrl+s")
         await settle(app, pilot)

@@ -9,6 +9,7 @@ from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
 from allo_tui.domain.workflow import Action
 from allo_tui.screens.caller_card import CallerCardScreen
+from allo_tui.screens.caller_edit import CallerEditScreen
 
 CALLERS = (
     NewCaller(
@@ -103,6 +104,18 @@ def test_lookup_with_nothing_found(snap_compare, fixed_app) -> None:
 def test_caller_card(snap_compare, fixed_app) -> None:
     async def run_before(pilot) -> None:
         pilot.app.push_screen(CallerCardScreen(pilot.app.caller_ids[0]))
+        await _settle(pilot)
+
+    assert snap_compare(fixed_app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_caller_form(snap_compare, fixed_app) -> None:
+    async def run_before(pilot) -> None:
+        caller = pilot.app.store.get_caller(pilot.app.caller_ids[2])
+        pilot.app.push_screen(CallerEditScreen(caller=caller))
+        await _settle(pilot)
+        _no_blink(pilot)
+        pilot.app.screen.query_one("#phone-1", Input).value = "03 86 99 00 11"
         await _settle(pilot)
 
     assert snap_compare(fixed_app, terminal_size=(80, 24), run_before=run_before)

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
@@ -22,6 +23,7 @@ from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
 from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 
 TEXTS = {
     "title_new": "Nouveau demandeur",
@@ -31,16 +33,19 @@ TEXTS = {
     "phones": "Téléphones",
     "phone": "Téléphone {n}",
     "email": "Courriel",
-    "street_number": "N°",
-    "street": "Voie",
-    "address_extra": "Complément d'adresse",
-    "postcode": "Code postal",
+    "address": "Adresse",
+    "street_number_placeholder": "N°",
+    "street_placeholder": "Voie",
+    "address_extra": "Complément",
+    "address_extra_placeholder": "bâtiment, escalier…",
     "city": "Ville",
+    "postcode_placeholder": "Code postal",
+    "city_placeholder": "Ville",
     "neighbourhood": "Quartier",
-    "preference": "Accusé de réception par",
+    "preference": "Accusé par",
     "notes": "Notes",
-    "phone_invalid": "Numéro non reconnu : il sera gardé tel quel et signalé.",
-    "phone_taken": "Déjà le numéro de {name} — Ctrl+O pour ouvrir sa fiche.",
+    "phone_invalid": "Téléphone {n} : numéro non reconnu, gardé tel quel et signalé.",
+    "phone_taken": "Téléphone {n} : déjà le numéro de {name} — Ctrl+O pour ouvrir sa fiche.",
     "need_identity": "Saisissez au moins un nom ou un téléphone.",
     "email_invalid": "Adresse de courriel incomplète (il manque « @ »).",
     "saving": "Enregistrement…",
@@ -71,6 +76,23 @@ TEXT_FIELDS = (
     "neighbourhood",
 )
 MIN_PHONE_FIELDS = 2
+PHONES_PER_ROW = 3
+COMPACT_BELOW_ROWS = 32
+"""Below this many terminal rows the form drops the blank line between fields."""
+NOTES_LIMIT = 2000
+# The model's column sizes (phones: as typed when the number does not parse).
+FIELD_LENGTHS = {
+    "surname": 120,
+    "given_name": 120,
+    "phone": 40,
+    "email": 254,
+    "street_number": 16,
+    "street": 200,
+    "address_extra": 200,
+    "postcode": 16,
+    "city": 120,
+    "neighbourhood": 120,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,44 +210,74 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         yield Header()
         with VerticalScroll(id="caller-form"):
             yield Static(title, id="form-title")
-            with Horizontal(classes="row"):
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["surname"], classes="label")
                 yield self._field("surname", values)
+                yield Label(TEXTS["given_name"], classes="sublabel")
                 yield self._field("given_name", values)
             yield Static("", id="error-surname", classes="error")
-            yield Label(TEXTS["phones"])
-            for index, phone in enumerate(phones):
-                yield Input(
-                    value=phone,
-                    placeholder=TEXTS["phone"].format(n=index + 1),
-                    id=f"phone-{index}",
-                    classes="phone",
-                )
+            for row_start in range(0, len(phones), PHONES_PER_ROW):
+                with Horizontal(classes="field"):
+                    yield Label(TEXTS["phones"] if row_start == 0 else "", classes="label")
+                    for index in range(row_start, min(row_start + PHONES_PER_ROW, len(phones))):
+                        yield SafeInput(
+                            value=phones[index],
+                            placeholder=TEXTS["phone"].format(n=index + 1),
+                            id=f"phone-{index}",
+                            classes="phone",
+                            compact=True,
+                            max_length=FIELD_LENGTHS["phone"],
+                            enter_moves_on=True,
+                        )
+            for index in range(len(phones)):
                 yield Static("", id=f"phone-note-{index}", classes="phone-note")
-            yield self._field("email", values)
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["email"], classes="label")
+                yield self._field("email", values)
             yield Static("", id="error-email", classes="error")
-            with Horizontal(classes="row"):
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["address"], classes="label")
                 yield self._field("street_number", values)
                 yield self._field("street", values)
-            yield self._field("address_extra", values)
-            with Horizontal(classes="row"):
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["address_extra"], classes="label")
+                yield self._field("address_extra", values)
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["city"], classes="label")
                 yield self._field("postcode", values)
                 yield self._field("city", values)
+                yield Label(TEXTS["neighbourhood"], classes="sublabel")
                 yield self._field("neighbourhood", values)
-            yield Label(TEXTS["preference"])
-            yield Select(
-                PREFERENCES,
-                value=values["contact_preference"],
-                allow_blank=False,
-                id="contact_preference",
-            )
-            yield Label(TEXTS["notes"])
-            yield TextArea(str(values["notes"]), id="notes", soft_wrap=True)
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["preference"], classes="label")
+                yield Select(
+                    PREFERENCES,
+                    value=values["contact_preference"],
+                    allow_blank=False,
+                    compact=True,
+                    id="contact_preference",
+                )
+            with Horizontal(classes="field"):
+                yield Label(TEXTS["notes"], classes="label")
+                yield LimitedTextArea(
+                    str(values["notes"]), limit=NOTES_LIMIT, id="notes", compact=True
+                )
             yield Static("", id="form-status")
         yield Footer()
 
     @staticmethod
-    def _field(name: str, values: dict[str, object]) -> Input:
-        return Input(value=str(values[name]), placeholder=TEXTS[name], id=name)
+    def _field(name: str, values: dict[str, object]) -> SafeInput:
+        return SafeInput(
+            value=str(values[name]),
+            placeholder=TEXTS.get(f"{name}_placeholder", ""),
+            id=name,
+            compact=True,
+            max_length=FIELD_LENGTHS[name],
+            enter_moves_on=True,
+        )
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < COMPACT_BELOW_ROWS, "-compact")
 
     def on_mount(self) -> None:
         self._initial = self._values()
@@ -271,16 +323,18 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
 
     def _check_phone(self, index: int, value: str) -> None:
         note = self.query_one(f"#phone-note-{index}", Static)
-        self._owners.pop(index, None)
-        self.refresh_bindings()
+        if self._owners.pop(index, None) is not None:
+            self.refresh_bindings()  # Ctrl+O may no longer apply
         value = value.strip()
-        if not value:
+        parsed = parse_phone(value) if value else None
+        if parsed is None or parsed.valid:
             note.update("")
-            return
-        parsed = parse_phone(value)
-        note.update(Text("" if parsed.valid else TEXTS["phone_invalid"], style="italic"))
-        note.set_class(not parsed.valid, "warning")
-        self.find_owner(index, value)
+            note.remove_class("-shown")
+        else:
+            note.update(Text(TEXTS["phone_invalid"].format(n=index + 1), style="italic"))
+            note.add_class("-shown")
+        if value:
+            self.find_owner(index, value)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="phone_owner")
     def find_owner(self, index: int, value: str) -> None:
@@ -301,8 +355,8 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         owner = PhoneOwner(phone=value, caller=others[0])
         self._owners[index] = owner
         note = self.query_one(f"#phone-note-{index}", Static)
-        note.update(fill(TEXTS["phone_taken"], name=owner.caller.display_name))
-        note.add_class("warning")
+        note.update(fill(TEXTS["phone_taken"], n=str(index + 1), name=owner.caller.display_name))
+        note.add_class("-shown")
         self.refresh_bindings()
 
     # -- keys -------------------------------------------------------------------------------
@@ -344,7 +398,9 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         if self._saving:
             return
         for name in ("surname", "email"):
-            self.query_one(f"#error-{name}", Static).update("")
+            error_line = self.query_one(f"#error-{name}", Static)
+            error_line.update("")
+            error_line.remove_class("-shown")
         values = self._values()
         phones = self._phones()
         surname = str(values["surname"]).strip()
@@ -431,7 +487,9 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         if target is None:
             self._failed(message)
             return
-        self.query_one(f"#error-{target}", Static).update(literal(message))
+        error_line = self.query_one(f"#error-{target}", Static)
+        error_line.update(literal(message))
+        error_line.add_class("-shown")
         self.query_one(f"#{target}").focus()
 
     def _failed(self, message: str) -> None:

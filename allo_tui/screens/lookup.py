@@ -32,6 +32,7 @@ from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.columns import fit_columns
 from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.text_fields import SafeInput
 
 TEXTS = {
     "placeholder": "Téléphone, nom, adresse ou n° de demande…",
@@ -100,7 +101,8 @@ class LookupScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
+        # A pasted multi-line text arrives as one line, without control characters.
+        yield SafeInput(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
         yield Static(self._hint(), id="count")
         table: DataTable = DataTable(id="results", cursor_type="row", zebra_stripes=True)
         table.can_focus = False  # the box keeps the focus: arrows and Enter act from there
