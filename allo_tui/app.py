@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -17,6 +18,7 @@ from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.requests_watch import RequestsWatch
 
 TITLE = "Allô Mairie"
+PRELOAD_AFTER_SECONDS = 2.0
 
 
 class AlloApp(App[None]):
@@ -74,9 +76,16 @@ class AlloApp(App[None]):
         if mapping:
             self.set_keymap(mapping)
         RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
+        if hasattr(self.store, "preload"):  # a LazyStore: load the ORM once the screen is up
+            self.set_timer(PRELOAD_AFTER_SECONDS, self._preload_store)
         from allo_tui.screens.restore_draft import offer_orphan_drafts
 
         offer_orphan_drafts(self)  # a call is never lost: offer a dead console's draft
+
+    @work(thread=True, exit_on_error=False, group="preload")
+    def _preload_store(self) -> None:
+        """Import SQLAlchemy and open the full Store off the event loop, before it is needed."""
+        self.store.preload()
 
     # -- the call in progress -------------------------------------------------------------
 

@@ -15,12 +15,15 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, column, delete, func, or_, select, text, update
+from sqlalchemy import Integer, and_, column, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from allo_tui.data import history as history_sql
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
+from allo_tui.data.lookup_reads import caller_rows as _caller_rows
+from allo_tui.data.lookup_reads import parse_db_time as _parse_db_time
+from allo_tui.data.lookup_reads import search_callers_on
 from allo_tui.data.models import (
     OPEN_STATUS_SQL,
     Call,
@@ -66,7 +69,6 @@ from allo_tui.domain.records import (
     NewCaller,
     NewRequest,
     OperatorRecord,
-    PhoneRecord,
     RequestDetail,
     RequestRecord,
     Role,
@@ -282,21 +284,9 @@ class Store:
         `cancel`: a token another thread may cancel to stop this search inside SQLite; the
         call then raises `search.SearchCancelled`.
         """
-        token = cancel or search.SearchToken()
         with self.engine.connect() as connection:
             raw = connection.connection.driver_connection
-            raw.execute("BEGIN")
-            try:
-                with token.watching(raw):
-                    matches = search.find_callers(raw, query, limit, token)
-                    rows = _caller_rows(raw, matches.ids)
-                    token.check()
-            finally:
-                if raw.in_transaction:
-                    raw.execute("COMMIT")
-        return CallerSearchResult(
-            query=query, rows=tuple(rows), total=matches.total, capped=matches.capped
-        )
+            return search_callers_on(raw, query, limit, cancel)
 
     def get_caller(self, caller_id: int) -> CallerRecord:
         with self.engine.connect() as connection:
@@ -344,7 +334,13 @@ class Store:
                 raise self._stale("Fiche", caller.updated_by, caller.updated_at)
             for name, value in changes.items():
                 if name == "contact_preference":
-                    value = ContactPreference(value).value
+                    try:
+                        value = ContactPreference(value).value
+                    except ValueError:
+                        raise ValidationError(
+                            "contact_preference",
+                            "Préférence de contact : téléphone, courrier, courriel ou aucune.",
+                        ) from None
                 setattr(caller, name, value.strip() if isinstance(value, str) else value)
             if phones is not None:
                 caller.phones.clear()
@@ -386,10 +382,10 @@ class Store:
         description = new.description.strip()
         if not description:
             raise ValidationError("description", "La description est obligatoire.")
-        if len(new.description) > DESCRIPTION_LIMIT:
+        if len(description) > DESCRIPTION_LIMIT:
             raise ValidationError(
                 "description",
-                f"La description dépasse {DESCRIPTION_LIMIT} caractères ({len(new.description)}).",
+                f"La description dépasse {DESCRIPTION_LIMIT} caractères ({len(description)}).",
             )
         if new.urgency is not None and new.urgency not in (1, 2, 3, 4):
             raise ValidationError(
@@ -442,7 +438,7 @@ class Store:
                 neighbourhood=new.neighbourhood.strip(),
                 latitude=new.latitude,
                 longitude=new.longitude,
-                description=new.description,
+                description=description,
                 created_at=now,
                 created_by_id=operator.id,
                 ack_due_at=due.ack_due_at,
@@ -547,20 +543,26 @@ class Store:
         self, category_id: int, street: str, *, days: int = 30, limit: int = 20
     ) -> list[RequestRecord]:
         """Open requests of the same category on the same street from the last `days` days."""
+        from allo_tui.domain.text import fold
+
+        wanted = fold(street)
+        if not wanted:
+            return []
         since = self.now() - timedelta(days=days)
         with self._read() as session:
+            # SQLite's lower() folds ASCII only: compare accent- and case-insensitively here,
+            # over the category's open requests of the period (a bounded set).
             rows = session.execute(
                 _request_select()
                 .where(
                     Request.category_id == category_id,
-                    func.lower(Request.street) == street.strip().lower(),
                     Request.created_at >= since,
                     Request.status.in_(OPEN_VALUES),
                 )
                 .order_by(Request.created_at.desc())
-                .limit(limit)
             )
-            return [_request(row) for row in rows]
+            matches = [_request(row) for row in rows if fold(row[0].street) == wanted]
+            return matches[:limit]
 
     def apply(
         self,
@@ -1370,65 +1372,3 @@ def _db_time(value: datetime) -> str:
     from datetime import UTC
 
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _parse_db_time(value: str | None) -> datetime | None:
-    from datetime import UTC
-
-    if not value:
-        return None
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
-
-
-_CALLER_COLUMNS = (
-    "id, surname, given_name, email, street_number, street, address_extra, postcode, city, "
-    "neighbourhood, notes, contact_preference, version, updated_at, "
-    "(SELECT display_name FROM operators WHERE operators.id = callers.updated_by_id), "
-    "(SELECT count(*) FROM requests WHERE requests.caller_id = callers.id AND requests.status IN "
-    "('new', 'acknowledged', 'assigned', 'in_progress')), "
-    "(SELECT max(started_at) FROM calls WHERE calls.caller_id = callers.id), "
-    "(SELECT max(created_at) FROM requests WHERE requests.caller_id = callers.id)"
-)
-
-
-def _caller_rows(connection, ids: Sequence[int]) -> list[CallerRecord]:
-    """Callers with their phones and counts, in the order of `ids` (DB-API connection)."""
-    if not ids:
-        return []
-    marks = ",".join("?" * len(ids))
-    phones: dict[int, list[PhoneRecord]] = {}
-    for phone_id, caller_id, number, display, valid, label in connection.execute(
-        f"SELECT id, caller_id, number, display, valid, label FROM caller_phones "
-        f"WHERE caller_id IN ({marks}) ORDER BY caller_id, position, id",
-        list(ids),
-    ):
-        phones.setdefault(caller_id, []).append(
-            PhoneRecord(id=phone_id, number=number, display=display, valid=bool(valid), label=label)
-        )
-    by_id: dict[int, CallerRecord] = {}
-    for row in connection.execute(
-        f"SELECT {_CALLER_COLUMNS} FROM callers WHERE id IN ({marks})", list(ids)
-    ):
-        last_call, last_request = _parse_db_time(row[16]), _parse_db_time(row[17])
-        last_contact = max((t for t in (last_call, last_request) if t), default=None)
-        by_id[row[0]] = CallerRecord(
-            id=row[0],
-            surname=row[1],
-            given_name=row[2],
-            phones=tuple(phones.get(row[0], ())),
-            email=row[3],
-            street_number=row[4],
-            street=row[5],
-            address_extra=row[6],
-            postcode=row[7],
-            city=row[8],
-            neighbourhood=row[9],
-            notes=row[10],
-            contact_preference=ContactPreference(row[11]),
-            version=row[12],
-            updated_at=_parse_db_time(row[13]),
-            updated_by=row[14] or "",
-            open_requests=row[15],
-            last_contact_at=last_contact,
-        )
-    return [by_id[i] for i in ids if i in by_id]
