@@ -15,14 +15,13 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, and_, column, delete, func, or_, select, text, update
+from sqlalchemy import Integer, column, delete, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from allo_tui.data import history as history_sql
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
 from allo_tui.data.lookup_reads import caller_rows as _caller_rows
-from allo_tui.data.lookup_reads import parse_db_time as _parse_db_time
 from allo_tui.data.lookup_reads import search_callers_on
 from allo_tui.data.models import (
     OPEN_STATUS_SQL,
