@@ -22,6 +22,7 @@ from allo_tui.domain.display import format_date, format_datetime
 from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
+from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
 from allo_tui.widgets.literal import fill, literal
 
@@ -55,6 +56,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
     """One caller: contact details, notes and their requests."""
 
     CSS_PATH = "caller_card.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     BINDINGS = [
         Binding("f3", "new_request", "Nouvelle demande", id="caller_card.new_request"),
         Binding("e", "edit", "Modifier", id="caller_card.edit"),

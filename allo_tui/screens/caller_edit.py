@@ -22,6 +22,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
+from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.literal import fill, literal
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 
@@ -169,6 +170,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
     """The caller form; Ctrl+S saves, Esc leaves (asking when something was typed)."""
 
     CSS_PATH = "caller_edit.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="caller_edit.save", priority=True),
         Binding("ctrl+o", "open_owner", "Ouvrir l'autre fiche", id="caller_edit.open_owner"),

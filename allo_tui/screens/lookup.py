@@ -30,6 +30,7 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
 from allo_tui.widgets.literal import fill, literal
 from allo_tui.widgets.text_fields import SafeInput
@@ -75,6 +76,7 @@ class LookupScreen(Screen[None]):
     """Find the caller while they are still saying their name."""
 
     CSS_PATH = "lookup.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     BINDINGS = [
         Binding("down", "move(1)", "Suivant", show=False, id="lookup.down"),
         Binding("up", "move(-1)", "Précédent", show=False, id="lookup.up"),

@@ -24,6 +24,7 @@ from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.literal import literal
 
 TEXTS = {
@@ -170,6 +171,7 @@ class RequestViewScreen(FollowUpMixin, Screen[None]):
     """One request, read-only, with its timeline; `n` logs the call as a follow-up on it."""
 
     CSS_PATH = "request_view.tcss"
+    COMMANDS = Screen.COMMANDS | {BindingCommands}
     BINDINGS = [
         Binding("n", "follow_up", "Noter un rappel", id="request_view.follow_up"),
         Binding("enter", "open_detail", "Fiche complète", id="request_view.open_detail"),
