@@ -172,7 +172,10 @@ def _visible_row(board: TerminalProcess, path: Path, sample: SaveSample, changes
         writer.close()
     if not times:
         return missing_row("board.visible.p95", "no saved request ever showed on the board")
-    note = "save in another process until the reference is on the board's terminal"
+    note = (
+        "save in another process until the reference is on the board's terminal;"
+        f" median {ms(percentile(times, 0.5)):.0f} ms, max {ms(max(times)):,.0f} ms"
+    )
     if missed:
         note += f"; {missed} change(s) never showed within 15 s"
     return make_row(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -88,9 +89,11 @@ def _build(scale: Scale, path: Path, *, log) -> dict:
     options = {"callers": scale.callers, "requests": scale.requests, "seed": SEED}
     if "progress" in inspect.signature(build_demo).parameters:
         options["progress"] = sys.stderr.isatty()
+    load_before = os.getloadavg()[0]
     started = time.perf_counter()
     summary = build_demo(scratch, **options)
     seconds = time.perf_counter() - started
+    load_after = os.getloadavg()[0]
     connection = sqlite3.connect(scratch)
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -117,6 +120,7 @@ def _build(scale: Scale, path: Path, *, log) -> dict:
         "demo_hash": demo_source_hash(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 3),
+        "load_average": [round(load_before, 2), round(load_after, 2)],
         "demo_reported_seconds": getattr(summary, "seconds", None),
         "counts": counts,
         "file_bytes": path.stat().st_size,
@@ -129,7 +133,20 @@ def work_copy(dataset: Dataset, folder: Path) -> Path:
     target = folder / "work.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(str(target) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(dataset.path, target)
+    wal = Path(f"{dataset.path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        # Someone wrote to the cached file: copy what a reader sees, WAL included.
+        source = sqlite3.connect(f"file:{dataset.path}?mode=ro", uri=True)
+        try:
+            copy = sqlite3.connect(target)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+    else:
+        shutil.copyfile(dataset.path, target)
     return target
 
 

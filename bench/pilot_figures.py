@@ -97,7 +97,10 @@ def keystroke_row(path: Path, names: list[str]) -> Row:
     floor_times, _ = asyncio.run(_type_names(MinimalApp(), names))
     if not times:
         return missing_row("keystroke.p95", f"no keystroke reached the table ({info})")
-    note = f"{len(names)} names typed letter by letter"
+    note = (
+        f"{len(names)} names typed letter by letter; floor: the same keys refilling"
+        " the minimal app's 50-row DataTable"
+    )
     if info["timeouts"]:
         note += f"; {info['timeouts']} key(s) never repainted the table within 10 s"
     return make_row(

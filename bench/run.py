@@ -248,6 +248,8 @@ def demo_rows(scale: Scale, dataset: Dataset) -> list[Row]:
     counts = meta["counts"]
     seconds = meta["build_seconds"]
     when = "built in this run" if dataset.built_now else f"cached build of {meta['built_at']}"
+    if meta.get("load_average"):
+        when += " (load average {:.1f} → {:.1f})".format(*meta["load_average"])
     generated = counts["callers"] + counts["requests"]
     note = (
         f"{counts['callers']:,} callers + {counts['requests']:,} requests"
