@@ -246,6 +246,7 @@ class NewRequestScreen(Screen[None]):
                         id="category",
                         open_on_focus=True,
                         accept_on_blur=True,
+                        max_length=120,
                     )
                 yield Static("", id="message-category", classes="message")
                 with Horizontal(classes="field"):
@@ -272,7 +273,9 @@ class NewRequestScreen(Screen[None]):
                     yield UrgencyPicker(3, id="urgency")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["service"], classes="label")
-                    yield TypeAhead(id="service", open_on_focus=True, accept_on_blur=True)
+                    yield TypeAhead(
+                        id="service", open_on_focus=True, accept_on_blur=True, max_length=120
+                    )
                 yield Static("", id="message-service", classes="message")
                 with Horizontal(classes="field", id="description-head"):
                     yield Label(TEXTS["description"], classes="label")
@@ -596,8 +599,8 @@ class NewRequestScreen(Screen[None]):
             parts.append(
                 TEXTS["cleaned_truncated"].format(
                     received=_thousands(cleaned.received),
-                    kept=_thousands(cleaned.received - cleaned.truncated),
-                    limit=_thousands(DESCRIPTION_LIMIT),
+                    kept=_thousands(len(cleaned.text)),
+                    limit=_thousands(event.limit or 0),
                 )
             )
         if cleaned.joined_lines:

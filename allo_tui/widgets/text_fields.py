@@ -28,10 +28,12 @@ from allo_tui.domain.sanitize import CleanText, clean_text
 class TextCleaned(Message):
     """Pasted or set text had to be changed before it reached the field."""
 
-    def __init__(self, field: Widget, cleaned: CleanText) -> None:
+    def __init__(self, field: Widget, cleaned: CleanText, limit: int | None = None) -> None:
         super().__init__()
         self.field = field
         self.cleaned = cleaned
+        self.limit = limit
+        """The field's length limit (what a cut paste was cut to)."""
 
     @property
     def control(self) -> Widget:
@@ -94,7 +96,7 @@ class SafeInput(Input):
             else:
                 self.replace(cleaned.text, *selection)
         if cleaned.changed:
-            self.post_message(TextCleaned(self, cleaned))
+            self.post_message(TextCleaned(self, cleaned, self.max_length or None))
 
     def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -106,14 +108,6 @@ class SafeInput(Input):
         """Paste from the local clipboard, cleaned like a terminal paste."""
         if self.app.clipboard:
             self._insert_clean(self.app.clipboard)
-
-    def set_clean_value(self, raw: str) -> CleanText:
-        """Replace the value with `raw` cleaned for one line; returns what was changed."""
-        cleaned = clean_text(raw, multiline=False)
-        self.value = cleaned.text
-        if cleaned.changed:
-            self.post_message(TextCleaned(self, cleaned))
-        return cleaned
 
 
 class LimitedTextArea(TextArea):
@@ -139,7 +133,7 @@ class LimitedTextArea(TextArea):
         if cleaned.text and (result := self._replace_via_keyboard(cleaned.text, *self.selection)):
             self.move_cursor(result.end_location)
         if cleaned.changed:
-            self.post_message(TextCleaned(self, cleaned))
+            self.post_message(TextCleaned(self, cleaned, self.limit))
 
     async def _on_paste(self, event: events.Paste) -> None:
         event.stop()
@@ -153,11 +147,3 @@ class LimitedTextArea(TextArea):
         """Paste from the local clipboard, cut to the room left and cleaned."""
         if not self.read_only and self.app.clipboard:
             self._insert_clean(self.app.clipboard)
-
-    def set_clean_text(self, raw: str) -> CleanText:
-        """Replace the whole text with `raw` (control characters removed, not cut)."""
-        cleaned = clean_text(raw, multiline=True)
-        self.load_text(cleaned.text)
-        if cleaned.changed:
-            self.post_message(TextCleaned(self, cleaned))
-        return cleaned
