@@ -71,7 +71,7 @@ async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
                 probe.watch(table)
                 started = now()
                 await pilot.press(KEY_NAMES.get(char, char))
-                frame = await probe.settle(started)
+                frame = await probe.settle(started, quiet=0.025)
                 if frame is None:
                     info["timeouts"] += 1
                 else:

@@ -81,6 +81,23 @@ def text_table(results: dict) -> str:
     return "\n".join(out)
 
 
+def _machine_line(results: dict) -> str:
+    machine = results["machine"]
+    software = results["software"]
+    load = machine.get("load_average")
+    when = results["started_at"].replace("T", " ").replace("+00:00", " UTC")
+    line = f"Run of {when} on {machine['cpu']} ({machine['cores']} cores, {machine['memory']}"
+    if load:
+        line += f", load average {load[0]:.1f} → {load[1]:.1f} from other work on the machine"
+    line += (
+        f"), {machine['system']}, Python {software['python']}, SQLite {software['sqlite']},"
+        f" Textual {software['textual']}"
+    )
+    if software.get("commit"):
+        line += f", commit {software['commit']}"
+    return line + f"; the run took {results['run_seconds']:.0f} s."
+
+
 def _title(results: dict) -> str:
     machine = results["machine"]
     software = results["software"]
@@ -138,7 +155,7 @@ def section(all_results: list[dict]) -> str:
         out += ["", "No results yet: run `python -m bench`."]
     for results in all_results:
         out += ["", f"### {results['scale'].capitalize()} scale: {results['description']}", ""]
-        out += [f"{_title(results)}; the run took {results['run_seconds']:.0f} s.", ""]
+        out += [_machine_line(results), ""]
         out.append(markdown_table(results))
         notes = _notes(results)
         if notes:

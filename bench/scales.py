@@ -32,7 +32,7 @@ SCALES = {
         idle_seconds=20.0,
         writer_seconds=3.0,
         board_changes=10,
-        typed_names=10,
+        typed_names=8,
         history_samples=60,
         warm_up=False,  # the median of 5 absorbs a first run that compiles bytecode
     ),

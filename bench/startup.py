@@ -49,7 +49,7 @@ def run_allo_once(path: Path, caller: CallerSample, env: dict, title: str) -> di
             return {"error": "the typed number never showed its caller"}
         return {"seconds": shown - terminal.started, "paint": painted - terminal.started}
     finally:
-        terminal.stop()
+        terminal.stop(patient=False)
 
 
 def run_minimal_once(env: dict) -> dict:
@@ -60,7 +60,7 @@ def run_minimal_once(env: dict) -> dict:
             return {"error": "the minimal app never painted"}
         return {"seconds": painted - terminal.started}
     finally:
-        terminal.stop()
+        terminal.stop(patient=False)
 
 
 def startup_row(

@@ -182,9 +182,10 @@ class TerminalProcess:
     def type(self, text: str) -> None:
         os.write(self.master, text.encode())
 
-    def stop(self, quit_keys: str = CTRL_Q) -> None:
-        """Ask the program to quit with its quit key, then insist."""
-        if self.process.poll() is None:
+    def stop(self, quit_keys: str = CTRL_Q, *, patient: bool = True) -> None:
+        """Ask the program to quit with its quit key, then insist (at once if not `patient`:
+        the measurement is over and how it exits is not part of it)."""
+        if patient and self.process.poll() is None:
             try:
                 self.type(quit_keys)
             except OSError:
