@@ -32,6 +32,7 @@ ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 
 @pytest.fixture(autouse=True)
 def quick_timers(monkeypatch):
     monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(draft_keeper, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
 
 
@@ -98,11 +99,14 @@ async def test_the_draft_row_exists_while_the_app_is_still_running(store, admin,
         assert draft.fields["phone"] == "0612345678"
         assert draft.fields["description"] == "arbre couché"
         assert draft.fields["process"] == process_identity()
+        await pilot.press("f2")  # looking something up mid-call: the form still beats
         clock.advance(seconds=15)
-        screen._drafts.beat()  # what the interval timer does every 10 s
+        await pilot.pause(0.2)  # a few heartbeat intervals (shortened by the fixture)
         await settle(app, pilot)
         beat = store.load_draft(admin, "console-1")
         assert beat is not None and beat.heartbeat_at == clock.now()
+        await pilot.press("f3")
+        await settle(app, pilot)
         # Emptying the form removes the draft: nothing to restore.
         screen.query_one("#description", LimitedTextArea).load_text("")
         screen.query_one("#phone", TypeAhead).input.value = ""

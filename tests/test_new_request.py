@@ -21,7 +21,7 @@ from allo_tui.screens import draft_keeper
 from allo_tui.screens import new_request as new_request_module
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.lookup import LookupScreen
-from allo_tui.screens.new_request import NewRequestScreen, target_phrase
+from allo_tui.screens.new_request import NewRequestScreen, split_leading_number, target_phrase
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
@@ -222,6 +222,33 @@ async def test_street_type_ahead_ignores_accents_and_marks_streets_outside_the_l
         message = shown(screen.query_one("#message-street", Static))
         assert "hors référentiel" in message
         assert app.focused is screen.query_one("#landmark", SafeInput)
+
+
+async def test_a_number_typed_with_the_street_goes_to_the_number_box(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        screen.query_one("#street", TypeAhead).focus()
+        await type_text(pilot, "12 bis rue du temple")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.query_one("#street", TypeAhead).text == "Rue du Temple"
+        assert screen.query_one("#street_number", SafeInput).value == "12 bis"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12 rue du Temple", ("12", "rue du Temple")),
+        ("12bis, rue X", ("12bis", "rue X")),
+        ("3 ter place Y", ("3 ter", "place Y")),
+        ("rue du 8 Mai", ("", "rue du 8 Mai")),
+        ("12", ("", "12")),
+    ],
+)
+def test_a_leading_street_number_is_split_off(typed: str, expected: tuple[str, str]) -> None:
+    assert split_leading_number(typed) == expected
 
 
 async def test_a_street_already_used_in_a_request_is_suggested(store, admin) -> None:

@@ -12,6 +12,7 @@ it. Everything typed is data: it is shown with `Text`, never as markup.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -137,6 +138,20 @@ def target_phrase(level: int, target: timedelta | None) -> str:
     else:
         span = f"{minutes // 60} h {minutes % 60:02d}"
     return f"sur place sous {span}" if level == 1 else f"sous {span}"
+
+
+_LEADING_NUMBER = re.compile(
+    r"^\s*(\d+(?:\s?(?:bis|ter|quater)\b|[a-dA-D]\b)?)[\s,]+(\S.*)$", re.IGNORECASE
+)
+
+
+def split_leading_number(text: str) -> tuple[str, str]:
+    """ "12 rue du Temple" -> ("12", "rue du Temple"); "12 bis, rue X" -> ("12 bis", "rue X");
+    no leading number -> ("", text)."""
+    match = _LEADING_NUMBER.match(text)
+    if match is None:
+        return "", text
+    return match.group(1), match.group(2)
 
 
 def category_matches(query: str, categories: list[CategoryRecord]) -> list[CategoryRecord]:
@@ -509,10 +524,13 @@ class NewRequestScreen(Screen[None]):
             event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
             self._schedule_duplicates()
         elif field == "street":
-            names = match_streets(text, self._streets, SUGGESTION_LIMIT)
-            event.typeahead.show_suggestions(
-                text, [_suggestion(name, name) for name in names], 0 if names else None
-            )
+            # "12 rue du temple": the number goes to the N° box when a street is picked.
+            number, rest = split_leading_number(text)
+            names = match_streets(rest, self._streets, SUGGESTION_LIMIT) if number else []
+            if not names:
+                number, names = "", match_streets(text, self._streets, SUGGESTION_LIMIT)
+            suggestions = [_suggestion(name, (name, number)) for name in names]
+            event.typeahead.show_suggestions(text, suggestions, 0 if names else None)
             self._update_street_status()
             self._schedule_duplicates()
         elif field == "service":
@@ -535,6 +553,10 @@ class NewRequestScreen(Screen[None]):
         if field == "category" and isinstance(value, int):
             self._category_chosen(value)
         elif field == "street":
+            number = value[1] if isinstance(value, tuple) else ""
+            number_box = self.query_one("#street_number", SafeInput)
+            if number and not number_box.value.strip():
+                number_box.value = number
             self._update_street_status()
             self._schedule_duplicates()
         elif field == "service":
