@@ -229,6 +229,7 @@ class NewRequestScreen(Screen[None]):
         self._saving = False
         self._confirmed = False
         self._pending_draft: dict | None = None
+        self._submit_when_ready: tuple[RequestRecord | None] | None = None
         self._drafts = DraftKeeper(self, self.draft_fields, self.has_input)
 
     # -- layout ---------------------------------------------------------------------------
@@ -367,6 +368,9 @@ class NewRequestScreen(Screen[None]):
         if self._pending_draft is not None:
             fields, self._pending_draft = self._pending_draft, None
             self.apply_draft(fields)
+        if self._submit_when_ready is not None:
+            (original,), self._submit_when_ready = self._submit_when_ready, None
+            self._submit(original)
 
     @work(thread=True, exit_on_error=False, group="streets")
     def load_streets(self) -> None:
@@ -738,6 +742,10 @@ class NewRequestScreen(Screen[None]):
 
     def _submit(self, original: RequestRecord | None) -> None:
         if self._saving or self._confirmed:
+            return
+        if not self._catalogue_ready:
+            # Still loading (a draft being restored waits for the catalogue): save right after.
+            self._submit_when_ready = (original,)
             return
         category_box = self._typeahead("category")
         if category_box.value is None and category_box.is_open:
