@@ -17,6 +17,7 @@ import re
 import sqlite3
 import threading
 import unicodedata
+from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,12 +30,32 @@ CAP = 200
 """Matches are counted up to this number; beyond it the screen says "200+"."""
 MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
-CANDIDATES = 300
+CANDIDATES = CAP + 1
 """Callers read for a name or address query before ranking (and counting up to CAP)."""
-LETTER_FILTER_FACTOR = 10
-"""With one-letter words to filter on, each read fetches this many times more candidates."""
-LETTER_FILTER_CHUNK = 100
-"""Candidates are filtered on one-letter words this many at a time, best first."""
+FTS_WORDS = 2
+"""How many typed words FTS5 itself matches (the longest ones); the others are checked here."""
+COMMON_WORDS = frozenset(
+    {
+        # street types and the little words of French addresses: in most addresses, so
+        # matching them in FTS5 costs much and narrows nothing (checked here instead).
+        *("rue", "avenue", "av", "boulevard", "bd", "place", "pl", "chemin", "ch", "allee"),
+        *("impasse", "imp", "route", "rte", "quai", "square", "cours", "voie", "sentier"),
+        *("residence", "res", "cite", "lotissement", "hameau", "passage", "rond", "point"),
+        *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
+    }
+)
+STREET_NUMBER_DIGITS = 4
+"""A typed number this short is a street number (longer: a postcode, in every address)."""
+SITE_SAMPLE = 200
+"""Callers sampled to learn the town and postcode words most addresses share."""
+CHECKED_FACTOR = 4
+"""When words must be checked here, the read fetches this many times more candidates."""
+CHECK_CHUNK = 100
+"""Candidates are checked against the whole words this many at a time, in order."""
+PHONE_INDEX_DIGITS = 5
+"""A longer run of digits is looked up by its last five, then checked whole."""
+PHONE_CHECKED_CANDIDATES = 400
+"""How many numbers are read for such a lookup before the check."""
 WHOLE_NUMBER_DIGITS = 8
 """Fewer digits (after "+" or "00") cannot be a whole international number worth parsing."""
 FRENCH_NATIONAL_DIGITS = 10
@@ -119,6 +140,7 @@ class CallerMatches:
 
 
 NO_MATCH = CallerMatches(ids=(), total=0, capped=False)
+_SITE_WORDS: dict[str, frozenset[str]] = {}
 
 
 def search_tokens(text: str) -> list[str]:
@@ -210,43 +232,59 @@ class _Search:
             )
         ]
         hits: list[tuple[int, str]] = []
+        read_capped = False
         if len(digits) >= 3:  # the trigram index cannot match fewer characters
+            # A long run of digits is looked up by its last PHONE_INDEX_DIGITS (the
+            # subscriber part, rarer than the area code every local number shares), then
+            # checked whole here: far fewer trigram lists to intersect.
+            checked = len(digits) > PHONE_INDEX_DIGITS
+            fetch = PHONE_CHECKED_CANDIDATES if checked else CAP + 1
             hits = self.rows(
                 "SELECT p.caller_id, p.search_digits FROM ("
                 "  SELECT rowid FROM phone_search WHERE phone_search MATCH ? LIMIT ?"
                 ") AS hit JOIN caller_phones AS p ON p.id = hit.rowid",
-                (fts_phrase(digits), CAP + 1),
+                (fts_phrase(digits[-PHONE_INDEX_DIGITS:]), fetch),
             )
+            read_capped = len(hits) >= fetch
+            if checked:
+                hits = [hit for hit in hits if any(digits in f for f in hit[1].split())]
         tiers: dict[int, int] = {caller_id: 0 for caller_id in exact}
         for caller_id, search_digits in hits:
             starts = any(form.startswith(digits) for form in search_digits.split())
             tier = 1 if starts else 2
             tiers[caller_id] = min(tiers.get(caller_id, tier), tier)
-        capped = len(hits) > CAP or len(exact) > CAP or len(tiers) > CAP
+        capped = read_capped or len(exact) > CAP or len(tiers) > CAP
         if not tiers:
             return NO_MATCH
-        names = self.names_of(list(tiers))
-        ordered = sorted(tiers, key=lambda i: (tiers[i], *names.get(i, ("", "")), i))
+        # Within a tier, oldest caller first: stable, and no names to read for hundreds of
+        # numbers sharing an area code.
+        ordered = sorted(tiers, key=lambda i: (tiers[i], i))
         return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
 
     # -- name and address --------------------------------------------------------------------
 
     def by_words(self, query: str, limit: int) -> CallerMatches:
         typed = list(dict.fromkeys(search_tokens(query)))[:MAX_WORDS]
-        # One-letter words are not sent to FTS5: without a one-character prefix index it
-        # would merge every term starting with that letter (tens of milliseconds on a large
-        # city). They filter the candidates the longer words found instead.
         indexed = [word for word in typed if len(word) >= 2]
-        letters = [word for word in typed if len(word) < 2]
         if not indexed:
             return NO_MATCH
-        # One bounded read: every word must start a word of the name or the address. Ranking
-        # happens in Python on these candidates. (Reads restricted to the names column, or to
-        # the first word of the surname, were tried: FTS5 must then walk the whole doclist of
-        # a word frequent in addresses but absent from names — "rue", "de" — which costs tens
-        # of milliseconds on a large city when nothing matches.)
-        fetch = max(CANDIDATES, limit) * (LETTER_FILTER_FACTOR if letters else 1)
-        terms = " ".join(f'"{word}"*' for word in indexed)
+        # Only the most telling words go to FTS5; the others are checked here on the
+        # candidates it returns. Each word ANDed in FTS5 walks its whole list, so a word in
+        # most addresses — "rue", "de", the town, its postcode — costs milliseconds and
+        # narrows nothing, and a prefix longer than the prefix indexes (2–4 characters) of
+        # such a word is worse: FTS5 first merges the lists of every word starting with it
+        # ("auxerre"* costs tens of milliseconds on a large city). One-letter words have no
+        # prefix index at all.
+        chosen, number = _telling_words(typed, self.site_words())
+        # A street number is matched whole (a one-digit number has no prefix index, and
+        # "8" must not bring every "89000" postcode).
+        terms = " ".join([*(f'"{word}"*' for word in chosen), *([f'"{number}"'] if number else [])])
+        checks = [word for word in typed if word not in chosen and word != number]
+        # One bounded read: every word must start a word of the name or the address; ranking
+        # happens in Python. (Reads restricted to the names column, or to the first word of
+        # the surname, were tried: FTS5 must then walk the whole list of a word frequent in
+        # addresses but absent from names — "rue", "de" — when nothing matches.)
+        fetch = max(CANDIDATES, limit) * (CHECKED_FACTOR if checks else 1)
         anywhere = [
             row[0]
             for row in self.rows(
@@ -256,9 +294,14 @@ class _Search:
         ]
         if not anywhere:
             return NO_MATCH
-        if letters:
-            folded, total, capped = self.filter_letters(
-                anywhere, letters, limit, exhaustive=len(anywhere) < fetch
+        if checks:
+            # A letter, a two-letter word or a number may keep few candidates: stop once the
+            # screen is full (the count then says "N+"). Longer words keep most: go on to CAP
+            # for the count.
+            rare = any(len(word) <= 2 or word.isdigit() for word in checks)
+            enough = limit if rare else CAP + 1
+            folded, total, capped = self.check_words(
+                anywhere, checks, enough, exhaustive=len(anywhere) < fetch
             )
             kept = list(folded)
         else:
@@ -266,66 +309,102 @@ class _Search:
             folded = self.names_of(kept)
             total, capped = min(len(anywhere), CAP), len(anywhere) > CAP
 
+        tiers: dict[tuple[str, str], int] = {}  # names repeat: each pair is ranked once
+
         def rank(caller_id: int) -> tuple:
-            surname, given_name = folded.get(caller_id, ("", ""))
-            return (_word_tier(typed, surname, given_name), surname, given_name, caller_id)
+            names = folded.get(caller_id, ("", ""))
+            tier = tiers.get(names)
+            if tier is None:
+                tier = tiers[names] = _word_tier(typed, *names)
+            return (tier, *names, caller_id)
 
         ordered = sorted(kept, key=rank)
         return CallerMatches(ids=tuple(ordered[:limit]), total=total, capped=capped)
 
-    def filter_letters(
-        self, candidates: list[int], letters: list[str], limit: int, *, exhaustive: bool
+    def check_words(
+        self, candidates: list[int], checks: list[str], enough: int, *, exhaustive: bool
     ) -> tuple[dict[int, tuple[str, str]], int, bool]:
-        """Keep the candidates (best first) having a word that starts with each letter.
+        """Keep the candidates (in order) where each word starts a word of name or address.
 
-        Stops once `limit` are kept. Returns their folded names, the count of matches and
-        whether more may exist ("N+": the reads were bounded, or the filter stopped early).
+        Stops once `enough` are kept. Returns the folded names of those kept, the count of
+        matches and whether more may exist (the read was bounded or the check stopped).
         """
         kept: dict[int, tuple[str, str]] = {}
         checked = 0
-        for start in range(0, len(candidates), LETTER_FILTER_CHUNK):
-            chunk = candidates[start : start + LETTER_FILTER_CHUNK]
+        for start in range(0, len(candidates), CHECK_CHUNK):
+            chunk = candidates[start : start + CHECK_CHUNK]
             checked += len(chunk)
-            for caller_id, (surname, given_name, address) in self.names_of(
-                chunk, with_address=True
-            ).items():
-                if _has_letters(letters, f"{surname} {given_name}", address):
-                    kept[caller_id] = (surname, given_name)
-            if len(kept) >= limit:
+            marks = ",".join("?" * len(chunk))
+            for row in self.rows(
+                "SELECT surname, given_name, street_number, street, address_extra, postcode, "
+                f"city, id FROM callers WHERE id IN ({marks})",
+                chunk,
+            ):
+                name_words = _sorted_words(f"{row[0]} {row[1]}")
+                missing = [word for word in checks if not _starts_one(name_words, word)]
+                if missing:
+                    # Streets, postcodes and towns repeat: their words are cached apiece.
+                    places = [_sorted_words(part) for part in row[2:7] if part]
+                    if not all(any(_starts_one(p, word) for p in places) for word in missing):
+                        continue
+                kept[row[7]] = (_folded(row[0]), _folded(row[1]))
+            if len(kept) >= enough:
                 break
         complete = exhaustive and checked >= len(candidates)
         return kept, min(len(kept), CAP), not complete or len(kept) > CAP
 
-    def names_of(self, ids: list[int], *, with_address: bool = False) -> dict[int, tuple]:
-        """Folded (surname, given name) of each caller, and the raw address when asked."""
-        found: dict[int, tuple] = {}
-        address = (
-            ", street_number || ' ' || street || ' ' || address_extra || ' ' || postcode "
-            "|| ' ' || city"
-            if with_address
-            else ""
-        )
+    def site_words(self) -> frozenset[str]:
+        """Words of the town and postcode most callers share (cached per database file)."""
+        database = self.connection.execute("PRAGMA database_list").fetchone()[2]
+        words = _SITE_WORDS.get(database)
+        if words is None:
+            rows = self.rows(
+                "SELECT postcode || ' ' || city FROM callers ORDER BY id LIMIT ?",
+                (SITE_SAMPLE,),
+            )
+            counts: dict[str, int] = {}
+            for (text,) in rows:
+                for word in set(search_tokens(text or "")):
+                    counts[word] = counts.get(word, 0) + 1
+            words = frozenset(w for w, n in counts.items() if n * 4 >= len(rows) > 0)
+            _SITE_WORDS[database] = words
+        return words
+
+    def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Folded (surname, given name) of each caller, for ranking."""
+        found: dict[int, tuple[str, str]] = {}
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.rows(
-                f"SELECT id, surname, given_name{address} FROM callers WHERE id IN ({marks})",
-                chunk,
+            for caller_id, surname, given_name in self.rows(
+                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", chunk
             ):
-                found[row[0]] = (_folded(row[1]), _folded(row[2]), *row[3:])
+                found[caller_id] = (_folded(surname), _folded(given_name))
         return found
 
 
-def _has_letters(letters: list[str], name: str, address: str) -> bool:
-    """True when every one-letter word starts some word of the name or of the address."""
-    name_words = name.split()
-    missing = [
-        letter for letter in letters if not any(word.startswith(letter) for word in name_words)
-    ]
-    if not missing:
-        return True
-    address_words = search_tokens(address)  # folded only when the name was not enough
-    return all(any(word.startswith(letter) for word in address_words) for letter in missing)
+def _telling_words(typed: list[str], site_words: frozenset[str]) -> tuple[list[str], str]:
+    """What FTS5 matches itself: the FTS_WORDS longest words (two letters or more) that are
+    neither common address words nor the start of the town or postcode of most callers;
+    and a street number (up to STREET_NUMBER_DIGITS digits), which narrows an address a lot.
+    """
+
+    def common(word: str) -> bool:
+        return word in COMMON_WORDS or any(site.startswith(word) for site in site_words)
+
+    letters = [word for word in typed if len(word) >= 2 and not word.isdigit()]
+    chosen = sorted(letters, key=lambda word: (common(word), -len(word)))[:FTS_WORDS]
+    chosen = [word for word in chosen if not common(word)] or chosen[:1]
+    number = next((w for w in typed if w.isdigit() and len(w) <= STREET_NUMBER_DIGITS), "")
+    if not chosen and not number:
+        chosen = [word for word in typed if len(word) >= 2][:1]  # a postcode, say
+    return chosen, number
+
+
+def _starts_one(sorted_words: Sequence[str], prefix: str) -> bool:
+    """True when one of `sorted_words` starts with `prefix` (binary search)."""
+    index = bisect_left(sorted_words, prefix)
+    return index < len(sorted_words) and sorted_words[index].startswith(prefix)
 
 
 def _may_be_whole(query: str, digits: str) -> bool:
@@ -344,6 +423,13 @@ def _may_be_whole(query: str, digits: str) -> bool:
 def _folded(name: str) -> str:
     """A name as space-separated search tokens (cached: surnames repeat a lot)."""
     return " ".join(search_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def _sorted_words(text: str) -> tuple[str, ...]:
+    """The search tokens of `text`, sorted for `_starts_one` (cached: names and streets
+    repeat a lot)."""
+    return tuple(sorted(search_tokens(text)))
 
 
 def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
