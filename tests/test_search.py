@@ -280,3 +280,39 @@ def test_a_late_cancel_never_interrupts_the_next_user_of_the_connection(db_path)
     ).fetchone()
     assert counted == (200000,)
     connection.close()
+
+
+# -- words FTS5 does not match itself ----------------------------------------------------------
+
+
+def test_common_words_are_still_required(store, operator):
+    rue = add(store, operator, "Durand", street_number="12", street="rue du Temple")
+    add(store, operator, "Dupont", street_number="12", street="place du Temple")
+
+    assert ids(store, "rue temple") == [rue]
+    assert ids(store, "12 rue du temple") == [rue]
+
+
+def test_a_street_number_is_matched_whole(store, operator):
+    twelve = add(store, operator, "Durand", street_number="12", street="rue du Temple")
+    add(store, operator, "Dupont", street_number="120", street="rue du Temple")
+
+    assert ids(store, "12 temple") == [twelve]
+
+
+def test_the_town_most_callers_share_still_finds_them(store, operator):
+    town = [add(store, operator, f"Nom{i}", street="rue X", city="Auxerre") for i in range(5)]
+    elsewhere = add(store, operator, "Durand", street="rue X", city="Sens")
+
+    assert sorted(ids(store, "auxerre")) == town
+    assert ids(store, "sens") == [elsewhere]
+    assert ids(store, "durand auxerre") == []
+
+
+def test_long_and_one_letter_words_are_checked_whole(store, operator):
+    henry = add(store, operator, "Henry", "Paul")
+    add(store, operator, "Henri", "Pierre")
+    add(store, operator, "Henry", "Jacques")
+
+    assert ids(store, "henry p") == [henry]
+    assert ids(store, "henry pa") == [henry]

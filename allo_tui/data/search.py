@@ -278,7 +278,9 @@ class _Search:
         chosen, number = _telling_words(typed, self.site_words())
         # A street number is matched whole (a one-digit number has no prefix index, and
         # "8" must not bring every "89000" postcode).
-        terms = " ".join([*(f'"{word}"*' for word in chosen), *([f'"{number}"'] if number else [])])
+        terms = " ".join(f'"{word}"*' for word in chosen)
+        if number:
+            terms = f'{terms} "{number}"'.strip()
         checks = [word for word in typed if word not in chosen and word != number]
         # One bounded read: every word must start a word of the name or the address; ranking
         # happens in Python. (Reads restricted to the names column, or to the first word of
@@ -367,7 +369,8 @@ class _Search:
                 for word in set(search_tokens(text or "")):
                     counts[word] = counts.get(word, 0) + 1
             words = frozenset(w for w, n in counts.items() if n * 4 >= len(rows) > 0)
-            _SITE_WORDS[database] = words
+            if len(rows) >= SITE_SAMPLE:  # a small database is sampled again next time
+                _SITE_WORDS[database] = words
         return words
 
     def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
