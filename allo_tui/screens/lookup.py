@@ -58,8 +58,8 @@ TEXTS = {
 # Column widths: name and address share what the fixed ones leave.
 COLUMN_WIDTHS = (0.55, 18, 0.45, 4, 10)
 MIN_ROWS = 20
-# "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
 PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
+# "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
 REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
 
 
@@ -97,7 +97,6 @@ class LookupScreen(Screen[None]):
         self._rows: list[CallerRecord | RequestRecord] = []
         self._columns_for_width = 0
         self._count_shown: Text | None = None
-        self._keys_state: bool | None = None
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -146,7 +145,6 @@ class LookupScreen(Screen[None]):
             self._show_answer(None)
             return
         self._searching = True
-        self._refresh_keys()
         self.app.begin_call()
         self._token = token = SearchToken()
         self.search(query, token, max(MIN_ROWS, self.app.size.height))
@@ -181,7 +179,6 @@ class LookupScreen(Screen[None]):
         if token is not self._token:
             return
         self._searching = self._open_when_answered = False
-        self._refresh_keys()
         self.app.log.error(f"caller search failed: {error!r}")
         self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
 
@@ -194,7 +191,6 @@ class LookupScreen(Screen[None]):
         self._rows = []
         if answer is None:
             self._set_count(self._hint())
-            self._refresh_keys()
             return
         if answer.request is not None:
             self._rows.append(answer.request)
@@ -206,7 +202,6 @@ class LookupScreen(Screen[None]):
         if self._rows:
             table.move_cursor(row=min(cursor, len(self._rows) - 1))
         self._set_count(self._count_text(answer))
-        self._refresh_keys()
 
     def _set_count(self, text: Text) -> None:
         # Updating a Static costs a layout pass: skip it when the line did not change.
@@ -214,16 +209,6 @@ class LookupScreen(Screen[None]):
             self._count_shown = text
             # The line has a fixed height (lookup.tcss): no layout pass is needed.
             self.query_one("#count", Static).update(text, layout=False)
-
-    def _refresh_keys(self) -> None:
-        # Refreshing the footer rebuilds its keys: only when what is available changed.
-        state = self._has_query()
-        if state != self._keys_state:
-            self._keys_state = state
-            self.refresh_bindings()
-
-    def _has_query(self) -> bool:
-        return bool(self.query_one("#query", Input).value.strip())
 
     def _cursor_row(self) -> int:
         return self.query_one("#results", DataTable).cursor_row
@@ -266,14 +251,6 @@ class LookupScreen(Screen[None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "open":
-            # Greyed only while the box is empty: refreshing the footer on every keystroke
-            # would cost more than the search itself. Enter with nothing found does nothing;
-            # before the answer, it acts on the answer when it comes.
-            return self._has_query() or None
-        return True
-
     def action_move(self, step: int) -> None:
         table = self.query_one("#results", DataTable)
         if table.row_count:
@@ -285,7 +262,9 @@ class LookupScreen(Screen[None]):
     def action_open(self) -> None:
         """Enter: open the highlighted caller's card, or the request a reference names.
 
-        Pressed before the latest search answered, it acts on that answer when it comes.
+        Pressed before the latest search answered, it acts on that answer when it comes;
+        with nothing found it does nothing. (Its key is never greyed: refreshing the footer
+        while typing would cost more than the search itself.)
         """
         if self._searching:
             self._open_when_answered = True
