@@ -617,3 +617,48 @@ def _paste(text: str):
     from textual.events import Paste
 
     return Paste(text)
+
+
+async def test_enter_typed_before_the_catalogue_arrives_still_picks_the_category(
+    store, admin, monkeypatch
+) -> None:
+    """A fast typist outruns the first load of the catalogue and the streets: "nid" + Enter and
+    "rue du temple" + Enter typed while they load still pick "Voirie" and "Rue du Temple"."""
+    import threading
+
+    gate, street_gate = threading.Event(), threading.Event()
+
+    def held(reader, until: threading.Event):
+        def wait_then_read(*args, **kwargs):
+            until.wait(10)
+            return reader(*args, **kwargs)
+
+        return wait_then_read
+
+    monkeypatch.setattr(store, "categories", held(store.categories, gate))
+    monkeypatch.setattr(store, "known_streets", held(store.known_streets, street_gate))
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        screen = form(app)
+        screen.query_one("#category", TypeAhead).focus()
+        await type_text(pilot, "nid")
+        await pilot.press("enter")  # the catalogue is not there yet: this Enter waits for it
+        assert app.focused is screen.query_one("#category", TypeAhead).input
+        gate.set()  # (not `settle`: that would wait for the streets, still held)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if screen.query_one("#category", TypeAhead).value is not None:
+                break
+        assert screen.query_one("#category", TypeAhead).text.startswith("Voirie")
+        assert app.focused is screen.query_one("#street_number", SafeInput)
+        await pilot.press("enter")
+        await type_text(pilot, "rue du temple")
+        await pilot.press("enter")  # the streets are not there yet either
+        await pilot.pause()
+        assert app.focused is screen.query_one("#street", TypeAhead).input
+        street_gate.set()
+        await settle(app, pilot)
+        assert screen.query_one("#street", TypeAhead).text == "Rue du Temple"
+        assert app.focused is screen.query_one("#landmark", SafeInput)

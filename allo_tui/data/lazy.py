@@ -1,8 +1,9 @@
 """A Store that answers the first lookups before SQLAlchemy is even imported.
 
 Importing SQLAlchemy's ORM costs about half a second of CPU, as much as Textual itself. The
-console starts with a `LazyStore`: caller lookups, caller reads and the change feed run on
-plain stdlib `sqlite3` connections (the same functions the Store uses), and every other call
+console starts with a `LazyStore`: caller lookups, caller reads, the catalogue (categories,
+services, calendar, known streets) and the change feed run on plain stdlib `sqlite3`
+connections (the same functions the Store uses), and every other call
 loads the real `Store` on first use. `preload()` loads it in the background once the first
 screen is up, so it is ready before the hostess needs it.
 """
@@ -17,11 +18,24 @@ from pathlib import Path
 
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
-from allo_tui.data.lookup_reads import caller_rows, search_callers_on
+from allo_tui.data.lookup_reads import (
+    caller_rows,
+    category_rows,
+    known_street_rows,
+    search_callers_on,
+    service_rows,
+    site_calendar,
+)
 from allo_tui.data.sqlite import connect_raw
+from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import NotFoundError
-from allo_tui.domain.records import CallerRecord, CallerSearchResult
+from allo_tui.domain.records import (
+    CallerRecord,
+    CallerSearchResult,
+    CategoryRecord,
+    ServiceRecord,
+)
 
 
 class LazyStore:
@@ -92,6 +106,37 @@ class LazyStore:
         if not rows:
             raise NotFoundError(f"demandeur n° {caller_id} introuvable")
         return rows[0]
+
+    def categories(self) -> list[CategoryRecord]:
+        if self._store is not None:
+            return self._store.categories()
+        return self._read(category_rows)
+
+    def services(self) -> list[ServiceRecord]:
+        if self._store is not None:
+            return self._store.services()
+        return self._read(service_rows)
+
+    def calendar(self) -> SiteCalendar:
+        # Once loaded, the Store's copy is the one kept up to date by `save_calendar`.
+        if self._store is not None:
+            return self._store.calendar()
+        return self._read(site_calendar)
+
+    def known_streets(self, limit: int = 5000) -> list[str]:
+        if self._store is not None:
+            return self._store.known_streets(limit)
+        return self._read(lambda connection: known_street_rows(connection, limit))
+
+    def _read(self, reader):
+        """`reader(connection)` inside one read transaction on a plain connection."""
+        with self._connection() as connection:
+            connection.execute("BEGIN")
+            try:
+                return reader(connection)
+            finally:
+                if connection.in_transaction:
+                    connection.execute("COMMIT")
 
     def change_feed(self, counter: str = "requests") -> ChangeFeed:
         return ChangeFeed(self.path, counter)

@@ -1,16 +1,26 @@
-"""Caller reads on a plain DB-API connection, with no SQLAlchemy import.
+"""Reads on a plain DB-API connection, with no SQLAlchemy import: callers and the catalogue.
 
-The lookup screen is the first thing a hostess uses; these functions let it answer before the
-ORM is loaded (see `allo_tui.data.lazy`), and the Store uses the very same code afterwards.
+The lookup screen and the new-request form are the first things a hostess uses; these
+functions let them answer before the ORM is loaded (see `allo_tui.data.lazy`), and the Store
+uses the very same code afterwards.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from allo_tui.data import search
-from allo_tui.domain.records import CallerRecord, CallerSearchResult, ContactPreference, PhoneRecord
+from allo_tui.domain.calendar import SiteCalendar
+from allo_tui.domain.records import (
+    CallerRecord,
+    CallerSearchResult,
+    CategoryRecord,
+    ContactPreference,
+    PhoneRecord,
+    ServiceRecord,
+)
 
 
 def search_callers_on(
@@ -95,3 +105,53 @@ def caller_rows(connection, ids: Sequence[int]) -> list[CallerRecord]:
             last_contact_at=last_contact,
         )
     return [by_id[i] for i in ids if i in by_id]
+
+
+def category_rows(connection) -> list[CategoryRecord]:
+    """Active categories in catalogue order, each with its service's name."""
+    rows = connection.execute(
+        "SELECT c.id, c.code, c.label, c.service_id, s.name, c.default_urgency, c.active "
+        "FROM categories c JOIN services s ON s.id = c.service_id "
+        "WHERE c.active ORDER BY c.position, c.id"
+    ).fetchall()
+    return [
+        CategoryRecord(
+            id=row[0],
+            code=row[1],
+            label=row[2],
+            service_id=row[3],
+            service_name=row[4],
+            default_urgency=row[5],
+            active=bool(row[6]),
+        )
+        for row in rows
+    ]
+
+
+def service_rows(connection) -> list[ServiceRecord]:
+    """Active services and teams."""
+    rows = connection.execute(
+        "SELECT id, code, name, is_mobile_team, active FROM services WHERE active ORDER BY id"
+    ).fetchall()
+    return [
+        ServiceRecord(
+            id=row[0], code=row[1], name=row[2], is_mobile_team=bool(row[3]), active=bool(row[4])
+        )
+        for row in rows
+    ]
+
+
+def site_calendar(connection) -> SiteCalendar:
+    """The site's working-time calendar and due-date targets (defaults when never set)."""
+    row = connection.execute("SELECT value FROM settings WHERE key = 'calendar'").fetchone()
+    return SiteCalendar.from_dict(json.loads(row[0]) if row else {})
+
+
+def known_street_rows(connection, limit: int = 5000) -> list[str]:
+    """Streets already used in requests and caller addresses, sorted (for type-ahead)."""
+    rows = connection.execute(
+        "SELECT street FROM requests WHERE street != '' GROUP BY street "
+        "UNION SELECT street FROM callers WHERE street != '' GROUP BY street LIMIT ?",
+        (limit,),
+    ).fetchall()
+    return sorted({row[0] for row in rows})

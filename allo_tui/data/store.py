@@ -8,6 +8,7 @@ transaction and returns frozen records from `allo_tui.domain.records`. Writes th
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,13 @@ from allo_tui.data import history as history_sql
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
 from allo_tui.data.lookup_reads import caller_rows as _caller_rows
-from allo_tui.data.lookup_reads import search_callers_on
+from allo_tui.data.lookup_reads import (
+    category_rows,
+    known_street_rows,
+    search_callers_on,
+    service_rows,
+    site_calendar,
+)
 from allo_tui.data.models import (
     OPEN_STATUS_SQL,
     Call,
@@ -130,6 +137,12 @@ class Store:
             yield session
 
     @contextmanager
+    def _raw_read(self) -> Iterator[sqlite3.Connection]:
+        """The DB-API connection under one read transaction (for the shared plain reads)."""
+        with self.engine.connect() as connection, connection.begin():
+            yield connection.connection.driver_connection
+
+    @contextmanager
     def _write(self) -> Iterator[Session]:
         """One write transaction, begun IMMEDIATE (takes the write lock before reading)."""
         engine = self.engine.execution_options(sqlite_immediate=True)
@@ -154,10 +167,8 @@ class Store:
     def calendar(self) -> SiteCalendar:
         """The site's working-time calendar and due-date targets (cached)."""
         if self._calendar is None:
-            with self._read() as session:
-                value = session.get(Setting, "calendar")
-            data = json.loads(value.value) if value else {}
-            self._calendar = SiteCalendar.from_dict(data)
+            with self._raw_read() as raw:
+                self._calendar = site_calendar(raw)
         return self._calendar
 
     def save_calendar(self, operator: OperatorRecord, calendar: SiteCalendar) -> None:
@@ -240,16 +251,12 @@ class Store:
     # -- catalogue ------------------------------------------------------------------------
 
     def categories(self) -> list[CategoryRecord]:
-        with self._read() as session:
-            rows = session.scalars(
-                select(Category).where(Category.active).order_by(Category.position, Category.id)
-            )
-            return [_category(row) for row in rows]
+        with self._raw_read() as raw:
+            return category_rows(raw)
 
     def services(self) -> list[ServiceRecord]:
-        with self._read() as session:
-            rows = session.scalars(select(Service).where(Service.active).order_by(Service.id))
-            return [_service(row) for row in rows]
+        with self._raw_read() as raw:
+            return service_rows(raw)
 
     def find_category(self, text_or_code: str) -> CategoryRecord | None:
         """A category by code or label, case- and accent-insensitive; None when unknown."""
@@ -263,15 +270,8 @@ class Store:
 
     def known_streets(self, limit: int = 5000) -> list[str]:
         """Streets already used in requests and caller addresses (for type-ahead)."""
-        with self._read() as session:
-            rows = session.execute(
-                text(
-                    "SELECT street FROM requests WHERE street != '' GROUP BY street "
-                    "UNION SELECT street FROM callers WHERE street != '' GROUP BY street LIMIT :limit"
-                ),
-                {"limit": limit},
-            )
-            return sorted({row[0] for row in rows})
+        with self._raw_read() as raw:
+            return known_street_rows(raw, limit)
 
     # -- callers --------------------------------------------------------------------------
 
@@ -834,9 +834,7 @@ class Store:
         now = self.now()
         with self.engine.connect() as connection, connection.begin():
             raw = connection.connection.driver_connection
-            matches = (
-                history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
-            )
+            matches = history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
             keys, has_more = history_sql.window_keys(
                 raw,
                 filters,
@@ -864,9 +862,7 @@ class Store:
         now = self.now()
         with self.engine.connect() as connection, connection.begin():
             raw = connection.connection.driver_connection
-            matches = (
-                history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
-            )
+            matches = history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
             return history_sql.count(raw, filters, now, cap=cap, matches=matches)
 
     # -- calls ----------------------------------------------------------------------------
@@ -1251,28 +1247,6 @@ def _operator(row: Operator) -> OperatorRecord:
         login=row.login,
         display_name=row.display_name,
         role=Role(row.role),
-        active=row.active,
-    )
-
-
-def _service(row: Service) -> ServiceRecord:
-    return ServiceRecord(
-        id=row.id,
-        code=row.code,
-        name=row.name,
-        is_mobile_team=row.is_mobile_team,
-        active=row.active,
-    )
-
-
-def _category(row: Category) -> CategoryRecord:
-    return CategoryRecord(
-        id=row.id,
-        code=row.code,
-        label=row.label,
-        service_id=row.service_id,
-        service_name=row.service.name,
-        default_urgency=row.default_urgency,
         active=row.active,
     )
 

@@ -223,6 +223,7 @@ class NewRequestScreen(Screen[None]):
         self._categories: dict[int, CategoryRecord] = {}
         self._services: dict[int, ServiceRecord] = {}
         self._catalogue_ready = False
+        self._streets_ready = False
         self._streets: tuple[Street, ...] = ()
         self._street_keys: set[str] = set()
         self._duplicate_timer: Timer | None = None
@@ -365,6 +366,10 @@ class NewRequestScreen(Screen[None]):
         self._services = {s.id: s for s in services}
         self.query_one("#urgency", UrgencyPicker).set_targets(targets)
         self._catalogue_ready = True
+        for field in ("category", "service"):
+            box = self._typeahead(field)
+            if box.input.has_focus or box.text:
+                self._typeahead_changed(TypeAhead.Changed(box, box.text))
         if self._pending_draft is not None:
             fields, self._pending_draft = self._pending_draft, None
             self.apply_draft(fields)
@@ -389,7 +394,11 @@ class NewRequestScreen(Screen[None]):
     def _set_streets(self, streets: tuple[Street, ...], keys: set[str]) -> None:
         self._streets = streets
         self._street_keys = keys
+        self._streets_ready = True
         self._update_street_status()
+        box = self._typeahead("street")
+        if box.text and box.value is None:
+            self._typeahead_changed(TypeAhead.Changed(box, box.text))
 
     def _load_failed(self, error: Exception) -> None:
         self.app.log.error(f"new request: loading failed: {error!r}")
@@ -522,11 +531,16 @@ class NewRequestScreen(Screen[None]):
                 self.search_callers(field, text)
             else:
                 event.typeahead.show_suggestions(text, [])
+        elif field in ("category", "service") and not self._catalogue_ready:
+            return  # answered when the catalogue arrives (an Enter typed meanwhile waits for it)
         elif field == "category":
             categories = category_matches(text, list(self._categories.values()))
             suggestions = [_suggestion(c.label, c.id) for c in categories]
             event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
             self._schedule_duplicates()
+        elif field == "street" and not self._streets_ready:
+            self._update_street_status()
+            return  # answered when the streets arrive (an Enter typed meanwhile waits for them)
         elif field == "street":
             # "12 rue du temple": the number goes to the N° box when a street is picked.
             number, rest = split_leading_number(text)
