@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import signal
 import sqlite3
 import struct
@@ -93,6 +94,14 @@ class Console:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never shown; last output {bytes(self.output[-2000:])!r}")
 
+    def text_since(self, since: int) -> str:
+        """The words written to the terminal after byte `since` (escape sequences removed)."""
+        text = bytes(self.output[since:]).decode("utf-8", "replace")
+        text = re.sub(
+            r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\\\)|\x1b.", " ", text
+        )
+        return re.sub(r"\s+", " ", text)[-3000:]
+
     def kill(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
@@ -172,11 +181,14 @@ def test_a_call_typed_before_kill_9_comes_back_on_the_next_start(tmp_path: Path)
         second.wait_for_output("voie connue", since=restore_sent)
         time.sleep(0.5)
         second.send(CTRL_S)
-        saved = wait_for(
-            "SELECT description, street_number, street, urgency, caller_id, category_id "
-            "FROM requests",
-            db,
-        )
+        try:
+            saved = wait_for(
+                "SELECT description, street_number, street, urgency, caller_id, category_id "
+                "FROM requests",
+                db,
+            )
+        except AssertionError as error:
+            raise AssertionError(f"{error}; the screen said: {second.text_since(restore_sent)}")
         assert saved[0][:5] == (DESCRIPTION, "12", "Rue du Temple", 3, caller.id)
         wait_for("SELECT count(*) FROM drafts", db, lambda rows: rows[0][0] == 0)
         second.send(CTRL_Q)
