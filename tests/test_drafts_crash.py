@@ -188,7 +188,8 @@ def test_a_call_typed_before_kill_9_comes_back_on_the_next_start(tmp_path: Path)
                 db,
             )
         except AssertionError as error:
-            raise AssertionError(f"{error}; the screen said: {second.text_since(restore_sent)}")
+            said = second.text_since(restore_sent)
+            raise AssertionError(f"{error}; the screen said: {said}") from None
         assert saved[0][:5] == (DESCRIPTION, "12", "Rue du Temple", 3, caller.id)
         wait_for("SELECT count(*) FROM drafts", db, lambda rows: rows[0][0] == 0)
         second.send(CTRL_Q)
