@@ -23,7 +23,7 @@ from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen, split_leading_number, target_phrase
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
-from allo_tui.widgets.typeahead import TypeAhead
+from allo_tui.widgets.typeahead import TypeAhead, TypeAheadInput
 from allo_tui.widgets.urgency import UrgencyPicker
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
@@ -635,6 +635,8 @@ async def test_enter_typed_before_the_catalogue_arrives_still_picks_the_category
 
         return wait_then_read
 
+    # However long the loading takes: the wait for an answer is not the wait for the list.
+    monkeypatch.setattr(TypeAheadInput, "ENTER_WAIT", 0.05)
     monkeypatch.setattr(store, "categories", held(store.categories, gate))
     monkeypatch.setattr(store, "known_streets", held(store.known_streets, street_gate))
     app = AlloApp(store=store, operator=admin, console="test")
@@ -645,6 +647,7 @@ async def test_enter_typed_before_the_catalogue_arrives_still_picks_the_category
         screen.query_one("#category", TypeAhead).focus()
         await type_text(pilot, "nid")
         await pilot.press("enter")  # the catalogue is not there yet: this Enter waits for it
+        await pilot.pause(0.3)
         assert app.focused is screen.query_one("#category", TypeAhead).input
         gate.set()  # (not `settle`: that would wait for the streets, still held)
         for _ in range(100):
@@ -656,7 +659,7 @@ async def test_enter_typed_before_the_catalogue_arrives_still_picks_the_category
         await pilot.press("enter")
         await type_text(pilot, "rue du temple")
         await pilot.press("enter")  # the streets are not there yet either
-        await pilot.pause()
+        await pilot.pause(0.3)
         assert app.focused is screen.query_one("#street", TypeAhead).input
         street_gate.set()
         await settle(app, pilot)

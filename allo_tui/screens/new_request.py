@@ -261,6 +261,7 @@ class NewRequestScreen(Screen[None]):
                     yield TypeAhead(
                         TEXTS["category_placeholder"],
                         id="category",
+                        jump_to="#street_number",
                         open_on_focus=True,
                         accept_on_blur=True,
                         max_length=120,
@@ -273,7 +274,12 @@ class NewRequestScreen(Screen[None]):
                         compact=True, id="street_number", max_length=12, enter_moves_on=True
                     )
                     yield Label(TEXTS["street"], classes="sublabel")
-                    yield TypeAhead(TEXTS["street_placeholder"], id="street", max_length=200)
+                    yield TypeAhead(
+                        TEXTS["street_placeholder"],
+                        id="street",
+                        jump_to="#landmark",
+                        max_length=200,
+                    )
                 yield Static("", id="message-street", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["landmark"], classes="label")
@@ -291,7 +297,11 @@ class NewRequestScreen(Screen[None]):
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["service"], classes="label")
                     yield TypeAhead(
-                        id="service", open_on_focus=True, accept_on_blur=True, max_length=120
+                        id="service",
+                        jump_to="#description",
+                        open_on_focus=True,
+                        accept_on_blur=True,
+                        max_length=120,
                     )
                 yield Static("", id="message-service", classes="message")
                 with Horizontal(classes="field", id="description-head"):
@@ -368,6 +378,7 @@ class NewRequestScreen(Screen[None]):
         self._catalogue_ready = True
         for field in ("category", "service"):
             box = self._typeahead(field)
+            box.loading = False
             if box.input.has_focus or box.text:
                 self._typeahead_changed(TypeAhead.Changed(box, box.text))
         if self._pending_draft is not None:
@@ -397,10 +408,13 @@ class NewRequestScreen(Screen[None]):
         self._streets_ready = True
         self._update_street_status()
         box = self._typeahead("street")
+        box.loading = False
         if box.text and box.value is None:
             self._typeahead_changed(TypeAhead.Changed(box, box.text))
 
     def _load_failed(self, error: Exception) -> None:
+        for field in ("category", "service", "street"):
+            self._typeahead(field).loading = False  # a waiting Enter moves on without a list
         self.app.log.error(f"new request: loading failed: {error!r}")
         self.notify(TEXTS["load_error"].format(error=error), severity="error", markup=False)
 
@@ -532,6 +546,7 @@ class NewRequestScreen(Screen[None]):
             else:
                 event.typeahead.show_suggestions(text, [])
         elif field in ("category", "service") and not self._catalogue_ready:
+            event.typeahead.loading = True
             return  # answered when the catalogue arrives (an Enter typed meanwhile waits for it)
         elif field == "category":
             categories = category_matches(text, list(self._categories.values()))
@@ -539,6 +554,7 @@ class NewRequestScreen(Screen[None]):
             event.typeahead.show_suggestions(text, suggestions, 0 if text.strip() else None)
             self._schedule_duplicates()
         elif field == "street" and not self._streets_ready:
+            event.typeahead.loading = True
             self._update_street_status()
             return  # answered when the streets arrive (an Enter typed meanwhile waits for them)
         elif field == "street":

@@ -8,7 +8,8 @@ Keys, with the box focused:
 - ↓ / ↑ move in the list (↓ re-opens it when it was closed);
 - Enter picks the highlighted suggestion (`TypeAhead.Picked`), else moves on (`Input.Submitted`);
   Enter pressed before the answer for the text typed has arrived waits for that answer, so a
-  number typed and confirmed in one go still picks the caller it finds;
+  number typed and confirmed in one go still picks the caller it finds (at most `ENTER_WAIT`
+  seconds, unless the screen marks the box `loading`: then until it answers);
 - Esc closes the list (the screen's Esc acts only when the list is closed).
 
 A suggestion is highlighted from the start only when the screen says so (`highlight=0`), so
@@ -91,9 +92,16 @@ class TypeAheadInput(SafeInput):
         typeahead = self.typeahead
         if typeahead.answered_text != self.value:
             typeahead.enter_pending = True  # acted on when the answer arrives
-            self._enter_timer = self.set_timer(self.ENTER_WAIT, self.resolve_enter)
+            self._enter_timer = self.set_timer(self.ENTER_WAIT, self._enter_waited)
         elif not typeahead.pick_highlighted(by_enter=True):
             await super().action_submit()
+
+    async def _enter_waited(self) -> None:
+        if self.typeahead.loading:
+            # The screen is still loading what it answers from: no answer can be late yet.
+            self._enter_timer = self.set_timer(self.ENTER_WAIT, self._enter_waited)
+            return
+        await self.resolve_enter()
 
     async def resolve_enter(self) -> None:
         """Act on a waiting Enter (pick or move on), then replay the keys typed after it."""
@@ -177,7 +185,8 @@ class TypeAhead(Widget):
         self._placeholder = placeholder
         self._max_length = max_length
         self.jump_to = jump_to
-        """Selector of the field Enter goes to after a pick (else the next field)."""
+        """Selector of the field Enter goes to after a pick (else the next field on screen —
+        an order computed from positions, which an open list can upset: forms name it)."""
         self.open_on_focus = open_on_focus
         """Ask for suggestions when the box gets the focus empty (short lists: categories)."""
         self.accept_on_blur = accept_on_blur
@@ -190,6 +199,9 @@ class TypeAhead(Widget):
         """The text the last answer was for (the box waits for an answer to its text)."""
         self.enter_pending = False
         """Enter was pressed before the answer for the current text arrived."""
+        self.loading = False
+        """The screen cannot answer yet (its list is still loading): a waiting Enter keeps
+        waiting past `ENTER_WAIT` until the screen answers."""
 
     def compose(self) -> ComposeResult:
         yield TypeAheadInput(
