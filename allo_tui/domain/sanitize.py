@@ -8,6 +8,10 @@ Text is kept exactly as typed — markup such as `[bold]`, emoji, right-to-left 
 - a field with a length limit keeps at most what fits, the rest of a paste is cut.
 
 Callers learn what was changed (`CleanText`) so the screen can say it beside the field.
+
+Text already stored (older versions, imports, other tools) may still hold control characters:
+`printable()` shows them as visible symbols (␛ for ESC) wherever such text is displayed, on
+screen or by the `allo` command.
 """
 
 from __future__ import annotations
@@ -91,11 +95,58 @@ def has_control_characters(text: str) -> bool:
     return CONTROL_CHARACTERS.search(text) is not None
 
 
+# Bidirectional overrides/isolates can reorder what is shown after them.
+_BIDI_CONTROLS = frozenset(
+    chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)
+)
+
+
+# Unicode's own line and paragraph separators: a line break like "\n".
+_LINE_SEPARATORS = frozenset("\u2028\u2029")
+
+
+def _visible(character: str) -> str:
+    code = ord(character)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟ (␛ for ESC)
+    if code == 0x7F:
+        return "␡"
+    if 0x80 <= code < 0xA0 or character in _BIDI_CONTROLS or 0xD800 <= code < 0xE000:
+        return "�"  # C1 controls, bidi overrides, lone surrogates (unwritable to a terminal)
+    return character
+
+
+def printable(value: str, *, one_line: bool = False) -> str:
+    """`value` with control characters replaced by visible symbols.
+
+    Newlines and tabs are kept unless `one_line` is set (table cells): then a newline shows
+    as "⏎" and a tab as a space.
+    """
+    if value.isprintable():  # the usual case: nothing to replace (controls are not printable)
+        return value
+    out: list[str] = []
+    for character in value:
+        if character in _LINE_SEPARATORS:
+            character = "\n"
+        if character == "\n" and not one_line:
+            out.append(character)
+        elif character == "\n":
+            out.append(" ⏎ ")
+        elif character == "\t":
+            out.append(" " if one_line else "    ")
+        elif character == "\r":
+            continue
+        else:
+            out.append(_visible(character))
+    return "".join(out)
+
+
 __all__ = [
     "CONTROL_CHARACTERS",
     "CleanText",
     "clean_text",
     "has_control_characters",
     "join_lines",
+    "printable",
     "remove_control_characters",
 ]

@@ -17,7 +17,6 @@ Two modes: a scrolling list with a row cursor (the console's F5), or pages witho
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,6 +41,7 @@ from allo_tui.domain.countdown import (
 )
 from allo_tui.domain.records import BoardCounts, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "columns": {
@@ -93,6 +93,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("service", flex=2, minimum=8, drop_rank=2),
 )
 SEPARATOR = 1
+REFERENCE_WIDTH_MAX = 16
+"""A reference longer than this (an imported one) is cut rather than widening the column."""
 
 
 def layout_columns(width: int, reference_width: int = 10) -> list[tuple[Column, int, int]]:
@@ -137,21 +139,8 @@ def board_order(request: RequestRecord) -> tuple:
 
 
 def visible_text(value: str) -> str:
-    """Text typed by people, safe to paint: control characters shown as their symbols (␛…)."""
-    if value.isprintable():
-        return value
-    return "".join(
-        character
-        if character.isprintable()
-        else chr(0x2400 + ord(character))
-        if ord(character) < 0x20
-        else "␡"
-        if ord(character) == 0x7F
-        else "�"
-        if unicodedata.category(character) in ("Cc", "Cs", "Co", "Cn")
-        else " "
-        for character in value
-    )
+    """Text typed by people, safe to paint on one line: `printable(value, one_line=True)`."""
+    return printable(value, one_line=True)
 
 
 def fit(value: str, width: int) -> str:
@@ -316,7 +305,9 @@ class BoardList(ScrollView, can_focus=True):
         old_lines = self._lines
         self.rows = tuple(rows)
         self.counts = counts
-        self._reference_width = max([10, *(len(request.reference) for request in self.rows)])
+        self._reference_width = min(
+            max([10, *(len(request.reference) for request in self.rows)]), REFERENCE_WIDTH_MAX
+        )
         self.loaded = True
         self._lines = self._build_lines(urgencies)
         self._place_cursor(cursor_id, old_lines)
@@ -542,7 +533,7 @@ class BoardList(ScrollView, can_focus=True):
                 f" {request.urgency} ",
                 base + self._style(f"urgency-{min(max(request.urgency, 1), 4)}"),
             ),
-            "reference": (request.reference, row_style),
+            "reference": (visible_text(request.reference), row_style),
             "due": (due, row_style),
             "since": (since, row_style if late or cursor else row_style + self._style("muted")),
             "status": (STATUS_LABELS.get(request.status, str(request.status)), row_style),

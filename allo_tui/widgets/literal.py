@@ -13,42 +13,9 @@ import re
 from rich.style import Style
 from rich.text import Text
 
-# Bidirectional overrides/isolates can reorder what is shown after them.
-_BIDI_CONTROLS = frozenset(
-    chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)
-)
+from allo_tui.domain.sanitize import printable
 
-
-def _visible(character: str) -> str:
-    code = ord(character)
-    if code < 0x20:
-        return chr(0x2400 + code)  # ␀ … ␟ (␛ for ESC)
-    if code == 0x7F:
-        return "␡"
-    if 0x80 <= code < 0xA0 or character in _BIDI_CONTROLS:
-        return "�"
-    return character
-
-
-def printable(value: str, *, one_line: bool = False) -> str:
-    """`value` with control characters replaced by visible symbols.
-
-    Newlines and tabs are kept unless `one_line` is set (table cells): then a newline shows
-    as "⏎" and a tab as a space.
-    """
-    out: list[str] = []
-    for character in value:
-        if character == "\n" and not one_line:
-            out.append(character)
-        elif character == "\n":
-            out.append(" ⏎ ")
-        elif character == "\t":
-            out.append(" " if one_line else "    ")
-        elif character == "\r":
-            continue
-        else:
-            out.append(_visible(character))
-    return "".join(out)
+__all__ = ["fill", "literal", "printable"]
 
 
 def literal(value: str, style: str | Style = "", *, one_line: bool = True) -> Text:

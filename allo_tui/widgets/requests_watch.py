@@ -25,7 +25,7 @@ from textual.signal import Signal
 
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import URGENCY_LABELS
-from allo_tui.widgets.board_list import visible_text
+from allo_tui.widgets.literal import printable
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -196,10 +196,11 @@ class RequestsWatch:
         title = TEXTS["title"].format(label=URGENCY_LABELS[URGENT_LEVEL].lower())
         for request in event.arrivals[:NOTIFY_AT_MOST]:
             message = TEXTS["arrival"].format(
-                reference=request.reference, category=visible_text(request.category_label)
+                reference=printable(request.reference, one_line=True),
+                category=printable(request.category_label, one_line=True),
             )
             if request.location:
-                message += "\n" + visible_text(request.location)
+                message += "\n" + printable(request.location, one_line=True)
             self.app.notify(
                 message,
                 title=title,
