@@ -20,6 +20,8 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from allo_tui.domain.text import fold, words
+from allo_tui.widgets.literal import printable
+from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
 
 TEXTS = {
     "text_hint": "Ctrl+S valider · Échap annuler",
@@ -27,11 +29,24 @@ TEXTS = {
     "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap annuler",
     "search_hint": "Tapez pour filtrer · ↑/↓ choisir · Entrée valider · Échap annuler",
     "required": "Ce champ est obligatoire.",
+    "controls_removed": "{count} caractère(s) de contrôle retiré(s) du texte collé.",
+    "cut": "Texte collé coupé à {limit} caractères.",
     "validate": "Valider",
     "cancel": "Annuler",
 }
 
+TEXT_LIMIT = 4000
+"""At most this many characters in an answer, a reason or a note (as a description)."""
+LINE_LIMIT = 200
+"""At most this many characters in a one-line answer (a reference, a period)."""
+
 ChoiceValue = TypeVar("ChoiceValue")
+
+
+def label_content(text: str) -> Content:
+    """A title or a choice label shown literally: service names, categories and streets are
+    data (no markup, control characters visible, one line)."""
+    return Content(printable(text, one_line=True))
 
 
 class TextPromptDialog(ModalScreen[str | None]):
@@ -67,14 +82,18 @@ class TextPromptDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
-            yield Label(Content(self.title_text), id="dialog-title")
-            yield Label(Content(self.label_text), id="dialog-label")
+            yield Label(label_content(self.title_text), id="dialog-title")
+            yield Label(label_content(self.label_text), id="dialog-label")
+            # Pasted text is cleaned (control characters removed) before it can be stored.
             if self.multiline:
-                yield TextArea(
-                    self.initial, id="dialog-text", soft_wrap=True, show_line_numbers=False
-                )
+                yield LimitedTextArea(self.initial, limit=TEXT_LIMIT, id="dialog-text")
             else:
-                yield Input(self.initial, placeholder=self.placeholder, id="dialog-text")
+                yield SafeInput(
+                    self.initial,
+                    placeholder=self.placeholder,
+                    id="dialog-text",
+                    max_length=LINE_LIMIT,
+                )
             yield Static("", id="dialog-error", markup=False)
             hint = TEXTS["text_hint"] if self.multiline else TEXTS["line_hint"]
             yield Static(hint, id="dialog-hint", markup=False)
@@ -91,6 +110,17 @@ class TextPromptDialog(ModalScreen[str | None]):
     @on(Input.Submitted, "#dialog-text")
     def _submitted(self) -> None:
         self.action_submit()
+
+    @on(TextCleaned, "#dialog-text")
+    def _cleaned(self, event: TextCleaned) -> None:
+        """Say beside the field what a paste lost (control characters, the part past the limit)."""
+        notes = []
+        if event.cleaned.removed_controls:
+            notes.append(TEXTS["controls_removed"].format(count=event.cleaned.removed_controls))
+        if event.cleaned.truncated:
+            notes.append(TEXTS["cut"].format(limit=event.limit))
+        if notes:
+            self.query_one("#dialog-error", Static).update(" ".join(notes))
 
     def action_submit(self) -> None:
         """Return the text, unless it is required and blank."""
@@ -130,10 +160,10 @@ class ChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
-            yield Label(Content(self.title_text), id="dialog-title")
+            yield Label(label_content(self.title_text), id="dialog-title")
             yield OptionList(
                 *[
-                    Option(Content(f"{index}. ") + Content(label), id=str(index - 1))
+                    Option(Content(f"{index}. ") + label_content(label), id=str(index - 1))
                     for index, (label, _value) in enumerate(self.choices, start=1)
                 ],
                 id="dialog-choices",
@@ -196,8 +226,8 @@ class SearchChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
-            yield Label(Content(self.title_text), id="dialog-title")
-            yield Input(self.initial, placeholder=self.placeholder, id="dialog-query")
+            yield Label(label_content(self.title_text), id="dialog-title")
+            yield SafeInput(self.initial, placeholder=self.placeholder, id="dialog-query")
             yield OptionList(id="dialog-choices")
             yield Static(TEXTS["search_hint"], id="dialog-hint", markup=False)
 
@@ -221,7 +251,7 @@ class SearchChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
         self._shown = self._matching(typed)
         options = self.query_one("#dialog-choices", OptionList)
         options.clear_options()
-        options.add_options([Option(Content(label)) for label, _value in self._shown])
+        options.add_options([Option(label_content(label)) for label, _value in self._shown])
         options.highlighted = 0 if self._shown else None
 
     def action_move(self, step: int) -> None:

@@ -40,6 +40,7 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, Te
 from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.history_table import HistoryTable
+from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "placeholder": "Rechercher : n° de demande, description, rue, repère, nom du demandeur…",
@@ -134,7 +135,7 @@ class HistoryFilters:
             "period": self.period.label if self.period else "",
         }
         chips = [
-            (name, TEXTS["chip"].format(name=FILTER_NAMES[name], value=value))
+            (name, TEXTS["chip"].format(value=printable(value, one_line=True)))
             for name, value in values.items()
             if value
         ]
@@ -427,7 +428,7 @@ class HistoryScreen(Screen[None]):
             try:
                 period = periods.parse_period(text, self.app.clock.now())
             except ValueError as error:
-                self.notify(str(error), severity="warning", markup=False)
+                self.notify(printable(str(error)), severity="warning", markup=False)
                 self._ask_period(text)
                 return
             self.set_filters(replace(self.filters, period=period))
@@ -694,7 +695,9 @@ class HistoryScreen(Screen[None]):
 
     def _show_error(self, error: Exception) -> None:
         self.app.log.error(f"history failed: {error!r}")
-        self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
+        self.notify(
+            TEXTS["error"].format(error=printable(str(error))), severity="error", markup=False
+        )
 
 
 def suggest_streets(typed: str) -> list[tuple[str, str]]:

@@ -44,6 +44,7 @@ from allo_tui.domain.workflow import (
 )
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.literal import fill, literal, printable
 
 TEXTS = {
     "loading": "Chargement de la demande…",
@@ -157,7 +158,7 @@ def due_text(due: datetime | None, now: datetime, *, running: bool) -> Text:
 
 
 def event_detail(event: EventRecord) -> Text:
-    """What an Event changed (old → new, in French) and its note, as plain text."""
+    """What an Event changed (old → new, in French) and its note, shown literally."""
     parts: list[str] = []
     old, new = event.old_value, event.new_value
     if event.kind not in (EventKind.NOTE, EventKind.MERGE, EventKind.REPORTED_AGAIN):
@@ -169,7 +170,7 @@ def event_detail(event: EventRecord) -> Text:
         parts.append(new)
     if event.note:
         parts.append(event.note)
-    return Text("\n".join(parts))
+    return literal("\n".join(parts), one_line=False)
 
 
 def _value_label(value: str) -> str:
@@ -194,18 +195,25 @@ def _status_label(value: str) -> str:
 
 
 def request_fields(request: RequestRecord, now: datetime) -> Table:
-    """Every field of a request as a two-column grid of plain (never markup) texts."""
+    """Every field of a request as a two-column grid, typed text shown literally.
+
+    Strings are people's text (or stored values): `literal()` shows them as typed, one line
+    unless it is the description or the answer; our own texts come as `Text`.
+    """
     grid = Table.grid(padding=(0, 2), expand=True)
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(ratio=1)
     running = request.is_open
 
-    def row(label: str, value: str | Text) -> None:
-        grid.add_row(Text(FIELD_LABELS[label]), value if isinstance(value, Text) else Text(value))
+    def row(label: str, value: str | Text, *, one_line: bool = True) -> None:
+        shown = value if isinstance(value, Text) else literal(value, one_line=one_line)
+        shown.no_wrap = False
+        grid.add_row(Text(FIELD_LABELS[label]), shown)
 
     row(
         "received",
-        TEXTS["received"].format(
+        fill(
+            TEXTS["received"],
             when=format_datetime(request.created_at),
             who=request.created_by,
             channel=CHANNEL_LABELS.get(request.channel, request.channel),
@@ -221,27 +229,29 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
     status = STATUS_LABELS[request.status]
     if request.closed_at is not None and not running:
         status += " — " + TEXTS["closed_at"].format(when=format_datetime(request.closed_at))
-    row("status", status)
+    row("status", Text(status))
     row("location", request.location or "—")
     if request.neighbourhood:
         row("neighbourhood", request.neighbourhood)
     row("caller", request.caller_name or TEXTS["anonymous"])
-    row("description", request.description)
+    row("description", request.description, one_line=False)
     if request.answer:
-        row("answer", request.answer)
+        row("answer", request.answer, one_line=False)
     if request.duplicate_of_reference:
         row("original", request.duplicate_of_reference)
     if request.acknowledged_at is not None:
         how = HOW_LABELS.get(request.acknowledged_how, request.acknowledged_how)
-        done = TEXTS["ack_done"].format(when=format_datetime(request.acknowledged_at), how=how)
-        row("ack_due", done.removesuffix(" ()"))
+        when = format_datetime(request.acknowledged_at)
+        template = TEXTS["ack_done"] if how else TEXTS["ack_done"].removesuffix(" ({how})")
+        row("ack_due", fill(template, when=when, how=how))
     else:
         row("ack_due", due_text(request.ack_due_at, now, running=running))
     row("intervention_due", due_text(request.intervention_due_at, now, running=running))
     row(
         "updated",
-        TEXTS["version"].format(
-            version=request.version,
+        fill(
+            TEXTS["version"],
+            version=str(request.version),
             when=format_datetime(request.updated_at),
             who=request.updated_by,
         ),
@@ -259,8 +269,8 @@ def timeline_table(events_: tuple[EventRecord, ...]) -> Table:
     for event in events_:
         table.add_row(
             Text(format_datetime(event.at)),
-            Text(event.operator),
-            Text(EVENT_LABELS.get(event.kind, event.kind)),
+            literal(event.operator),
+            literal(EVENT_LABELS.get(event.kind, event.kind)),
             event_detail(event),
         )
     return table
@@ -340,8 +350,9 @@ class RequestDetailScreen(Screen[None]):
         self._services = services
         request = detail.request
         now = self.app.clock.now()
-        self.sub_title = TEXTS["title"].format(reference=request.reference)
-        title = Text(TEXTS["title"].format(reference=request.reference), "bold")
+        reference = printable(request.reference, one_line=True)
+        self.sub_title = TEXTS["title"].format(reference=reference)
+        title = Text(TEXTS["title"].format(reference=reference), "bold")
         title.append("  ")
         title.append(STATUS_LABELS[request.status], "reverse")
         title.append("  ")
@@ -382,17 +393,16 @@ class RequestDetailScreen(Screen[None]):
         if request.caller_id is not None:
             options.append(
                 Option(
-                    Text(TEXTS["caller_link"].format(name=request.caller_name)),
+                    fill(TEXTS["caller_link"], name=request.caller_name),
                     id=f"caller:{request.caller_id}",
                 )
             )
         if request.duplicate_of_id is not None:
             options.append(
                 Option(
-                    Text(
-                        TEXTS["original_link"]
-                        .format(reference=request.duplicate_of_reference, summary="")
-                        .rstrip(" —")
+                    fill(
+                        TEXTS["original_link"].removesuffix(" — {summary}"),
+                        reference=request.duplicate_of_reference,
                     ),
                     id=f"request:{request.duplicate_of_id}",
                 )
@@ -401,11 +411,7 @@ class RequestDetailScreen(Screen[None]):
             summary = f"{format_datetime(duplicate.created_at)} {duplicate.caller_name}".strip()
             options.append(
                 Option(
-                    Text(
-                        TEXTS["duplicate_link"].format(
-                            reference=duplicate.reference, summary=summary
-                        )
-                    ),
+                    fill(TEXTS["duplicate_link"], reference=duplicate.reference, summary=summary),
                     id=f"request:{duplicate.id}",
                 )
             )
@@ -418,7 +424,9 @@ class RequestDetailScreen(Screen[None]):
 
     def _show_error(self, error: Exception) -> None:
         self.app.log.error(f"request detail failed: {error!r}")
-        self.notify(TEXTS["error"].format(error=error), severity="error", markup=False)
+        self.notify(
+            TEXTS["error"].format(error=printable(str(error))), severity="error", markup=False
+        )
 
     # -- navigation -----------------------------------------------------------------------
 
@@ -509,11 +517,9 @@ class RequestDetailScreen(Screen[None]):
                     lambda how: how and self.apply_action(action, version, how=how),
                 )
             case Action.ASSIGN:
+                # Service names are shown literally by the dialog.
                 choices = [
-                    (
-                        service.name + _mobile_suffix(service),
-                        service.id,
-                    )
+                    (service.name + _mobile_suffix(service), service.id)
                     for service in self._services
                 ]
                 self.app.push_screen(
@@ -608,5 +614,6 @@ class RequestDetailScreen(Screen[None]):
 
     def _after_action(self, message: str, severity: str) -> None:
         self._busy = False
-        self.notify(message, severity=severity, markup=False)  # type: ignore[arg-type]
+        # The message may quote stored text (who changed the request first, a reference).
+        self.notify(printable(message), severity=severity, markup=False)  # type: ignore[arg-type]
         self.load()

@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 from allo_tui.domain.display import local
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.widgets.literal import printable
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,9 @@ def column_widths(total: int) -> dict[str, int]:
 
 
 def clip(value: str, width: int) -> Text:
-    """`value` as plain text, cut with an ellipsis to fit `width` cells."""
+    """`value` shown literally (control characters visible, one line), cut with an ellipsis
+    to fit `width` cells."""
+    value = printable(value, one_line=True)
     if len(value) > width:
         value = value[: width - 1] + "…"
     return Text(value)
@@ -85,7 +88,7 @@ def request_cells(request: RequestRecord, now: datetime, widths: dict[str, int])
     if request.is_open and due is not None and due < now:
         status.stylize("bold red")
     values = {
-        "N°": Text(request.reference),
+        "N°": Text(printable(request.reference, one_line=True)),
         "Date": Text(local(request.created_at).strftime("%d/%m/%y %H:%M")),
         "Urg.": Text(str(request.urgency), "bold red" if request.urgency == 1 else ""),
         "Statut": status,
