@@ -35,6 +35,7 @@ from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
 from allo_tui.domain.workflow import URGENCY_LABELS, Action, WorkflowError, is_allowed
 from allo_tui.widgets.board_list import BoardList
+from allo_tui.widgets.literal import printable
 from allo_tui.widgets.requests_watch import (
     ConnectionLost,
     RequestsChanged,
@@ -248,7 +249,7 @@ class LiveBoard(Screen[None]):
         parts: list[Text] = []
         if self.services:
             names = [self._service_names.get(service, str(service)) for service in self.services]
-            parts.append(Text(", ".join(names)))
+            parts.append(Text(printable(", ".join(names), one_line=True)))
         if self.urgency is not None:
             label = URGENCY_LABELS.get(self.urgency, "")
             parts.append(Text(TEXTS["filter_urgency"].format(level=self.urgency, label=label)))
@@ -417,7 +418,10 @@ class BoardScreen(LiveBoard):
             services = self.app.store.services()
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
-                self.notify, f"Services illisibles : {error}", severity="error", markup=False
+                self.notify,
+                printable(f"Services illisibles : {error}"),
+                severity="error",
+                markup=False,
             )
             return
 
@@ -442,7 +446,7 @@ class BoardScreen(LiveBoard):
         except (AlloError, WorkflowError) as error:
             self.app.call_from_thread(
                 self.notify,
-                TEXTS["refused"].format(reason=error),
+                printable(TEXTS["refused"].format(reason=error)),
                 severity="error",
                 markup=False,
             )
@@ -450,13 +454,14 @@ class BoardScreen(LiveBoard):
         except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
             self.app.call_from_thread(
                 self.notify,
-                TEXTS["refused"].format(reason=repr(error)),
+                printable(TEXTS["refused"].format(reason=repr(error))),
                 severity="error",
                 markup=False,
             )
             return
         message = TEXTS["assigned"].format(
-            reference=updated.reference, service=updated.service_name
+            reference=printable(updated.reference, one_line=True),
+            service=printable(updated.service_name, one_line=True),
         )
         self.app.call_from_thread(self.notify, message, markup=False)
         self.app.call_from_thread(self.request_reload)

@@ -24,7 +24,7 @@ from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
-from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.literal import fill, literal, printable
 
 TEXTS = {
     "loading": "Chargement de la fiche…",
@@ -107,7 +107,10 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             requests = self.app.store.caller_requests(self.caller_id)
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
-                self.notify, TEXTS["error"].format(error=error), severity="error", markup=False
+                self.notify,
+                TEXTS["error"].format(error=printable(str(error))),
+                severity="error",
+                markup=False,
             )
             return
         self.app.call_from_thread(self._show, caller, requests)
@@ -252,7 +255,7 @@ def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
     style = "bold" if request.is_open else "dim"
     marker = "● " if request.is_open else "  "
     return (
-        Text(marker + request.reference, style=style),
+        literal(marker + request.reference, style),
         Text(format_date(request.created_at), style=style),
         literal(request.category_label, style),
         literal(request.location, style),

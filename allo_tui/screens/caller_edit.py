@@ -22,8 +22,9 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
+from allo_tui.domain.sanitize import clean_text
 from allo_tui.widgets.binding_commands import BindingCommands
-from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.literal import fill, literal, printable
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 
 TEXTS = {
@@ -53,6 +54,10 @@ TEXTS = {
     "saved_new": "Demandeur {name} créé.",
     "saved": "Fiche de {name} enregistrée.",
     "error": "Enregistrement impossible : {error}",
+    "stored_controls": (
+        "Cette fiche contenait {count} caractère(s) de contrôle (import ou ancienne version) : "
+        "ils ont été retirés des champs et le seront de la fiche à l'enregistrement."
+    ),
     "discard": "Abandonner les modifications de cette fiche ?",
     "discard_keys": "o : abandonner · n ou Échap : continuer la saisie",
     "duplicate_title": "Ce numéro appartient déjà à un autre demandeur",
@@ -186,6 +191,8 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         self._initial: dict[str, object] = {}
         self._owners: dict[int, PhoneOwner] = {}
         self._saving = False
+        self._removed_controls = 0
+        """Control characters removed from the stored values put in the fields."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -199,7 +206,25 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         values["phones"] = phones
         values["contact_preference"] = ContactPreference(source.contact_preference).value
         values["notes"] = source.notes
-        return values
+        return self._cleaned(values)
+
+    def _cleaned(self, values: dict[str, object]) -> dict[str, object]:
+        """Stored values as the fields may hold them: without control characters (a text box
+        would send an ESC to the terminal), one-line fields on one line; counted for a note."""
+        removed = 0
+
+        def clean(value: str, *, multiline: bool = False) -> str:
+            nonlocal removed
+            cleaned = clean_text(value, multiline=multiline)
+            removed += cleaned.removed_controls
+            return cleaned.text
+
+        out = {name: clean(str(values[name])) for name in TEXT_FIELDS}
+        out["phones"] = [clean(phone) for phone in values["phones"]]  # type: ignore[union-attr]
+        out["contact_preference"] = values["contact_preference"]
+        out["notes"] = clean(str(values["notes"]), multiline=True)
+        self._removed_controls = removed
+        return out
 
     def compose(self) -> ComposeResult:
         values = self._start_values()
@@ -287,6 +312,10 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         if self.caller is None and self.prefill.surname and not self.prefill.phones:
             first_empty = "phone-0"
         self.query_one(f"#{first_empty}").focus()
+        if self._removed_controls:
+            self._status(
+                Text(TEXTS["stored_controls"].format(count=self._removed_controls), "italic")
+            )
         for index, phone_input in enumerate(self.query(".phone").results(Input)):
             if phone_input.value.strip():
                 self._check_phone(index, phone_input.value)
@@ -498,7 +527,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         self._saving = False
         self.app.log.error(f"caller save failed: {message}")
         self._status(fill(TEXTS["error"], error=message))
-        self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
+        self.notify(TEXTS["error"].format(error=printable(message)), severity="error", markup=False)
 
     def _status(self, text: Text) -> None:
         self.query_one("#form-status", Static).update(text)

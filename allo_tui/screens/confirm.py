@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "yes": "Oui (o)",
@@ -16,7 +19,10 @@ TEXTS = {
 
 
 class ConfirmDialog(ModalScreen[bool]):
-    """Ask `question`; dismisses with True for yes. Esc and `n` say no, `o`/`y` say yes."""
+    """Ask `question`; dismisses with True for yes. Esc and `n` say no, `o`/`y` say yes.
+
+    The question and its detail may quote people's text: they are shown literally.
+    """
 
     CSS_PATH = "confirm.tcss"
     BINDINGS = [
@@ -43,9 +49,9 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(self.question, id="question", markup=False)
+            yield Static(Text(printable(self.question)), id="question")
             if self.detail:
-                yield Static(self.detail, id="detail", markup=False)
+                yield Static(Text(printable(self.detail)), id="detail")
             with Horizontal(id="buttons"):
                 yield Button(self.yes_label, id="yes", variant="error", compact=True)
                 yield Button(self.no_label, id="no", variant="primary", compact=True)

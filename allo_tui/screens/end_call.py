@@ -20,6 +20,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from allo_tui.domain.records import CallInfo, CallOutcome
+from allo_tui.widgets.literal import printable
 
 if TYPE_CHECKING:
     from allo_tui.app import AlloApp
@@ -140,4 +141,4 @@ def _done(app: AlloApp, screen, message: str) -> None:
 
 def _failed(app: AlloApp, error: Exception) -> None:
     app.log.error(f"log_call failed: {error!r}")
-    app.notify(TEXTS["failed"].format(error=error), severity="error", markup=False)
+    app.notify(TEXTS["failed"].format(error=printable(str(error))), severity="error", markup=False)

@@ -25,7 +25,8 @@ from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
-from allo_tui.widgets.literal import literal
+from allo_tui.widgets.literal import literal, printable
+from allo_tui.widgets.text_fields import SafeInput
 
 TEXTS = {
     "loading": "Chargement…",
@@ -99,11 +100,13 @@ class FollowUpDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="follow-up"):
             yield Static(
-                TEXTS["follow_up_title"].format(reference=self.reference),
+                Text(TEXTS["follow_up_title"].format(reference=printable(self.reference))),
                 id="follow-up-title",
-                markup=False,
             )
-            yield Input(placeholder=TEXTS["follow_up_placeholder"], id="follow-up-note")
+            # A pasted note loses its control characters before it is stored.
+            yield SafeInput(
+                placeholder=TEXTS["follow_up_placeholder"], id="follow-up-note", max_length=4000
+            )
             yield Static(TEXTS["follow_up_hint"], id="follow-up-hint", markup=False)
 
     def on_mount(self) -> None:
@@ -156,7 +159,10 @@ class FollowUpMixin:
 
     def _follow_up_saved(self, request: RequestRecord) -> None:
         self.app.end_call()
-        self.notify(TEXTS["follow_up_saved"].format(reference=request.reference), markup=False)
+        self.notify(
+            TEXTS["follow_up_saved"].format(reference=printable(request.reference, one_line=True)),
+            markup=False,
+        )
         self.follow_up_done(request)
 
     def follow_up_done(self, request: RequestRecord) -> None:
@@ -164,7 +170,7 @@ class FollowUpMixin:
 
     def _follow_up_failed(self, message: str) -> None:
         self.app.log.error(f"follow-up failed: {message}")
-        self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
+        self.notify(TEXTS["error"].format(error=printable(message)), severity="error", markup=False)
 
 
 class RequestViewScreen(FollowUpMixin, Screen[None]):
@@ -215,7 +221,10 @@ class RequestViewScreen(FollowUpMixin, Screen[None]):
             events = self.app.store.events(self.request_id)
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
-                self.notify, TEXTS["not_found"].format(error=error), severity="error", markup=False
+                self.notify,
+                TEXTS["not_found"].format(error=printable(str(error))),
+                severity="error",
+                markup=False,
             )
             return
         self.app.call_from_thread(self._show, request, events)
@@ -224,7 +233,7 @@ class RequestViewScreen(FollowUpMixin, Screen[None]):
         self.request = request
         self.refresh_bindings()
         title = Text.assemble(
-            (f"Demande {request.reference}", "bold"),
+            (f"Demande {printable(request.reference, one_line=True)}", "bold"),
             "  ",
             (STATUS_LABELS[request.status], "bold reverse" if request.is_open else "dim"),
         )
@@ -281,7 +290,7 @@ def request_fields(request: RequestRecord) -> Text:
     if request.acknowledged_at:
         lines.append((TEXTS["acknowledged"], Text(format_datetime(request.acknowledged_at))))
     if request.duplicate_of_reference:
-        lines.append((TEXTS["duplicate_of"], Text(request.duplicate_of_reference)))
+        lines.append((TEXTS["duplicate_of"], literal(request.duplicate_of_reference)))
     if request.answer:
         lines.append((TEXTS["answer"], literal(request.answer)))
     width = max(len(label) for label, _ in lines)

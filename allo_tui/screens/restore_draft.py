@@ -159,7 +159,9 @@ def draft_summary(draft: DraftRecord) -> Text:
         text.append(printable(str(value), one_line=True) or TEXTS["none"])
         text.append("\n")
     text.append(
-        TEXTS["saved_at"].format(when=format_datetime(draft.updated_at), console=draft.console),
+        TEXTS["saved_at"].format(
+            when=format_datetime(draft.updated_at), console=printable(draft.console, one_line=True)
+        ),
         "dim",
     )
     return text
@@ -270,4 +272,4 @@ def _take(app: AlloApp, draft: DraftRecord, *, restore: bool, skip: frozenset[in
 
 def _failed(app: AlloApp, error: Exception) -> None:
     app.log.error(f"draft restore failed: {error!r}")
-    app.notify(TEXTS["failed"].format(error=error), severity="error", markup=False)
+    app.notify(TEXTS["failed"].format(error=printable(str(error))), severity="error", markup=False)

@@ -27,7 +27,7 @@ def duplicate_prompt(request: RequestRecord) -> Text:
 
     Shown literally: no markup, and control characters stored by other channels made visible.
     """
-    text = Text(request.reference, style="bold")
+    text = Text(printable(request.reference, one_line=True), style="bold")
     text.append(f"  {format_date(request.created_at)}  ")
     text.append(STATUS_LABELS[request.status], "italic")
     if request.location:

@@ -10,6 +10,7 @@ from textual.widgets import Digits, Static
 from allo_tui.domain.display import format_long
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "saved_title": "Demande enregistrée — à lire au demandeur :",
@@ -38,13 +39,14 @@ class RequestConfirmation(Vertical):
     def show(self, record: RequestRecord, original: RequestRecord | None = None) -> None:
         """Show `record`; when it was linked to `original`, the original is what is read out."""
         shown = original or record
+        reference = printable(shown.reference, one_line=True)
         self.query_one("#confirmation-title", Static).update(
             TEXTS["linked_title"] if original else TEXTS["saved_title"]
         )
         self.query_one("#reference", Static).update(
-            Text(TEXTS["saved"].format(reference=shown.reference))
+            Text(TEXTS["saved"].format(reference=reference))
         )
-        self.query_one("#reference-digits", Digits).update(shown.reference)
+        self.query_one("#reference-digits", Digits).update(reference)
         lines = [
             TEXTS["urgency_line"].format(
                 urgency=f"{shown.urgency} — {URGENCY_LABELS[shown.urgency]}"
@@ -57,6 +59,8 @@ class RequestConfirmation(Vertical):
         if original is not None:
             lines.append(TEXTS["status_line"].format(status=STATUS_LABELS[original.status]))
             lines.append(
-                TEXTS["linked_line"].format(reference=record.reference, original=original.reference)
+                TEXTS["linked_line"].format(
+                    reference=printable(record.reference, one_line=True), original=reference
+                )
             )
         self.query_one("#promise", Static).update(Text("\n".join(lines)))

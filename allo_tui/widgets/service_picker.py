@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from allo_tui.domain.records import ServiceRecord
+from allo_tui.widgets.literal import literal
 
 ALL_SERVICES = 0
 """What the picker returns for "every service" (service ids start at 1)."""
@@ -59,12 +59,12 @@ class ServicePicker(ModalScreen[int | None]):
         if self.allow_all:
             options.append(Option(TEXTS["all"], id=str(ALL_SERVICES)))
         for service in self.services:
-            label = Text(service.name)
+            label = literal(service.name)  # a site-edited name: data, never markup
             if service.is_mobile_team:
                 label.append(TEXTS["mobile"], style="dim")
             options.append(Option(label, id=str(service.id)))
         with Vertical():
-            yield Label(Text(self.title_text))
+            yield Label(literal(self.title_text))
             yield OptionList(*options, id="services")
 
     def on_mount(self) -> None:
