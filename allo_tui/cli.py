@@ -2,6 +2,11 @@
 
 Expected errors end with one line on stderr and exit status 2; no traceback reaches a user.
 Heavy modules (SQLAlchemy, Textual) are imported inside the commands that need them.
+
+Text is data here too: stored text echoed to the terminal (names, references, messages that
+quote them) goes through `printable()`, so an escape sequence in the database cannot colour or
+clear the administrator's terminal; `allo request add` removes control characters from what it
+is given, with a warning, as the form does.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from pathlib import Path
 import click
 
 from allo_tui.config import ConfigError, DatabaseChoice, resolve_database, resolve_operator_login
+from allo_tui.domain.sanitize import clean_text, printable
 
 EXIT_USAGE = 2
 
@@ -24,7 +30,31 @@ class Fail(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:  # noqa: D102 - click API
-        click.echo(f"allo: {self.message}", err=True)
+        click.echo(f"allo: {printable(self.message)}", err=True)
+
+
+def _line(value: str) -> str:
+    """Stored text on one line of the terminal, control characters made visible."""
+    return printable(value, one_line=True)
+
+
+def _cleaned(option: str, value: str, *, multiline: bool = False) -> str:
+    """`value` given on the command line, without control characters (tab and newline stay in a
+    multi-line text; a one-line value has its lines joined); a warning says what changed."""
+    cleaned = clean_text(value, multiline=multiline)
+    if cleaned.removed_controls:
+        click.echo(
+            f"allo: attention : {cleaned.removed_controls} caractère(s) de contrôle retiré(s)"
+            f" de {option}",
+            err=True,
+        )
+    if cleaned.joined_lines:
+        click.echo(
+            f"allo: attention : {option} tient sur une ligne, retours à la ligne remplacés"
+            " par des espaces",
+            err=True,
+        )
+    return cleaned.text
 
 
 @dataclass
@@ -318,7 +348,7 @@ def operator_add(login: str, role: str, display_name: str) -> None:
         record = store.add_operator(login, role, display_name)
     except ValidationError as error:
         raise Fail(str(error)) from None
-    click.echo(f"{record.login} ({record.display_name}) : {record.role.value}")
+    click.echo(f"{_line(record.login)} ({_line(record.display_name)}) : {record.role.value}")
 
 
 @operator.command("list")
@@ -328,7 +358,9 @@ def operator_list() -> None:
     store = _open_store()
     for record in store.list_operators():
         state = "" if record.active else " (inactif)"
-        click.echo(f"{record.login}\t{record.role.value}\t{record.display_name}{state}")
+        click.echo(
+            f"{_line(record.login)}\t{record.role.value}\t{_line(record.display_name)}{state}"
+        )
 
 
 # -- requests -------------------------------------------------------------------------------
@@ -368,6 +400,13 @@ def request_add(
 
     if urgency is not None and urgency not in (1, 2, 3, 4):
         raise Fail(f"urgence {urgency} invalide : valeurs possibles 1, 2, 3, 4")
+    phone = _cleaned("--phone", phone)
+    name = _cleaned("--name", name)
+    category = _cleaned("--category", category)
+    street = _cleaned("--street", street)
+    street_number = _cleaned("--number", street_number)
+    landmark = _cleaned("--landmark", landmark)
+    description = _cleaned("--description", description, multiline=True)
     store = _open_store()
     operator_record = _resolve_operator(store, demo=store.is_demo())
     found = store.find_category(category)
@@ -408,7 +447,7 @@ def request_add(
         raise Fail(f"{error.field} : {error.message}") from None
     except AlloError as error:
         raise Fail(str(error)) from None
-    click.echo(record.reference)
+    click.echo(_line(record.reference))
 
 
 def _e164(phone: str) -> str:
