@@ -44,12 +44,15 @@ COMMON_WORDS = frozenset(
         *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
     }
 )
+PREFIX_INDEX_LENGTH = 4
+"""The longest prefix FTS5 has an index for (`prefix='2 3 4'` in the schema)."""
 STREET_NUMBER_DIGITS = 4
 """A typed number this short is a street number (longer: a postcode, in every address)."""
 SITE_SAMPLE = 200
 """Callers sampled to learn the town and postcode words most addresses share."""
-CHECKED_FACTOR = 4
-"""When words must be checked here, the read fetches this many times more candidates."""
+CHECKED_FACTOR = 2
+"""When words must be checked here, the read fetches this many times more candidates (a
+one-letter word keeps few of them; the next letter typed puts the word in the FTS5 read)."""
 CHECK_CHUNK = 100
 """Candidates are checked against the whole words this many at a time, in order."""
 PHONE_INDEX_DIGITS = 5
@@ -278,10 +281,16 @@ class _Search:
         chosen, number = _telling_words(typed, self.site_words())
         # A street number is matched whole (a one-digit number has no prefix index, and
         # "8" must not bring every "89000" postcode).
-        terms = " ".join(f'"{word}"*' for word in chosen)
+        # The most telling word is matched as typed. A prefix longer than the prefix index
+        # makes FTS5 merge the lists of every word starting with it first ("saint"* costs
+        # milliseconds), so the next word is matched by its first PREFIX_INDEX_LENGTH
+        # letters (a list read as it goes) and checked whole here: within the callers the
+        # first word already picked, few start with those letters but not with the word.
+        matched = chosen[:1] + [word[:PREFIX_INDEX_LENGTH] for word in chosen[1:]]
+        terms = " AND ".join(f'"{word}"*' for word in matched)
         if number:
-            terms = f'{terms} "{number}"'.strip()
-        checks = [word for word in typed if word not in chosen and word != number]
+            terms = f'{terms} AND "{number}"' if terms else f'"{number}"'
+        checks = [word for word in typed if word not in matched and word != number]
         # One bounded read: every word must start a word of the name or the address; ranking
         # happens in Python. (Reads restricted to the names column, or to the first word of
         # the surname, were tried: FTS5 must then walk the whole list of a word frequent in
@@ -297,13 +306,11 @@ class _Search:
         if not anywhere:
             return NO_MATCH
         if checks:
-            # A letter, a two-letter word or a number may keep few candidates: stop once the
-            # screen is full (the count then says "N+"). Longer words keep most: go on to CAP
-            # for the count.
-            rare = any(len(word) <= 2 or word.isdigit() for word in checks)
-            enough = limit if rare else CAP + 1
+            # Stop once the screen is full (the count then says "N+"): each candidate checked
+            # costs a row read, and going on to CAP only to print "200+" rather than "50+"
+            # cost more than the whole rest of the search on a large city.
             folded, total, capped = self.check_words(
-                anywhere, checks, enough, exhaustive=len(anywhere) < fetch
+                anywhere, checks, limit, exhaustive=len(anywhere) < fetch
             )
             kept = list(folded)
         else:
@@ -345,9 +352,9 @@ class _Search:
                 name_words = _sorted_words(f"{row[0]} {row[1]}")
                 missing = [word for word in checks if not _starts_one(name_words, word)]
                 if missing:
-                    # Streets, postcodes and towns repeat: their words are cached apiece.
-                    places = [_sorted_words(part) for part in row[2:7] if part]
-                    if not all(any(_starts_one(p, word) for p in places) for word in missing):
+                    # Addresses repeat (a street, its town): their words are cached.
+                    place_words = _address_words(row[2:7])
+                    if not all(_starts_one(place_words, word) for word in missing):
                         continue
                 kept[row[7]] = (_folded(row[0]), _folded(row[1]))
             if len(kept) >= enough:
@@ -433,6 +440,12 @@ def _sorted_words(text: str) -> tuple[str, ...]:
     """The search tokens of `text`, sorted for `_starts_one` (cached: names and streets
     repeat a lot)."""
     return tuple(sorted(search_tokens(text)))
+
+
+@lru_cache(maxsize=65536)
+def _address_words(parts: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The search tokens of an address (number, street, extra, postcode, town), sorted."""
+    return tuple(sorted(search_tokens(" ".join(part for part in parts if part))))
 
 
 def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
