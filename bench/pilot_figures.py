@@ -44,9 +44,20 @@ async def _wait_for(app, condition, timeout: float) -> bool:
     return False
 
 
+def results_widget(screen):
+    """The lookup's results (`#results`): a DataTable or the lookup's own list widget."""
+    from textual.css.query import NoMatches
+    from textual.widgets import DataTable
+
+    try:
+        return screen.query_one("#results")
+    except NoMatches:
+        return find(screen, "#results", DataTable)
+
+
 async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
     """Type each name letter by letter; seconds from each key to the repainted table."""
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     times: list[float] = []
     info = {"timeouts": 0, "empty_results": 0, "names": len(names)}
@@ -57,7 +68,7 @@ async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
         await pilot.pause()
         for name in names:
             box = find(app.screen, "#query", Input)
-            table = find(app.screen, "#results", DataTable)
+            table = results_widget(app.screen)
             if box is None or table is None:
                 raise RuntimeError("the lookup screen lost its box or its table")
             probe.watch(table)
@@ -67,7 +78,7 @@ async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
                 box.value = ""
                 await probe.settle(cleared, timeout=1)
             for char in name:
-                table = find(app.screen, "#results", DataTable)
+                table = results_widget(app.screen)
                 probe.watch(table)
                 started = now()
                 await pilot.press(KEY_NAMES.get(char, char))
@@ -76,7 +87,7 @@ async def _type_names(app, names: list[str]) -> tuple[list[float], dict]:
                     info["timeouts"] += 1
                 else:
                     times.append(frame - started)
-            table = find(app.screen, "#results", DataTable)
+            table = results_widget(app.screen)
             if table is not None and table.row_count == 0:
                 info["empty_results"] += 1
     return times, info

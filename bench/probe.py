@@ -37,6 +37,7 @@ class RenderProbe:
         self.frames: list[float] = []
         self.workers: list[tuple[float, object]] = []
         self.last_change = 0.0
+        self.unchanged_at: float | None = None
         self._wrap_display()
         self._wrap_workers()
 
@@ -77,10 +78,26 @@ class RenderProbe:
 
     def _noting(self, method: Callable) -> Callable:
         def wrapper(*args, **kwargs):
-            self.last_change = now()
-            return method(*args, **kwargs)
+            self.last_change = changed = now()
+            result = method(*args, **kwargs)
+            # `set_rows` says how many lines it repainted: none means the screen already
+            # showed the answer (no frame will follow, and none is needed).
+            self.unchanged_at = changed if result == 0 and type(result) is int else None
+            return result
 
         return wrapper
+
+    def _frame_after_change(self, since: float) -> float | None:
+        frame = self.first_frame_after(self.last_change)
+        if (
+            frame is None
+            and self.unchanged_at is not None
+            and self.unchanged_at == self.last_change
+        ):
+            # Nothing to repaint: done once the key's own frame (the box) was painted.
+            shown = self.first_frame_after(since)
+            frame = None if shown is None else max(shown, self.last_change)
+        return frame
 
     def first_frame_after(self, moment: float) -> float | None:
         index = bisect_right(self.frames, moment)
@@ -115,12 +132,12 @@ class RenderProbe:
                 continue
             if done is not None and not done():
                 continue
-            frame = self.first_frame_after(self.last_change)
+            frame = self._frame_after_change(since)
             if frame is None:
                 continue
             if now() - max(frame, self.last_activity()) < quiet:
                 continue
-            frame = self.first_frame_after(self.last_change)  # a later change moves it
+            frame = self._frame_after_change(since)  # a later change moves it
             if frame is not None and not self.busy_since(since):
                 return frame
         return None

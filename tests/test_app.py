@@ -15,7 +15,7 @@ from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.typeahead import TypeAhead
 
 
-def cell_texts(table: DataTable) -> list[list[str]]:
+def cell_texts(table) -> list[list[str]]:
     return [
         [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(index)]
         for index in range(table.row_count)
@@ -51,7 +51,7 @@ async def test_lookup_lists_callers_found_by_unaccented_prefix(store, admin) -> 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"eleo zeb")
         await settle(app, pilot)
-        table = app.screen.query_one("#results", DataTable)
+        table = app.screen.query_one("#results")
         assert cell_texts(table)[0][:2] == ["ZÉBULON Éléonore", "03 86 12 34 56"]
         app.screen.query_one("#query", Input).value = ""
         await pilot.press(*"martin")

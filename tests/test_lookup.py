@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from allo_tui.app import AlloApp
 from allo_tui.data import search
@@ -19,6 +19,7 @@ from allo_tui.screens.caller_edit import CallerEditScreen
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.screens.request_view import FollowUpDialog, RequestViewScreen
+from allo_tui.widgets.result_list import ResultList
 
 ZEBULON = NewCaller(
     surname="Zébulon",
@@ -69,8 +70,8 @@ def plain(cell) -> str:
 
 
 def rows(app: AlloApp) -> list[list[str]]:
-    table = app.screen.query_one("#results", DataTable)
-    return [[plain(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    results = app.screen.query_one("#results", ResultList)
+    return [[plain(c) for c in results.get_row_at(i)] for i in range(results.row_count)]
 
 
 def names(app: AlloApp) -> list[str]:
@@ -164,7 +165,7 @@ async def test_up_down_and_enter_work_from_the_box(store, operator, directory) -
         box = app.screen.query_one("#query", Input)
         await pilot.press("down", "down", "up")
         assert app.focused is box
-        assert app.screen.query_one("#results", DataTable).cursor_row == 1
+        assert app.screen.query_one("#results", ResultList).cursor_row == 1
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, CallerCardScreen)

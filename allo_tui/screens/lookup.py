@@ -14,9 +14,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.display import format_date
@@ -31,8 +30,8 @@ from allo_tui.domain.records import (
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
-from allo_tui.widgets.columns import fit_columns
 from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.result_list import ResultList, ResultRow
 from allo_tui.widgets.text_fields import SafeInput
 
 TEXTS = {
@@ -53,10 +52,9 @@ TEXTS = {
     "request_row": "▶ Demande {reference}",
     "anonymous": "(anonyme)",
     "error": "Recherche impossible : {error}",
-    "columns": ("Nom", "Téléphone(s)", "Adresse", "Ouv.", "Contact"),
 }
-# Column widths: name and address share what the fixed ones leave.
-COLUMN_WIDTHS = (0.55, 18, 0.45, 4, 10)
+# Column titles and widths: name and address share what the fixed ones leave.
+COLUMNS = (("Nom", 0.55), ("Téléphone(s)", 18), ("Adresse", 0.45), ("Ouv.", 4), ("Contact", 10))
 MIN_ROWS = 20
 PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
 # "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
@@ -95,7 +93,6 @@ class LookupScreen(Screen[None]):
         self._open_when_answered = False  # Enter was pressed before it answered
         self._answer: LookupAnswer | None = None
         self._rows: list[CallerRecord | RequestRecord] = []
-        self._columns_for_width = 0
         self._count_shown: Text | None = None
 
     # -- layout -----------------------------------------------------------------------------
@@ -105,21 +102,10 @@ class LookupScreen(Screen[None]):
         # A pasted multi-line text arrives as one line, without control characters.
         yield SafeInput(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
         yield Static(self._hint(), id="count")
-        table: DataTable = DataTable(id="results", cursor_type="row", zebra_stripes=True)
-        table.can_focus = False  # the box keeps the focus: arrows and Enter act from there
-        yield table
+        # The box keeps the focus: arrows and Enter act on the list from there. Only the
+        # lines that changed are repainted on each answer.
+        yield ResultList(COLUMNS, id="results")
         yield Footer()
-
-    def on_resize(self, event: Resize) -> None:
-        width = event.size.width
-        if width != self._columns_for_width:
-            self._columns_for_width = width
-            table = self.query_one("#results", DataTable)
-            table.clear(columns=True)
-            widths = fit_columns(width, COLUMN_WIDTHS)
-            for label, column_width in zip(TEXTS["columns"], widths, strict=True):
-                table.add_column(label, width=column_width)
-            self._show_answer(self._answer, cursor=self._cursor_row())
 
     def on_screen_resume(self) -> None:
         query = self.query_one("#query", Input)
@@ -186,22 +172,19 @@ class LookupScreen(Screen[None]):
 
     def _show_answer(self, answer: LookupAnswer | None, cursor: int = 0) -> None:
         self._answer = answer
-        table = self.query_one("#results", DataTable)
-        table.clear()
         self._rows = []
-        if answer is None:
-            self._set_count(self._hint())
-            return
-        if answer.request is not None:
+        shown: list[ResultRow] = []
+        if answer is not None and answer.request is not None:
             self._rows.append(answer.request)
-            table.add_row(*_request_cells(answer.request))
-        digits = phone_query_digits(answer.query) if is_phone_like(answer.query) else ""
-        for caller in answer.callers.rows:
-            self._rows.append(caller)
-            table.add_row(*_caller_cells(caller, digits))
-        if self._rows:
-            table.move_cursor(row=min(cursor, len(self._rows) - 1))
-        self._set_count(self._count_text(answer))
+            shown.append(ResultRow(("request", answer.request), _request_cells(answer.request)))
+        if answer is not None:
+            digits = phone_query_digits(answer.query) if is_phone_like(answer.query) else ""
+            for caller in answer.callers.rows:
+                self._rows.append(caller)
+                # The key holds what the row shows: an unchanged row is not repainted.
+                shown.append(ResultRow(("caller", caller, digits), _caller_cells(caller, digits)))
+        self.query_one("#results", ResultList).set_rows(shown, cursor)
+        self._set_count(self._hint() if answer is None else self._count_text(answer))
 
     def _set_count(self, text: Text) -> None:
         # Updating a Static costs a layout pass: skip it when the line did not change.
@@ -209,9 +192,6 @@ class LookupScreen(Screen[None]):
             self._count_shown = text
             # The line has a fixed height (lookup.tcss): no layout pass is needed.
             self.query_one("#count", Static).update(text, layout=False)
-
-    def _cursor_row(self) -> int:
-        return self.query_one("#results", DataTable).cursor_row
 
     def _count_text(self, answer: LookupAnswer) -> Text:
         """Two lines: what was found, then the keys that act on it."""
@@ -252,9 +232,8 @@ class LookupScreen(Screen[None]):
     # -- keys ---------------------------------------------------------------------------------
 
     def action_move(self, step: int) -> None:
-        table = self.query_one("#results", DataTable)
-        if table.row_count:
-            table.move_cursor(row=max(0, min(table.row_count - 1, table.cursor_row + step)))
+        results = self.query_one("#results", ResultList)
+        results.move_cursor(results.cursor_row + step)
 
     def action_clear(self) -> None:
         self.query_one("#query", Input).value = ""
@@ -293,7 +272,7 @@ class LookupScreen(Screen[None]):
         self.app.begin_call()
         self.app.push_screen(CallerEditScreen(prefill=self._prefill()), done)
 
-    @on(DataTable.RowSelected, "#results")
+    @on(ResultList.Selected, "#results")
     def _row_clicked(self) -> None:
         self.action_open()
 
@@ -323,9 +302,9 @@ class LookupScreen(Screen[None]):
         self.action_clear()
 
     def _highlighted(self) -> CallerRecord | RequestRecord | None:
-        table = self.query_one("#results", DataTable)
-        if self._rows and 0 <= table.cursor_row < len(self._rows):
-            return self._rows[table.cursor_row]
+        cursor = self.query_one("#results", ResultList).cursor_row
+        if self._rows and 0 <= cursor < len(self._rows):
+            return self._rows[cursor]
         return None
 
     def _prefill(self) -> NewCaller:
