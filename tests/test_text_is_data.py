@@ -173,6 +173,12 @@ async def test_history_list_and_its_chips_show_stored_text_literally(store, host
         screen.set_filters(replace(screen.filters, street="\x1b[31mRue\nrouge"))
         await settle(app, pilot)
         assert_literal(app, "␛[31mRue ⏎ rouge ✕")
+        # A paste into the search box: its control characters never reach the box.
+        search = screen.query_one("#history-filter", Input)
+        search.post_message(events.Paste("\x1b[2J\x1b]0;t\x07Rue"))
+        await settle(app, pilot)
+        assert search.value == "[2J]0;tRue"
+        assert_literal(app, "[2J]0;tRue")
 
 
 async def test_request_detail_fields_timeline_and_links_show_stored_text_literally(

@@ -41,6 +41,7 @@ from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.history_table import HistoryTable
 from allo_tui.widgets.literal import printable
+from allo_tui.widgets.text_fields import SafeInput
 
 TEXTS = {
     "placeholder": "Rechercher : n° de demande, description, rue, repère, nom du demandeur…",
@@ -204,7 +205,8 @@ class HistoryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder=TEXTS["placeholder"], id="history-filter")
+        # A paste loses its control characters: an ESC would reach the terminal from the box.
+        yield SafeInput(placeholder=TEXTS["placeholder"], id="history-filter")
         with Horizontal(id="history-bar"):
             yield Static(TEXTS["loading"], id="history-count", markup=False)
             yield Horizontal(id="history-chips")
