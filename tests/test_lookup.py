@@ -528,6 +528,42 @@ async def test_typing_starts_the_call_and_f10_ends_it_with_the_typed_phone(
     assert call.ended_at - call.started_at == timedelta(seconds=40)
 
 
+async def test_f10_logs_the_caller_the_hostess_moved_to_or_opened(
+    store, operator, directory
+) -> None:
+    app = make_app(store, operator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search_for(app, pilot, "mar")  # three callers: none is "the" caller yet
+        await pilot.press("down")  # MARTIN Paul
+        await pilot.press("f10", "1")
+        await settle(app, pilot)
+        await search_for(app, pilot, "mar")
+        await pilot.press("enter")  # the card of the first, MARCHAND Zoé
+        await settle(app, pilot)
+        assert isinstance(app.screen, CallerCardScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("f10", "2")
+        await settle(app, pilot)
+    assert {(c.outcome, c.caller_id) for c in store.calls()} == {
+        (CallOutcome.INFORMATION, directory["martin"]),
+        (CallOutcome.TRANSFERRED, directory["marchand"]),
+    }
+
+
+async def test_f10_after_part_of_a_number_logs_the_number_of_the_caller_found(
+    store, operator, directory
+) -> None:
+    app = make_app(store, operator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search_for(app, pilot, "12 34 56")
+        assert names(app) == ["ZÉBULON Éléonore"]
+        await pilot.press("f10", "1")
+        await settle(app, pilot)
+    (call,) = store.calls()
+    assert (call.caller_id, call.phone) == (directory["zebulon"], "03 86 12 34 56")
+
+
 async def test_a_single_letter_asks_for_more_instead_of_saying_nobody(
     store, operator, directory
 ) -> None:

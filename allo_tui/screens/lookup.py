@@ -93,6 +93,9 @@ class LookupScreen(Screen[None]):
         self._open_when_answered = False  # Enter was pressed before it answered
         self._answer: LookupAnswer | None = None
         self._rows: list[CallerRecord | RequestRecord] = []
+        # The caller the hostess moved to or opened (F10 logs the call with them).
+        self._picked: CallerRecord | None = None
+        self._picked_id: int | None = None
         self._count_shown: Text | None = None
 
     # -- layout -----------------------------------------------------------------------------
@@ -127,6 +130,7 @@ class LookupScreen(Screen[None]):
             self._token = None
         self._searching = False
         self._open_when_answered = False
+        self._picked, self._picked_id = None, None
         if not query.strip():
             self._show_answer(None)
             return
@@ -234,6 +238,9 @@ class LookupScreen(Screen[None]):
     def action_move(self, step: int) -> None:
         results = self.query_one("#results", ResultList)
         results.move_cursor(results.cursor_row + step)
+        chosen = self._highlighted()
+        if isinstance(chosen, CallerRecord):
+            self._picked, self._picked_id = chosen, chosen.id
 
     def action_clear(self) -> None:
         self.query_one("#query", Input).value = ""
@@ -250,6 +257,7 @@ class LookupScreen(Screen[None]):
             return
         chosen = self._highlighted()
         if isinstance(chosen, CallerRecord):
+            self._picked = chosen
             self.open_caller(chosen.id)
         elif isinstance(chosen, RequestRecord):
             from allo_tui.screens.request_view import RequestViewScreen
@@ -280,7 +288,11 @@ class LookupScreen(Screen[None]):
         """Show the caller card on top of the lookup."""
         from allo_tui.screens.caller_card import CallerCardScreen
 
-        self.app.push_screen(CallerCardScreen(caller_id, call_phone=self.call_phone))
+        self._picked_id = caller_id
+        if self._picked is not None and self._picked.id != caller_id:
+            self._picked = None
+        phone = self._phone_of(self._picked)
+        self.app.push_screen(CallerCardScreen(caller_id, call_phone=phone))
 
     @property
     def call_phone(self) -> str:
@@ -292,10 +304,42 @@ class LookupScreen(Screen[None]):
         return parsed.display if parsed.valid else ""
 
     def call_context(self) -> tuple[str, int | None, bool]:
-        """For F10: the phone typed and the caller when the search found exactly one."""
+        """For F10: the caller found and the number they call from, as far as known.
+
+        The caller is the one the hostess moved to or opened, else the only one found, else
+        the only one with the whole number typed. The number is the whole one typed, else
+        the caller's number holding the digits typed.
+        """
+        caller = self._call_caller()
+        caller_id = caller.id if caller is not None else self._picked_id
+        return self._phone_of(caller), caller_id, False
+
+    def _call_caller(self) -> CallerRecord | None:
+        if self._picked is not None or self._picked_id is not None:
+            return self._picked
+        if self._searching:
+            return None  # the rows shown answer an older query
         callers = [row for row in self._rows if isinstance(row, CallerRecord)]
-        caller_id = callers[0].id if len(callers) == 1 else None
-        return self.call_phone, caller_id, False
+        if len(callers) == 1:
+            return callers[0]
+        whole = self.call_phone
+        if whole:
+            stored = parse_phone(whole).stored
+            exact = [c for c in callers if any(p.number == stored for p in c.phones)]
+            if len(exact) == 1:
+                return exact[0]
+        return None
+
+    def _phone_of(self, caller: CallerRecord | None) -> str:
+        """The whole number typed, else `caller`'s number holding the digits typed."""
+        whole = self.call_phone
+        if whole or caller is None:
+            return whole
+        query = self.query_one("#query", Input).value.strip()
+        if not is_phone_like(query) or REFERENCE_LIKE.fullmatch(query):
+            return ""
+        digits = phone_query_digits(query)
+        return next((p.display for p in caller.phones if digits in _digits_of(p)), "")
 
     def call_ended(self) -> None:
         """F10 ended the call: the box is cleared for the next one."""
