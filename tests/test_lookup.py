@@ -564,6 +564,22 @@ async def test_f10_after_part_of_a_number_logs_the_number_of_the_caller_found(
     assert (call.caller_id, call.phone) == (directory["zebulon"], "03 86 12 34 56")
 
 
+async def test_five_digits_alone_also_find_the_callers_of_that_postcode(
+    store, operator, directory
+) -> None:
+    app = make_app(store, operator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await search_for(app, pilot, "89000")
+        assert rows(app)[0][:3] == [
+            "ZÉBULON Éléonore",
+            "03 86 12 34 56",
+            "12 rue du Temple, 89000 Auxerre",
+        ]
+        await search_for(app, pilot, "3456")  # digits of a number still find it
+        assert names(app) == ["ZÉBULON Éléonore"]
+        assert rows(app)[0][2] == "12 rue du Temple"
+
+
 async def test_a_single_letter_asks_for_more_instead_of_saying_nobody(
     store, operator, directory
 ) -> None:

@@ -153,6 +153,23 @@ def test_a_flagged_number_kept_as_typed_is_found_by_its_digits(store, operator):
     assert ids(store, "1234") == [caller]
 
 
+def test_five_digits_alone_find_the_numbers_holding_them_then_the_callers_of_that_postcode(
+    store, operator
+):
+    zoe = add(store, operator, "Zoé", street="rue X", postcode="89470", city="Monéteau")
+    anne = add(store, operator, "Anne", street="rue Y", postcode="89 470", city="Monéteau")
+    phone = add(store, operator, "Zulu", phones=("03 86 89 47 01",), postcode="89000")
+    add(store, operator, "Durand", postcode="89000", city="Auxerre")
+
+    # The number first (a run of digits anywhere in it), then the postcode, by name.
+    assert ids(store, "89470") == [phone, anne, zoe]
+    assert ids(store, "89 470") == [phone, anne, zoe]
+    assert store.search_callers("89470").total == 3
+    # Longer or shorter runs of digits are phone digits only.
+    assert ids(store, "894701") == [phone]
+    assert ids(store, "8947") == [phone]
+
+
 def test_too_few_digits_after_the_international_prefix_find_nothing_and_never_fail(store, operator):
     add(store, operator, "Durand", phones=("03 86 12 34 56",))
 

@@ -70,6 +70,7 @@ PROGRESS_STEPS = 1000
 # else separates tokens (the underscore too).
 _TOKEN = re.compile(r"[^\W_]+")
 _REFERENCE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
+_POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
 
 
 class SearchCancelled(Exception):
@@ -199,7 +200,13 @@ def find_callers(
     if not query or limit <= 0:
         return NO_MATCH
     if is_phone_like(query):
-        return search.by_phone(query, limit)
+        matches = search.by_phone(query, limit)
+        postcode = _POSTCODE.fullmatch(query)
+        if postcode:
+            # Five digits alone may be a postcode as well as part of a number: the numbers
+            # holding them come first, then the callers living in that postcode.
+            matches = search.and_postcode(matches, postcode.group(1) + postcode.group(2), limit)
+        return matches
     return search.by_words(query, limit)
 
 
@@ -263,6 +270,28 @@ class _Search:
         # numbers sharing an area code.
         ordered = sorted(tiers, key=lambda i: (tiers[i], i))
         return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
+
+    def and_postcode(self, by_phone: CallerMatches, postcode: str, limit: int) -> CallerMatches:
+        """`by_phone`, then the callers whose address has `postcode`, by name."""
+        living = [
+            row[0]
+            for row in self.rows(
+                "SELECT rowid FROM caller_search WHERE caller_search MATCH ? LIMIT ?",
+                # Stored as typed: "89470" or "89 470".
+                (f'address : ("{postcode}" OR "{postcode[:2]} {postcode[2:]}")', CAP + 1),
+            )
+        ]
+        seen = set(by_phone.ids)
+        living = [caller_id for caller_id in living if caller_id not in seen]
+        if not living:
+            return by_phone
+        names = self.names_of(living)
+        living.sort(key=lambda caller_id: (*names.get(caller_id, ("", "")), caller_id))
+        ids = (*by_phone.ids, *living)
+        # by_phone.total counts numbers found beyond those it returned (at most CAP).
+        found = by_phone.total + len(living)
+        capped = by_phone.capped or len(living) > CAP or found > CAP
+        return CallerMatches(ids=ids[:limit], total=min(found, CAP), capped=capped)
 
     # -- name and address --------------------------------------------------------------------
 

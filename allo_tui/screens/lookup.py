@@ -388,10 +388,19 @@ def _caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
     return (
         literal(caller.display_name, "bold" if caller.open_requests else ""),
         _phones_text(caller.phones, digits),
-        literal(caller.address),
+        literal(_address(caller, digits)),
         Text(str(caller.open_requests or ""), justify="right"),
         Text(format_date(caller.last_contact_at)),
     )
+
+
+def _address(caller: CallerRecord, digits: str) -> str:
+    """The street address; with the postcode and town when the digits typed are its postcode
+    (the hostess then sees why the caller was found)."""
+    if digits and caller.postcode == digits:
+        town = " ".join(part for part in (caller.postcode, caller.city) if part)
+        return ", ".join(part for part in (caller.address, town) if part)
+    return caller.address
 
 
 def _phones_text(phones: tuple[PhoneRecord, ...], digits: str) -> Text:
