@@ -101,6 +101,7 @@ QUERY_FORMS = [
     ("le goff", "LE GOFF Yann"),
     ("n'diaye", "N'DIAYE Awa"),
     ("diaye", "N'DIAYE Awa"),
+    ("ndiaye", "N'DIAYE Awa"),
     ("saint-just", "SAINT-JUST Louis"),
     ("just", "SAINT-JUST Louis"),
     # address

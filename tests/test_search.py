@@ -326,6 +326,19 @@ def test_the_town_most_callers_share_still_finds_them(store, operator):
     assert ids(store, "durand auxerre") == []
 
 
+def test_an_elided_name_is_found_typed_without_its_apostrophe(store, operator):
+    ndiaye = add(store, operator, "N'Diaye", "Awa", street="rue d'Alembert")
+    diaye = add(store, operator, "Diaye", "Nina")
+    oneill = add(store, operator, "O'Neill", "Sean")
+
+    assert ids(store, "ndiaye") == [ndiaye]
+    assert ids(store, "ndia aw") == [ndiaye]
+    assert ids(store, "awa ndiaye") == [ndiaye]
+    assert ids(store, "dalembert") == [ndiaye]
+    assert ids(store, "oneil") == [oneill]
+    assert sorted(ids(store, "diaye")) == [ndiaye, diaye]
+
+
 def test_long_and_one_letter_words_are_checked_whole(store, operator):
     henry = add(store, operator, "Henry", "Paul")
     add(store, operator, "Henri", "Pierre")

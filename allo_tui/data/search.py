@@ -44,6 +44,13 @@ COMMON_WORDS = frozenset(
         *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
     }
 )
+ELISION_LETTERS = frozenset("dlno")
+"""Letters that start elided names — D'Alembert, L'Hermite, N'Diaye, O'Neill — which hostesses
+type without the apostrophe."""
+ELIDED_WORD_LENGTH = {"n": 3, "o": 3, "d": 6, "l": 6}
+"""How long a typed word must be before its elided form is looked up too: "d" and "l" start
+many address words (d'Alsace), so their lists are long and a short rest ("lyon": "l" then
+"yon…") matches too much to be worth it."""
 PREFIX_INDEX_LENGTH = 4
 """The longest prefix FTS5 has an index for (`prefix='2 3 4'` in the schema)."""
 STREET_NUMBER_DIGITS = 4
@@ -316,7 +323,7 @@ class _Search:
         # letters (a list read as it goes) and checked whole here: within the callers the
         # first word already picked, few start with those letters but not with the word.
         matched = chosen[:1] + [word[:PREFIX_INDEX_LENGTH] for word in chosen[1:]]
-        terms = " AND ".join(f'"{word}"*' for word in matched)
+        terms = " AND ".join(_fts_prefix(word) for word in matched)
         if number:
             terms = f'{terms} AND "{number}"' if terms else f'"{number}"'
         checks = [word for word in typed if word not in matched and word != number]
@@ -458,6 +465,25 @@ def _may_be_whole(query: str, digits: str) -> bool:
     return len(digits) >= WHOLE_NUMBER_DIGITS
 
 
+def _fts_prefix(word: str) -> str:
+    """The FTS5 term for a typed word: its prefix; for "ndiaye", "dalembert", "oneill" also
+    the elided form ("N'Diaye": the words "n" then "diaye…")."""
+    if len(word) >= ELIDED_WORD_LENGTH.get(word[0], len(word) + 1) and word[1].isalpha():
+        return f'("{word}"* OR "{word[0]} {word[1:]}"*)'
+    return f'"{word}"*'
+
+
+def _with_elisions(words: list[str]) -> list[str]:
+    """`words` and, after a one-letter word, that letter joined to the next word
+    (["n", "diaye"] -> ["n", "diaye", "ndiaye"]): typed without the apostrophe, it matches."""
+    joined = [
+        first + second
+        for first, second in zip(words, words[1:], strict=False)
+        if len(first) == 1 and first in ELISION_LETTERS
+    ]
+    return words + joined if joined else words
+
+
 @lru_cache(maxsize=65536)
 def _folded(name: str) -> str:
     """A name as space-separated search tokens (cached: surnames repeat a lot)."""
@@ -468,19 +494,25 @@ def _folded(name: str) -> str:
 def _sorted_words(text: str) -> tuple[str, ...]:
     """The search tokens of `text`, sorted for `_starts_one` (cached: names and streets
     repeat a lot)."""
-    return tuple(sorted(search_tokens(text)))
+    return tuple(sorted(_with_elisions(search_tokens(text))))
 
 
 @lru_cache(maxsize=65536)
 def _address_words(parts: tuple[str | None, ...]) -> tuple[str, ...]:
     """The search tokens of an address (number, street, extra, postcode, town), sorted."""
-    return tuple(sorted(search_tokens(" ".join(part for part in parts if part))))
+    return tuple(sorted(_with_elisions(search_tokens(" ".join(part for part in parts if part)))))
+
+
+@lru_cache(maxsize=65536)
+def _split_words(folded: str) -> tuple[str, ...]:
+    """The words of a folded name, with its elided forms (cached: names repeat a lot)."""
+    return tuple(_with_elisions(folded.split()))
 
 
 def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
     """0 exact surname word · 1 surname prefix · 2 elsewhere in the name · 3 mixed · 4 address."""
-    surname_words = surname.split()
-    name_words = surname_words + given_name.split()
+    surname_words = _split_words(surname)
+    name_words = surname_words + _split_words(given_name)
     in_name = all(any(word.startswith(q) for word in name_words) for q in typed)
     on_surname = any(word.startswith(q) for q in typed for word in surname_words)
     if in_name:
