@@ -10,16 +10,16 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import stat
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-import sqlalchemy.exc
 
 import allo_tui.data.store as store_module
-from allo_tui.data import models
 from allo_tui.data.schema import prepare_database
+from allo_tui.data.sqlite import CHECKPOINT_EVERY_WRITES, BackgroundCheckpointer
 from allo_tui.data.store import Store, normalise_reference
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.errors import StaleWriteError, UnknownOperatorError, ValidationError
@@ -352,6 +352,34 @@ def test_a_description_of_exactly_4000_characters_is_accepted(store: Store, oper
     assert len(request.description) == 4000
 
 
+# -- checkpoints ---------------------------------------------------------------------------------
+
+
+def test_saves_leave_the_wal_checkpoint_to_a_background_thread(
+    store: Store, operator, db_path, monkeypatch
+):
+    """A commit only appends to the WAL; copying it back (and syncing) runs in another thread
+    every few writes, so no save waits for it."""
+    threads: list[str] = []
+    checkpoint = BackgroundCheckpointer._checkpoint
+
+    def spied(self) -> None:
+        threads.append(threading.current_thread().name)
+        checkpoint(self)
+
+    monkeypatch.setattr(BackgroundCheckpointer, "_checkpoint", spied)
+    console = Store(db_path, clock=store.clock)  # counts its own writes from zero
+    for _ in range(CHECKPOINT_EVERY_WRITES - 1):
+        console.create_request(operator, request_for(console))
+    assert threads == []
+    console.create_request(operator, request_for(console))
+    console.close()  # waits for the running checkpoint
+
+    assert threads == ["allo-checkpoint"]
+    busy, frames, copied = query(db_path, "PRAGMA wal_checkpoint(PASSIVE)")[0]
+    assert (busy, copied) == (0, frames)
+
+
 # -- atomicity ---------------------------------------------------------------------------------
 
 
@@ -364,14 +392,21 @@ def _search_state(path: Path) -> dict[str, list[int]]:
     }
 
 
-def _event_pointing_at_no_operator(**fields):
-    fields["operator_id"] = 987_654  # foreign key error on insert
-    return models.Event(**fields)
+def _event_pointing_at_no_operator(add_event):
+    def broken(connection, request_id, at, operator_id, kind, **fields):
+        add_event(connection, request_id, at, 987_654, kind, **fields)  # foreign key error
+
+    return broken
 
 
-def _event_without_kind(**fields):
-    fields["kind"] = None  # NOT NULL error on insert
-    return models.Event(**fields)
+def _event_without_kind(add_event):
+    def broken(connection, request_id, at, operator_id, kind, **fields):
+        connection.execute(  # NOT NULL error on insert
+            "INSERT INTO events (request_id, at, operator_id, kind) VALUES (?, ?, ?, NULL)",
+            (request_id, at, operator_id),
+        )
+
+    return broken
 
 
 @pytest.mark.parametrize("broken_event", [_event_pointing_at_no_operator, _event_without_kind])
@@ -382,10 +417,10 @@ def test_nothing_is_half_written_when_the_first_event_fails(
     before_counts = table_counts(db_path)
     before_rows = query(db_path, "SELECT year, last FROM reference_counters")
     before_search = _search_state(db_path)
-    monkeypatch.setattr(store_module, "Event", broken_event)
+    monkeypatch.setattr(store_module, "_add_event", broken_event(store_module._add_event))
     new = request_for(store, "ECLAIRAGE", "Lampadaire éteint", new_caller=ZEBULON)
 
-    with pytest.raises(sqlalchemy.exc.IntegrityError):
+    with pytest.raises(sqlite3.IntegrityError):
         store.create_request(operator, new, CallInfo(started_at=CALL_STARTED, phone="0386123456"))
 
     assert table_counts(db_path) == before_counts

@@ -11,6 +11,7 @@ import os
 import re
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -177,6 +178,57 @@ def fts_prefix_query(text: str, *, column: str | None = None) -> str | None:
 def fts_phrase(text: str) -> str:
     """A single quoted FTS5 phrase (for the trigram phone index)."""
     return '"' + text.replace('"', '""') + '"'
+
+
+CHECKPOINT_EVERY_WRITES = 8
+
+
+class BackgroundCheckpointer:
+    """Copies the WAL back into the database off the writers' path.
+
+    With `synchronous=NORMAL` a commit only appends to the WAL; the syncs happen when the WAL
+    is copied back into the database file (a checkpoint), which SQLite does by default inside
+    the commit that takes the WAL past 1,000 pages. On a file of several gigabytes, or a busy
+    disk, that one commit then takes hundreds of milliseconds while a caller waits. Every
+    `every` writes this runs a PASSIVE checkpoint (it never waits for readers or writers) on
+    its own connection in a daemon thread, so the WAL stays short and no save pays for it;
+    SQLite's automatic checkpoint stays as the safety net.
+    """
+
+    def __init__(self, path: Path, *, every: int = CHECKPOINT_EVERY_WRITES) -> None:
+        self.path = path
+        self.every = every
+        self._writes = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def wrote(self) -> None:
+        """One write transaction committed; start a checkpoint every `every` of them."""
+        with self._lock:
+            self._writes += 1
+            if self._writes < self.every or (self._thread and self._thread.is_alive()):
+                return
+            self._writes = 0
+            self._thread = threading.Thread(
+                target=self._checkpoint, name="allo-checkpoint", daemon=True
+            )
+            self._thread.start()
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for the running checkpoint, if any (tests, and before closing)."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    def _checkpoint(self) -> None:
+        try:
+            connection = sqlite3.connect(self.path, isolation_level=None)
+            try:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            finally:
+                connection.close()
+        except sqlite3.Error:
+            pass  # the file went away or is not a WAL database: SQLite's own checkpoint remains
 
 
 def data_version(connection: sqlite3.Connection) -> int:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Integer, column, delete, func, or_, select, text, update
+from sqlalchemy import Integer, column, func, or_, select, text, update
 from sqlalchemy.orm import Session, aliased, lazyload
 
 from allo_tui.data import history as history_sql
@@ -43,7 +43,22 @@ from allo_tui.data.models import (
     Service,
     Setting,
 )
-from allo_tui.data.sqlite import backup_database, create_engine_for, fts_prefix_query
+from allo_tui.data.request_reads import (
+    REQUEST_BY_ID_SQL,
+    REQUEST_COLUMNS,
+    REQUEST_JOINS,
+    format_reference,
+    normalise_reference,
+    request_by_reference,
+    request_record,
+    utc_time,
+)
+from allo_tui.data.sqlite import (
+    BackgroundCheckpointer,
+    backup_database,
+    create_engine_for,
+    fts_prefix_query,
+)
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import (
@@ -113,6 +128,7 @@ class Store:
         self._engine = None
         self._engine_lock = threading.Lock()
         self._calendar: SiteCalendar | None = None
+        self._checkpointer = BackgroundCheckpointer(self.path)
 
     # -- plumbing -------------------------------------------------------------------------
 
@@ -126,7 +142,8 @@ class Store:
         return self._engine
 
     def close(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (after the running background checkpoint)."""
+        self._checkpointer.wait(timeout=10)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
@@ -148,6 +165,15 @@ class Store:
         engine = self.engine.execution_options(sqlite_immediate=True)
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
+        self._checkpointer.wrote()
+
+    @contextmanager
+    def _raw_write(self) -> Iterator[sqlite3.Connection]:
+        """The DB-API connection under one write transaction begun IMMEDIATE (plain SQL)."""
+        engine = self.engine.execution_options(sqlite_immediate=True)
+        with engine.connect() as connection, connection.begin():
+            yield connection.connection.driver_connection
+        self._checkpointer.wrote()
 
     def now(self) -> datetime:
         return self.clock.now()
@@ -306,9 +332,8 @@ class Store:
         return [self.get_caller(i) for i in ids if i != exclude_id]
 
     def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
-        with self._write() as session:
-            caller = self._insert_caller(session, operator, new)
-            caller_id = caller.id
+        with self._raw_write() as connection:
+            caller_id = _insert_caller(connection, operator, new, _stored_time(self.now()))
         return self.get_caller(caller_id)
 
     def update_caller(
@@ -392,107 +417,97 @@ class Store:
             )
         calendar = self.calendar()
         now = self.now()
-        with self._write() as session:
-            category = session.get(Category, new.category_id)
-            if category is None or not category.active:
+        at = _stored_time(now)
+        # Plain SQL on the pooled connection: the ORM's unit of work and a re-read through it
+        # cost several times what SQLite needs for these few rows.
+        with self._raw_write() as connection:
+            category = connection.execute(
+                "SELECT service_id, default_urgency, active FROM categories WHERE id = ?",
+                (new.category_id,),
+            ).fetchone()
+            if category is None or not category[2]:
                 raise ValidationError("category", "Catégorie inconnue.")
-            service_id = new.service_id if new.service_id is not None else category.service_id
-            if session.get(Service, service_id) is None:
+            service_id = new.service_id if new.service_id is not None else category[0]
+            if _exists(connection, "services", service_id) is None:
                 raise ValidationError("service", "Service inconnu.")
-            urgency = new.urgency if new.urgency is not None else category.default_urgency
+            urgency = new.urgency if new.urgency is not None else category[1]
             caller_id = new.caller_id
             if new.new_caller is not None:
-                caller_id = self._insert_caller(session, operator, new.new_caller).id
-            elif caller_id is not None and session.get(Caller, caller_id) is None:
+                caller_id = _insert_caller(connection, operator, new.new_caller, at)
+            elif caller_id is not None and _exists(connection, "callers", caller_id) is None:
                 raise ValidationError("caller", "Demandeur introuvable.")
             status = Status.NEW
             if new.duplicate_of_id is not None:
-                original = session.get(Request, new.duplicate_of_id)
-                if original is None:
+                if _exists(connection, "requests", new.duplicate_of_id) is None:
                     raise ValidationError("duplicate_of", "Demande d'origine introuvable.")
                 status = Status.DUPLICATE
             year = calendar.reference_year(now)
-            sequence = session.execute(
-                text(
-                    "INSERT INTO reference_counters (year, last) VALUES (:year, 1) "
-                    "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last"
-                ),
-                {"year": year},
-            ).scalar_one()
+            (sequence,) = connection.execute(_NEXT_REFERENCE_SQL, (year,)).fetchone()
+            reference = format_reference(year, sequence)
             due = calendar.due_dates(now, urgency)
-            request = Request(
-                reference=format_reference(year, sequence),
-                ref_year=year,
-                ref_seq=sequence,
-                channel=Channel(new.channel).value,
-                kind=Kind(new.kind).value,
-                category_id=category.id,
-                service_id=service_id,
-                urgency=urgency,
-                status=status.value,
-                caller_id=caller_id,
-                street_number=new.street_number.strip(),
-                street=new.street.strip(),
-                landmark=new.landmark.strip(),
-                neighbourhood=new.neighbourhood.strip(),
-                latitude=new.latitude,
-                longitude=new.longitude,
-                description=description,
-                created_at=now,
-                created_by_id=operator.id,
-                ack_due_at=due.ack_due_at,
-                intervention_due_at=due.intervention_due_at,
-                duplicate_of_id=new.duplicate_of_id,
-                updated_at=now,
-                updated_by_id=operator.id,
-                version=1,
-            )
-            session.add(request)
-            session.flush()
-            session.add(
-                Event(
-                    request_id=request.id,
-                    at=now,
-                    operator_id=operator.id,
-                    kind=EventKind.CREATED.value,
-                    new_value=status.value,
-                    note="",
-                )
-            )
+            (request_id,) = connection.execute(
+                _INSERT_REQUEST_SQL,
+                (
+                    reference,
+                    year,
+                    sequence,
+                    Channel(new.channel).value,
+                    Kind(new.kind).value,
+                    new.category_id,
+                    service_id,
+                    urgency,
+                    status.value,
+                    caller_id,
+                    new.street_number.strip(),
+                    new.street.strip(),
+                    new.landmark.strip(),
+                    new.neighbourhood.strip(),
+                    new.latitude,
+                    new.longitude,
+                    description,
+                    at,
+                    operator.id,
+                    _stored_time(due.ack_due_at),
+                    _stored_time(due.intervention_due_at),
+                    new.duplicate_of_id,
+                    at,
+                    operator.id,
+                ),
+            ).fetchone()
+            _add_event(connection, request_id, at, operator.id, EventKind.CREATED, new=status.value)
             if new.duplicate_of_id is not None:
-                who = self._caller_label(session, caller_id)
-                session.add(
-                    Event(
-                        request_id=new.duplicate_of_id,
-                        at=now,
-                        operator_id=operator.id,
-                        kind=EventKind.REPORTED_AGAIN.value,
-                        new_value=request.reference,
-                        note=f"signalé à nouveau par {who} (demande {request.reference})",
-                    )
+                who = _caller_label(connection, caller_id)
+                _add_event(
+                    connection,
+                    new.duplicate_of_id,
+                    at,
+                    operator.id,
+                    EventKind.REPORTED_AGAIN,
+                    new=reference,
+                    note=f"signalé à nouveau par {who} (demande {reference})",
                 )
             if draft_console is not None:
-                session.execute(
-                    delete(Draft).where(
-                        Draft.operator_id == operator.id, Draft.console == draft_console
-                    )
+                connection.execute(
+                    "DELETE FROM drafts WHERE operator_id = ? AND console = ?",
+                    (operator.id, draft_console),
                 )
             if call is not None:
-                session.add(
-                    Call(
-                        started_at=call.started_at,
-                        ended_at=now,
-                        operator_id=operator.id,
-                        console=call.console,
-                        phone=call.phone,
-                        caller_id=caller_id,
-                        request_id=request.id,
-                        outcome=CallOutcome.REQUEST_CREATED.value,
-                    )
+                connection.execute(
+                    "INSERT INTO calls (started_at, ended_at, operator_id, console, phone,"
+                    " caller_id, request_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        _stored_time(call.started_at),
+                        at,
+                        operator.id,
+                        call.console,
+                        call.phone,
+                        caller_id,
+                        request_id,
+                        CallOutcome.REQUEST_CREATED.value,
+                    ),
                 )
-            session.flush()
-            request_id = request.id
-        return self.get_request(request_id)
+            row = connection.execute(REQUEST_BY_ID_SQL, (request_id,)).fetchone()
+        return request_record(row)
 
     def get_request(self, request_id: int) -> RequestRecord:
         with self._read() as session:
@@ -506,9 +521,8 @@ class Store:
         reference = normalise_reference(reference, self.calendar().reference_year(self.now()))
         if reference is None:
             return None
-        with self._read() as session:
-            row = session.execute(_request_select().where(Request.reference == reference)).first()
-        return _request(row) if row else None
+        with self._raw_read() as connection:
+            return request_by_reference(connection, reference)
 
     def events(self, request_id: int) -> list[EventRecord]:
         """The timeline of a request, oldest first."""
@@ -689,7 +703,7 @@ class Store:
         urgency: int | None = None,
     ) -> list[RequestRecord]:
         """Open requests by urgency, then due time (latest-due last)."""
-        query = _request_select().where(Request.status.in_(OPEN_VALUES))
+        query = _request_select().where(_OPEN_REQUESTS)
         if services:
             query = query.where(Request.service_id.in_(list(services)))
         if urgency is not None:
@@ -710,7 +724,7 @@ class Store:
         with self._read() as session:
             rows = session.execute(
                 select(Request.urgency, func.count())
-                .where(Request.status.in_(OPEN_VALUES))
+                .where(_OPEN_REQUESTS)
                 .group_by(Request.urgency)
             )
             counts = {u: 0 for u in (1, 2, 3, 4)}
@@ -757,43 +771,33 @@ class Store:
         if urgency is not None:
             row_where += " AND urgency = :urgency"
             parameters["urgency"] = int(urgency)
-        # The next intervention to fall due, per (service, urgency): each an index seek.
-        next_due = ", ".join(
-            f"(SELECT min(intervention_due_at) FROM requests INDEXED BY {index}"
-            f" WHERE {OPEN_STATUS_SQL}{f' AND service_id = :{name}' if name else ''}"
-            f" AND urgency = {level} AND intervention_due_at >= :now)"
-            for name in (service_names or [""])
-            for level in (1, 2, 3, 4)
-        )
         with self._read() as session:
             raw = session.connection().connection.driver_connection
             rows = tuple(
                 map(
-                    _board_request,
+                    request_record,
                     raw.execute(
                         _BOARD_ROWS_SQL.format(index=index, where=row_where), parameters
                     ).fetchall(),
                 )
             )
-            open_rows = raw.execute(_BOARD_OPEN_SQL.format(index=index, where=where), parameters)
-            open_by_urgency = dict(open_rows.fetchall())
-            late_rows = raw.execute(_BOARD_LATE_SQL.format(index=index, where=where), parameters)
-            late_by_urgency = dict(late_rows.fetchall())
-            soonest = raw.execute(f"SELECT {next_due}", parameters).fetchone()
-            acks_due_today, acks_late, next_ack = raw.execute(
-                _BOARD_ACKS_SQL.format(services=in_services), parameters
+            figures = raw.execute(
+                _board_figures_sql(index, service_names, in_services), parameters
             ).fetchone()
+        # Per urgency: late, due later, without a due date (see `_board_figures_sql`).
+        by_urgency = dict(zip(_BOARD_LEVELS, _batched(figures[:12], 3), strict=True))
+        acks_late, acks_later_today = figures[12], figures[13]
         valid_until = tonight  # "due today" moves at midnight
-        for instant in (*soonest, next_ack):
-            moment = _utc(instant)
+        for instant in figures[14:]:
+            moment = utc_time(instant)
             if moment is not None and moment < valid_until:
                 valid_until = moment
         counts = BoardCounts(
             at=now,
-            open_by_urgency={level: open_by_urgency.get(level, 0) for level in (1, 2, 3, 4)},
-            late_by_urgency={level: late_by_urgency.get(level, 0) for level in (1, 2, 3, 4)},
-            acks_due_today=acks_due_today or 0,
-            acks_late=acks_late or 0,
+            open_by_urgency={level: sum(counts) for level, counts in by_urgency.items()},
+            late_by_urgency={level: counts[0] for level, counts in by_urgency.items()},
+            acks_due_today=acks_late + acks_later_today,
+            acks_late=acks_late,
             valid_until=valid_until,
         )
         return BoardSnapshot(rows=rows, counts=counts)
@@ -996,31 +1000,6 @@ class Store:
 
     # -- helpers --------------------------------------------------------------------------
 
-    def _insert_caller(self, session: Session, operator: OperatorRecord, new: NewCaller) -> Caller:
-        now = self.now()
-        caller = Caller(
-            surname=new.surname.strip(),
-            given_name=new.given_name.strip(),
-            email=new.email.strip(),
-            street_number=new.street_number.strip(),
-            street=new.street.strip(),
-            address_extra=new.address_extra.strip(),
-            postcode=new.postcode.strip(),
-            city=new.city.strip(),
-            neighbourhood=new.neighbourhood.strip(),
-            notes=new.notes,
-            contact_preference=ContactPreference(new.contact_preference).value,
-            created_at=now,
-            updated_at=now,
-            updated_by_id=operator.id,
-            version=1,
-        )
-        for position, raw in enumerate(p for p in new.phones if p.strip()):
-            caller.phones.append(_phone_row(raw, position))
-        session.add(caller)
-        session.flush()
-        return caller
-
     def _current_role(self, session: Session, operator: OperatorRecord) -> Role:
         row = session.get(Operator, operator.id)
         if row is None or not row.active:
@@ -1042,39 +1021,6 @@ class Store:
             return None
         return session.scalar(select(Request).where(Request.reference == normal))
 
-    @staticmethod
-    def _caller_label(session: Session, caller_id: int | None) -> str:
-        if caller_id is None:
-            return "un appelant anonyme"
-        caller = session.get(Caller, caller_id)
-        if caller is None:
-            return "un demandeur"
-        return (
-            " ".join(p for p in (caller.surname.upper(), caller.given_name) if p) or "un demandeur"
-        )
-
-
-# -- references ---------------------------------------------------------------------------
-
-
-def format_reference(year: int, sequence: int) -> str:
-    """`YYYY-NNNNN`, zero-padded to 5 digits and longer past 99,999."""
-    return f"{year}-{sequence:05d}"
-
-
-def normalise_reference(text_value: str, current_year: int) -> str | None:
-    """ "2026-00042" stays; "00042" or "42" with a leading zero run means this year's; else None."""
-    import re
-
-    value = text_value.strip()
-    match = re.fullmatch(r"(\d{4})\s*[-/]\s*(\d{1,9})", value)
-    if match:
-        return format_reference(int(match.group(1)), int(match.group(2)))
-    match = re.fullmatch(r"0\d{4,8}", value)
-    if match:
-        return format_reference(current_year, int(value))
-    return None
-
 
 # -- record conversion --------------------------------------------------------------------
 
@@ -1086,96 +1032,73 @@ _Original = aliased(Request)
 # The board's rows in one statement: the window is cut from the partial index first (no sort
 # of every open request), then joined to its labels. Plain SQL and tuples rather than ORM
 # entities: building entities cost ~0.5 ms a row, more than the whole query.
-_BOARD_ROWS_SQL = """
-SELECT r.id, r.reference, r.created_at, r.channel, r.kind, r.category_id, r.service_id,
-       r.urgency, r.status, r.description, r.caller_id, r.street_number, r.street, r.landmark,
-       r.neighbourhood, r.latitude, r.longitude, r.ack_due_at, r.intervention_due_at,
-       r.acknowledged_at, r.acknowledged_how, r.answer, r.duplicate_of_id, r.closed_at,
-       r.version, r.updated_at,
-       categories.label, services.name, callers.surname, callers.given_name,
-       created_by.display_name, updated_by.display_name, original.reference
-FROM (
+_BOARD_ROWS_SQL = (
+    REQUEST_COLUMNS
+    + """FROM (
     SELECT * FROM requests INDEXED BY {index} WHERE {where}
     ORDER BY urgency, intervention_due_at, id LIMIT :limit
-) AS r
-JOIN categories ON categories.id = r.category_id
-LEFT JOIN services ON services.id = r.service_id
-LEFT JOIN callers ON callers.id = r.caller_id
-LEFT JOIN operators AS created_by ON created_by.id = r.created_by_id
-LEFT JOIN operators AS updated_by ON updated_by.id = r.updated_by_id
-LEFT JOIN requests AS original ON original.id = r.duplicate_of_id
-ORDER BY r.urgency, r.intervention_due_at, r.id
-"""
+) AS r"""
+    + REQUEST_JOINS
+    + "ORDER BY r.urgency, r.intervention_due_at, r.id\n"
+)
 
-# The header figures. Open and late requests per urgency are ranges of the board's index
-# (the late ones: one seek per urgency); acknowledgements owed come from their own index, up
-# to tonight, with the next one to fall due.
-_BOARD_OPEN_SQL = (
-    "SELECT urgency, count(*) FROM requests INDEXED BY {index} WHERE {where} GROUP BY urgency"
-)
-_BOARD_LATE_SQL = (
-    "SELECT urgency, count(*) FROM requests INDEXED BY {index} WHERE {where}"
-    " AND urgency IN (1, 2, 3, 4) AND intervention_due_at < :now GROUP BY urgency"
-)
+# The header figures, in one statement of index range counts. SQLite counts the entries of
+# a range without reading them, but a GROUP BY or a `sum(condition)` reads every entry it
+# visits: so each figure is made of disjoint ranges, and every open request is visited once
+# (late + due later + no due date = open, per urgency; acknowledgements late + due later
+# today = due today). See migration 0004 for the indexes.
 _ACK_OWED_SQL = "acknowledged_at IS NULL AND " + OPEN_STATUS_SQL
-_BOARD_ACKS_SQL = (
-    "SELECT count(*), sum(ack_due_at < :now),"
-    " (SELECT min(ack_due_at) FROM requests INDEXED BY ix_requests_ack_owed"
-    f" WHERE {_ACK_OWED_SQL} AND ack_due_at >= :now{{services}})"
-    f" FROM requests INDEXED BY ix_requests_ack_owed WHERE {_ACK_OWED_SQL}"
-    " AND ack_due_at < :tonight{services}"
+_BOARD_LEVELS = (1, 2, 3, 4)
+_DUE_RANGES = (
+    "intervention_due_at < :now",
+    "intervention_due_at >= :now",
+    "intervention_due_at IS NULL",
 )
 
 
-def _utc(value: str | None) -> datetime | None:
-    """A stored timestamp (UTC text) as an aware datetime."""
-    return datetime.fromisoformat(value + "+00:00") if value else None
+def _board_figures_sql(index: str, service_names: Sequence[str], in_services: str) -> str:
+    """The SELECT of the board's figures.
+
+    Columns: for each urgency, its open requests late, due later and without a due date
+    (12); the acknowledgements owed that are late, and due later today (2); then the next
+    instants the figures change by themselves: the next intervention to fall due per
+    (service, urgency) and the next acknowledgement to fall due.
+    """
+    scopes = [f" AND service_id = :{name}" for name in service_names] or [""]
+
+    def count(where: str) -> str:
+        return " + ".join(
+            f"(SELECT count(*) FROM requests INDEXED BY {index}"
+            f" WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
+            for scope in scopes
+        )
+
+    def acks(where: str, what: str = "count(*)") -> str:
+        return (
+            f"(SELECT {what} FROM requests INDEXED BY ix_requests_ack_owed"
+            f" WHERE {_ACK_OWED_SQL} AND {where}{in_services})"
+        )
+
+    columns = [
+        count(f"urgency = {level} AND {due}") for level in _BOARD_LEVELS for due in _DUE_RANGES
+    ]
+    columns += [
+        acks("ack_due_at < :now"),
+        acks("ack_due_at >= :now AND ack_due_at < :tonight"),
+    ]
+    columns += [
+        f"(SELECT min(intervention_due_at) FROM requests INDEXED BY {index}"
+        f" WHERE {OPEN_STATUS_SQL}{scope} AND urgency = {level} AND intervention_due_at >= :now)"
+        for scope in scopes
+        for level in _BOARD_LEVELS
+    ]
+    columns.append(acks("ack_due_at >= :now", "min(ack_due_at)"))
+    return "SELECT " + ",\n       ".join(columns)
 
 
-def _board_request(row) -> RequestRecord:
-    """A RequestRecord from a `_BOARD_ROWS_SQL` row (same fields as `_request`)."""
-    (
-        request_id, reference, created_at, channel, kind, category_id, service_id, urgency,
-        status, description, caller_id, street_number, street, landmark, neighbourhood,
-        latitude, longitude, ack_due_at, intervention_due_at, acknowledged_at, acknowledged_how,
-        answer, duplicate_of_id, closed_at, version, updated_at,
-        category, service, surname, given_name, created_by, updated_by, original,
-    ) = row  # fmt: skip
-    caller_name = " ".join(p for p in ((surname or "").upper(), given_name or "") if p)
-    return RequestRecord(
-        id=request_id,
-        reference=reference,
-        created_at=_utc(created_at),
-        created_by=created_by or "",
-        channel=Channel(channel),
-        kind=Kind(kind),
-        category_id=category_id,
-        category_label=category,
-        service_id=service_id,
-        service_name=service or "",
-        urgency=urgency,
-        status=Status(status),
-        description=description,
-        caller_id=caller_id,
-        caller_name=caller_name,
-        street_number=street_number,
-        street=street,
-        landmark=landmark,
-        neighbourhood=neighbourhood,
-        latitude=latitude,
-        longitude=longitude,
-        ack_due_at=_utc(ack_due_at),
-        intervention_due_at=_utc(intervention_due_at),
-        acknowledged_at=_utc(acknowledged_at),
-        acknowledged_how=acknowledged_how,
-        answer=answer,
-        duplicate_of_id=duplicate_of_id,
-        duplicate_of_reference=original or "",
-        closed_at=_utc(closed_at),
-        version=version,
-        updated_at=_utc(updated_at),
-        updated_by=updated_by or "",
-    )
+def _batched(values: Sequence, size: int) -> list[tuple]:
+    """`values` cut into tuples of `size` (itertools.batched is Python 3.12)."""
+    return [tuple(values[start : start + size]) for start in range(0, len(values), size)]
 
 
 def _request_select():
@@ -1345,3 +1268,113 @@ def _db_time(value: datetime) -> str:
     from datetime import UTC
 
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+# -- plain SQL writes (request and caller creation) ----------------------------------------
+
+_NEXT_REFERENCE_SQL = (
+    "INSERT INTO reference_counters (year, last) VALUES (?, 1) "
+    "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last"
+)
+_INSERT_REQUEST_SQL = (
+    "INSERT INTO requests (reference, ref_year, ref_seq, channel, kind, category_id, service_id,"
+    " urgency, status, caller_id, street_number, street, landmark, neighbourhood, latitude,"
+    " longitude, description, created_at, created_by_id, ack_due_at, intervention_due_at,"
+    " duplicate_of_id, updated_at, updated_by_id, acknowledged_how, answer, version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', 1)"
+    " RETURNING id"
+)
+_INSERT_CALLER_SQL = (
+    "INSERT INTO callers (surname, given_name, email, street_number, street, address_extra,"
+    " postcode, city, neighbourhood, notes, contact_preference, created_at, updated_at,"
+    " updated_by_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id"
+)
+_INSERT_PHONE_SQL = (
+    "INSERT INTO caller_phones (caller_id, number, display, valid, search_digits, label,"
+    " position) VALUES (?, ?, ?, ?, ?, '', ?)"
+)
+_INSERT_EVENT_SQL = (
+    "INSERT INTO events (request_id, at, operator_id, kind, old_value, new_value, note)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _stored_time(value: datetime | None) -> str | None:
+    """A timestamp as stored (UTC text, as `UTCDateTime` writes it); naive ones are refused."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; use aware UTC")
+    return _db_time(value)
+
+
+def _exists(connection: sqlite3.Connection, table: str, row_id: int) -> tuple | None:
+    """`(1,)` when `table` (one of ours, never user text) has a row with this id."""
+    return connection.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone()
+
+
+def _add_event(
+    connection: sqlite3.Connection,
+    request_id: int,
+    at: str,
+    operator_id: int,
+    kind: EventKind,
+    *,
+    old: str = "",
+    new: str = "",
+    note: str = "",
+) -> None:
+    """Append one Event to a request's timeline (inside the caller's transaction)."""
+    connection.execute(_INSERT_EVENT_SQL, (request_id, at, operator_id, kind.value, old, new, note))
+
+
+def _insert_caller(
+    connection: sqlite3.Connection, operator: OperatorRecord, new: NewCaller, at: str
+) -> int:
+    """Insert a caller and their phones (the triggers index them); returns the new id."""
+    (caller_id,) = connection.execute(
+        _INSERT_CALLER_SQL,
+        (
+            new.surname.strip(),
+            new.given_name.strip(),
+            new.email.strip(),
+            new.street_number.strip(),
+            new.street.strip(),
+            new.address_extra.strip(),
+            new.postcode.strip(),
+            new.city.strip(),
+            new.neighbourhood.strip(),
+            new.notes,
+            ContactPreference(new.contact_preference).value,
+            at,
+            at,
+            operator.id,
+        ),
+    ).fetchone()
+    for position, raw in enumerate(p for p in new.phones if p.strip()):
+        parsed = parse_phone(raw)
+        connection.execute(
+            _INSERT_PHONE_SQL,
+            (
+                caller_id,
+                parsed.stored,
+                parsed.display,
+                parsed.valid,
+                parsed.search_digits,
+                position,
+            ),
+        )
+    return caller_id
+
+
+def _caller_label(connection: sqlite3.Connection, caller_id: int | None) -> str:
+    """How the original request's timeline names the caller who reported it again."""
+    if caller_id is None:
+        return "un appelant anonyme"
+    row = connection.execute(
+        "SELECT surname, given_name FROM callers WHERE id = ?", (caller_id,)
+    ).fetchone()
+    if row is None:
+        return "un demandeur"
+    surname, given_name = row
+    return " ".join(p for p in (surname.upper(), given_name) if p) or "un demandeur"
