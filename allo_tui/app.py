@@ -2,23 +2,42 @@
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
-from allo_tui.screens.board import BoardScreen
-from allo_tui.screens.history import HistoryScreen
 from allo_tui.screens.lookup import LookupScreen
-from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.requests_watch import RequestsWatch
+
+if TYPE_CHECKING:
+    from allo_tui.screens.new_request import NewRequestScreen
 
 TITLE = "Allô Mairie"
 PRELOAD_AFTER_SECONDS = 2.0
+# The other modes' screens are imported when first shown, or in the background once the
+# lookup screen is up (`preload`): they are not on the start-up path.
+LATER_SCREENS = {
+    "new_request": ("allo_tui.screens.new_request", "NewRequestScreen"),
+    "history": ("allo_tui.screens.history", "HistoryScreen"),
+    "board": ("allo_tui.screens.board", "BoardScreen"),
+}
+
+
+def _later_screen(module: str, name: str) -> Callable[[], Screen]:
+    """A mode's base screen, built from `module`.`name` imported on first use."""
+
+    def make() -> Screen:
+        return getattr(importlib.import_module(module), name)()
+
+    return make
 
 
 class AlloApp(App[None]):
@@ -27,9 +46,7 @@ class AlloApp(App[None]):
     TITLE = TITLE
     MODES = {
         "lookup": LookupScreen,
-        "new_request": NewRequestScreen,
-        "history": HistoryScreen,
-        "board": BoardScreen,
+        **{mode: _later_screen(*where) for mode, where in LATER_SCREENS.items()},
     }
     DEFAULT_MODE = "lookup"
     BINDINGS = [
@@ -84,7 +101,10 @@ class AlloApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
-        """Import SQLAlchemy and open the full Store off the event loop, before it is needed."""
+        """Import the other screens, then SQLAlchemy and the full Store, off the event loop and
+        before they are needed (F3, F4 and F5 then open at once the first time)."""
+        for module, _ in LATER_SCREENS.values():
+            importlib.import_module(module)
         self.store.preload()
 
     # -- the call in progress -------------------------------------------------------------
@@ -129,12 +149,21 @@ class AlloApp(App[None]):
             stack = self.get_screen_stack("new_request")
         except KeyError:
             return None
+        from allo_tui.screens.new_request import NewRequestScreen  # imported with the mode
+
         return next((s for s in stack if isinstance(s, NewRequestScreen)), None)
+
+    def _showing_new_request_form(self) -> bool:
+        if self.current_mode != "new_request":
+            return False
+        from allo_tui.screens.new_request import NewRequestScreen  # imported with the mode
+
+        return isinstance(self.screen, NewRequestScreen)
 
     def restore_draft(self, fields: dict) -> None:
         """Bring back a new-request draft left by a dead console (offered at start)."""
         self.pending_draft = fields
-        if self.current_mode == "new_request" and isinstance(self.screen, NewRequestScreen):
+        if self._showing_new_request_form():
             self.screen.take_pending_draft()
         else:
             self.switch_mode("new_request")
@@ -148,7 +177,7 @@ class AlloApp(App[None]):
         """Open the new-request form, pre-filled with `caller` when one was chosen."""
         self.begin_call()
         self.pending_caller = caller
-        if self.current_mode == "new_request" and isinstance(self.screen, NewRequestScreen):
+        if self._showing_new_request_form():
             self.screen.take_pending_caller()
         else:
             self.switch_mode("new_request")

@@ -45,6 +45,38 @@ def test_lazy_reads_answer_exactly_what_the_store_answers(store, admin, db_path,
         lazy.close()
 
 
+def test_what_the_console_asks_as_it_starts_is_answered_without_the_orm(
+    store, admin, db_path, clock
+) -> None:
+    """The lookup's reference check on every keystroke, the urgent-arrivals watch and the
+    restore offer run at start: they answer what the Store answers, without loading it."""
+    voirie = next(c for c in store.categories() if c.code == "VOIRIE")
+    original = store.create_request(admin, NewRequest(category_id=voirie.id, description="trou"))
+    again = store.create_request(
+        admin,
+        NewRequest(
+            category_id=voirie.id,
+            description="encore",
+            new_caller=ZEBULON,
+            duplicate_of_id=original.id,
+        ),
+    )
+    store.save_draft(admin, "poste-1", {"description": "Lampadaire éteint"})
+    store.save_draft(admin, "poste-2", {})
+    lazy = LazyStore(db_path, clock=clock)
+    try:
+        for typed in (again.reference, again.reference[5:], "2026-00999", "0612", "dupont"):
+            assert lazy.get_request_by_reference(typed) == store.get_request_by_reference(typed)
+        assert lazy.get_request_by_reference(again.reference) == again
+        assert lazy.last_request_id() == store.last_request_id() == again.id
+        assert lazy.operator_drafts(admin) == store.operator_drafts(admin)
+        assert [d.console for d in lazy.operator_drafts(admin)] == ["poste-2", "poste-1"]
+        assert lazy.now() == store.now()
+        assert not lazy.loaded, "none of these reads needed the ORM"
+    finally:
+        lazy.close()
+
+
 def test_the_first_screens_reads_do_not_import_sqlalchemy(db_path: Path) -> None:
     script = textwrap.dedent(
         f"""
@@ -53,6 +85,7 @@ def test_the_first_screens_reads_do_not_import_sqlalchemy(db_path: Path) -> None
         lazy = LazyStore({str(db_path)!r})
         lazy.categories(); lazy.services(); lazy.calendar(); lazy.known_streets()
         lazy.search_callers("dupont")
+        lazy.get_request_by_reference("00042"); lazy.last_request_id(); lazy.now()
         print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
         """
     )

@@ -10,10 +10,12 @@ screen is up, so it is ready before the hostess needs it.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from allo_tui.data import search
@@ -26,6 +28,7 @@ from allo_tui.data.lookup_reads import (
     service_rows,
     site_calendar,
 )
+from allo_tui.data.request_reads import normalise_reference, request_by_reference
 from allo_tui.data.sqlite import connect_raw
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
@@ -34,6 +37,9 @@ from allo_tui.domain.records import (
     CallerRecord,
     CallerSearchResult,
     CategoryRecord,
+    DraftRecord,
+    OperatorRecord,
+    RequestRecord,
     ServiceRecord,
 )
 
@@ -48,6 +54,7 @@ class LazyStore:
         self._store_lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._idle_lock = threading.Lock()
+        self._calendar: SiteCalendar | None = None
 
     # -- the real Store -------------------------------------------------------------------
 
@@ -107,6 +114,15 @@ class LazyStore:
             raise NotFoundError(f"demandeur n° {caller_id} introuvable")
         return rows[0]
 
+    def get_request_by_reference(self, reference: str) -> RequestRecord | None:
+        """Same as `Store.get_request_by_reference` (asked on every keystroke of the lookup)."""
+        if self._store is not None:
+            return self._store.get_request_by_reference(reference)
+        normal = normalise_reference(reference, self.calendar().reference_year(self.now()))
+        if normal is None:
+            return None
+        return self._read(lambda connection: request_by_reference(connection, normal))
+
     def categories(self) -> list[CategoryRecord]:
         if self._store is not None:
             return self._store.categories()
@@ -121,12 +137,46 @@ class LazyStore:
         # Once loaded, the Store's copy is the one kept up to date by `save_calendar`.
         if self._store is not None:
             return self._store.calendar()
-        return self._read(site_calendar)
+        if self._calendar is None:
+            self._calendar = self._read(site_calendar)
+        return self._calendar
 
     def known_streets(self, limit: int = 5000) -> list[str]:
         if self._store is not None:
             return self._store.known_streets(limit)
         return self._read(lambda connection: known_street_rows(connection, limit))
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def last_request_id(self) -> int:
+        """Same as `Store.last_request_id` (asked by the change watch as the console starts)."""
+        if self._store is not None:
+            return self._store.last_request_id()
+        return self._read(lambda c: c.execute("SELECT max(id) FROM requests").fetchone()[0] or 0)
+
+    def operator_drafts(self, operator: OperatorRecord) -> list[DraftRecord]:
+        """Same as `Store.operator_drafts` (asked by the restore offer as the console starts)."""
+        if self._store is not None:
+            return self._store.operator_drafts(operator)
+        rows = self._read(
+            lambda connection: connection.execute(
+                "SELECT id, operator_id, console, fields, updated_at, heartbeat_at FROM drafts"
+                " WHERE operator_id = ? ORDER BY updated_at DESC, id DESC",
+                (operator.id,),
+            ).fetchall()
+        )
+        return [
+            DraftRecord(
+                id=draft_id,
+                operator_id=operator_id,
+                console=console,
+                fields=json.loads(fields or "{}"),
+                updated_at=_utc(updated_at),
+                heartbeat_at=_utc(heartbeat_at),
+            )
+            for draft_id, operator_id, console, fields, updated_at, heartbeat_at in rows
+        ]
 
     def _read(self, reader):
         """`reader(connection)` inside one read transaction on a plain connection."""
@@ -148,3 +198,8 @@ class LazyStore:
             connection.close()
         if self._store is not None:
             self._store.close()
+
+
+def _utc(value: str | None) -> datetime | None:
+    """A stored timestamp (UTC text, as the Store writes it) as an aware datetime."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None

@@ -19,8 +19,6 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
-
 Period = tuple[time, time]
 DayHours = tuple[Period, ...]
 
@@ -47,6 +45,8 @@ _MAX_SCAN_DAYS = 3660
 @lru_cache(maxsize=64)
 def _holiday_map(country: str, year: int) -> Mapping[date, str]:
     """Public holidays of one country and year, French names, cached (read-only)."""
+    import holidays  # ~0.1 s of imports, paid when a due date is first computed, not at start
+
     found = holidays.country_holidays(country, years=year, language="fr")
     return MappingProxyType({day: str(name) for day, name in sorted(found.items())})
 
