@@ -89,11 +89,17 @@ def _replace_escape(match: re.Match) -> str:
 
 
 def child_environment(home: Path) -> dict[str, str]:
-    """The environment for programs under test: a plain modern terminal, no user config."""
+    """The environment for programs under test: a plain modern terminal, no user config.
+
+    Bytecode may be written (PYTHONDONTWRITEBYTECODE is dropped): an installed program starts
+    from compiled modules, and the discarded warm-up runs are there to compile them; without
+    it every changed module would be compiled again on every timed start.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("TEXTUAL", "ALLO_")) and key not in ("COLUMNS", "LINES", "TMUX")
+        if not key.startswith(("TEXTUAL", "ALLO_"))
+        and key not in ("COLUMNS", "LINES", "TMUX", "PYTHONDONTWRITEBYTECODE")
     }
     home.mkdir(parents=True, exist_ok=True)
     env.update(
