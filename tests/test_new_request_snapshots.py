@@ -54,6 +54,11 @@ async def _fill(pilot) -> None:
 
     await pilot.press("f3")
     await settle()
+    # Cursors drawn steadily from the start: a blink caught mid-way would make the picture vary.
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+    for area in app.screen.query(TextArea):
+        area.cursor_blink = False
     await pilot.press(*"0386123456")
     await settle()
     await pilot.press("enter", *"nid")
