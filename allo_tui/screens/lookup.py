@@ -55,7 +55,8 @@ TEXTS = {
 }
 # Column titles and widths: name and address share what the fixed ones leave.
 COLUMNS = (("Nom", 0.55), ("Téléphone(s)", 18), ("Adresse", 0.45), ("Ouv.", 4), ("Contact", 10))
-MIN_ROWS = 20
+MIN_ROWS = 10
+"""Rows asked for before the list has its size."""
 PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
 # "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
 REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
@@ -137,7 +138,10 @@ class LookupScreen(Screen[None]):
         self._searching = True
         self.app.begin_call()
         self._token = token = SearchToken()
-        self.search(query, token, max(MIN_ROWS, self.app.size.height))
+        # One screen of rows: a list that never scrolls never changes its height (no layout
+        # pass, no scrollbar coming and going while typing).
+        page = self.query_one("#results", ResultList).page_size
+        self.search(query, token, max(MIN_ROWS, page))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def search(self, query: str, token: SearchToken, limit: int) -> None:

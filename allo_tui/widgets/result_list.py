@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -257,19 +258,34 @@ class ResultList(ScrollView, can_focus=False):
         return strip
 
     def _render_cells(self, cells: Sequence[Text], width: int, style: Style) -> Strip:
-        line = Text(no_wrap=True, end="")
+        console = self.app.console
+        pad = Segment(" " * CELL_PADDING, style)
+        segments: list[Segment] = []
         for cell, cell_width in zip(cells, self._column_widths(), strict=False):
-            shown = cell.copy()
-            shown.no_wrap = True
-            shown.truncate(cell_width, overflow="ellipsis")
-            gap = " " * (cell_width - shown.cell_len)
-            line.append(" " * CELL_PADDING)
-            if cell.justify == "right":
-                line.append(gap)
-                line.append_text(shown)
-            else:
-                line.append_text(shown)
-                line.append(gap)
-            line.append(" " * CELL_PADDING)
-        segments = Segment.apply_style(line.render(self.app.console), style)
+            segments.append(pad)
+            if cell.spans:  # parts in their own styles ("03 86… +1"): rich lays them out
+                shown = cell.copy()
+                shown.no_wrap = True
+                shown.end = ""
+                shown.truncate(cell_width, overflow="ellipsis", pad=True)
+                if cell.justify == "right":
+                    shown.rstrip()
+                    shown.pad_left(cell_width - shown.cell_len)
+                segments.extend(Segment.apply_style(shown.render(console), style))
+            else:  # one style: one segment, laid out here (most cells)
+                cell_style = style + console.get_style(cell.style) if cell.style else style
+                text = fit(cell.plain, cell_width, right=cell.justify == "right")
+                segments.append(Segment(text, cell_style))
+            segments.append(pad)
         return Strip(segments).adjust_cell_length(width, style)
+
+
+def fit(value: str, width: int, *, right: bool = False) -> str:
+    """`value` padded (on the left when `right`) or cut with "…" to exactly `width` cells."""
+    if width <= 0:
+        return ""
+    length = cell_len(value)
+    if length > width:
+        return set_cell_size(value, width - 1) + "…"
+    gap = " " * (width - length)
+    return gap + value if right else value + gap
