@@ -62,6 +62,16 @@ PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
 REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
 
 
+class QueryBox(SafeInput):
+    """The search box. Its virtual width is at least its own width, so it stays the same
+    while the query is shorter than the box: Textual then repaints the box alone on a
+    keystroke instead of laying out and repainting the whole screen."""
+
+    @property
+    def content_width(self) -> int:
+        return max(super().content_width, self.content_region.width)
+
+
 @dataclass(frozen=True, slots=True)
 class LookupAnswer:
     """What one search found: the request a typed reference names, and the callers."""
@@ -104,7 +114,7 @@ class LookupScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         # A pasted multi-line text arrives as one line, without control characters.
-        yield SafeInput(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
+        yield QueryBox(placeholder=TEXTS["placeholder"], id="query", select_on_focus=False)
         yield Static(self._hint(), id="count")
         # The box keeps the focus: arrows and Enter act on the list from there. Only the
         # lines that changed are repainted on each answer.
