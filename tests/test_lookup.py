@@ -581,6 +581,17 @@ async def test_five_digits_alone_also_find_the_callers_of_that_postcode(
         assert rows(app)[0][2] == "12 rue du Temple"
 
 
+async def test_a_long_query_found_nowhere_still_shows_the_keys_line(store, operator) -> None:
+    app = make_app(store, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await search_for(app, pilot, "rue du temple martin paul jean pierre jacques etienne")
+        count = app.screen.query_one("#count", Static)
+        shown = [count.render_line(y).text for y in range(2)]
+        assert shown[0].strip().startswith("Aucun demandeur pour « rue du temple")
+        assert shown[0].rstrip().endswith("…")
+        assert shown[1].strip().startswith("Ctrl+N : nouveau demandeur")
+
+
 async def test_a_single_letter_asks_for_more_instead_of_saying_nobody(
     store, operator, directory
 ) -> None:
