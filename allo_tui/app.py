@@ -82,6 +82,12 @@ class AlloApp(App[None]):
             " — démo" if demo else ""
         )
 
+    def get_driver_class(self):
+        """Textual's driver, reading a large paste in bulk (see `allo_tui.terminal_input`)."""
+        from allo_tui.terminal_input import driver_class
+
+        return driver_class(super().get_driver_class())
+
     def on_mount(self) -> None:
         from allo_tui.config import ConfigError, keymap
 
