@@ -33,8 +33,11 @@ def test_nul_and_other_c0_controls_go_but_tab_and_newline_stay() -> None:
     assert not has_control_characters("a\tb\nc")
 
 
-def test_windows_line_ends_become_newlines_in_a_description() -> None:
-    assert clean_text("un\r\ndeux\rtrois", multiline=True).text == "un\ndeuxtrois"
+def test_windows_and_terminal_line_ends_become_newlines_in_a_description() -> None:
+    """A terminal sends each line break of a paste as CR: the lines stay lines."""
+    cleaned = clean_text("un\r\ndeux\rtrois\r", multiline=True)
+    assert cleaned.text == "un\ndeux\ntrois\n"
+    assert not cleaned.changed, "no warning: nothing was removed"
 
 
 @pytest.mark.parametrize(

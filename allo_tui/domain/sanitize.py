@@ -2,7 +2,9 @@
 
 Text is kept exactly as typed — markup such as `[bold]`, emoji, right-to-left text, tabs — except:
 
-- control characters other than tab and newline (C0: NUL, ESC, CR…, plus DEL and the C1 range)
+- a carriage return ends a line: CR LF and a lone CR become a newline (terminals send a pasted
+  line break as CR);
+- control characters other than tab and newline (C0: NUL, ESC…, plus DEL and the C1 range)
   are removed, so an ANSI escape sequence loses its ESC and reads as the literal text `[31m`;
 - a one-line field gets a multi-line paste as one line, its lines joined with spaces;
 - a field with a length limit keeps at most what fits, the rest of a paste is cut.
@@ -67,7 +69,8 @@ def join_lines(text: str) -> tuple[str, int]:
 def clean_text(text: str, *, multiline: bool, room: int | None = None) -> CleanText:
     """Prepare typed or pasted `text` for a field.
 
-    `multiline`: newlines are kept (a description); otherwise lines are joined with spaces.
+    `multiline`: line breaks are kept, as newlines (a description); otherwise lines are joined
+    with spaces.
     `room`: at most this many characters are kept (None: no limit).
     """
     received = len(text)
@@ -75,7 +78,7 @@ def clean_text(text: str, *, multiline: bool, room: int | None = None) -> CleanT
     if not multiline:
         text, joined = join_lines(text)
     else:
-        text = text.replace("\r\n", "\n")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text, removed = remove_control_characters(text)
     truncated = 0
     if room is not None and len(text) > room:
