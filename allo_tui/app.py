@@ -49,12 +49,14 @@ class AlloApp(App[None]):
         **{mode: _later_screen(*where) for mode, where in LATER_SCREENS.items()},
     }
     DEFAULT_MODE = "lookup"
+    # Screen keys are priority: acted on in the order typed, so the keys typed right after
+    # them reach the screen they open, not the one left (see `action_new_request`).
     BINDINGS = [
-        Binding("f2", "switch_mode('lookup')", "Demandeur", id="mode.lookup"),
-        Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request"),
-        Binding("f4", "switch_mode('history')", "Historique", id="mode.history"),
-        Binding("f5", "switch_mode('board')", "Tableau", id="mode.board"),
-        Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call"),
+        Binding("f2", "switch_mode('lookup')", "Demandeur", id="mode.lookup", priority=True),
+        Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request", priority=True),
+        Binding("f4", "switch_mode('history')", "Historique", id="mode.history", priority=True),
+        Binding("f5", "switch_mode('board')", "Tableau", id="mode.board", priority=True),
+        Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call", priority=True),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]
 
@@ -136,8 +138,8 @@ class AlloApp(App[None]):
         end_call_without_request(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "end_call_without_request":
-            return not isinstance(self.screen, ModalScreen)
+        if action in ("end_call_without_request", "switch_mode", "new_request"):
+            return not isinstance(self.screen, ModalScreen)  # a dialog is answered first
         return True
 
     async def action_quit(self) -> None:
@@ -176,8 +178,17 @@ class AlloApp(App[None]):
 
     # -- navigation -----------------------------------------------------------------------
 
-    def action_new_request(self) -> None:
-        self.start_request(None)
+    async def action_new_request(self) -> None:
+        """F3: the screen's own new request (lookup: the highlighted caller; caller card: its
+        caller) or an anonymous one; returns once the form takes keys, so that the keys typed
+        after F3, held meanwhile, land in it (the first F3 of a session builds the form)."""
+        if hasattr(self.screen, "action_new_request"):
+            await self.run_action("new_request", self.screen)
+        else:
+            self.start_request(None)
+        ready = getattr(self.screen, "ready_for_typing", None)
+        if ready is not None:
+            await ready()
 
     def start_request(self, caller: CallerRecord | None) -> None:
         """Open the new-request form, pre-filled with `caller` when one was chosen."""

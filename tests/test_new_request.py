@@ -665,3 +665,152 @@ async def test_enter_typed_before_the_catalogue_arrives_still_picks_the_category
         await settle(app, pilot)
         assert screen.query_one("#street", TypeAhead).text == "Rue du Temple"
         assert app.focused is screen.query_one("#landmark", SafeInput)
+
+
+# -- keys typed ahead of the screen -----------------------------------------------------------
+
+
+def type_ahead(app: AlloApp, *keys: str) -> None:
+    """Keys typed faster than the app reads them: all queued before it handles the first
+    (Pilot's `press` waits for each key to be handled, a hostess does not)."""
+    from textual import events
+
+    for key in keys:
+        character = " " if key == "space" else key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+def lookup_box(app: AlloApp) -> SafeInput:
+    return app.get_screen_stack("lookup")[0].query_one("#query", SafeInput)
+
+
+async def test_keys_typed_right_after_the_first_f3_land_in_the_form(store, admin) -> None:
+    """The first F3 of a session builds the form: the digits typed meanwhile wait for it."""
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        type_ahead(app, "f3", *"0386")
+        await settle(app, pilot)
+        screen = form(app)
+        assert screen.query_one("#phone", TypeAhead).text == "0386"
+        assert lookup_box(app).value == "", "nothing reached the lookup left behind"
+
+
+async def test_quick_f2_f3_f2_switches_lose_no_key(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        type_ahead(app, "d", "u", "f3", *"0386", "f2", "p", "o", "f3", *"12", "f2", "n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, LookupScreen)
+        assert lookup_box(app).value == "dupon"
+        screen = app.get_screen_stack("new_request")[0]
+        assert screen.query_one("#phone", TypeAhead).text == "038612"
+
+
+async def test_f3_on_a_highlighted_caller_then_typing_fills_the_category(store, admin) -> None:
+    store.create_caller(admin, ZEBULON)
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await type_text(pilot, "zebulon")
+        await settle(app, pilot)
+        type_ahead(app, "f3", *"nid")
+        await settle(app, pilot)
+        screen = form(app)
+        assert screen.query_one("#name", TypeAhead).text == "ZÉBULON Éléonore"
+        assert screen.query_one("#category", TypeAhead).text == "nid"
+        assert lookup_box(app).value == "zebulon"
+
+
+async def test_a_name_typed_right_after_ctrl_n_goes_to_the_name_box(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        await type_text(pilot, "0612345678")
+        await settle(app, pilot)
+        type_ahead(app, "ctrl+n", *"MARTIN")
+        await settle(app, pilot)
+        assert screen.query_one("#phone", TypeAhead).text == "0612345678"
+        assert screen.query_one("#name", TypeAhead).text == "MARTIN"
+
+
+async def test_f10_then_its_outcome_key_typed_at_once_ends_the_call(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        await type_text(pilot, "0612345678")
+        type_ahead(app, "f10", "3")
+        await settle(app, pilot)
+        assert screen.query_one("#phone", TypeAhead).text == "", "the 3 was not typed in the box"
+    assert [call.outcome for call in store.calls()] == [CallOutcome.WRONG_NUMBER]
+
+
+# -- big pastes ---------------------------------------------------------------------------------
+
+TERMINAL_PASTE = "Nid-de-poule devant le 12 rue du Temple\r" * 30_000
+"""What a terminal sends for pasted lines: each line break is a carriage return."""
+
+
+async def test_a_one_megabyte_paste_into_one_line_boxes_is_joined_and_cut(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        street = screen.query_one("#street", TypeAhead).input
+        street.focus()
+        street.post_message(_paste(TERMINAL_PASTE))
+        await settle(app, pilot)
+        joined = " ".join(["Nid-de-poule devant le 12 rue du Temple"] * 6)
+        assert street.value == joined[:200]
+        message = shown(screen.query_one("#message-street", Static))
+        assert "Collage coupé" in message and "200 gardés (limite 200)" in message
+        assert "lignes jointes par des espaces" in message
+        assert "voie hors référentiel" in message, "the street status is still said"
+        await pilot.press("backspace", "x")
+        await settle(app, pilot)
+        assert "Collage coupé" not in shown(screen.query_one("#message-street", Static))
+        landmark = screen.query_one("#landmark", SafeInput)
+        landmark.focus()
+        landmark.post_message(_paste(TERMINAL_PASTE))
+        await settle(app, pilot)
+        assert landmark.value == joined[:200]
+        assert "lignes jointes" in shown(screen.query_one("#message-landmark", Static))
+        await pilot.press("tab")
+        assert app.focused is screen.query_one("#urgency", UrgencyPicker), "usable at once"
+
+
+async def test_pasted_lines_stay_lines_in_the_description(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        area = screen.query_one("#description", LimitedTextArea)
+        area.focus()
+        area.post_message(_paste("Trou profond.\rDevant l'école.\r"))
+        await settle(app, pilot)
+        assert area.text == "Trou profond.\nDevant l'école.\n"
+        assert shown(screen.query_one("#message-description", Static)) == ""
+
+
+# -- validation of the service --------------------------------------------------------------
+
+
+async def test_an_unknown_service_is_refused_beside_the_field(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        screen.query_one("#category", TypeAhead).focus()
+        await type_text(pilot, "nid")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        service = screen.query_one("#service", TypeAhead)
+        service.set_text("Service des fêtes")
+        screen.query_one("#description", LimitedTextArea).focus()
+        await type_text(pilot, "trou")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert not screen.confirmed
+        assert "Service inconnu" in shown(screen.query_one("#message-service", Static))
+        assert app.focused is service.input
+    assert store.latest_requests() == []

@@ -12,6 +12,7 @@ it. Everything typed is data: it is shown with `Text`, never as markup.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from allo_tui.domain.errors import AlloError, ValidationError
@@ -57,6 +59,8 @@ COUNTER_FROM = 3000
 DUPLICATE_DELAY = 0.3
 """Seconds of quiet typing in the street box before looking for duplicates."""
 SUGGESTION_LIMIT = 8
+MOUNT_WAIT = 10.0
+"""Seconds F3 waits at most for the form to be built before keys go on (see ready_for_typing)."""
 
 TEXTS = {
     "phone": "Téléphone",
@@ -209,8 +213,15 @@ class NewRequestScreen(Screen[None]):
         Binding(
             "ctrl+d", "link_duplicate", "Rattacher au doublon", id="new_request.link", priority=True
         ),
-        Binding("ctrl+n", "new_caller", "Nouveau demandeur", id="new_request.new_caller"),
-        Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous"),
+        # Acted on when typed (priority), so the keys typed next reach the field they lead to.
+        Binding(
+            "ctrl+n",
+            "new_caller",
+            "Nouveau demandeur",
+            id="new_request.new_caller",
+            priority=True,
+        ),
+        Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous", priority=True),
         Binding("escape", "cancel", "Annuler", id="new_request.cancel"),
         Binding("escape", "next_call", "Appel suivant", id="new_request.next_call"),
     ]
@@ -231,7 +242,10 @@ class NewRequestScreen(Screen[None]):
         self._confirmed = False
         self._pending_draft: dict | None = None
         self._submit_when_ready: tuple[RequestRecord | None] | None = None
+        self._street_paste_note: tuple[str, Input, str] | None = None
+        """A paste into the N° or street box was changed: (message, box, its value then)."""
         self._drafts = DraftKeeper(self, self.draft_fields, self.has_input)
+        self._mounted = asyncio.Event()
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -335,6 +349,23 @@ class NewRequestScreen(Screen[None]):
         self.load_catalogue()
         self.load_streets()
         self._drafts.start()
+        self._mounted.set()
+
+    async def ready_for_typing(self) -> None:
+        """Called by the app as F3 is pressed: returns once the form can take keys.
+
+        The app holds the keys typed after F3 while it waits (its queue is not read meanwhile):
+        once the form is mounted (the first F3 of a session builds it) the pending caller or
+        draft is applied and the first field to fill has the focus, so those keys land in the
+        form, in order, and not on the screen left behind.
+        """
+        try:
+            await asyncio.wait_for(self._mounted.wait(), MOUNT_WAIT)
+        except TimeoutError:
+            return  # never blocks the console: keys then go where Textual sends them
+        self.take_pending_caller()
+        self.take_pending_draft()
+        self._focus_if_lost()
 
     def on_screen_resume(self) -> None:
         if self._confirmed:
@@ -444,7 +475,7 @@ class NewRequestScreen(Screen[None]):
                 printable(caller.display_name, one_line=True), caller.id
             )
             if focus:
-                self._typeahead("category").focus()
+                self._focus_now(self._typeahead("category"))
         self._update_caller_status()
         self._touch()
 
@@ -483,9 +514,9 @@ class NewRequestScreen(Screen[None]):
             self._typeahead(field).close()
         self._update_caller_status()
         if not self._typeahead("name").text.strip():
-            self._typeahead("name").focus()
+            self._focus_now(self._typeahead("name"))
         else:
-            self._typeahead("category").focus()
+            self._focus_now(self._typeahead("category"))
         self._touch()
 
     def action_anonymous(self) -> None:
@@ -496,7 +527,7 @@ class NewRequestScreen(Screen[None]):
         self._typeahead("name").set_text("")
         self._typeahead("phone").close()
         self._update_caller_status()
-        self._typeahead("category").focus()
+        self._focus_now(self._typeahead("category"))
         self._touch()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="caller-search")
@@ -613,11 +644,18 @@ class NewRequestScreen(Screen[None]):
     def _update_street_status(self) -> None:
         street = self._typeahead("street").text.strip()
         if not street or not self._street_keys:
-            self._set_message("street", "")
+            message, kind = "", "-ok"
         elif fold(street) in self._street_keys:
-            self._set_message("street", TEXTS["street_known"], "-ok")
+            message, kind = TEXTS["street_known"], "-ok"
         else:
-            self._set_message("street", TEXTS["street_unknown"], "-warning")
+            message, kind = TEXTS["street_unknown"], "-warning"
+        note = self._street_paste_note
+        if note is not None and note[1].value == note[2]:
+            # What a paste into the N° or street box lost stays said, before the street status.
+            message, kind = " ".join(filter(None, (note[0], message))), "-warning"
+        else:
+            self._street_paste_note = None
+        self._set_message("street", message, kind)
 
     # -- moving on, messages, counter ------------------------------------------------------
 
@@ -664,7 +702,13 @@ class NewRequestScreen(Screen[None]):
         if cleaned.removed_controls:
             parts.append(TEXTS["cleaned_controls"].format(count=cleaned.removed_controls))
         field = self._field_of(event.field)
-        self._set_message(field, " ".join(parts), "-warning")
+        message = " ".join(parts)
+        if field == "street" and isinstance(event.field, Input):
+            # The street status shares the line and is redrawn as the street changes.
+            self._street_paste_note = (message, event.field, event.field.value)
+            self._update_street_status()
+            return
+        self._set_message(field, message, "-warning")
 
     def _field_of(self, widget) -> str:
         node = widget
@@ -691,15 +735,22 @@ class NewRequestScreen(Screen[None]):
         counter.set_class(COUNTER_FROM <= length <= DESCRIPTION_LIMIT, "-near")
         counter.set_class(length > DESCRIPTION_LIMIT, "-over")
 
+    def _focus_now(self, widget: Widget) -> None:
+        """Move the focus at once. (`Widget.focus` queues the move in the app, behind keys
+        already typed, which would then reach the field being left.)"""
+        if isinstance(widget, TypeAhead):
+            widget = widget.input
+        self.set_focus(widget)
+
     def _focus_first_empty(self) -> None:
         if self._confirmed:
             return
         if self._caller_id is None and not self._anonymous and not self._typeahead("phone").text:
-            self._typeahead("phone").focus()
+            self._focus_now(self._typeahead("phone"))
         elif self._categories and self._typeahead("category").value is None:
-            self._typeahead("category").focus()
+            self._focus_now(self._typeahead("category"))
         else:
-            self.query_one("#description", LimitedTextArea).focus()
+            self._focus_now(self.query_one("#description", LimitedTextArea))
 
     # -- possible duplicates ---------------------------------------------------------------
 
@@ -845,11 +896,11 @@ class NewRequestScreen(Screen[None]):
 
     def _focus_field(self, field: str) -> None:
         if field in ("category", "service", "street"):
-            self._typeahead(field).focus()
+            self._focus_now(self._typeahead(field))
         elif field == "caller":
-            self._typeahead("phone").focus()
+            self._focus_now(self._typeahead("phone"))
         elif field in ("description", "landmark", "street_number"):
-            self.query_one(f"#{field}").focus()
+            self._focus_now(self.query_one(f"#{field}"))
 
     @work(thread=True, exit_on_error=False, group="save")
     def save(self, new: NewRequest, call, original: RequestRecord | None) -> None:
@@ -1006,6 +1057,7 @@ class NewRequestScreen(Screen[None]):
         self.query_one("#urgency", UrgencyPicker).value = 3
         self.query_one("#channel", Select).value = Channel.PHONE.value
         self.query_one("#kind", Select).value = Kind.INTERVENTION.value
+        self._street_paste_note = None
         for field in ("caller", "category", "street", "landmark", "service", "description"):
             self._set_message(field, "")
         self._update_counter(0)
@@ -1013,7 +1065,7 @@ class NewRequestScreen(Screen[None]):
         self._show_duplicates(None, [])
         self._show_confirmation(False)
         self.refresh_bindings()
-        self._typeahead("phone").focus()
+        self._focus_now(self._typeahead("phone"))
 
     # -- drafts ---------------------------------------------------------------------------
 
