@@ -14,6 +14,7 @@ from textual.screen import ModalScreen, Screen
 
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
+from allo_tui.domain.sanitize import printable
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.widgets.requests_watch import RequestsWatch
 
@@ -80,7 +81,8 @@ class AlloApp(App[None]):
         self.call_started_at: datetime | None = None
         self.pending_caller: CallerRecord | None = None
         self.pending_draft: dict | None = None  # a draft to restore into the F3 form
-        self.sub_title = f"{operator.display_name} ({operator.role.value})" + (
+        name = printable(operator.display_name, one_line=True)
+        self.sub_title = f"{name} ({operator.role.value})" + (
             " — démo" if demo else ""
         )
 

@@ -388,10 +388,6 @@ def test_a_possible_duplicate_shows_an_imported_reference_literally(hostile):
     assert "␛[2J2026-1" in prompt.plain
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app.py sets the header's sub-title from the operator's name without printable()",
-)
 async def test_the_header_shows_an_operator_name_literally(store, admin):
     named = store.add_operator("named", Role.OPERATOR, "\x1b]0;titre\x07[bold]Anne\x1b[2J")
     app = AlloApp(store=store, operator=named, console="test")
