@@ -682,6 +682,19 @@ def type_ahead(app: AlloApp, *keys: str) -> None:
         app.post_message(event)
 
 
+async def settle_typed_ahead(app: AlloApp, pilot) -> None:
+    """`settle` after keys typed at once: each key's search replaces the one before it (an
+    exclusive worker is cancelled, which `wait_for_complete` reports): wait again."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(10):
+        try:
+            await settle(app, pilot)
+        except WorkerCancelled:
+            continue
+        return
+
+
 def lookup_box(app: AlloApp) -> SafeInput:
     return app.get_screen_stack("lookup")[0].query_one("#query", SafeInput)
 
@@ -692,7 +705,7 @@ async def test_keys_typed_right_after_the_first_f3_land_in_the_form(store, admin
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         type_ahead(app, "f3", *"0386")
-        await settle(app, pilot)
+        await settle_typed_ahead(app, pilot)
         screen = form(app)
         assert screen.query_one("#phone", TypeAhead).text == "0386"
         assert lookup_box(app).value == "", "nothing reached the lookup left behind"
@@ -703,7 +716,7 @@ async def test_quick_f2_f3_f2_switches_lose_no_key(store, admin) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         type_ahead(app, "d", "u", "f3", *"0386", "f2", "p", "o", "f3", *"12", "f2", "n")
-        await settle(app, pilot)
+        await settle_typed_ahead(app, pilot)
         assert isinstance(app.screen, LookupScreen)
         assert lookup_box(app).value == "dupon"
         screen = app.get_screen_stack("new_request")[0]
@@ -718,7 +731,7 @@ async def test_f3_on_a_highlighted_caller_then_typing_fills_the_category(store, 
         await type_text(pilot, "zebulon")
         await settle(app, pilot)
         type_ahead(app, "f3", *"nid")
-        await settle(app, pilot)
+        await settle_typed_ahead(app, pilot)
         screen = form(app)
         assert screen.query_one("#name", TypeAhead).text == "ZÉBULON Éléonore"
         assert screen.query_one("#category", TypeAhead).text == "nid"
@@ -732,9 +745,24 @@ async def test_a_name_typed_right_after_ctrl_n_goes_to_the_name_box(store, admin
         await type_text(pilot, "0612345678")
         await settle(app, pilot)
         type_ahead(app, "ctrl+n", *"MARTIN")
-        await settle(app, pilot)
+        await settle_typed_ahead(app, pilot)
         assert screen.query_one("#phone", TypeAhead).text == "0612345678"
         assert screen.query_one("#name", TypeAhead).text == "MARTIN"
+
+
+async def test_keys_typed_right_after_tab_or_shift_tab_go_to_the_field_they_lead_to(
+    store, admin
+) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_form(app, pilot)
+        screen.query_one("#street_number", SafeInput).focus()
+        await pilot.pause()
+        type_ahead(app, "1", "2", "tab", *"rue", "shift+tab")
+        await settle_typed_ahead(app, pilot)
+        assert screen.query_one("#street_number", SafeInput).value == "12"
+        assert screen.query_one("#street", TypeAhead).text == "rue"
+        assert app.focused is screen.query_one("#street_number", SafeInput)
 
 
 async def test_f10_then_its_outcome_key_typed_at_once_ends_the_call(store, admin) -> None:
@@ -743,7 +771,7 @@ async def test_f10_then_its_outcome_key_typed_at_once_ends_the_call(store, admin
         screen = await open_form(app, pilot)
         await type_text(pilot, "0612345678")
         type_ahead(app, "f10", "3")
-        await settle(app, pilot)
+        await settle_typed_ahead(app, pilot)
         assert screen.query_one("#phone", TypeAhead).text == "", "the 3 was not typed in the box"
     assert [call.outcome for call in store.calls()] == [CallOutcome.WRONG_NUMBER]
 

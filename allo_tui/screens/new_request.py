@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -49,7 +49,7 @@ from allo_tui.widgets.duplicates_panel import DuplicatesPanel
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.request_confirmation import RequestConfirmation
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
-from allo_tui.widgets.typeahead import Suggestion, TypeAhead
+from allo_tui.widgets.typeahead import Suggestion, TypeAhead, TypeAheadInput
 from allo_tui.widgets.urgency import UrgencyPicker
 
 DESCRIPTION_LIMIT = 4000
@@ -207,6 +207,8 @@ class NewRequestScreen(Screen[None]):
     """Take a request from the caller on the line, from the first word to the reference."""
 
     CSS_PATH = "new_request.tcss"
+    FOCUS_MOVES_IN_ORDER = True
+    """Tab and Shift+Tab are priority keys here (see `allo_tui.widgets.text_fields`)."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("ctrl+s", "save", "Enregistrer", id="new_request.save", priority=True),
@@ -222,6 +224,14 @@ class NewRequestScreen(Screen[None]):
             priority=True,
         ),
         Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous", priority=True),
+        Binding("tab", "next_field", show=False, id="new_request.next_field", priority=True),
+        Binding(
+            "shift+tab",
+            "previous_field",
+            show=False,
+            id="new_request.previous_field",
+            priority=True,
+        ),
         Binding("escape", "cancel", "Annuler", id="new_request.cancel"),
         Binding("escape", "next_call", "Appel suivant", id="new_request.next_call"),
     ]
@@ -734,6 +744,24 @@ class NewRequestScreen(Screen[None]):
         )
         counter.set_class(COUNTER_FROM <= length <= DESCRIPTION_LIMIT, "-near")
         counter.set_class(length > DESCRIPTION_LIMIT, "-over")
+
+    def action_next_field(self) -> None:
+        """Tab, acted on when typed: the keys typed after it go to the next field."""
+        self._step_focus(forward=True)
+
+    def action_previous_field(self) -> None:
+        """Shift+Tab, acted on when typed."""
+        self._step_focus(forward=False)
+
+    def _step_focus(self, *, forward: bool) -> None:
+        focused = self.focused
+        if isinstance(focused, TypeAheadInput) and focused.typeahead.enter_pending:
+            # An Enter waits for its answer: the Tab follows it, like the keys typed after it.
+            focused.hold_key(events.Key("tab" if forward else "shift+tab", None))
+        elif forward:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def _focus_now(self, widget: Widget) -> None:
         """Move the focus at once. (`Widget.focus` queues the move in the app, behind keys

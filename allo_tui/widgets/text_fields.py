@@ -7,11 +7,14 @@ spaces, not only the first line as Textual's `Input` does) and control character
 characters but tab and newline are removed. Both post `TextCleaned` so the screen can say, beside
 the field, what was changed.
 
-Typing ahead of a busy app: Textual queues each key on the widget focused when the key arrives,
-so keys typed right after an Enter that moves the focus may reach the old field. These boxes move
-the focus while handling Enter itself (not through a bubbling binding) and hand any key that
-reaches them after they lost the focus to the widget that has it (`forward_if_stray`), so fast
-typing lands where the hostess sees it.
+Typing ahead of a busy app: Textual queues each key on the widget focused when the app reads
+the key, so keys typed right after an Enter that moves the focus are already queued on the old
+field. These boxes move the focus while handling Enter itself (not through a bubbling binding),
+note when (`moved_on`), and hand the keys typed after that Enter to the widget that has the focus
+(`forward_if_stray`), so fast typing lands where the hostess sees it. On a screen whose Tab is a
+priority key (`FOCUS_MOVES_IN_ORDER`: acted on in the order typed, like the F-keys), the keys
+queued here before a focus move made elsewhere were typed into this box and stay here; on other
+screens (Tab a bubbling binding) any key reaching a box that lost the focus goes on.
 """
 
 from __future__ import annotations
@@ -40,12 +43,24 @@ class TextCleaned(Message):
         return self.field
 
 
+def moved_on(widget: Widget, key: events.Key) -> None:
+    """`widget` moves the focus on as it handles `key` (see `forward_if_stray`)."""
+    widget._moved_on_at = key.time  # type: ignore[attr-defined]
+
+
 def forward_if_stray(widget: Widget, event: events.Key) -> bool:
-    """Send `event` on to the focused widget when `widget` lost the focus since it was queued."""
+    """Send `event` on to the focused widget when `widget` lost the focus since it was queued;
+    on a screen with `FOCUS_MOVES_IN_ORDER`, only when it was typed after the key with which
+    `widget` moved the focus on itself."""
     try:
-        focused = widget.screen.focused
+        screen = widget.screen
     except NoScreen:
         return False
+    if getattr(screen, "FOCUS_MOVES_IN_ORDER", False):
+        moved_at = getattr(widget, "_moved_on_at", None)
+        if moved_at is None or event.time <= moved_at:
+            return False
+    focused = screen.focused
     if focused is None or focused is widget:
         return False
     event.stop()
@@ -74,9 +89,13 @@ class SafeInput(Input):
     async def handle_field_key(self, event: events.Key) -> bool:
         """Keys this box acts on itself, at once; True when handled."""
         if event.key == "enter" and self.enter_moves_on:
+            moved_on(self, event)
             await self.action_submit()
             return True
         return False
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._moved_on_at = None  # the keys typed from now on are for this box
 
     async def action_submit(self) -> None:
         await super().action_submit()

@@ -69,6 +69,10 @@ class TypeAheadInput(SafeInput):
             event.prevent_default()
             self._held_keys.append(events.Key(event.key, event.character))
 
+    def hold_key(self, key: events.Key) -> None:
+        """Keep `key` for after the waiting Enter (a key the screen acted on ahead of it)."""
+        self._held_keys.append(key)
+
     @property
     def typeahead(self) -> TypeAhead:
         parent = self.parent

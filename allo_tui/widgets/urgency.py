@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from allo_tui.domain.workflow import URGENCY_LABELS
-from allo_tui.widgets.text_fields import forward_if_stray
+from allo_tui.widgets.text_fields import forward_if_stray, moved_on
 
 LEVELS = (1, 2, 3, 4)
 
@@ -82,6 +82,7 @@ class UrgencyPicker(Widget, can_focus=True):
         if forward_if_stray(self, event):
             return
         if event.key == "enter":
+            moved_on(self, event)
             self.screen.focus_next()
         elif event.key in self.KEYS:
             action, argument = self.KEYS[event.key]
@@ -90,6 +91,9 @@ class UrgencyPicker(Widget, can_focus=True):
             return
         event.stop()
         event.prevent_default()
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._moved_on_at = None  # the keys typed from now on are for this picker
 
     def action_choose(self, level: int) -> None:
         self.value = level
