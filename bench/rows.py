@@ -93,6 +93,18 @@ def _figures() -> list[Figure]:
             Target("below", 100, "ms"),
             MINIMAL_APP,
         ),
+        Figure(
+            "paste.description",
+            "1 MB paste into the description, to form usable (median)",
+            "ms",
+            Target("below", 1000, "ms"),
+        ),
+        Figure(
+            "paste.one_line",
+            "1 MB paste into a one-line box, to form usable (median)",
+            "ms",
+            Target("below", 1000, "ms"),
+        ),
         Figure("save.p50", "save a request p50", "ms", None, "raw single-row insert"),
         Figure(
             "save.p99",

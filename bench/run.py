@@ -34,7 +34,18 @@ DEFAULT_RESULTS = BENCH_DIR / "results"
 REPO = BENCH_DIR.parent
 HISTORY_WINDOW = 50
 NOT_RUN = "not run (--only)"
-GROUPS = ("lookup", "history", "board", "typing", "startup", "live", "render", "save", "writers")
+GROUPS = (
+    "lookup",
+    "history",
+    "board",
+    "typing",
+    "startup",
+    "paste",
+    "live",
+    "render",
+    "save",
+    "writers",
+)
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -149,6 +160,11 @@ def measure(
     run("typing", ["keystroke.p95"], lambda: [_typing(work, scale)])
     run("startup", ["startup"], lambda: [_startup(work, scale, env)])
     run(
+        "paste",
+        ["paste.description", "paste.one_line"],
+        lambda: _paste(work, scale, env),
+    )
+    run(
         "live",
         ["board.idle_cpu", "board.idle_rss", "board.visible.p95"],
         lambda: _live(work, scale, saves[0], env),
@@ -212,6 +228,12 @@ def _startup(work, scale, env):
     return startup.startup_row(
         work, workload.startup_caller(work), scale.startup_runs, env, warm_up=scale.warm_up
     )
+
+
+def _paste(work, scale, env):
+    from bench import paste
+
+    return paste.paste_rows(work, scale.paste_runs, env)
 
 
 def _live(work, scale, sample, env):

@@ -12,6 +12,7 @@ class Scale:
     requests: int
     description: str
     startup_runs: int = 5
+    paste_runs: int = 3
     lookup_queries: int = 1200
     typed_names: int = 40
     saves: int = 300
@@ -53,6 +54,7 @@ SCALES = {
         requests=1_500,
         description="harness self-test: 400 callers, 1,500 requests",
         startup_runs=1,
+        paste_runs=1,
         lookup_queries=30,
         typed_names=1,
         saves=10,
