@@ -37,10 +37,20 @@ def quick_timers(monkeypatch):
 
 
 async def settle(app: AlloApp, pilot) -> None:
-    """Let timers fire and thread workers finish, twice (a worker's answer may start another)."""
+    """Let timers fire and thread workers finish, twice (a worker's answer may start another).
+
+    A search replaced by the next keystroke is a cancelled exclusive worker, which
+    `wait_for_complete` reports by raising: that is the app working, so wait again."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
         await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
+        for _attempt in range(10):
+            try:
+                await app.workers.wait_for_complete()
+            except WorkerCancelled:
+                continue
+            break
         await pilot.pause()
 
 
