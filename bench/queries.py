@@ -98,6 +98,25 @@ def history_rows(store, recorder, path: Path, filters: dict[str, list], window: 
     return rows
 
 
+def detail_row(store, recorder, path: Path, request_ids: list[int]) -> Row:
+    """What opening a request's detail runs: `Store.request_detail` (the request, its whole
+    timeline and its duplicates), on requests with 50 events each."""
+    connection = raw_connection(path)
+    try:
+        calls = [lambda i=i: store.request_detail(i) for i in request_ids]
+        store_times, raw_times = compare(store, recorder, connection, calls)
+    finally:
+        connection.close()
+    return make_row(
+        "detail.p99",
+        ms(percentile(store_times, 0.99)),
+        floor=ms(percentile(raw_times, 0.99)),
+        samples=len(request_ids),
+        note="request_detail of requests with 50 events each",
+        extra={"p50_ms": ms(median(store_times))},
+    )
+
+
 def board_query_row(store, recorder, path: Path, samples: int, row_limit: int) -> Row:
     """What the board runs on each reload: `Store.board_snapshot` (the first rows and the
     header figures in one read) when the Store has it, else the open interventions and the

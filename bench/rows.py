@@ -125,6 +125,13 @@ def _figures() -> list[Figure]:
             )
         )
     figures += [
+        Figure(
+            "detail.p99",
+            "request detail with 50 events p99",
+            "ms",
+            Target("below", 20, "ms"),
+            RAW_SQL,
+        ),
         Figure("board.query.p99", "board query p99", "ms", Target("below", 20, "ms"), RAW_SQL),
         Figure(
             "board.visible.p95",

@@ -37,6 +37,7 @@ NOT_RUN = "not run (--only)"
 GROUPS = (
     "lookup",
     "history",
+    "detail",
     "board",
     "typing",
     "startup",
@@ -154,6 +155,7 @@ def measure(
             [f"history.{key}.p99" for key, _ in HISTORY_FILTERS],
             lambda: _history(store, recorder, work, scale),
         )
+        run("detail", ["detail.p99"], lambda: [_detail(store, recorder, work, scale)])
         run("board", ["board.query.p99"], lambda: [_board_query(store, recorder, work, scale)])
     finally:
         store.close()
@@ -186,6 +188,13 @@ def _lookup(store, recorder, work, scale):
     return queries.lookup_rows(
         store, recorder, work, workload.lookup_queries(work, scale.lookup_queries)
     )
+
+
+def _detail(store, recorder, work, scale):
+    from bench import queries, workload
+
+    request_ids = workload.detail_requests(work, scale.history_samples)
+    return queries.detail_row(store, recorder, work, request_ids)
 
 
 def _history(store, recorder, work, scale):

@@ -268,3 +268,38 @@ def save_samples(path: Path, count: int, seed: int = SEED + 4) -> list[SaveSampl
             )
         )
     return samples
+
+
+DETAIL_EVENTS = 50
+"""Events on each request of the detail figure (issue: "opening a detail with 50 events")."""
+
+
+def detail_requests(path: Path, count: int, seed: int = SEED + 5) -> list[int]:
+    """`count` random requests of the work copy, each given notes up to `DETAIL_EVENTS` events.
+
+    The generated data has about five events per request; the notes are written with plain
+    SQL in one transaction on the run's own copy of the database (never the cached one), dated
+    after the request's last event and signed by an existing operator, as notes added over the
+    request's life would be.
+    """
+    rng = random.Random(seed)
+    connection = sqlite3.connect(path, timeout=30)
+    try:
+        ids = [row[0] for row in _random_request_rows(connection, rng, count, "id")]
+        operators = [row[0] for row in connection.execute("SELECT id FROM operators")]
+        with connection:
+            for request_id in ids:
+                have, last = connection.execute(
+                    "SELECT count(*), max(at) FROM events WHERE request_id = ?", (request_id,)
+                ).fetchone()
+                connection.executemany(
+                    "INSERT INTO events (request_id, at, operator_id, kind, old_value, "
+                    "new_value, note) VALUES (?, ?, ?, 'note', '', '', ?)",
+                    [
+                        (request_id, last, rng.choice(operators), f"Note de suivi n° {n + 1}.")
+                        for n in range(max(0, DETAIL_EVENTS - have))
+                    ],
+                )
+    finally:
+        connection.close()
+    return ids
