@@ -76,6 +76,25 @@ def lookup_rows(store, recorder, path: Path, queries: list[tuple[str, str]]) -> 
     ]
 
 
+def p99_row(
+    key: str,
+    store_times: list[float],
+    raw_times: list[float],
+    *,
+    note: str = "",
+    extra: dict | None = None,
+) -> Row:
+    """The row of a Store figure measured by `compare`: its p99 beside the raw SQL's p99."""
+    return make_row(
+        key,
+        ms(percentile(store_times, 0.99)),
+        floor=ms(percentile(raw_times, 0.99)),
+        samples=len(store_times),
+        note=note,
+        extra={"p50_ms": ms(median(store_times)), **(extra or {})},
+    )
+
+
 def history_rows(store, recorder, path: Path, filters: dict[str, list], window: int) -> list[Row]:
     connection = raw_connection(path)
     rows = []
@@ -85,13 +104,7 @@ def history_rows(store, recorder, path: Path, filters: dict[str, list], window: 
             calls = [lambda f=f: store.history(f, limit=window) for f in samples]
             store_times, raw_times = compare(store, recorder, connection, calls)
             rows.append(
-                make_row(
-                    f"history.{key}.p99",
-                    ms(percentile(store_times, 0.99)),
-                    floor=ms(percentile(raw_times, 0.99)),
-                    samples=len(samples),
-                    extra={"p50_ms": ms(median(store_times)), "window": window},
-                )
+                p99_row(f"history.{key}.p99", store_times, raw_times, extra={"window": window})
             )
     finally:
         connection.close()
@@ -107,13 +120,8 @@ def detail_row(store, recorder, path: Path, request_ids: list[int]) -> Row:
         store_times, raw_times = compare(store, recorder, connection, calls)
     finally:
         connection.close()
-    return make_row(
-        "detail.p99",
-        ms(percentile(store_times, 0.99)),
-        floor=ms(percentile(raw_times, 0.99)),
-        samples=len(request_ids),
-        note="request_detail of requests with 50 events each",
-        extra={"p50_ms": ms(median(store_times))},
+    return p99_row(
+        "detail.p99", store_times, raw_times, note="request_detail of requests with 50 events each"
     )
 
 
@@ -139,11 +147,4 @@ def board_query_row(store, recorder, path: Path, samples: int, row_limit: int) -
         store_times, raw_times = compare(store, recorder, connection, [board_query] * samples)
     finally:
         connection.close()
-    return make_row(
-        "board.query.p99",
-        ms(percentile(store_times, 0.99)),
-        floor=ms(percentile(raw_times, 0.99)),
-        samples=samples,
-        note=what,
-        extra={"p50_ms": ms(median(store_times))},
-    )
+    return p99_row("board.query.p99", store_times, raw_times, note=what)
