@@ -105,15 +105,26 @@ def test_every_word_must_match(streets):
 
 
 def test_whole_name_prefix_first_then_alphabetical(streets):
-    found = match_streets("rue de", streets, limit=200)
-    leading = [name for name in found if fold(name).startswith("rue de")]
-    assert found[: len(leading)] == leading
+    found = match_streets("rue du tem", streets, limit=200)
+    leading = [name for name in found if fold(name).startswith("rue du tem")]
+    assert leading and found[: len(leading)] == leading
     assert leading == sorted(leading, key=fold)
     rest = found[len(leading) :]
     assert rest == sorted(rest, key=fold)
     # "Place Jean Jaurès" does not start with "jean" but contains it
     jean = match_streets("jean jaur", streets)
     assert jean == ["Avenue Jean Jaurès", "Place Jean Jaurès"]
+
+
+def test_whole_words_rank_before_word_prefixes(streets):
+    """"paul bert" Enter must pick the exact "Rue Paul Bert", not "Allée Paul Berthier"."""
+    found = match_streets("paul bert", streets)
+    assert found[:2] == ["Pont Paul Bert", "Rue Paul Bert"]
+    assert "Allée Paul Berthier" in found[2:]
+    # Among whole-word matches, a name starting with the query still comes first.
+    own = [Street("Rue du Moulin", "voie"), Street("Moulin Neuf", "lieu-dit")]
+    assert match_streets("moulin", own) == ["Moulin Neuf", "Rue du Moulin"]
+    assert match_streets("rue moul", own + [Street("Rue Moul", "voie")])[0] == "Rue Moul"
 
 
 def test_limit(streets):

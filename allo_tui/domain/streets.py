@@ -81,22 +81,28 @@ def _word_matches(typed: str, words: tuple[str, ...]) -> bool:
     return any(word.startswith(typed) or (alias and word.startswith(alias)) for word in words)
 
 
+def _whole_word(typed: str, words: tuple[str, ...]) -> bool:
+    """`typed` is a whole word of the name ("bert" in "rue paul bert", not in "berthier")."""
+    alias = _ALIASES.get(typed)
+    return typed in words or (alias is not None and alias in words)
+
+
 def match_streets(
     query: str, streets: tuple[Street, ...] | list[Street], limit: int = 10
 ) -> list[str]:
     """Names of the streets matching what was typed, best first, at most `limit`.
 
     Every word of the query must be the start of some word of the name (accents and case
-    ignored; "st", "av", "bd"... also stand for "saint", "avenue", "boulevard"). Names that
-    start with the whole query come first, then the others; each group in alphabetical order.
-    An empty query matches nothing.
+    ignored; "st", "av", "bd"... also stand for "saint", "avenue", "boulevard"). Names where
+    every word typed is a whole word come first ("paul bert": "Rue Paul Bert" before "Allée
+    Paul Berthier"), then the others; within each, names that start with the whole query come
+    first; then alphabetical order. An empty query matches nothing.
     """
     folded = fold(query)
     typed = folded.split()
     if not typed or limit <= 0:
         return []
-    leading: list[tuple[str, str]] = []
-    others: list[tuple[str, str]] = []
+    found: list[tuple[bool, bool, str, str]] = []
     seen: set[str] = set()
     for street in streets:
         if street.name in seen:
@@ -104,10 +110,10 @@ def match_streets(
         key, words = _words(street.name)
         if all(_word_matches(word, words) for word in typed):
             seen.add(street.name)
-            (leading if key.startswith(folded) else others).append((key, street.name))
-    leading.sort()
-    others.sort()
-    return [name for _key, name in (leading + others)[:limit]]
+            whole = all(_whole_word(word, words) for word in typed)
+            found.append((not whole, not key.startswith(folded), key, street.name))
+    found.sort()
+    return [name for *_rank, name in found[:limit]]
 
 
 __all__ = ["Street", "fold", "load_streets", "match_streets", "STREETS_RESOURCE"]
