@@ -852,3 +852,19 @@ async def test_an_unknown_service_is_refused_beside_the_field(store, admin) -> N
         assert "Service inconnu" in shown(screen.query_one("#message-service", Static))
         assert app.focused is service.input
     assert store.latest_requests() == []
+
+
+async def test_a_picked_category_longer_than_its_box_shows_its_start(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_form(app, pilot)
+        box = screen.query_one("#category", TypeAhead)
+        box.focus()
+        await type_text(pilot, "nid")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert box.text == "Voirie (nid-de-poule, trottoir, chaussée)"
+        assert box.input.content_region.width < len(box.text), "the label is wider than its box"
+        assert box.input.scroll_offset.x == 0
+        assert box.input.render_line(0).text.startswith("Voirie (nid")

@@ -97,6 +97,14 @@ class SafeInput(Input):
     def _on_focus(self, event: events.Focus) -> None:
         self._moved_on_at = None  # the keys typed from now on are for this box
 
+    def _on_blur(self, event: events.Blur) -> None:
+        self.show_start()
+
+    def show_start(self) -> None:
+        """Scroll back to the first character (a value longer than the box reads from its
+        start once the box is left, not from where the cursor was)."""
+        self.scroll_to(x=0, animate=False, force=True)
+
     async def action_submit(self) -> None:
         await super().action_submit()
         if self.enter_moves_on:

@@ -256,6 +256,8 @@ class TypeAhead(Widget):
             self._programmatic = text
             self.input.value = text
             self.input.cursor_position = len(text)
+        if not self.input.has_focus:
+            self.input.show_start()
 
     # -- the list ---------------------------------------------------------------------------
 
