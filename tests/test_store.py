@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import stat
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -1417,7 +1418,13 @@ def test_backup_while_another_connection_holds_a_write_transaction(
 ):
     for index in range(5):
         store.create_request(
-            operator, request_for(store, description=f"n° {index}", new_caller=ZEBULON)
+            operator,
+            request_for(
+                store,
+                description=f"n° {index}",
+                # five callers: a known number would attach the first one
+                new_caller=replace(ZEBULON, phones=(f"03 86 12 34 5{index}",)),
+            ),
         )
     committed = {
         table: query(db_path, f"SELECT * FROM {table} ORDER BY 1")

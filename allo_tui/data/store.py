@@ -63,6 +63,7 @@ from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import (
     NotFoundError,
+    SharedNumberError,
     StaleWriteError,
     UnknownOperatorError,
     ValidationError,
@@ -72,6 +73,7 @@ from allo_tui.domain.records import (
     OPEN_STATUSES,
     BoardCounts,
     BoardSnapshot,
+    CallerMatch,
     CallerRecord,
     CallerSearchResult,
     CallInfo,
@@ -96,6 +98,7 @@ from allo_tui.domain.records import (
     ServiceRecord,
     Status,
 )
+from allo_tui.domain.text import words
 from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
 
 DESCRIPTION_LIMIT = 4000
@@ -331,6 +334,21 @@ class Store:
             ).all()
         return [self.get_caller(i) for i in ids if i != exclude_id]
 
+    def callers_holding(self, number: str) -> list[CallerRecord]:
+        """The callers holding exactly this whole number (E.164 compare), oldest first.
+
+        What `create_request` attaches a new caller to: one holder is attached, several (a
+        shared household line) must be chosen. A number that does not parse as a valid
+        number matches nobody (typed text is never matched as a number).
+        """
+        parsed = parse_phone(number)
+        if parsed.e164 is None:
+            return []
+        with self.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            ids = _holders(raw, [parsed.e164])
+            return _caller_rows(raw, ids) if ids else []
+
     def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
         with self._raw_write() as connection:
             caller_id = _insert_caller(connection, operator, new, _stored_time(self.now()))
@@ -433,7 +451,11 @@ class Store:
             urgency = new.urgency if new.urgency is not None else category[1]
             caller_id = new.caller_id
             if new.new_caller is not None:
-                caller_id = _insert_caller(connection, operator, new.new_caller, at)
+                # Matched here, under the write lock: two saves of one new number at once
+                # cannot both decide it is new.
+                caller_id = _known_caller(connection, new.new_caller, new.caller_match)
+                if caller_id is None:
+                    caller_id = _insert_caller(connection, operator, new.new_caller, at)
             elif caller_id is not None and _exists(connection, "callers", caller_id) is None:
                 raise ValidationError("caller", "Demandeur introuvable.")
             status = Status.NEW
@@ -1365,6 +1387,54 @@ def _insert_caller(
             ),
         )
     return caller_id
+
+
+def _holders(connection: sqlite3.Connection, numbers: Sequence[str]) -> list[int]:
+    """Ids of the callers holding one of these stored (E.164) numbers, oldest first."""
+    marks = ",".join("?" * len(numbers))
+    rows = connection.execute(
+        f"SELECT DISTINCT caller_id FROM caller_phones WHERE number IN ({marks})"
+        " ORDER BY caller_id",
+        tuple(numbers),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _known_caller(
+    connection: sqlite3.Connection, new: NewCaller, match: CallerMatch
+) -> int | None:
+    """The known caller `new` stands for (see `CallerMatch`); None: create `new`.
+
+    Raises SharedNumberError when several callers hold the number and none can be told apart.
+    """
+    match = CallerMatch(match)
+    if match is CallerMatch.FORCE_NEW:
+        return None
+    parsed = [parse_phone(raw) for raw in new.phones if raw.strip()]
+    numbers = list(dict.fromkeys(p.e164 for p in parsed if p.e164 is not None))
+    if not numbers:
+        return None
+    holders = _holders(connection, numbers)
+    if not holders:
+        return None
+    named = sorted(words(f"{new.surname} {new.given_name}"))
+    if match is CallerMatch.NUMBER_AND_NAME and named:
+        marks = ",".join("?" * len(holders))
+        same = [
+            caller_id
+            for caller_id, surname, given_name in connection.execute(
+                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks}) ORDER BY id",
+                holders,
+            )
+            if sorted(words(f"{surname} {given_name}")) == named
+        ]
+        return same[0] if same else None
+    if len(holders) == 1:
+        return holders[0]
+    shown = next(p.display for p in parsed if p.e164 is not None)
+    raise SharedNumberError(
+        shown, [(caller_id, _caller_label(connection, caller_id)) for caller_id in holders]
+    )
 
 
 def _caller_label(connection: sqlite3.Connection, caller_id: int | None) -> str:

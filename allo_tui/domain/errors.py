@@ -18,6 +18,20 @@ class ValidationError(AlloError):
         self.message = message
 
 
+class SharedNumberError(ValidationError):
+    """A new caller's number is held by several known callers: one must be chosen."""
+
+    def __init__(self, number: str, holders: list[tuple[int, str]]) -> None:
+        names = ", ".join(name for _id, name in holders)
+        super().__init__(
+            "caller",
+            f"Le numéro {number} est celui de {len(holders)} demandeurs ({names}) :"
+            " choisissez le demandeur, ou créez-en un nouveau.",
+        )
+        self.number = number
+        self.caller_ids = tuple(caller_id for caller_id, _name in holders)
+
+
 class NotFoundError(AlloError):
     """The row asked for does not exist (or no longer)."""
 

@@ -297,6 +297,25 @@ class NewCaller:
     contact_preference: ContactPreference = ContactPreference.PHONE
 
 
+class CallerMatch(StrEnum):
+    """How `NewRequest.new_caller` meets the callers already known (by whole phone number).
+
+    The match is made inside the write transaction, so two consoles (or two gateway calls)
+    saving the same new number at once end with one caller.
+    """
+
+    NUMBER = "number"
+    """The one caller holding exactly one of the numbers (E.164) is attached instead of a new
+    caller; several holders (a shared household line): refused (`SharedNumberError`) until
+    the caller is chosen; none: a new caller."""
+    NUMBER_AND_NAME = "number_and_name"
+    """As NUMBER, but when a name is given only a holder with the same name (accents, case
+    and word order ignored) is attached; holders with other names: a new caller (`allo
+    request add --phone … --name …`)."""
+    FORCE_NEW = "force_new"
+    """Always a new caller, even on a known number (the form's Ctrl+N)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CallInfo:
     """The call in progress when something is saved: when it started, on which console."""
@@ -325,6 +344,11 @@ class NewRequest:
     latitude: float | None = None
     longitude: float | None = None
     duplicate_of_id: int | None = None
+    caller_match: CallerMatch = CallerMatch.NUMBER
+    """How `new_caller` is matched with the callers already known (see `CallerMatch`)."""
+    idempotency_key: str | None = None
+    """A client's key for this request: saving again with the same key creates nothing and
+    returns the request saved the first time (a gateway's retry)."""
 
 
 @dataclass(frozen=True, slots=True)
