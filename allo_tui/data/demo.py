@@ -2314,7 +2314,8 @@ class _Runner:
             " ELSE r.seq END AS reference, ds.text AS description, r.street_number,"
             " st.name AS street, CASE WHEN r.landmark_i IS NULL THEN '' ELSE (SELECT text"
             " FROM demo_words WHERE kind = 'lm' AND i = r.landmark_i) END AS landmark,"
-            " st.nb AS neighbourhood FROM demo_rq r JOIN demo_streets st ON st.i = r.street_i"
+            " st.nb AS neighbourhood, NULL AS search_description, NULL AS search_location"
+            " FROM demo_rq r JOIN demo_streets st ON st.i = r.street_i"
             f" JOIN demo_descs ds ON ds.cat = r.cat AND ds.i = r.desc_i WHERE {range_sql}"
         )
 

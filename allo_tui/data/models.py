@@ -20,10 +20,13 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+
+from allo_tui.data.search import index_text
 
 OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
 
@@ -125,6 +128,10 @@ class Caller(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # What caller_search indexes instead of the names and address, when these hold text the
+    # FTS5 tokenizer does not fold (migration 0005; see `search.index_text`); else NULL.
+    search_names: Mapped[str | None] = mapped_column(Text)
+    search_address: Mapped[str | None] = mapped_column(Text)
 
     phones: Mapped[list[CallerPhone]] = relationship(
         back_populates="caller",
@@ -240,6 +247,10 @@ class Request(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # What request_search indexes instead of the description and location, when these hold
+    # text the FTS5 tokenizer does not fold (migration 0005; see `search.index_text`).
+    search_description: Mapped[str | None] = mapped_column(Text)
+    search_location: Mapped[str | None] = mapped_column(Text)
 
     category: Mapped[Category] = relationship(lazy="joined")
     service: Mapped[Service | None] = relationship(lazy="joined")
@@ -312,3 +323,45 @@ class ChangeCounter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+def caller_search_texts(
+    surname, given_name, street_number, street, address_extra, postcode, city
+) -> tuple[str | None, str | None]:
+    """`search_names` and `search_address` of a caller (joined as the triggers join them)."""
+    return (
+        index_text(f"{surname or ''} {given_name or ''}"),
+        index_text(" ".join(p or "" for p in (street_number, street, address_extra, postcode, city))),
+    )
+
+
+def request_search_texts(
+    description, street_number, street, landmark
+) -> tuple[str | None, str | None]:
+    """`search_description` and `search_location` of a request."""
+    return (
+        index_text(description),
+        index_text(" ".join(p or "" for p in (street_number, street, landmark))),
+    )
+
+
+@event.listens_for(Caller, "before_insert")
+@event.listens_for(Caller, "before_update")
+def _fold_caller(_mapper, _connection, caller: Caller) -> None:
+    caller.search_names, caller.search_address = caller_search_texts(
+        caller.surname,
+        caller.given_name,
+        caller.street_number,
+        caller.street,
+        caller.address_extra,
+        caller.postcode,
+        caller.city,
+    )
+
+
+@event.listens_for(Request, "before_insert")
+@event.listens_for(Request, "before_update")
+def _fold_request(_mapper, _connection, request: Request) -> None:
+    request.search_description, request.search_location = request_search_texts(
+        request.description, request.street_number, request.street, request.landmark
+    )

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import threading
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +24,7 @@ from functools import lru_cache
 
 from allo_tui.data.sqlite import fts_phrase
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
+from allo_tui.domain.text import fold
 
 CAP = 200
 """Matches are counted up to this number; beyond it the screen says "200+"."""
@@ -155,38 +155,73 @@ _SITE_WORDS: dict[str, frozenset[str]] = {}
 
 
 def search_tokens(text: str) -> list[str]:
-    """The words of `text` as FTS5's `unicode61 remove_diacritics 2` tokenizer sees them.
+    """The words of `text` as the search indexes hold them: `fold`ed, then cut as FTS5's
+    `unicode61` tokenizer cuts them.
 
-    Accents are dropped (also when typed decomposed), case is lowered, anything that is
-    neither a letter nor a digit separates words: "N'Diaye" -> ["n", "diaye"],
-    "zéb*" -> ["zeb"], "Saint-Just" -> ["saint", "just"].
+    Accents are dropped (also when typed decomposed), case is lowered, compatibility forms
+    become plain letters ("ﬁ" -> "fi", "ＡＢ" -> "ab"), anything that is neither a letter nor
+    a digit separates words: "N'Diaye" -> ["n", "diaye"], "zéb*" -> ["zeb"], "Saint-Just" ->
+    ["saint", "just"].
     """
-    return _TOKEN.findall(_without_accents(text).lower())
+    return _TOKEN.findall(fold(text))
 
 
-def _accent_table() -> dict[int, str]:
-    """Precomposed Latin letters (À–ɏ) mapped to their letters without accents."""
-    table: dict[int, str] = {}
-    for code in range(0xC0, 0x250):
-        decomposed = unicodedata.normalize("NFD", chr(code))
-        base = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-        if base != chr(code):
-            table[code] = base
-    return table
+# -- what the full-text indexes receive --------------------------------------------------------
+#
+# The FTS5 tables use SQLite's own `unicode61 remove_diacritics 2` tokenizer, which lowers case
+# and drops the accents of Latin letters, but leaves ligatures (ﬁ), full-width letters (Ａ),
+# digraphs (Ǆ, ǋ), superscripts, ß... as they are, while every query is `fold`ed: such text
+# could never be found. The triggers of migration 0005 therefore index a row's `search_*`
+# column when it is set, its own text otherwise; `index_text` sets it (to the folded text)
+# only for text holding a character the tokenizer does not fold as `fold` does, so ordinary
+# rows store nothing twice.
+
+_PROBED_RANGES = ((0x80, 0x250), (0x300, 0x370), (0x2000, 0x2070), (0x20A0, 0x20C0))
+"""Latin letters, combining accents, punctuation and currency signs: the characters of
+French text worth checking one by one; any other non-ASCII character makes a text folded."""
 
 
-_ACCENTS = _accent_table()
+@lru_cache(maxsize=1)
+def _needs_folding() -> re.Pattern[str]:
+    """A pattern finding a character the FTS5 tokenizer does not treat as `fold` does.
+
+    Learnt from the SQLite in use: each probed character is indexed as written and folded,
+    and kept as safe when both give the same tokens.
+    """
+    probed = [chr(code) for low, high in _PROBED_RANGES for code in range(low, high)]
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.execute(
+            "CREATE VIRTUAL TABLE probe USING fts5(raw, folded,"
+            " tokenize='unicode61 remove_diacritics 2')"
+        )
+        connection.execute("CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'instance')")
+        connection.executemany(
+            "INSERT INTO probe (rowid, raw, folded) VALUES (?, ?, ?)",
+            [(i, f"x{ch}y", fold(f"x{ch}y")) for i, ch in enumerate(probed)],
+        )
+        tokens: dict[tuple[int, str], list[str]] = {}
+        for doc, col, term in connection.execute(
+            "SELECT doc, col, term FROM probe_terms ORDER BY doc, col, offset"
+        ):
+            tokens.setdefault((doc, col), []).append(term)
+    finally:
+        connection.close()
+    safe = "".join(
+        ch
+        for i, ch in enumerate(probed)
+        if tokens.get((i, "raw"), []) == tokens.get((i, "folded"), [])
+    )
+    return re.compile(f"[^\x00-\x7f{re.escape(safe)}]")
 
 
-def _without_accents(text: str) -> str:
-    """`text` without diacritics: a table for the usual Latin letters, NFD for the rest."""
-    if text.isascii():
-        return text
-    text = text.translate(_ACCENTS)
-    if text.isascii():
-        return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+def index_text(text: str | None) -> str | None:
+    """What a `search_*` column holds for `text`: its folded form when the FTS5 tokenizer
+    would not fold it as queries are folded; else None (the index takes the text itself)."""
+    if not text or text.isascii() or _needs_folding().search(text) is None:
+        return None
+    folded = fold(text)
+    return None if folded == text else folded
 
 
 def find_callers(

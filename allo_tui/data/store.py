@@ -42,6 +42,8 @@ from allo_tui.data.models import (
     Request,
     Service,
     Setting,
+    caller_search_texts,
+    request_search_texts,
 )
 from allo_tui.data.request_reads import (
     REQUEST_BY_ID_SQL,
@@ -98,7 +100,7 @@ from allo_tui.domain.records import (
     ServiceRecord,
     Status,
 )
-from allo_tui.domain.text import words
+from allo_tui.domain.text import fold, words
 from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
 
 DESCRIPTION_LIMIT = 4000
@@ -289,8 +291,6 @@ class Store:
 
     def find_category(self, text_or_code: str) -> CategoryRecord | None:
         """A category by code or label, case- and accent-insensitive; None when unknown."""
-        from allo_tui.domain.text import fold
-
         wanted = fold(text_or_code)
         for category in self.categories():
             if wanted in (fold(category.code), fold(category.label)):
@@ -464,6 +464,9 @@ class Store:
                     raise ValidationError("duplicate_of", "Demande d'origine introuvable.")
                 status = Status.DUPLICATE
             year = calendar.reference_year(now)
+            street_number = new.street_number.strip()
+            street = new.street.strip()
+            landmark = new.landmark.strip()
             (sequence,) = connection.execute(_NEXT_REFERENCE_SQL, (year,)).fetchone()
             reference = format_reference(year, sequence)
             due = calendar.due_dates(now, urgency)
@@ -480,9 +483,9 @@ class Store:
                     urgency,
                     status.value,
                     caller_id,
-                    new.street_number.strip(),
-                    new.street.strip(),
-                    new.landmark.strip(),
+                    street_number,
+                    street,
+                    landmark,
                     new.neighbourhood.strip(),
                     new.latitude,
                     new.longitude,
@@ -494,6 +497,7 @@ class Store:
                     new.duplicate_of_id,
                     at,
                     operator.id,
+                    *request_search_texts(description, street_number, street, landmark),
                 ),
             ).fetchone()
             _add_event(connection, request_id, at, operator.id, EventKind.CREATED, new=status.value)
@@ -578,8 +582,6 @@ class Store:
         self, category_id: int, street: str, *, days: int = 30, limit: int = 20
     ) -> list[RequestRecord]:
         """Open requests of the same category on the same street from the last `days` days."""
-        from allo_tui.domain.text import fold
-
         wanted = fold(street)
         if not wanted:
             return []
@@ -1166,8 +1168,9 @@ def _history_conditions(filters: HistoryFilter, now: datetime) -> list:
         conditions.append(Request.status.in_(OPEN_VALUES))
         conditions.append(Request.intervention_due_at < now)
     if filters.text.strip():
-        request_query = fts_prefix_query(filters.text)
-        names_query = fts_prefix_query(filters.text, column="names")
+        typed = fold(filters.text)  # as the index holds it (migration 0005)
+        request_query = fts_prefix_query(typed)
+        names_query = fts_prefix_query(typed, column="names")
         if request_query:
             conditions.append(
                 or_(
@@ -1302,14 +1305,17 @@ _INSERT_REQUEST_SQL = (
     "INSERT INTO requests (reference, ref_year, ref_seq, channel, kind, category_id, service_id,"
     " urgency, status, caller_id, street_number, street, landmark, neighbourhood, latitude,"
     " longitude, description, created_at, created_by_id, ack_due_at, intervention_due_at,"
-    " duplicate_of_id, updated_at, updated_by_id, acknowledged_how, answer, version)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', 1)"
+    " duplicate_of_id, updated_at, updated_by_id, search_description, search_location,"
+    " acknowledged_how, answer, version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+    " '', '', 1)"
     " RETURNING id"
 )
 _INSERT_CALLER_SQL = (
     "INSERT INTO callers (surname, given_name, email, street_number, street, address_extra,"
     " postcode, city, neighbourhood, notes, contact_preference, created_at, updated_at,"
-    " updated_by_id, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id"
+    " updated_by_id, search_names, search_address, version)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) RETURNING id"
 )
 _INSERT_PHONE_SQL = (
     "INSERT INTO caller_phones (caller_id, number, display, valid, search_digits, label,"
@@ -1354,23 +1360,34 @@ def _insert_caller(
     connection: sqlite3.Connection, operator: OperatorRecord, new: NewCaller, at: str
 ) -> int:
     """Insert a caller and their phones (the triggers index them); returns the new id."""
+    identity = (
+        new.surname.strip(),
+        new.given_name.strip(),
+        new.street_number.strip(),
+        new.street.strip(),
+        new.address_extra.strip(),
+        new.postcode.strip(),
+        new.city.strip(),
+    )
+    surname, given_name, street_number, street, address_extra, postcode, city = identity
     (caller_id,) = connection.execute(
         _INSERT_CALLER_SQL,
         (
-            new.surname.strip(),
-            new.given_name.strip(),
+            surname,
+            given_name,
             new.email.strip(),
-            new.street_number.strip(),
-            new.street.strip(),
-            new.address_extra.strip(),
-            new.postcode.strip(),
-            new.city.strip(),
+            street_number,
+            street,
+            address_extra,
+            postcode,
+            city,
             new.neighbourhood.strip(),
             new.notes,
             ContactPreference(new.contact_preference).value,
             at,
             at,
             operator.id,
+            *caller_search_texts(*identity),
         ),
     ).fetchone()
     for position, raw in enumerate(p for p in new.phones if p.strip()):

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-STREETS_RESOURCE = "streets_auxerre.csv"
+from allo_tui.domain.text import fold
 
-_SEPARATORS = re.compile(r"[\s'’‘`´\-‐‑‒–—_]+")
+STREETS_RESOURCE = "streets_auxerre.csv"
 
 # Abbreviations people type for a street type or a saint's name.
 _ALIASES = {
@@ -48,17 +46,6 @@ class Street:
     """The name as people write it: "Rue du Temple"."""
     kind: str
     """"voie" or "lieu-dit"."""
-
-
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key: "L'Église  Saint-Pierre" -> "l eglise saint pierre".
-
-    NFKD, combining marks removed, case-folded; apostrophes and dashes become spaces and
-    runs of blanks collapse to one space.
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    return _SEPARATORS.sub(" ", bare).strip()
 
 
 @lru_cache(maxsize=1)
