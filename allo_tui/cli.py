@@ -382,6 +382,14 @@ def request() -> None:
 @click.option(
     "--urgency", type=int, default=None, help="Urgence 1 à 4 (défaut : celle de la catégorie)."
 )
+@click.option(
+    "--idempotency-key",
+    "idempotency_key",
+    default=None,
+    metavar="CLÉ",
+    help="Clé unique de la demande : relancée avec la même clé, la commande n'enregistre rien"
+    " de plus et affiche le même numéro.",
+)
 @_db_option
 def request_add(
     phone: str,
@@ -392,11 +400,16 @@ def request_add(
     landmark: str,
     description: str,
     urgency: int | None,
+    idempotency_key: str | None,
 ) -> None:
-    """Enregistre une demande et affiche son numéro."""
-    from allo_tui.domain.errors import AlloError, ValidationError
-    from allo_tui.domain.records import NewCaller, NewRequest
-    from allo_tui.domain.text import fold, split_name
+    """Enregistre une demande et affiche son numéro.
+
+    Le demandeur est reconnu à son numéro entier (et à son nom si --name est donné) ;
+    sinon il est créé.
+    """
+    from allo_tui.domain.errors import AlloError, SharedNumberError, ValidationError
+    from allo_tui.domain.records import CallerMatch, NewCaller, NewRequest
+    from allo_tui.domain.text import split_name
 
     if urgency is not None and urgency not in (1, 2, 3, 4):
         raise Fail(f"urgence {urgency} invalide : valeurs possibles 1, 2, 3, 4")
@@ -413,20 +426,10 @@ def request_add(
     if found is None:
         choices = ", ".join(c.code for c in store.categories())
         raise Fail(f"catégorie inconnue : {category!r} (catégories : {choices})")
-    caller_id = None
     new_caller = None
-    if phone.strip():
-        matches = store.search_callers(phone).rows
-        exact = [c for c in matches if any(p.number == _e164(phone) for p in c.phones)]
-        if name.strip():
-            exact = [
-                c
-                for c in exact
-                if fold(name) in (fold(c.display_name), fold(f"{c.given_name} {c.surname}"))
-            ] or []
-        if exact:
-            caller_id = exact[0].id
-    if caller_id is None and (phone.strip() or name.strip()):
+    if phone.strip() or name.strip():
+        # The Store attaches the known caller holding this whole number (with this name),
+        # inside the transaction that saves: concurrent gateway calls make one caller.
         surname, given_name = split_name(name)
         new_caller = NewCaller(
             surname=surname, given_name=given_name, phones=(phone,) if phone.strip() else ()
@@ -434,26 +437,26 @@ def request_add(
     new = NewRequest(
         category_id=found.id,
         description=description,
-        caller_id=caller_id,
         new_caller=new_caller,
+        caller_match=CallerMatch.NUMBER_AND_NAME,
         urgency=urgency,
         street=street,
         street_number=street_number,
         landmark=landmark,
+        idempotency_key=idempotency_key,
     )
     try:
         record = store.create_request(operator_record, new)
+    except SharedNumberError as error:
+        raise Fail(
+            f"--phone : le numéro {error.number} est celui de {len(error.names)} demandeurs"
+            f" ({', '.join(error.names)}) : précisez --name"
+        ) from None
     except ValidationError as error:
         raise Fail(f"{error.field} : {error.message}") from None
     except AlloError as error:
         raise Fail(str(error)) from None
     click.echo(_line(record.reference))
-
-
-def _e164(phone: str) -> str:
-    from allo_tui.domain.phone import parse_phone
-
-    return parse_phone(phone).stored
 
 
 def run() -> None:  # pragma: no cover - console script shim

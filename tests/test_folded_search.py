@@ -70,9 +70,7 @@ def test_lookup_finds_a_caller_however_the_name_was_written(store, filled, store
 def test_only_text_the_tokenizer_does_not_fold_is_stored_twice(store, filled, db_path):
     connection = sqlite3.connect(db_path)
     try:
-        folded = dict(
-            connection.execute("SELECT surname, search_names FROM callers").fetchall()
-        )
+        folded = dict(connection.execute("SELECT surname, search_names FROM callers").fetchall())
     finally:
         connection.close()
     assert folded["Éléonore"] is None  # accents: the tokenizer drops them itself
@@ -131,9 +129,12 @@ def test_migration_0005_folds_the_index_of_rows_already_there(
     try:
         assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         # The FTS5 index agrees with its rows (a wrong 'delete' would leave stale terms).
-        assert connection.execute(
-            "INSERT INTO request_search(request_search, rank) VALUES ('integrity-check', 0)"
-        ).fetchall() == []
+        assert (
+            connection.execute(
+                "INSERT INTO request_search(request_search, rank) VALUES ('integrity-check', 0)"
+            ).fetchall()
+            == []
+        )
     finally:
         connection.close()
 

@@ -39,6 +39,7 @@ APP_TABLES = {
     "calls",
     "drafts",
     "change_counters",
+    "request_keys",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

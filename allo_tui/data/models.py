@@ -301,6 +301,16 @@ class Call(Base):
     operator: Mapped[Operator] = relationship(lazy="joined")
 
 
+class RequestKey(Base):
+    """A client's idempotency key and the request it created (migration 0006)."""
+
+    __tablename__ = "request_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Draft(Base):
     """The new-request form as typed, one per operator and console."""
 
@@ -331,7 +341,9 @@ def caller_search_texts(
     """`search_names` and `search_address` of a caller (joined as the triggers join them)."""
     return (
         index_text(f"{surname or ''} {given_name or ''}"),
-        index_text(" ".join(p or "" for p in (street_number, street, address_extra, postcode, city))),
+        index_text(
+            " ".join(p or "" for p in (street_number, street, address_extra, postcode, city))
+        ),
     )
 
 

@@ -17,7 +17,7 @@ from allo_tui.data.sqlite import (
     schema_revision,
 )
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 

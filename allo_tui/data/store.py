@@ -104,6 +104,7 @@ from allo_tui.domain.text import fold, words
 from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
 
 DESCRIPTION_LIMIT = 4000
+IDEMPOTENCY_KEY_LIMIT = 200
 NO_FILTER = HistoryFilter()
 OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
 # Written exactly as the partial index `ix_requests_open` is, so SQLite can use that index
@@ -420,6 +421,8 @@ class Store:
 
         `draft_console`: the form's draft for this operator and console is deleted in the same
         transaction (a saved call is never offered again as a draft).
+        `new.idempotency_key`: a key already recorded returns the request it created, and
+        nothing is written (a gateway's retry).
         """
         description = new.description.strip()
         if not description:
@@ -433,12 +436,27 @@ class Store:
             raise ValidationError(
                 "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
             )
+        key = new.idempotency_key
+        if key is not None and not 0 < len(key) <= IDEMPOTENCY_KEY_LIMIT:
+            raise ValidationError(
+                "idempotency_key",
+                f"La clé d'idempotence doit compter 1 à {IDEMPOTENCY_KEY_LIMIT} caractères.",
+            )
         calendar = self.calendar()
         now = self.now()
         at = _stored_time(now)
         # Plain SQL on the pooled connection: the ORM's unit of work and a re-read through it
         # cost several times what SQLite needs for these few rows.
         with self._raw_write() as connection:
+            if key is not None:
+                # Under the write lock: a retry running beside the first save waits for it.
+                done = connection.execute(
+                    "SELECT request_id FROM request_keys WHERE key = ?", (key,)
+                ).fetchone()
+                if done is not None:
+                    return request_record(
+                        connection.execute(REQUEST_BY_ID_SQL, (done[0],)).fetchone()
+                    )
             category = connection.execute(
                 "SELECT service_id, default_urgency, active FROM categories WHERE id = ?",
                 (new.category_id,),
@@ -501,6 +519,11 @@ class Store:
                 ),
             ).fetchone()
             _add_event(connection, request_id, at, operator.id, EventKind.CREATED, new=status.value)
+            if key is not None:
+                connection.execute(
+                    "INSERT INTO request_keys (key, request_id, created_at) VALUES (?, ?, ?)",
+                    (key, request_id, at),
+                )
             if new.duplicate_of_id is not None:
                 who = _caller_label(connection, caller_id)
                 _add_event(
@@ -1417,9 +1440,7 @@ def _holders(connection: sqlite3.Connection, numbers: Sequence[str]) -> list[int
     return [row[0] for row in rows]
 
 
-def _known_caller(
-    connection: sqlite3.Connection, new: NewCaller, match: CallerMatch
-) -> int | None:
+def _known_caller(connection: sqlite3.Connection, new: NewCaller, match: CallerMatch) -> int | None:
     """The known caller `new` stands for (see `CallerMatch`); None: create `new`.
 
     Raises SharedNumberError when several callers hold the number and none can be told apart.

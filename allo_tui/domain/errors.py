@@ -30,6 +30,7 @@ class SharedNumberError(ValidationError):
         )
         self.number = number
         self.caller_ids = tuple(caller_id for caller_id, _name in holders)
+        self.names = tuple(name for _id, name in holders)
 
 
 class NotFoundError(AlloError):
