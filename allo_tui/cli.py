@@ -408,6 +408,7 @@ def request_add(
     sinon il est créé.
     """
     from allo_tui.domain.errors import AlloError, SharedNumberError, ValidationError
+    from allo_tui.domain.limits import too_long
     from allo_tui.domain.records import CallerMatch, NewCaller, NewRequest
     from allo_tui.domain.text import split_name
 
@@ -420,6 +421,18 @@ def request_add(
     street_number = _cleaned("--number", street_number)
     landmark = _cleaned("--landmark", landmark)
     description = _cleaned("--description", description, multiline=True)
+    for option, field, value in (
+        ("--phone", "phone", phone),
+        ("--name", "name", name),
+        ("--category", "category", category),
+        ("--street", "street", street),
+        ("--number", "street_number", street_number),
+        ("--landmark", "landmark", landmark),
+        ("--description", "description", description),
+    ):
+        reason = too_long(field, value)  # the form's limits: nothing longer is stored
+        if reason is not None:
+            raise Fail(f"{option} : {reason}")
     store = _open_store()
     operator_record = _resolve_operator(store, demo=store.is_demo())
     found = store.find_category(category)

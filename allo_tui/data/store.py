@@ -61,6 +61,7 @@ from allo_tui.data.sqlite import (
     create_engine_for,
     fts_prefix_query,
 )
+from allo_tui.domain import limits
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import (
@@ -103,7 +104,6 @@ from allo_tui.domain.records import (
 from allo_tui.domain.text import fold, words
 from allo_tui.domain.workflow import Action, WorkflowError, check, target_status
 
-DESCRIPTION_LIMIT = 4000
 IDEMPOTENCY_KEY_LIMIT = 200
 NO_FILTER = HistoryFilter()
 OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
@@ -351,6 +351,7 @@ class Store:
             return _caller_rows(raw, ids) if ids else []
 
     def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
+        _check_caller_lengths(new)
         with self._raw_write() as connection:
             caller_id = _insert_caller(connection, operator, new, _stored_time(self.now()))
         return self.get_caller(caller_id)
@@ -368,6 +369,8 @@ class Store:
         unknown = set(changes) - set(CALLER_FIELDS)
         if unknown:
             raise ValidationError(sorted(unknown)[0], "champ inconnu")
+        _check_lengths(**{k: v for k, v in changes.items() if k in limits.LIMITS})
+        _check_lengths(*(("phone", phone) for phone in phones or ()))
         now = self.now()
         with self._write() as session:
             caller = session.get(Caller, caller_id)
@@ -427,11 +430,15 @@ class Store:
         description = new.description.strip()
         if not description:
             raise ValidationError("description", "La description est obligatoire.")
-        if len(description) > DESCRIPTION_LIMIT:
-            raise ValidationError(
-                "description",
-                f"La description dépasse {DESCRIPTION_LIMIT} caractères ({len(description)}).",
-            )
+        _check_lengths(
+            description=description,
+            street_number=new.street_number,
+            street=new.street,
+            landmark=new.landmark,
+            neighbourhood=new.neighbourhood,
+        )
+        if new.new_caller is not None:
+            _check_caller_lengths(new.new_caller)
         if new.urgency is not None and new.urgency not in (1, 2, 3, 4):
             raise ValidationError(
                 "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
@@ -1427,6 +1434,31 @@ def _insert_caller(
             ),
         )
     return caller_id
+
+
+def _check_lengths(*pairs: tuple[str, str], **fields: str) -> None:
+    """Refuse a value longer than its field's limit (`allo_tui.domain.limits`)."""
+    for field, value in (*pairs, *fields.items()):
+        message = limits.length_message(field, value or "")
+        if message is not None:
+            raise ValidationError(field, message)
+
+
+def _check_caller_lengths(new: NewCaller) -> None:
+    """Refuse a new caller with a field or a number longer than its limit."""
+    _check_lengths(
+        *(("phone", phone) for phone in new.phones),
+        surname=new.surname,
+        given_name=new.given_name,
+        email=new.email,
+        street_number=new.street_number,
+        street=new.street,
+        address_extra=new.address_extra,
+        postcode=new.postcode,
+        city=new.city,
+        neighbourhood=new.neighbourhood,
+        notes=new.notes,
+    )
 
 
 def _holders(connection: sqlite3.Connection, numbers: Sequence[str]) -> list[int]:

@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from allo_tui.domain import limits
 from allo_tui.domain.text import fold, words
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
@@ -35,9 +36,9 @@ TEXTS = {
     "cancel": "Annuler",
 }
 
-TEXT_LIMIT = 4000
+TEXT_LIMIT = limits.ANSWER
 """At most this many characters in an answer, a reason or a note (as a description)."""
-LINE_LIMIT = 200
+LINE_LIMIT = limits.LINE
 """At most this many characters in a one-line answer (a reference, a period)."""
 
 ChoiceValue = TypeVar("ChoiceValue")

@@ -19,6 +19,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
+from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
@@ -85,20 +86,9 @@ MIN_PHONE_FIELDS = 2
 PHONES_PER_ROW = 3
 COMPACT_BELOW_ROWS = 32
 """Below this many terminal rows the form drops the blank line between fields."""
-NOTES_LIMIT = 2000
-# The model's column sizes (phones: as typed when the number does not parse).
-FIELD_LENGTHS = {
-    "surname": 120,
-    "given_name": 120,
-    "phone": 40,
-    "email": 254,
-    "street_number": 16,
-    "street": 200,
-    "address_extra": 200,
-    "postcode": 16,
-    "city": 120,
-    "neighbourhood": 120,
-}
+NOTES_LIMIT = limits.NOTES
+# The domain's limits, which the Store enforces (phones: as typed when the number does not parse).
+FIELD_LENGTHS = limits.LIMITS
 
 
 @dataclass(frozen=True, slots=True)

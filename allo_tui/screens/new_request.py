@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Header, Input, Label, Select, Static
 
+from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone, phone_query_digits
 from allo_tui.domain.records import (
@@ -52,7 +53,7 @@ from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
 from allo_tui.widgets.typeahead import Suggestion, TypeAhead, TypeAheadInput
 from allo_tui.widgets.urgency import UrgencyPicker
 
-DESCRIPTION_LIMIT = 4000
+DESCRIPTION_LIMIT = limits.DESCRIPTION
 """As in Open311 (and the Store)."""
 COUNTER_FROM = 3000
 """The counter stands out from this many characters."""
@@ -269,14 +270,14 @@ class NewRequestScreen(Screen[None]):
                         TEXTS["phone_placeholder"],
                         id="phone",
                         jump_to="#category-input",
-                        max_length=40,
+                        max_length=limits.PHONE,
                     )
                     yield Label(TEXTS["name"], classes="sublabel")
                     yield TypeAhead(
                         TEXTS["name_placeholder"],
                         id="name",
                         jump_to="#category-input",
-                        max_length=120,
+                        max_length=limits.NAME,
                     )
                 yield Static(TEXTS["caller_hint"], id="caller-status", classes="status")
                 yield Static("", id="message-caller", classes="message")
@@ -288,21 +289,24 @@ class NewRequestScreen(Screen[None]):
                         jump_to="#street_number",
                         open_on_focus=True,
                         accept_on_blur=True,
-                        max_length=120,
+                        max_length=limits.CATEGORY,
                     )
                 yield Static("", id="message-category", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["place"], classes="label")
                     yield Label(TEXTS["street_number"], classes="sublabel first")
                     yield SafeInput(
-                        compact=True, id="street_number", max_length=12, enter_moves_on=True
+                        compact=True,
+                        id="street_number",
+                        max_length=limits.STREET_NUMBER,
+                        enter_moves_on=True,
                     )
                     yield Label(TEXTS["street"], classes="sublabel")
                     yield TypeAhead(
                         TEXTS["street_placeholder"],
                         id="street",
                         jump_to="#landmark",
-                        max_length=200,
+                        max_length=limits.STREET,
                     )
                 yield Static("", id="message-street", classes="message")
                 with Horizontal(classes="field"):
@@ -311,7 +315,7 @@ class NewRequestScreen(Screen[None]):
                         placeholder=TEXTS["landmark_placeholder"],
                         compact=True,
                         id="landmark",
-                        max_length=200,
+                        max_length=limits.LANDMARK,
                         enter_moves_on=True,
                     )
                 yield Static("", id="message-landmark", classes="message")
@@ -325,7 +329,7 @@ class NewRequestScreen(Screen[None]):
                         jump_to="#description",
                         open_on_focus=True,
                         accept_on_blur=True,
-                        max_length=120,
+                        max_length=limits.CATEGORY,
                     )
                 yield Static("", id="message-service", classes="message")
                 with Horizontal(classes="field", id="description-head"):

@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from allo_tui.domain import limits
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
@@ -105,7 +106,7 @@ class FollowUpDialog(ModalScreen[str | None]):
             )
             # A pasted note loses its control characters before it is stored.
             yield SafeInput(
-                placeholder=TEXTS["follow_up_placeholder"], id="follow-up-note", max_length=4000
+                placeholder=TEXTS["follow_up_placeholder"], id="follow-up-note", max_length=limits.ANSWER
             )
             yield Static(TEXTS["follow_up_hint"], id="follow-up-hint", markup=False)
 
