@@ -6,18 +6,24 @@ derived from TRANSITIONS, so a wrong rule makes a test fail.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
+from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.records import Role, Status
 from allo_tui.domain.workflow import (
     STATUS_LABELS,
     TRANSITIONS,
     URGENCY_LABELS,
     Action,
+    Qualification,
     WorkflowError,
     allowed_actions,
     check,
     is_allowed,
+    requalification_texts,
+    requalified_intervention_due,
     target_status,
 )
 
@@ -47,6 +53,7 @@ PERMISSIONS = {
     Action.CANCEL: "     S   S   S   S   .   .   .   .   . ",
     Action.NOTE: "       O   O   O   O   O   O   O   O   O ",
     Action.REOPEN: "     .   .   .   .   S   S   S   S   S ",
+    Action.REQUALIFY: "  O   O   S   S   .   .   .   .   . ",
 }
 
 MINIMUM_ROLE = {"O": Role.OPERATOR, "S": Role.SUPERVISOR, "A": Role.ADMIN}
@@ -104,6 +111,8 @@ TARGETS = {
     Action.CANCEL: ("can", "can", "can", "can", None, None, None, None, None),
     Action.NOTE: ("=", "=", "=", "=", "=", "=", "=", "=", "="),
     Action.REOPEN: (None, None, None, None, "re", "re", "re", "re", "re"),
+    # Not a status change: Store.requalify changes the fields, `apply` refuses it.
+    Action.REQUALIFY: (None, None, None, None, None, None, None, None, None),
 }
 SHORT = {
     "ack": Status.ACKNOWLEDGED,
@@ -192,6 +201,7 @@ def test_actions_without_required_text_accept_a_blank_text(action: Action) -> No
         (Action.CANCEL, False),
         (Action.NOTE, True),
         (Action.REOPEN, False),
+        (Action.REQUALIFY, False),
     ],
 )
 def test_requires_text_flags(action: Action, requires_text: bool) -> None:
@@ -213,6 +223,7 @@ def test_requires_text_flags(action: Action, requires_text: bool) -> None:
         (Action.CANCEL, "Annuler"),
         (Action.NOTE, "Ajouter une note"),
         (Action.REOPEN, "Rouvrir"),
+        (Action.REQUALIFY, "Requalifier"),
     ],
 )
 def test_transitions_carry_french_labels(action: Action, label: str) -> None:
@@ -228,7 +239,16 @@ def test_allowed_actions_for_an_operator_on_a_new_request() -> None:
         Action.DONE,
         Action.DUPLICATE,
         Action.NOTE,
+        Action.REQUALIFY,
     ]
+
+
+def test_operator_requalifies_only_before_assignment() -> None:
+    with pytest.raises(WorkflowError) as refused:
+        check(Action.REQUALIFY, Status.ASSIGNED, Role.OPERATOR)
+    assert refused.value.reason == "Requalification après affectation réservée aux superviseurs."
+    check(Action.REQUALIFY, Status.ACKNOWLEDGED, Role.OPERATOR)
+    check(Action.REQUALIFY, Status.IN_PROGRESS, Role.SUPERVISOR)
 
 
 def test_allowed_actions_for_a_supervisor_on_a_done_request() -> None:
@@ -265,3 +285,45 @@ def test_urgency_labels_are_french() -> None:
         3: "Normale",
         4: "Sans intervention",
     }
+
+
+# Requalification due dates: a call on Tuesday 24/11/2026 10:00 (Paris), requalified a day later.
+CALLED = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+LATER = CALLED + timedelta(days=1, hours=2)
+CURRENT_DUE = CALLED + timedelta(days=10)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (3, 1, LATER + timedelta(hours=1)),  # raised: from the requalification
+        (3, 2, LATER + timedelta(hours=24)),
+        (4, 3, LATER + timedelta(days=10)),
+        (1, 3, CALLED + timedelta(days=10)),  # lowered: from the call
+        (2, 3, CALLED + timedelta(days=10)),
+        (3, 4, None),  # no intervention: no due date
+        (3, 3, CURRENT_DUE),  # same urgency: the due date stays as it was
+    ],
+)
+def test_a_raised_urgency_counts_from_the_requalification_a_lowered_one_from_the_call(
+    old: int, new: int, expected: datetime | None
+) -> None:
+    due = requalified_intervention_due(
+        SiteCalendar(),
+        called_at=CALLED,
+        requalified_at=LATER,
+        old_urgency=old,
+        new_urgency=new,
+        current_due=CURRENT_DUE,
+    )
+    assert due == expected
+
+
+def test_requalification_texts_name_only_what_changed_with_the_due_dates() -> None:
+    before = Qualification("Voirie", "Voirie", 3, CALLED + timedelta(days=10))
+    after = Qualification("Danger sur la voie", "Voirie", 1, LATER + timedelta(hours=1))
+    old, new = requalification_texts(before, after, SiteCalendar())
+    assert old == "Catégorie : Voirie · Urgence : 3 (Normale) · Intervention : 04/12/2026 10:00"
+    assert new == (
+        "Catégorie : Danger sur la voie · Urgence : 1 (Immédiate) · Intervention : 25/11/2026 13:00"
+    )

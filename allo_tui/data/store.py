@@ -749,6 +749,100 @@ class Store:
             session.flush()
         return self.get_request(request_id)
 
+    # -- requalification (category, service, urgency) -------------------------------------
+
+    def requalify(
+        self,
+        operator: OperatorRecord,
+        request_id: int,
+        *,
+        expected_version: int,
+        category_id: int,
+        service_id: int | None,
+        urgency: int,
+        text: str = "",
+    ) -> RequestRecord:
+        """Change a request's category, service and urgency; stale versions are refused.
+
+        One transaction: the request and one `edit` Event whose old and new values name what
+        changed, the intervention due date included. A raised urgency counts its due time
+        from now, a lowered one from the call (`requalified_intervention_due`); the
+        acknowledgement due date does not change. `service_id` None: the category's service.
+        Operators may requalify before assignment, supervisors at any open status.
+        """
+        from allo_tui.domain.workflow import (
+            Qualification,
+            requalification_texts,
+            requalified_intervention_due,
+        )
+
+        if urgency not in (1, 2, 3, 4):
+            raise ValidationError(
+                "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
+            )
+        calendar = self.calendar()
+        now = self.now()
+        with self._write() as session:
+            role = self._current_role(session, operator)
+            request = session.get(Request, request_id)
+            if request is None:
+                raise NotFoundError(f"demande n° {request_id} introuvable")
+            if request.version != expected_version:
+                raise self._stale("Demande", request.updated_by, request.updated_at)
+            check(Action.REQUALIFY, Status(request.status), role, text=text)
+            category = session.get(Category, category_id)
+            if category is None or not category.active:
+                raise ValidationError("category", "Catégorie inconnue.")
+            service = session.get(
+                Service, service_id if service_id is not None else category.service_id
+            )
+            if service is None:
+                raise ValidationError("service", "Service inconnu.")
+            if (category.id, service.id, urgency) == (
+                request.category_id,
+                request.service_id,
+                request.urgency,
+            ):
+                raise ValidationError(
+                    "requalify", "Rien à changer : même catégorie, même service, même urgence."
+                )
+            before = Qualification(
+                request.category.label,
+                request.service.name if request.service else "",
+                request.urgency,
+                request.intervention_due_at,
+            )
+            due = requalified_intervention_due(
+                calendar,
+                called_at=request.created_at,
+                requalified_at=now,
+                old_urgency=request.urgency,
+                new_urgency=urgency,
+                current_due=request.intervention_due_at,
+            )
+            after = Qualification(category.label, service.name, urgency, due)
+            old_value, new_value = requalification_texts(before, after, calendar)
+            request.category_id = category.id
+            request.service_id = service.id
+            request.urgency = urgency
+            request.intervention_due_at = due
+            request.version += 1
+            request.updated_at = now
+            request.updated_by_id = operator.id
+            session.add(
+                Event(
+                    request_id=request.id,
+                    at=now,
+                    operator_id=operator.id,
+                    kind=EventKind.EDIT.value,
+                    old_value=old_value,
+                    new_value=new_value,
+                    note=text.strip(),
+                )
+            )
+            session.flush()
+        return self.get_request(request_id)
+
     def open_interventions(
         self,
         *,

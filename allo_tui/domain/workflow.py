@@ -2,18 +2,24 @@
 
 `new -> acknowledged -> assigned -> in_progress -> done -> closed`, with the exits
 `rejected` (sans suite), `duplicate` and `cancelled`. Operators acknowledge, assign,
-start, mark done, mark duplicates and add notes; supervisors also reject, cancel,
-close, reopen and reassign; admins may do everything supervisors may.
+start, mark done, mark duplicates and add notes, and requalify (category, service,
+urgency) a request not yet assigned; supervisors also reject, cancel, close, reopen,
+reassign and requalify at any open status; admins may do everything supervisors may.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from allo_tui.domain.records import OPEN_STATUSES, Role, Status
+
+if TYPE_CHECKING:
+    from allo_tui.domain.calendar import SiteCalendar
 
 
 class Action(StrEnum):
@@ -29,6 +35,7 @@ class Action(StrEnum):
     CANCEL = "cancel"
     NOTE = "note"
     REOPEN = "reopen"
+    REQUALIFY = "requalify"
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,8 @@ _REOPENABLE = frozenset(
 )
 # Assigning a request that is already assigned or in progress is a reassignment.
 _REASSIGN_FROM = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
+# Operators may requalify a request only before it is assigned to a service.
+_OPERATOR_REQUALIFY_FROM = frozenset({Status.NEW, Status.ACKNOWLEDGED})
 
 
 def _rule(
@@ -156,6 +165,14 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
             "Rouvrir",
             text_label="Motif de la réouverture",
         ),
+        # Operators only before assignment, see `check`; `Store.requalify` applies it.
+        Action.REQUALIFY: _rule(
+            Action.REQUALIFY,
+            OPEN_STATUSES,
+            Role.OPERATOR,
+            "Requalifier",
+            text_label="Motif de la requalification",
+        ),
     }
 )
 """The rule of every action."""
@@ -179,6 +196,12 @@ def _refusal(action: Action, status: Status, role: Role) -> str | None:
         return f"Impossible depuis le statut « {STATUS_LABELS[status]} »."
     if action is Action.ASSIGN and status in _REASSIGN_FROM and not role.includes(Role.SUPERVISOR):
         return "Réaffectation réservée aux superviseurs."
+    if (
+        action is Action.REQUALIFY
+        and status not in _OPERATOR_REQUALIFY_FROM
+        and not role.includes(Role.SUPERVISOR)
+    ):
+        return "Requalification après affectation réservée aux superviseurs."
     return None
 
 
@@ -221,6 +244,9 @@ def target_status(action: Action, status: Status, *, acknowledged: bool) -> Stat
             return Status.ACKNOWLEDGED if status is Status.NEW else status
         case Action.NOTE:
             return status
+        case Action.REQUALIFY:
+            # Not a status change: `Store.requalify` changes category, service and urgency.
+            raise WorkflowError("La requalification se fait par « Requalifier » (q).")
         case Action.REOPEN:
             return Status.ACKNOWLEDGED if acknowledged else Status.NEW
         case Action.ASSIGN:
@@ -238,3 +264,67 @@ def target_status(action: Action, status: Status, *, acknowledged: bool) -> Stat
         case Action.CANCEL:
             return Status.CANCELLED
     raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
+
+
+def requalified_intervention_due(
+    calendar: SiteCalendar,
+    *,
+    called_at: datetime,
+    requalified_at: datetime,
+    old_urgency: int,
+    new_urgency: int,
+    current_due: datetime | None,
+) -> datetime | None:
+    """The intervention due date after the urgency went from `old_urgency` to `new_urgency`.
+
+    A raised urgency (a smaller number) counts its target from the requalification: the
+    service could not know before. A lowered one counts from the call, as if it had been
+    taken so. The same urgency keeps `current_due` (which may have been moved by a wait).
+    The acknowledgement due date never changes: it depends on the call alone.
+    """
+    if new_urgency == old_urgency:
+        return current_due
+    start = requalified_at if new_urgency < old_urgency else called_at
+    return calendar.intervention_due(start, new_urgency)
+
+
+@dataclass(frozen=True)
+class Qualification:
+    """What a requalification changes: category, service, urgency, and the due date they imply."""
+
+    category: str
+    """The category's label."""
+    service: str
+    """The service's name ("" when none)."""
+    urgency: int
+    intervention_due_at: datetime | None
+
+
+def requalification_texts(
+    old: Qualification, new: Qualification, calendar: SiteCalendar
+) -> tuple[str, str]:
+    """The old and new values of a requalification Event, in French, changed parts only.
+
+    "Catégorie : Voirie · Urgence : 3 (Normale) · Intervention : 04/12/2026 10:00" (site time);
+    an urgency with no target reads "Intervention : aucune".
+    """
+
+    def due(at: datetime | None) -> str:
+        return calendar.to_local(at).strftime("%d/%m/%Y %H:%M") if at else "aucune"
+
+    parts: tuple[list[str], list[str]] = ([], [])
+    fields = (
+        ("Catégorie", old.category, new.category),
+        ("Service", old.service or "—", new.service or "—"),
+        (
+            "Urgence",
+            f"{old.urgency} ({URGENCY_LABELS.get(old.urgency, '?')})",
+            f"{new.urgency} ({URGENCY_LABELS.get(new.urgency, '?')})",
+        ),
+        ("Intervention", due(old.intervention_due_at), due(new.intervention_due_at)),
+    )
+    for label, before, after in fields:
+        if before != after:
+            parts[0].append(f"{label} : {before}")
+            parts[1].append(f"{label} : {after}")
+    return " · ".join(parts[0]), " · ".join(parts[1])
