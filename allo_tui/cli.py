@@ -1,7 +1,14 @@
 """The `allo` command: the console, and the administrator's subcommands.
 
-Expected errors end with one line on stderr and exit status 2; no traceback reaches a user.
-Heavy modules (SQLAlchemy, Textual) are imported inside the commands that need them.
+Expected errors end with one line on stderr and exit status 2; no traceback reaches a user: a
+database failure (disk full, read-only, locked, I/O error…) is one French sentence naming the
+log file that holds the details (`data.errors`), and an argument whose bytes the locale cannot
+decode is refused naming its option. Heavy modules (SQLAlchemy, Textual) are imported inside
+the commands that need them.
+
+Only `allo db init` initialises an existing empty file; the commands that only read (`board`,
+`operator list`, `db check`, `db backup`) never create a database and open a file they may not
+write read-only.
 
 Text is data here too: stored text echoed to the terminal (names, references, messages that
 quote them) goes through `printable()`, so an escape sequence in the database cannot colour or
@@ -12,6 +19,7 @@ is given, with a warning, as the form does.
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +30,8 @@ from allo_tui.config import ConfigError, DatabaseChoice, resolve_database, resol
 from allo_tui.domain.sanitize import clean_text, printable
 
 EXIT_USAGE = 2
+EXIT_UNEXPECTED = 1
+ENVIRONMENT_OPTIONS = ("ALLO_DB", "ALLO_OPERATOR")
 
 
 class Fail(click.ClickException):
@@ -30,7 +40,107 @@ class Fail(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file=None) -> None:  # noqa: D102 - click API
-        click.echo(f"allo: {printable(self.message)}", err=True)
+        try:
+            click.echo(f"allo: {printable(self.message, one_line=True)}", err=True)
+        except OSError:
+            pass  # stderr closed too: the exit status still tells
+
+
+class Unexpected(Fail):
+    """A failure nobody foresaw (a bug): one line naming the log file, exit 1."""
+
+    exit_code = EXIT_UNEXPECTED
+
+
+def _undecodable(value: str) -> bool:
+    """True when `value` holds bytes the locale could not decode (kept as lone surrogates)."""
+    return any("\udc80" <= character <= "\udcff" for character in value)
+
+
+def undecodable_argument(args: list[str]) -> str | None:
+    """The one-line refusal for the first argument the locale could not decode, else None."""
+    encoding = sys.getfilesystemencoding()
+    where = None
+    for index, arg in enumerate(args):
+        if not _undecodable(arg):
+            continue
+        if arg.startswith("--") and "=" in arg:
+            where = arg.split("=", 1)[0]
+        elif (
+            index > 0
+            and args[index - 1].startswith("-")
+            and not args[index - 1].startswith("--no-")
+        ):
+            where = args[index - 1]
+        else:
+            shown = repr(arg.encode("utf-8", "surrogateescape"))[2:-1]
+            where = f"l'argument « {shown} »"
+        break
+    else:
+        for name in ENVIRONMENT_OPTIONS:
+            if _undecodable(os.environ.get(name, "")):
+                where = f"la variable d'environnement {name}"
+                break
+    if where is None:
+        return None
+    if _undecodable(where):
+        where = "une option"
+    return (
+        f"{where} : octets illisibles dans l'encodage du terminal ({encoding}) ; retapez le"
+        " texte ou réglez LANG/LC_ALL — rien n'a été fait"
+    )
+
+
+class AlloGroup(click.Group):
+    """The `allo` group: refuses undecodable arguments, and turns every failure into one line."""
+
+    def main(self, args=None, *pargs, **kwargs):  # noqa: D102 - click API
+        arguments = list(sys.argv[1:] if args is None else args)
+        refusal = undecodable_argument(arguments)
+        if refusal is not None:
+            Fail(refusal).show()
+            sys.exit(EXIT_USAGE)
+        return super().main(arguments, *pargs, **kwargs)
+
+    def invoke(self, ctx: click.Context):  # noqa: D102 - click API
+        from allo_tui.data.sqlite import DatabaseFileError
+        from allo_tui.domain.errors import AlloError
+
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except (DatabaseFileError, AlloError) as error:
+            raise Fail(str(error)) from None
+        except Exception as error:  # noqa: BLE001 - one line for the user, details logged
+            from allo_tui.data.errors import database_error, user_message
+
+            found = database_error(error)
+            if found is not None:
+                raise Fail(str(found)) from None
+            raise Unexpected(user_message(error)) from None
+
+
+def _echo_result(text: str) -> None:
+    """Print a result on stdout; a closed stdout (`| true`) is not a failure of the command.
+
+    What was saved stays saved and the exit status stays 0: stdout is pointed at /dev/null so
+    the interpreter's last flush cannot fail either, and the result goes to stderr instead.
+    """
+    try:
+        click.echo(text)
+        sys.stdout.flush()
+    except OSError:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass  # not a real file descriptor (tests): nothing more to protect
+        try:
+            click.echo(f"allo: sortie standard fermée ; résultat : {text}", err=True)
+        except OSError:
+            pass
 
 
 def _line(value: str) -> str:
@@ -90,11 +200,20 @@ def _choice(*, demo: bool | None = None) -> DatabaseChoice:
         raise Fail(str(error)) from None
 
 
-def _open_store(*, create: bool = True, demo: bool | None = None, lazy: bool = False):
+def _open_store(
+    *,
+    create: bool = True,
+    demo: bool | None = None,
+    lazy: bool = False,
+    initialise_empty: bool = False,
+    read_only: bool = False,
+):
     """Check, create or upgrade the database, then a Store on it.
 
-    `lazy`: a LazyStore, which answers lookups before SQLAlchemy is imported (the console's
-    start-up path); the full Store loads on first need.
+    `create`: a missing file may be created. `initialise_empty`: an existing empty file may be
+    initialised (`allo db init` only). `read_only`: the command only reads; a file it may not
+    write is opened read-only. `lazy`: a LazyStore, which answers lookups before SQLAlchemy is
+    imported (the console's start-up path); the full Store loads on first need.
     """
     from allo_tui.data.schema import prepare_database
     from allo_tui.data.sqlite import DatabaseFileError
@@ -106,12 +225,21 @@ def _open_store(*, create: bool = True, demo: bool | None = None, lazy: bool = F
 
     choice = _choice(demo=demo)
     try:
-        outcome = prepare_database(choice.path, create=create, shared=choice.shared)
+        outcome = prepare_database(
+            choice.path,
+            create=create,
+            shared=choice.shared,
+            initialise_empty=initialise_empty,
+            read_only=read_only,
+        )
     except DatabaseFileError as error:
         raise Fail(str(error)) from None
     if outcome.startswith("upgraded"):
         click.echo(f"allo: base mise à jour ({outcome})", err=True)
-    return Store(choice.path)
+    store = Store(choice.path)
+    # Connections closed when the command ends: the WAL is checkpointed and removed.
+    click.get_current_context().call_on_close(store.close)
+    return store
 
 
 def _resolve_operator(store, *, demo: bool):
@@ -124,7 +252,11 @@ def _resolve_operator(store, *, demo: bool):
         raise Fail(str(error)) from None
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=AlloGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.option("--db", "db", metavar="PATH", default=None, help="Fichier de base de données.")
 @click.option("--demo", is_flag=True, help="Utiliser la base de démonstration.")
 @click.option(
@@ -203,7 +335,7 @@ def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) ->
 @_db_option
 def board(services: tuple[str, ...], urgency: int | None, page_seconds: float) -> None:
     """Tableau mural des interventions ouvertes (lecture seule, sans identification)."""
-    store = _open_store(create=False)
+    store = _open_store(create=False, read_only=True)
     known = {service.code.upper(): service for service in store.services()}
     wanted = []
     for code in services:
@@ -242,8 +374,8 @@ def db_path(demo_flag: bool) -> None:
 @db.command("init")
 @_db_option
 def db_init() -> None:
-    """Crée la base (si besoin) au dernier schéma."""
-    store = _open_store()
+    """Crée la base (si besoin) au dernier schéma ; initialise un fichier vide."""
+    store = _open_store(initialise_empty=True)
     click.echo(f"base prête : {store.path}")
 
 
@@ -258,39 +390,24 @@ def db_upgrade() -> None:
 @db.command("check")
 @_db_option
 def db_check() -> None:
-    """Vérifie l'intégrité du fichier et la version du schéma."""
-    import sqlite3
-
-    from allo_tui.data.schema import HEAD_REVISION, check_schema, known_revisions
-    from allo_tui.data.sqlite import DatabaseFileError, check_database_file, schema_revision
+    """Vérifie l'intégrité du fichier et la version du schéma (sans rien y écrire)."""
+    from allo_tui.data.schema import HEAD_REVISION, check_schema, refuse_unknown_revision
 
     choice = _choice()
-    try:
-        check_database_file(choice.path)
-        if not choice.path.exists():
-            raise Fail(f"{choice.path} n'existe pas")
-        revision = schema_revision(choice.path)
-    except DatabaseFileError as error:
-        raise Fail(str(error)) from None
-    if revision is not None and revision not in known_revisions():
-        raise Fail(
-            f"{choice.path} a été créée par une version plus récente d'allo (schéma {revision}) ;"
-            " mettez allo à jour"
-        )
-    connection = sqlite3.connect(f"file:{choice.path}?mode=ro", uri=True)
-    try:
-        integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
-    finally:
-        connection.close()
+    revision = _readable_database(choice.path)
+    refuse_unknown_revision(choice.path, revision)
+    integrity, foreign = _integrity(choice.path)
     problems = []
     if integrity != ["ok"]:
         problems.append("intégrité : " + "; ".join(integrity[:5]))
     if foreign:
         problems.append(f"{len(foreign)} clé(s) étrangère(s) orpheline(s)")
     if revision != HEAD_REVISION:
-        problems.append(f"schéma {revision} au lieu de {HEAD_REVISION} (allo db upgrade)")
-    else:
+        problems.append(
+            f"schéma {revision}, plus ancien que {HEAD_REVISION} : « allo db upgrade » le met à"
+            " jour"
+        )
+    elif integrity == ["ok"]:
         differences = check_schema(choice.path)
         if differences:
             problems.append(f"schéma différent du modèle : {differences[:3]}")
@@ -302,19 +419,64 @@ def db_check() -> None:
     click.echo("tout est en ordre")
 
 
+def _readable_database(path: Path) -> str:
+    """The schema revision of an existing allo database, read without writing anything;
+    a missing, empty or foreign file is refused with one line."""
+    from allo_tui.data.sqlite import check_database_file, schema_revision
+
+    check_database_file(path, write=False)
+    if not path.exists():
+        raise Fail(f"{path} n'existe pas (allo db init pour la créer)")
+    if path.stat().st_size == 0:
+        raise Fail(
+            f"{path} est un fichier vide (0 octet), pas une base allo : « allo db init »"
+            " l'initialise ; le fichier n'a pas été modifié"
+        )
+    revision = schema_revision(path)
+    if revision is None:
+        raise Fail(
+            f"{path} est une base SQLite vide, sans aucune table d'allo : « allo db init »"
+            " l'initialise ; le fichier n'a pas été modifié"
+        )
+    return revision
+
+
+def _integrity(path: Path) -> tuple[list[str], list]:
+    """`integrity_check` and `foreign_key_check`, on a read-only connection."""
+    import sqlite3
+
+    from allo_tui.data.sqlite import BUSY_TIMEOUT_MS, read_only_uri
+
+    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        foreign = connection.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        connection.close()
+    return integrity, foreign
+
+
 @db.command("backup")
 @click.argument("destination", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--force", is_flag=True, help="Remplacer une sauvegarde existante (jamais la base elle-même)."
+)
 @_db_option
-def db_backup(destination: Path) -> None:
-    """Copie la base vivante (API de sauvegarde en ligne de SQLite)."""
-    from allo_tui.data.sqlite import DatabaseFileError
+def db_backup(destination: Path, force: bool) -> None:
+    """Copie la base vivante (API de sauvegarde en ligne de SQLite).
 
-    store = _open_store(create=False)
-    try:
-        store.backup(destination)
-    except (DatabaseFileError, OSError) as error:
-        raise Fail(f"sauvegarde impossible : {error}") from None
-    click.echo(f"sauvegarde écrite : {destination}")
+    La copie est écrite à côté de FILE puis renommée une fois complète et vérifiée : une
+    panne (disque plein…) ne laisse jamais de fichier tronqué. Un fichier existant est refusé
+    sans --force ; la base elle-même et un fichier qui n'est pas une base, toujours.
+    """
+    from allo_tui.data.schema import refuse_unknown_revision
+    from allo_tui.data.sqlite import backup_database
+
+    choice = _choice()
+    refuse_unknown_revision(choice.path, _readable_database(choice.path))
+    backup_database(choice.path, destination, replace=force)
+    _echo_result(f"sauvegarde écrite : {destination}")
 
 
 # -- operators ------------------------------------------------------------------------------
@@ -343,7 +505,9 @@ def operator_add(login: str, role: str, display_name: str) -> None:
     store = _open_store()
     me = _resolve_operator(store, demo=store.is_demo())  # on an empty database: the first admin
     if not me.role.includes(Role.ADMIN):
-        raise Fail(f"{me.login} n'est pas administrateur : seul un administrateur ajoute des opérateurs")
+        raise Fail(
+            f"{me.login} n'est pas administrateur : seul un administrateur ajoute des opérateurs"
+        )
     try:
         record = store.add_operator(login, role, display_name)
     except ValidationError as error:
@@ -355,12 +519,15 @@ def operator_add(login: str, role: str, display_name: str) -> None:
 @_db_option
 def operator_list() -> None:
     """Liste les opérateurs."""
-    store = _open_store()
+    store = _open_store(create=False, read_only=True)
+    lines = []
     for record in store.list_operators():
         state = "" if record.active else " (inactif)"
-        click.echo(
+        lines.append(
             f"{_line(record.login)}\t{record.role.value}\t{_line(record.display_name)}{state}"
         )
+    if lines:
+        _echo_result("\n".join(lines))
 
 
 # -- requests -------------------------------------------------------------------------------
@@ -469,7 +636,7 @@ def request_add(
         raise Fail(f"{error.field} : {error.message}") from None
     except AlloError as error:
         raise Fail(str(error)) from None
-    click.echo(_line(record.reference))
+    _echo_result(_line(record.reference))
 
 
 def run() -> None:  # pragma: no cover - console script shim

@@ -9,6 +9,7 @@ APP_NAME = "allo-tui"
 DATABASE_NAME = "allo.sqlite3"
 DEMO_DATABASE_NAME = "demo.sqlite3"
 CONFIG_NAME = "config.toml"
+LOG_NAME = "allo.log"
 
 
 def user_data_dir() -> Path:
@@ -27,6 +28,17 @@ def site_config_file() -> Path:
     from platformdirs import site_config_dir
 
     return Path(site_config_dir(APP_NAME, appauthor=False)) / CONFIG_NAME
+
+
+def user_log_dir() -> Path:
+    from platformdirs import user_log_dir as _user_log_dir
+
+    return Path(_user_log_dir(APP_NAME, appauthor=False))
+
+
+def log_file() -> Path:
+    """Where technical details of failures go (the user's message names this file)."""
+    return user_log_dir() / LOG_NAME
 
 
 def default_database() -> Path:

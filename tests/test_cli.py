@@ -133,7 +133,7 @@ def test_request_add_refuses_bad_input_and_writes_nothing(
 
 def test_unknown_operator_is_refused_with_how_to_add_it(isolated_home: Path) -> None:
     db = isolated_home / "allo.sqlite3"
-    assert run("--db", str(db), "operator", "list").exit_code == 0
+    assert run("--db", str(db), "db", "init").exit_code == 0
     # the first login becomes admin
     assert run("--db", str(db), "--operator", "amelie", "operator", "add", "bruno").exit_code == 0
     listing = run("--db", str(db), "operator", "list").output
@@ -214,3 +214,91 @@ def test_backup_writes_a_usable_copy(isolated_home: Path) -> None:
     assert result.exit_code == 0, result.output
     assert rows(copy, "SELECT description FROM requests") == [("trou",)]
     assert rows(copy, "PRAGMA integrity_check") == [("ok",)]
+
+
+# -- hostile arguments and closed pipes -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (("request", "add", "--category", "voirie", "--description", "caf\udce9"), "--description"),
+        (("request", "add", "--category", "voirie", "--description=caf\udce9"), "--description"),
+        (
+            (
+                "request",
+                "add",
+                "--name",
+                "\udcc9lise",
+                "--category",
+                "voirie",
+                "--description",
+                "x",
+            ),
+            "--name",
+        ),
+        (("db", "backup", "copie-\udce9.sqlite3"), "l'argument « copie-\\xe9.sqlite3 »"),
+    ],
+)
+def test_undecodable_bytes_are_refused_naming_the_option(
+    isolated_home: Path, args: tuple[str, ...], named: str
+) -> None:
+    db = isolated_home / "allo.sqlite3"
+    assert run("--db", str(db), "db", "init").exit_code == 0
+    result = CliRunner().invoke(main, ["--db", str(db), *args])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert result.output.startswith(f"allo: {named} : octets illisibles")
+    assert len(result.output.strip().splitlines()) == 1
+    assert rows(db, "SELECT count(*) FROM requests") == [(0,)]
+    assert not any("copie" in p.name for p in isolated_home.iterdir())
+
+
+def test_undecodable_bytes_from_a_real_shell_are_refused(isolated_home: Path) -> None:
+    """The bytes as a shell passes them (`$(printf 'caf\\xe9')`), through a real process."""
+    import os
+    import subprocess
+    import sys
+
+    db = isolated_home / "allo.sqlite3"
+    assert run("--db", str(db), "db", "init").exit_code == 0
+    argv = [sys.executable, "-m", "allo_tui", "--db", str(db), "request", "add"]
+    argv += ["--category", "voirie", "--description"]
+    result = subprocess.run(
+        [*(os.fsencode(a) for a in argv), b"caf\xe9"],
+        capture_output=True,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+        timeout=60,
+    )
+    assert result.returncode == 2, result.stderr
+    assert b"Traceback" not in result.stderr
+    assert result.stderr.decode().startswith("allo: --description : octets illisibles")
+    assert rows(db, "SELECT count(*) FROM requests") == [(0,)]
+
+
+def test_request_add_saves_and_exits_0_when_stdout_is_closed(isolated_home: Path) -> None:
+    """`allo request add … | true`: the gateway must not retry a request that was saved."""
+    import os
+    import subprocess
+    import sys
+
+    db = isolated_home / "allo.sqlite3"
+    assert run("--db", str(db), "db", "init").exit_code == 0
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before anything is written
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "allo_tui", "--db", str(db), "request", "add"]
+            + ["--category", "voirie", "--description", "lampadaire éteint"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
+    (reference,) = rows(db, "SELECT reference FROM requests")[0]
+    assert reference in result.stderr
+    assert rows(db, "SELECT description FROM requests") == [("lampadaire éteint",)]

@@ -18,6 +18,7 @@ import pytest
 from allo_tui.data.models import Base
 from allo_tui.data.schema import (
     HEAD_REVISION,
+    EmptyFileError,
     NewerSchemaError,
     check_schema,
     known_revisions,
@@ -98,13 +99,26 @@ def test_migrating_a_new_file_creates_every_table_and_the_three_fts_tables(tmp_p
         connection.close()
 
 
-def test_an_existing_empty_file_is_migrated(tmp_path: Path):
+def test_an_existing_empty_file_is_migrated_when_initialising_is_asked(tmp_path: Path):
     path = tmp_path / "allo.sqlite3"
     path.touch()
 
-    assert prepare_database(path) == "created"
+    assert prepare_database(path, initialise_empty=True) == "created"
 
     assert APP_TABLES <= set(objects(path, "table"))
+
+
+def test_an_existing_empty_file_is_refused_unless_initialising_is_asked(tmp_path: Path):
+    path = tmp_path / "allo.sqlite3"
+    path.touch()
+
+    for read_only in (False, True):
+        with pytest.raises(EmptyFileError) as refused:
+            prepare_database(path, read_only=read_only)
+        assert "0 octet" in str(refused.value) and "allo db init" in str(refused.value)
+
+    assert path.read_bytes() == b""
+    assert os.listdir(tmp_path) == ["allo.sqlite3"]
 
 
 def test_models_and_migration_agree(db_path: Path):
@@ -222,7 +236,7 @@ def test_the_write_ahead_log_of_a_personal_database_is_private_too(db_path: Path
 # -- connection settings ---------------------------------------------------------------------
 
 
-def test_store_connections_use_wal_foreign_keys_and_synchronous_normal(store: Store):
+def test_store_connections_use_wal_foreign_keys_and_durable_commits(store: Store):
     with store.engine.connect() as connection:
         journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
         foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
@@ -231,7 +245,7 @@ def test_store_connections_use_wal_foreign_keys_and_synchronous_normal(store: St
 
     assert journal.lower() == "wal"
     assert foreign_keys == 1
-    assert synchronous == 1  # NORMAL
+    assert synchronous == 2  # FULL: the WAL is synced before COMMIT returns
     assert busy_timeout > 0
 
 

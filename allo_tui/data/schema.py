@@ -14,6 +14,7 @@ from allo_tui.data.sqlite import (
     backup_database,
     check_database_file,
     ensure_database_file,
+    may_write,
     schema_revision,
 )
 
@@ -23,6 +24,18 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 class NewerSchemaError(DatabaseFileError):
     """The file was written by a newer allo; it is left as it is."""
+
+
+class UnknownRevisionError(DatabaseFileError):
+    """The file's schema stamp is no revision any allo wrote; it is left as it is."""
+
+
+class EmptyFileError(DatabaseFileError):
+    """An empty file, which only `allo db init` initialises; it is left as it is."""
+
+
+class MigrationError(DatabaseFileError):
+    """An upgrade failed: the file is unchanged (one transaction) and the backup is kept."""
 
 
 def alembic_config(path: Path, connection=None):
@@ -81,35 +94,108 @@ def check_schema(path: Path) -> list[str]:
         engine.dispose()
 
 
-def prepare_database(path: Path, *, create: bool = True, shared: bool = False) -> str:
+def prepare_database(
+    path: Path,
+    *,
+    create: bool = True,
+    shared: bool = False,
+    initialise_empty: bool = False,
+    read_only: bool = False,
+) -> str:
     """Open-time check: create, upgrade (after a backup) or refuse the file.
 
-    Returns what was done: "current", "created" or "upgraded from REV". Raises
-    DatabaseFileError (with a one-line message) for anything that must not be opened.
+    `create`: a missing file may be created, and then initialised (the first start of the
+    console, `allo db init`, a first `allo request add`). `initialise_empty`: an existing
+    empty file (0 bytes, or an SQLite file without a table) may be initialised too; only
+    `allo db init` asks for that: every other command refuses such a file. `read_only`: the
+    caller only reads, so a file we may not write is accepted (every connection then opens it
+    read-only); it is never upgraded.
+
+    Returns what was done: "current", "read-only", "created" or "upgraded from REV (backup:
+    …)". Raises DatabaseFileError (with a one-line message) for anything that must not be
+    opened; a refused file is left exactly as it was, nothing created beside it.
     """
     path = Path(path)
-    check_database_file(path)
+    check_database_file(path, write=not read_only)
+    created = False
     if not path.exists():
-        if not create:
+        if not create or read_only:
             raise DatabaseFileError(f"{path} n'existe pas (allo db init pour la créer)")
-        ensure_database_file(path, shared=shared)
-    elif path.stat().st_size == 0:
-        pass
+        created = ensure_database_file(path, shared=shared)
+    writable = may_write(path)
+    if path.stat().st_size == 0 and not (created or initialise_empty):
+        raise EmptyFileError(
+            f"{path} est un fichier vide (0 octet), pas une base allo :"
+            " « allo db init » l'initialise ; le fichier n'a pas été modifié"
+        )
     revision = schema_revision(path)
     if revision == HEAD_REVISION:
-        return "current"
+        return "current" if writable else "read-only"
     if revision is None:
-        upgrade(path)
+        if not (created or initialise_empty):
+            raise EmptyFileError(
+                f"{path} est une base SQLite vide, sans aucune table d'allo :"
+                " « allo db init » l'initialise ; le fichier n'a pas été modifié"
+            )
+        if not writable:
+            raise DatabaseFileError(f"{path} est en lecture seule : allo ne peut pas l'initialiser")
+        _initialise(path, created=created)
         return "created"
-    if revision not in known_revisions():
+    refuse_unknown_revision(path, revision)
+    if not writable:
+        raise DatabaseFileError(
+            f"{path} est au schéma {revision}, plus ancien que {HEAD_REVISION}, et en lecture"
+            " seule : allo ne peut pas le mettre à jour (allo db upgrade avec les droits"
+            " d'écriture)"
+        )
+    backup = backup_path(path, revision)
+    backup_database(path, backup)
+    try:
+        upgrade(path)
+    except Exception as error:  # noqa: BLE001 - any failure: one line, the details logged
+        raise MigrationError(
+            f"la mise à jour du schéma {revision} vers {HEAD_REVISION} a échoué"
+            f" ({_reason(error)}) ; {path} n'a pas été modifié, copie de sauvegarde : {backup}"
+        ) from None
+    return f"upgraded from {revision} (backup: {backup})"
+
+
+def refuse_unknown_revision(path: Path, revision: str) -> None:
+    """Raise for a stamp this allo does not know: a newer allo's, or no allo's at all."""
+    if revision in known_revisions():
+        return
+    if revision.isdigit() and int(revision) > int(HEAD_REVISION):
         raise NewerSchemaError(
             f"{path} a été créée par une version plus récente d'allo (schéma {revision}) ;"
             " mettez allo à jour — le fichier n'a pas été modifié"
         )
-    backup = backup_path(path, revision)
-    backup_database(path, backup)
-    upgrade(path)
-    return f"upgraded from {revision} (backup: {backup})"
+    raise UnknownRevisionError(
+        f"{path} : révision inconnue du schéma ({revision!r}), qu'aucune version d'allo n'a"
+        " écrite (fichier modifié par un autre outil ?) — le fichier n'a pas été modifié"
+    )
+
+
+def _initialise(path: Path, *, created: bool) -> None:
+    """Create the schema; a file created for it is removed again when that fails."""
+    try:
+        upgrade(path)
+    except Exception as error:  # noqa: BLE001 - any failure: one line, the details logged
+        if created:
+            for name in (str(path), f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+                try:
+                    Path(name).unlink()
+                except OSError:
+                    pass
+        raise DatabaseFileError(f"impossible d'initialiser {path} : {_reason(error)}") from None
+
+
+def _reason(error: BaseException) -> str:
+    """One line saying why, the details going to the log file."""
+    from allo_tui.data.errors import user_message
+
+    if isinstance(error, DatabaseFileError):
+        return str(error)
+    return user_message(error)
 
 
 def backup_path(path: Path, revision: str) -> Path:
@@ -121,6 +207,9 @@ def backup_path(path: Path, revision: str) -> Path:
 __all__ = [
     "HEAD_REVISION",
     "NewerSchemaError",
+    "UnknownRevisionError",
+    "EmptyFileError",
+    "MigrationError",
     "DatabaseFileError",
     "prepare_database",
     "upgrade",

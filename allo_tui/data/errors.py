@@ -1,0 +1,191 @@
+"""Database failures a user can meet, as one French sentence, with the details in a log file.
+
+A full disk, a read-only file, a database locked past the busy timeout, an I/O error, a file
+that vanished or a lost connection: the user sees what happened and what to do, never a
+driver's exception; the technical detail (exception chain, traceback) is appended to the log
+file in the user log dir, whose path the sentence gives. The CLI and the console both call
+`database_error()` / `user_message()` from here, and the engine raises `DatabaseUnavailableError`
+for errors met through SQLAlchemy (see `sqlite.create_engine_for`).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import threading
+import time
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+
+from allo_tui.domain.errors import AlloError
+
+LOG_LIMIT_BYTES = 2_000_000
+
+# SQLite primary result codes (https://sqlite.org/rescode.html).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
+_IOERR_SHMSIZE = _IOERR | (19 << 8)  # the -shm file could not grow: a full disk in practice
+
+_OS_KINDS = {
+    errno.ENOSPC: "full",
+    errno.EDQUOT: "full",
+    errno.EFBIG: "full",
+    errno.EROFS: "read_only",
+    errno.EACCES: "read_only",
+    errno.EPERM: "read_only",
+    errno.EIO: "io",
+}
+
+# kind -> what happened, what to do (French, for the user).
+SENTENCES = {
+    "full": (
+        "Le disque de la base de données est plein : l'opération n'a pas été faite",
+        "libérez de la place sur ce disque puis recommencez",
+    ),
+    "read_only": (
+        "La base de données est en lecture seule pour ce compte : l'opération n'a pas été faite",
+        "demandez à l'administrateur les droits d'écriture sur le fichier et son dossier",
+    ),
+    "locked": (
+        "La base de données est restée occupée par un autre poste au-delà du délai d'attente :"
+        " l'opération n'a pas été faite",
+        "réessayez dans un instant ; si cela dure, cherchez le programme qui la bloque",
+    ),
+    "io": (
+        "Erreur de lecture ou d'écriture sur le disque de la base de données :"
+        " l'opération n'a pas été faite",
+        "vérifiez le disque (ou le support amovible, le partage) puis recommencez",
+    ),
+    "lost": (
+        "La connexion à la base de données est perdue (fichier déplacé, supprimé ou disque"
+        " démonté) : l'opération n'a pas été faite",
+        "vérifiez que le fichier est toujours là puis relancez allo",
+    ),
+    "corrupt": (
+        "La base de données est endommagée : l'opération n'a pas été faite",
+        "lancez « allo db check » et, s'il le confirme, restaurez la dernière sauvegarde",
+    ),
+}
+
+
+class DatabaseUnavailableError(AlloError):
+    """A database failure the user can meet; `str()` is the French sentence with the log path."""
+
+    def __init__(self, kind: str, message: str, log: Path | None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.log = log
+
+
+def _sqlite_errors(error: BaseException):
+    """The sqlite3 errors in `error`'s chain (SQLAlchemy's `.orig`, causes and contexts)."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop(0)
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, sqlite3.Error):
+            yield current
+        pending.extend([getattr(current, "orig", None), current.__cause__, current.__context__])
+
+
+def classify(error: BaseException) -> str | None:
+    """The kind of database failure (a key of SENTENCES), or None for anything else."""
+    if isinstance(error, DatabaseUnavailableError):
+        return error.kind
+    for found in _sqlite_errors(error):
+        code = getattr(found, "sqlite_errorcode", None)
+        text = str(found).lower()
+        primary = code & 0xFF if isinstance(code, int) else None
+        if primary == _FULL or code == _IOERR_SHMSIZE or "disk is full" in text:
+            return "full"
+        if primary == _READONLY or "readonly database" in text:
+            return "read_only"
+        if primary in (_BUSY, _LOCKED) or "database is locked" in text:
+            return "locked"
+        if primary == _IOERR or "disk i/o error" in text:
+            return "io"
+        if primary == _CANTOPEN or "unable to open database" in text:
+            return "lost"
+        if primary in (_CORRUPT, _NOTADB) or "malformed" in text:
+            return "corrupt"
+        if isinstance(found, sqlite3.ProgrammingError) and "closed database" in text:
+            return "lost"
+    if isinstance(error, OSError) and error.errno in _OS_KINDS:
+        return _OS_KINDS[error.errno]
+    if getattr(error, "connection_invalidated", False):
+        return "lost"
+    if type(error).__name__ == "TimeoutError" and type(error).__module__.startswith("sqlalchemy"):
+        return "locked"  # the connection pool stayed exhausted: the same advice holds
+    return None
+
+
+def database_error(error: BaseException) -> DatabaseUnavailableError | None:
+    """A DatabaseUnavailableError for a database failure (its details logged), else None."""
+    if isinstance(error, DatabaseUnavailableError):
+        return error
+    kind = classify(error)
+    if kind is None:
+        return None
+    log = log_failure(error)
+    return DatabaseUnavailableError(kind, sentence(kind, log), log)
+
+
+def sentence(kind: str, log: Path | None) -> str:
+    """One French sentence: what happened, what to do, where the details are."""
+    what, todo = SENTENCES[kind]
+    where = f" (détails : {log})" if log is not None else ""
+    return f"{what} ; {todo}{where}."
+
+
+def user_message(error: BaseException) -> str:
+    """What a screen or the CLI shows for `error`: the sentence for a database failure,
+    the message of an expected error, else the exception's name and text (logged)."""
+    found = database_error(error)
+    if found is not None:
+        return str(found)
+    if isinstance(error, AlloError):
+        return str(error)
+    log = log_failure(error)
+    where = f" (détails : {log})" if log is not None else ""
+    return f"erreur inattendue : {type(error).__name__}: {error}{where}"
+
+
+_log_lock = threading.Lock()
+_last_logged: dict[str, float] = {}
+_REPEAT_SECONDS = 60.0
+
+
+def log_failure(error: BaseException) -> Path | None:
+    """Append `error` with its traceback to the log file; its path, or None if unwritable.
+
+    The same failure repeated within a minute (a board polling a broken disk) is logged once.
+    Writing the log never raises: a full disk must not hide the first failure behind a second.
+    """
+    from allo_tui.paths import log_file
+
+    try:
+        path = log_file()
+    except Exception:  # noqa: BLE001 - no home directory: nowhere to log
+        return None
+    key = f"{type(error).__name__}:{error}"
+    now = time.monotonic()
+    with _log_lock:
+        if now - _last_logged.get(key, -_REPEAT_SECONDS) < _REPEAT_SECONDS:
+            return path
+        _last_logged[key] = now
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if path.exists() and path.stat().st_size > LOG_LIMIT_BYTES:
+                os.replace(path, path.with_name(path.name + ".1"))
+            stamp = datetime.now(UTC).isoformat(timespec="seconds")
+            details = "".join(traceback.format_exception(error))
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(descriptor, "a", encoding="utf-8", errors="backslashreplace") as handle:
+                handle.write(f"--- {stamp} pid {os.getpid()}\n{details}\n")
+        except OSError:
+            return None
+    return path
