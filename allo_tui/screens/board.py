@@ -30,6 +30,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
+from allo_tui.data.errors import user_message
 from allo_tui.domain.display import local
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
@@ -454,7 +455,7 @@ class BoardScreen(LiveBoard):
         except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
             self.app.call_from_thread(
                 self.notify,
-                printable(TEXTS["refused"].format(reason=repr(error))),
+                printable(TEXTS["refused"].format(reason=user_message(error))),
                 severity="error",
                 markup=False,
             )

@@ -19,6 +19,7 @@ from textual.events import Resize
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
 
+from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone
@@ -447,7 +448,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
                 for other in self.app.store.callers_with_phone(phone, exclude_id=exclude):
                     owners.append(PhoneOwner(phone=phone, caller=other))
         except Exception as error:  # noqa: BLE001 - shown to the user
-            self.app.call_from_thread(self._failed, repr(error))
+            self.app.call_from_thread(self._failed, user_message(error))
             return
         if owners:
             self.app.call_from_thread(self._ask_about_owners, values, phones, owners)
@@ -491,7 +492,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         except AlloError as error:
             self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            self.app.call_from_thread(self._failed, repr(error))
+            self.app.call_from_thread(self._failed, user_message(error))
         else:
             self.app.call_from_thread(self._saved, saved)
 

@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError
@@ -154,7 +155,7 @@ class FollowUpMixin:
         except AlloError as error:
             app.call_from_thread(self._follow_up_failed, str(error))
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            app.call_from_thread(self._follow_up_failed, repr(error))
+            app.call_from_thread(self._follow_up_failed, user_message(error))
         else:
             app.call_from_thread(self._follow_up_saved, request)
 
