@@ -99,13 +99,10 @@ async def test_a_whole_call_typed_from_the_keyboard_is_stored(store, admin, cloc
         await type_text(pilot, "rue du temple")
         await settle(app, pilot)
         await pilot.press("enter")  # picks "Rue du Temple" from the referential
-        await pilot.press("enter")  # landmark left empty
-        assert app.focused is screen.query_one("#urgency", UrgencyPicker)
-        await pilot.press("3", "enter")
-        assert app.focused is screen.query_one("#service", TypeAhead).input
-        assert screen.query_one("#service", TypeAhead).text == "Voirie"
-        await pilot.press("enter")
+        await pilot.press("enter")  # landmark left empty: urgency and service are pre-set
         assert app.focused is screen.query_one("#description", LimitedTextArea)
+        assert screen.query_one("#urgency", UrgencyPicker).value == 3
+        assert screen.query_one("#service", TypeAhead).text == "Voirie"
         await type_text(pilot, "nid-de-poule")
         clock.advance(minutes=3)
         await pilot.press("ctrl+s")
@@ -191,11 +188,11 @@ async def test_choosing_a_category_presets_urgency_service_and_the_target_shown(
         urgency.focus()
         await pilot.press("down")
         assert urgency.value == 2 and "sous 24 h" in urgency.render().plain
-        await pilot.press("4")
+        await pilot.press("ctrl+g", "4")
         assert urgency.value == 4 and "sans intervention" in urgency.render().plain
         await pilot.press("up", "up")
         assert urgency.value == 2
-        await pilot.press("3")
+        await pilot.press("ctrl+g", "3")
         assert "sous 10 jours" in urgency.render().plain
 
 

@@ -2,7 +2,11 @@
 
 Call order (DESIGN §4): phone → caller → category → street number, street, landmark →
 urgency → service → description; Tab / Shift+Tab follow it and Enter in a one-line field moves
-on. Caller, category, street and service are type-ahead boxes. As soon as category and street are
+on. Urgency and service are pre-set from the category: Enter on the landmark goes straight to the
+description (Shift+Tab reaches them, Ctrl+G then 1–4 sets the urgency from any field, the palette
+has the service), and a printable key typed on a choice field goes to the description. Every key
+is handled in the order typed, whatever its speed (`KeyQueue`). Caller, category, street and
+service are type-ahead boxes. As soon as category and street are
 known, the side panel lists possible duplicates; Ctrl+D links the call to the highlighted one.
 
 A call is never lost: the form keeps a draft row in the database (`DraftKeeper`: about a second
@@ -46,7 +50,9 @@ from allo_tui.domain.streets import Street, load_streets, match_streets
 from allo_tui.domain.text import fold, split_name
 from allo_tui.domain.workflow import URGENCY_LABELS
 from allo_tui.screens.draft_keeper import DraftKeeper
+from allo_tui.screens.new_request_commands import NewRequestCommands
 from allo_tui.widgets.duplicates_panel import DuplicatesPanel
+from allo_tui.widgets.key_queue import KeyQueue, QueuedSelect
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.request_confirmation import RequestConfirmation
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
@@ -110,6 +116,9 @@ TEXTS = {
     "quit_no": "Rester (n)",
     "duplicate_description": "Même signalement que la demande {reference}.",
     "restored": "Brouillon repris : la saisie est comme avant l'interruption.",
+    "typed_on_choice": "Frappe sur « {field} » : mise dans la description.",
+    "urgency_armed": "Urgence : tapez 1, 2, 3 ou 4.",
+    "service_title": "Service de la demande",
 }
 
 CHANNEL_LABELS = {
@@ -126,6 +135,8 @@ KIND_LABELS = {
     Kind.REMARK: "Remarque",
     Kind.INFORMATION: "Information",
 }
+CHOICE_FIELDS = {"urgency": "urgency", "channel": "channel", "kind": "kind"}
+"""Fields chosen with keys, not typed in (id: their TEXTS label)."""
 ONE_LINE_FIELDS = ("phone", "name", "category", "street_number", "street", "landmark", "service")
 
 
@@ -208,6 +219,7 @@ class NewRequestScreen(Screen[None]):
     """Take a request from the caller on the line, from the first word to the reference."""
 
     CSS_PATH = "new_request.tcss"
+    COMMANDS = Screen.COMMANDS | {NewRequestCommands}
     FOCUS_MOVES_IN_ORDER = True
     """Tab and Shift+Tab are priority keys here (see `allo_tui.widgets.text_fields`)."""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -225,6 +237,9 @@ class NewRequestScreen(Screen[None]):
             priority=True,
         ),
         Binding("f6", "anonymous", "Anonyme", id="new_request.anonymous", priority=True),
+        Binding(
+            "ctrl+g", "urgency_key", "Urgence", id="new_request.urgency", priority=True, show=False
+        ),
         Binding("tab", "next_field", show=False, id="new_request.next_field", priority=True),
         Binding(
             "shift+tab",
@@ -257,6 +272,10 @@ class NewRequestScreen(Screen[None]):
         """A paste into the N° or street box was changed: (message, box, its value then)."""
         self._drafts = DraftKeeper(self, self.draft_fields, self.has_input)
         self._mounted = asyncio.Event()
+        self.key_queue = KeyQueue(self, route=self._route_key, pending=self._keys_wait)
+        """Every key and priority action of the form, handled in the order typed."""
+        self._urgency_armed = False
+        """Ctrl+G was typed: the next key 1–4 sets the urgency."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -317,11 +336,13 @@ class NewRequestScreen(Screen[None]):
                         id="landmark",
                         max_length=limits.LANDMARK,
                         enter_moves_on=True,
+                        next_field="#description",  # urgency and service are pre-set
                     )
                 yield Static("", id="message-landmark", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["urgency"], classes="label")
                     yield UrgencyPicker(3, id="urgency")
+                yield Static("", id="message-urgency", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["service"], classes="label")
                     yield TypeAhead(
@@ -339,7 +360,7 @@ class NewRequestScreen(Screen[None]):
                 yield Static("", id="message-description", classes="message")
                 with Horizontal(classes="field", id="extra-row"):
                     yield Label(TEXTS["channel"], classes="label")
-                    yield Select(
+                    yield QueuedSelect(
                         [(label, channel.value) for channel, label in CHANNEL_LABELS.items()],
                         value=Channel.PHONE.value,
                         allow_blank=False,
@@ -347,7 +368,7 @@ class NewRequestScreen(Screen[None]):
                         id="channel",
                     )
                     yield Label(TEXTS["kind"], classes="sublabel")
-                    yield Select(
+                    yield QueuedSelect(
                         [(label, kind.value) for kind, label in KIND_LABELS.items()],
                         value=Kind.INTERVENTION.value,
                         allow_blank=False,
@@ -520,6 +541,10 @@ class NewRequestScreen(Screen[None]):
             status.set_class(False, "-chosen")
 
     def action_new_caller(self) -> None:
+        """Ctrl+N, in the order typed (see `KeyQueue`)."""
+        self.key_queue.put_action(self._new_caller)
+
+    def _new_caller(self) -> None:
         """Ctrl+N: the caller is not in the base; what is typed makes a new caller."""
         self._caller = None
         self._caller_id = None
@@ -534,6 +559,10 @@ class NewRequestScreen(Screen[None]):
         self._touch()
 
     def action_anonymous(self) -> None:
+        """F6, in the order typed (see `KeyQueue`)."""
+        self.key_queue.put_action(self._anonymous_call)
+
+    def _anonymous_call(self) -> None:
         """F6: an anonymous call (no caller; the phone stays in the call log)."""
         self._caller = None
         self._caller_id = None
@@ -750,14 +779,14 @@ class NewRequestScreen(Screen[None]):
         counter.set_class(length > DESCRIPTION_LIMIT, "-over")
 
     def action_next_field(self) -> None:
-        """Tab, acted on when typed: the keys typed after it go to the next field."""
-        self._step_focus(forward=True)
+        """Tab, in the order typed: the keys typed after it go to the next field."""
+        self.key_queue.put_action(self._step_focus, True)
 
     def action_previous_field(self) -> None:
-        """Shift+Tab, acted on when typed."""
-        self._step_focus(forward=False)
+        """Shift+Tab, in the order typed."""
+        self.key_queue.put_action(self._step_focus, False)
 
-    def _step_focus(self, *, forward: bool) -> None:
+    def _step_focus(self, forward: bool) -> None:
         focused = self.focused
         if isinstance(focused, TypeAheadInput) and focused.typeahead.enter_pending:
             # An Enter waits for its answer: the Tab follows it, like the keys typed after it.
@@ -846,12 +875,104 @@ class NewRequestScreen(Screen[None]):
         self._after_typed_keys(self._submit, None)
 
     def _after_typed_keys(self, callback, *args) -> None:
-        """Run `callback` once the focused field has handled the keys typed before Ctrl+S/D.
+        """Run `callback` once the keys typed before Ctrl+S/D have been handled.
 
         Ctrl+S is a priority key, acted on when it arrives; keys typed just before it may still
-        wait in the focused field's queue. Queuing the save behind them saves what was typed.
+        wait in the key queue. Queuing the save behind them saves what was typed.
         """
-        (self.focused or self).call_later(callback, *args)
+        self.key_queue.put_action(callback, *args)
+
+    # -- keys in the order typed (see `KeyQueue`) ----------------------------------------------
+
+    def _forward_event(self, event: events.Event) -> None:
+        """A key for the screen itself (no field focused) takes its turn in the key queue."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_queue.put_key(event)
+            return
+        super()._forward_event(event)
+
+    def _keys_wait(self) -> bool:
+        """True while the next key must wait: an Enter waits for the suggestions it picks from,
+        or a whole phone number is being looked up."""
+        if not self.is_mounted:
+            return False
+        return any(box.enter_pending for box in self.query(TypeAhead))
+
+    async def _route_key(self, event: events.Key) -> Widget | None:
+        """Where the next key goes: the focused field, with the form's own rules:
+
+        - after Ctrl+G, a key 1–4 sets the urgency (any other key is handled as usual);
+        - Enter in a still empty description is an Enter too many: dropped;
+        - a printable key typed on a choice field (urgency, channel, kind) goes to the end of
+          the description, with a notice: a description typed one Enter short is not lost.
+        """
+        app = self.app
+        if app.screen is not self and self in app.screen_stack:
+            # A dialog opened by a key typed before this one: the key answers it.
+            return app.screen.focused or app.screen
+        if self._urgency_armed:
+            self._urgency_armed = False
+            self._set_message("urgency", "")
+            if event.character in ("1", "2", "3", "4"):
+                self.set_urgency(int(event.character))
+                return None
+            if event.key == "escape":
+                return None
+        focused = self.focused
+        if focused is None:
+            return self
+        if (
+            event.key == "enter"
+            and isinstance(focused, LimitedTextArea)
+            and not focused.text.strip()
+        ):
+            return None  # an Enter too many before the description: no blank first lines
+        if event.is_printable and focused.id in CHOICE_FIELDS:
+            description = self.query_one("#description", LimitedTextArea)
+            description.move_cursor(description.document.end)
+            self._focus_now(description)
+            self._set_message(
+                "description",
+                TEXTS["typed_on_choice"].format(field=TEXTS[CHOICE_FIELDS[focused.id]]),
+                "-warning",
+            )
+            return description
+        return focused
+
+    def action_urgency_key(self) -> None:
+        """Ctrl+G: the next key 1–4 sets the urgency, from any field."""
+        self.key_queue.put_action(self._arm_urgency)
+
+    def set_urgency(self, level: int) -> None:
+        """Set the urgency (Ctrl+G then 1–4, or the palette)."""
+        self.query_one("#urgency", UrgencyPicker).value = level
+
+    def action_choose_service(self) -> None:
+        """The palette's "Service de la demande…": pick the service in a list."""
+        from allo_tui.widgets.service_picker import ServicePicker
+
+        def chosen(service_id: int | None) -> None:
+            service = self._services.get(service_id) if service_id is not None else None
+            if service is not None:
+                self._typeahead("service").set_text(
+                    printable(service.name, one_line=True), service.id
+                )
+                self._set_message("service", "")
+                self._touch()
+
+        current = self._typeahead("service").value
+        self.app.push_screen(
+            ServicePicker(
+                list(self._services.values()),
+                title=TEXTS["service_title"],
+                current=current if isinstance(current, int) else None,
+            ),
+            chosen,
+        )
+
+    def _arm_urgency(self) -> None:
+        self._urgency_armed = True
+        self._set_message("urgency", TEXTS["urgency_armed"], "-ok")
 
     def _submit(self, original: RequestRecord | None) -> None:
         if self._saving or self._confirmed:
@@ -1090,7 +1211,16 @@ class NewRequestScreen(Screen[None]):
         self.query_one("#channel", Select).value = Channel.PHONE.value
         self.query_one("#kind", Select).value = Kind.INTERVENTION.value
         self._street_paste_note = None
-        for field in ("caller", "category", "street", "landmark", "service", "description"):
+        self._urgency_armed = False
+        for field in (
+            "caller",
+            "category",
+            "street",
+            "landmark",
+            "urgency",
+            "service",
+            "description",
+        ):
             self._set_message(field, "")
         self._update_counter(0)
         self._update_caller_status()

@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from allo_tui.domain.display import format_date
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.widgets.key_queue import QueuedOptionList
 from allo_tui.widgets.literal import printable
 
 TEXTS = {
@@ -54,7 +55,7 @@ class DuplicatesPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static(TEXTS["title"], id="duplicates-title")
         yield Static(TEXTS["wait"], id="duplicates-hint")
-        yield OptionList(id="duplicates")
+        yield QueuedOptionList(id="duplicates")
 
     def on_mount(self) -> None:
         self.query_one("#duplicates", OptionList).display = False

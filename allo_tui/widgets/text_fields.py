@@ -26,6 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from allo_tui.domain.sanitize import CleanText, clean_text
+from allo_tui.widgets.key_queue import QueuedKeys
 
 
 class TextCleaned(Message):
@@ -69,15 +70,19 @@ def forward_if_stray(widget: Widget, event: events.Key) -> bool:
     return True
 
 
-class SafeInput(Input):
+class SafeInput(QueuedKeys, Input):
     """A one-line `Input` for people's text: pastes are joined and cleaned, never lost.
 
-    `enter_moves_on`: Enter submits and moves the focus to the next field.
+    `enter_moves_on`: Enter submits and moves the focus to the next field, or to the field
+    `next_field` (a selector) names.
     """
 
-    def __init__(self, *args, enter_moves_on: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args, enter_moves_on: bool = False, next_field: str | None = None, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.enter_moves_on = enter_moves_on
+        self.next_field = next_field
 
     async def _on_key(self, event: events.Key) -> None:
         if forward_if_stray(self, event):
@@ -108,7 +113,12 @@ class SafeInput(Input):
     async def action_submit(self) -> None:
         await super().action_submit()
         if self.enter_moves_on:
-            self.screen.focus_next()
+            screen = self.screen
+            target = screen.query_one(self.next_field) if self.next_field else None
+            if target is not None and target.focusable:
+                screen.set_focus(target)
+            else:
+                screen.focus_next()
 
     def _insert_clean(self, raw: str) -> None:
         room = None
@@ -137,7 +147,7 @@ class SafeInput(Input):
             self._insert_clean(self.app.clipboard)
 
 
-class LimitedTextArea(TextArea):
+class LimitedTextArea(QueuedKeys, TextArea):
     """A multi-line text box holding at most `limit` characters of pasted text."""
 
     def __init__(self, text: str = "", *, limit: int, **kwargs) -> None:

@@ -11,12 +11,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.widgets.key_queue import QueuedKeys
 from allo_tui.widgets.text_fields import forward_if_stray, moved_on
 
 LEVELS = (1, 2, 3, 4)
 
 
-class UrgencyPicker(Widget, can_focus=True):
+class UrgencyPicker(QueuedKeys, Widget, can_focus=True):
     """Four levels on one line; the chosen one stands out, its target is shown after it."""
 
     DEFAULT_CSS = """

@@ -1,0 +1,240 @@
+"""F3 typed as a hostess types: the reference call's key count, Enters miscounted, keys typed on
+a choice field, Ctrl+G then 1–4, the service from the palette, keys sent with no gap (Pilot)."""
+
+from __future__ import annotations
+
+import pytest
+from test_new_request import open_form, settle, shown, type_ahead, type_text
+from textual.widgets import OptionList, Select, Static
+
+from allo_tui.app import AlloApp
+from allo_tui.domain.records import NewCaller
+from allo_tui.screens import draft_keeper
+from allo_tui.screens import new_request as new_request_module
+from allo_tui.widgets.service_picker import ServicePicker
+from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.typeahead import TypeAhead
+from allo_tui.widgets.urgency import UrgencyPicker
+
+ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
+DESCRIPTION = "poubelles renversees devant le numero 12"  # 40 characters (DESIGN §4)
+
+
+@pytest.fixture(autouse=True)
+def quick_timers(monkeypatch):
+    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+
+
+class Counted:
+    """Presses keys through Pilot and counts them (typing text counts one key a character)."""
+
+    def __init__(self, app: AlloApp, pilot) -> None:
+        self.app = app
+        self.pilot = pilot
+        self.keys = 0
+
+    async def press(self, *keys: str) -> None:
+        self.keys += len(keys)
+        await self.pilot.press(*keys)
+        await settle(self.app, self.pilot)
+
+    async def type(self, text: str) -> None:
+        await self.press(*["space" if ch == " " else ch for ch in text])
+
+
+def description(app: AlloApp) -> str:
+    return app.screen.query_one("#description", LimitedTextArea).text
+
+
+def focused_id(app: AlloApp) -> str | None:
+    focused = app.focused
+    if focused is not None and focused.id and focused.id.endswith("-input"):
+        return focused.id.removesuffix("-input")
+    return focused.id if focused is not None else None
+
+
+async def test_the_reference_call_takes_at_most_25_keys_beyond_the_description(
+    store, admin
+) -> None:
+    """DESIGN §4: a known caller found by a unique phone fragment on F2, F3, "nid" Enter, the
+    number, Tab, a street fragment Enter, Enter on the landmark, the description, Ctrl+S."""
+    caller = store.create_caller(admin, ZEBULON)
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        keys = Counted(app, pilot)
+        await keys.type("123456")  # F2 is the first screen: a unique fragment of the number
+        await keys.press("f3")
+        await keys.type("nid")
+        await keys.press("enter")
+        await keys.type("12")
+        await keys.press("tab")
+        await keys.type("temple")
+        await keys.press("enter", "enter")
+        assert focused_id(app) == "description"
+        await keys.type(DESCRIPTION)
+        await keys.press("ctrl+s")
+        beyond_description = keys.keys - len(DESCRIPTION)
+        assert "Demande n° 2026-00001" in shown(app.screen.query_one("#reference", Static))
+    saved = store.get_request_by_reference("2026-00001")
+    assert saved is not None
+    assert (saved.caller_id, saved.street_number, saved.street) == (
+        caller.id,
+        "12",
+        "Rue du Temple",
+    )
+    assert (saved.category_id, saved.urgency, saved.service_name) == (
+        next(c.id for c in store.categories() if c.code == "VOIRIE"),
+        3,
+        "Voirie",
+    )
+    assert saved.description == DESCRIPTION
+    assert beyond_description <= 25, f"{beyond_description} keys beyond the description"
+
+
+async def _to_the_landmark(app: AlloApp, pilot) -> None:
+    await open_form(app, pilot)
+    app.screen.query_one("#category", TypeAhead).focus()
+    await settle(app, pilot)
+    await type_text(pilot, "nid")
+    await settle(app, pilot)
+    await pilot.press("enter", "1", "2", "tab")
+    await type_text(pilot, "temple")
+    await settle(app, pilot)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    assert focused_id(app) == "landmark"
+
+
+async def test_one_enter_too_many_before_the_description_loses_nothing(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await pilot.press("enter", "enter", "enter")  # the old habit: landmark, urgency, service
+        await type_text(pilot, "2 poubelles")
+        await settle(app, pilot)
+        screen = app.screen
+        assert description(app) == "2 poubelles", "no blank first line, no key lost"
+        assert screen.query_one("#urgency", UrgencyPicker).value == 3
+        assert screen.query_one("#service", TypeAhead).text == "Voirie"
+        assert screen.query_one("#landmark", SafeInput).value == ""
+
+
+async def test_one_enter_short_keeps_the_text_where_it_was_typed(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await type_text(pilot, "2 poubelles")  # no Enter after the landmark
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.query_one("#landmark", SafeInput).value == "2 poubelles"
+        assert screen.query_one("#urgency", UrgencyPicker).value == 3
+        assert screen.query_one("#service", TypeAhead).text == "Voirie"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "obligatoire" in shown(screen.query_one("#message-description", Static))
+        assert focused_id(app) == "description"
+        assert store.calls() == [], "nothing saved"
+
+
+async def test_keys_typed_on_a_choice_field_go_to_the_description_with_a_notice(
+    store, admin
+) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await pilot.press("tab")  # Tab instead of Enter: the urgency choice
+        assert focused_id(app) == "urgency"
+        await type_text(pilot, "2 poubelles")
+        await settle(app, pilot)
+        screen = app.screen
+        assert description(app) == "2 poubelles"
+        assert screen.query_one("#urgency", UrgencyPicker).value == 3, "the digit is text"
+        notice = shown(screen.query_one("#message-description", Static))
+        assert "Urgence" in notice and "description" in notice
+        # The channel and the kind are choices too.
+        screen.query_one("#channel", Select).focus()
+        await settle(app, pilot)
+        await type_text(pilot, " vite")
+        await settle(app, pilot)
+        assert description(app) == "2 poubelles vite"
+        assert screen.query_one("#channel", Select).value == "phone"
+        assert "Canal" in shown(screen.query_one("#message-description", Static))
+
+
+async def test_shift_tab_from_the_description_reaches_service_then_urgency(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await pilot.press("enter")
+        assert focused_id(app) == "description"
+        await pilot.press("shift+tab")
+        assert focused_id(app) == "service"
+        await pilot.press("shift+tab")
+        assert focused_id(app) == "urgency"
+        await pilot.press("down")
+        assert app.screen.query_one("#urgency", UrgencyPicker).value == 4
+
+
+async def test_ctrl_g_then_a_digit_sets_the_urgency_from_any_field(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await pilot.press("enter")
+        await type_text(pilot, "trou")
+        await pilot.press("ctrl+g", "1")
+        await settle(app, pilot)
+        urgency = app.screen.query_one("#urgency", UrgencyPicker)
+        assert urgency.value == 1 and description(app) == "trou"
+        await pilot.press("ctrl+g", "x")  # not a level: the key is typed as usual
+        await settle(app, pilot)
+        assert urgency.value == 1 and description(app) == "troux"
+        app.screen.query_one("#landmark", SafeInput).focus()
+        await settle(app, pilot)
+        await pilot.press("ctrl+g", "2")
+        assert urgency.value == 2
+        assert app.screen.query_one("#landmark", SafeInput).value == ""
+
+
+async def test_the_service_is_chosen_from_the_palette(store, admin) -> None:
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        form = app.screen
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        await type_text(pilot, "service de la")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ServicePicker)
+        options = app.screen.query_one(OptionList)
+        names = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        await pilot.press(*["down"] * (names.index("Espaces verts") - options.highlighted))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is form
+        service = form.query_one("#service", TypeAhead)
+        assert service.text == "Espaces verts"
+        assert service.value == next(s.id for s in store.services() if s.name == "Espaces verts")
+
+
+async def test_a_call_typed_with_no_gap_lands_field_by_field(store, admin) -> None:
+    """Keys queued all at once (Pilot waits after each key, a macro does not)."""
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot)
+        type_ahead(app, "ctrl+n", *"Martin", "tab", *"nid", "enter", *"62", "tab", *"piton")
+        type_ahead(app, "enter", "enter", *"deux", "space", *"sacs", "ctrl+s")
+        for _ in range(5):
+            await settle(app, pilot)
+    saved = store.get_request_by_reference("2026-00001")
+    assert saved is not None
+    assert (saved.street_number, saved.street, saved.landmark, saved.description) == (
+        "62",
+        "Ruelle Piton",
+        "",
+        "deux sacs",
+    )
+    assert store.get_caller(saved.caller_id).surname.casefold() == "martin"
