@@ -218,11 +218,6 @@ def _open_store(
     from allo_tui.data.schema import prepare_database
     from allo_tui.data.sqlite import DatabaseFileError
 
-    if lazy:
-        from allo_tui.data.lazy import LazyStore as Store
-    else:
-        from allo_tui.data.store import Store
-
     choice = _choice(demo=demo)
     try:
         outcome = prepare_database(
@@ -236,6 +231,10 @@ def _open_store(
         raise Fail(str(error)) from None
     if outcome.startswith("upgraded"):
         click.echo(f"allo: base mise à jour ({outcome})", err=True)
+    if lazy:  # SQLAlchemy (slow to import) only once the file is accepted
+        from allo_tui.data.lazy import LazyStore as Store
+    else:
+        from allo_tui.data.store import Store
     store = Store(choice.path)
     # Connections closed when the command ends: the WAL is checkpointed and removed.
     click.get_current_context().call_on_close(store.close)

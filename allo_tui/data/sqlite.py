@@ -246,7 +246,8 @@ def check_database_file(path: Path, *, write: bool = True) -> None:
         raise DatabaseFileError(f"{path} n'est pas une base SQLite (fichier d'un autre type)")
     if write and not may_write(path):
         raise DatabaseFileError(
-            f"{path} n'est pas accessible en écriture (le fichier ou son dossier est en lecture seule)"
+            f"{path} n'est pas accessible en écriture (le fichier ou son dossier est en lecture"
+            " seule) ; allo board, allo db check et allo db backup l'ouvrent en lecture seule"
         )
 
 
@@ -504,6 +505,9 @@ def schema_revision(path: Path) -> str | None:
 
         if classify(error) not in (None, "corrupt"):
             raise DatabaseFileError(str(database_error(error))) from None
-        raise DatabaseFileError(f"{path} est illisible ou corrompu : {error}") from None
+        raise DatabaseFileError(
+            f"{path} est endommagé (fichier tronqué ou corrompu : {error}) : allo ne l'ouvre pas ;"
+            " restaurez la dernière sauvegarde — le fichier n'a pas été modifié"
+        ) from None
     finally:
         connection.close()
