@@ -220,7 +220,7 @@ def test_requires_text_flags(action: Action, requires_text: bool) -> None:
         (Action.CLOSE, "Clôturer"),
         (Action.REJECT, "Rejeter (sans suite)"),
         (Action.DUPLICATE, "Marquer doublon"),
-        (Action.CANCEL, "Annuler"),
+        (Action.CANCEL, "Annuler la demande"),
         (Action.NOTE, "Ajouter une note"),
         (Action.REOPEN, "Rouvrir"),
         (Action.REQUALIFY, "Requalifier"),

@@ -17,6 +17,7 @@ from allo_tui.data.store import Store
 from allo_tui.domain.records import EventKind, NewCaller, NewRequest, Status
 from allo_tui.domain.workflow import Action
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
+from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.request_detail import RequestDetailScreen, format_span
 
 
@@ -67,7 +68,13 @@ async def open_detail(app, pilot, request_id: int) -> RequestDetailScreen:
 
 
 def enabled(screen, key: str) -> bool:
-    return screen.active_bindings[key].enabled
+    """True when the key is listed (footer, palette) and works now."""
+    active = screen.active_bindings.get(key)
+    return active is not None and active.enabled
+
+
+def listed(screen, key: str) -> bool:
+    return key in screen.active_bindings
 
 
 async def test_detail_shows_every_field_the_due_dates_and_text_literally(store, operator):
@@ -165,15 +172,21 @@ async def test_done_without_an_answer_is_refused_in_the_dialog(store, operator):
     assert len(store.events(request.id)) == 1
 
 
-async def test_operator_sees_supervisor_actions_greyed_and_refused_with_a_reason(store, operator):
+async def test_operator_is_offered_only_their_actions_and_told_why_others_are_refused(
+    store, operator
+):
     request = lamp_request(store, operator)
     app = AlloApp(store=store, operator=operator, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_detail(app, pilot, request.id)
-        for key in ("a", "g", "s", "d", "u", "n"):
+        for key in ("a", "g", "s", "d", "u", "n", "q"):
             assert enabled(screen, key), key
         for key in ("c", "r", "x", "o"):
-            assert not enabled(screen, key), key
+            assert not listed(screen, key), key
+        keys_line = shown(screen, "#detail-keys")
+        assert "Accuser" in keys_line and "Requalifier" in keys_line
+        for label in ("Clôturer", "Rejeter", "Annuler", "Rouvrir"):
+            assert label not in keys_line, label
         await pilot.press("r")
         await settle(app, pilot)
         assert app.screen is screen, "no dialog for a refused action"
@@ -216,9 +229,19 @@ async def test_supervisor_closes_a_done_request_and_cancels_another(store, super
     other = lamp_request(store, supervisor)
     app = AlloApp(store=store, operator=supervisor, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_detail(app, pilot, done.id)
+        screen = await open_detail(app, pilot, done.id)
         await pilot.press("c")
         await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog), "closing asks first"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert store.get_request(done.id).status is Status.DONE, "no: nothing closed"
+        await pilot.press("c")
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert not listed(screen, "s"), "a closed request offers no start"
+        assert listed(screen, "o") and listed(screen, "n")
         await pilot.press("escape")
         await open_detail(app, pilot, other.id)
         await pilot.press("x")

@@ -222,11 +222,16 @@ async def test_detail_dialogs_and_notifications_show_stored_text_literally(store
         store.apply(
             store.get_operator("agent"), hostile.id, Action.DONE, expected_version=1, text=ANSWER
         )
-        # Cancelling is refused (changed meanwhile): the message names who, shown literally.
+        # Cancelling is refused (changed meanwhile): the message names who, shown literally;
+        # the reason typed is offered as a note, with who changed what, shown literally too.
         await pilot.press("x")
         await settle(app, pilot)
         assert isinstance(app.screen, TextPromptDialog)
         await pilot.press(*"doublon", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPromptDialog)
+        assert_literal(app, "␛[31m[bold]Agent")
+        await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen is detail
         assert any("␛[31m[bold]Agent" in message for message in notifications(app))
@@ -246,7 +251,8 @@ async def test_a_pasted_note_loses_its_control_characters_with_a_warning(store, 
         assert_literal(app, "caractère(s) de contrôle retiré(s)")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-    assert store.events(hostile.id)[-1].note == "[31m[bold]collé\tici"
+    # kept as pasted (its last line break too), less its control characters
+    assert store.events(hostile.id)[-1].note == "[31m[bold]collé\tici\n"
 
 
 async def test_board_rows_filter_assignment_and_arrivals_show_stored_text_literally(

@@ -147,7 +147,8 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
             Action.CANCEL,
             OPEN_STATUSES,
             Role.SUPERVISOR,
-            "Annuler",
+            # Not just "Annuler": that is also what leaving a dialog means.
+            "Annuler la demande",
             text_label="Motif de l'annulation",
         ),
         Action.NOTE: _rule(
@@ -203,6 +204,11 @@ def _refusal(action: Action, status: Status, role: Role) -> str | None:
     ):
         return "Requalification après affectation réservée aux superviseurs."
     return None
+
+
+def refusal_reason(action: Action, status: Status, role: Role) -> str | None:
+    """The French reason why `role` may not do `action` from `status`; None when allowed."""
+    return _refusal(action, status, role)
 
 
 def check(action: Action, status: Status, role: Role, *, text: str = "") -> None:

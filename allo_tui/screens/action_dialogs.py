@@ -25,15 +25,17 @@ from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
 
 TEXTS = {
-    "text_hint": "Ctrl+S valider · Échap annuler",
-    "line_hint": "Entrée valider · Échap annuler",
-    "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap annuler",
-    "search_hint": "Tapez pour filtrer · ↑/↓ choisir · Entrée valider · Échap annuler",
+    # Esc leaves the dialog and changes nothing: it is not "Annuler", which may be the
+    # very action asked for (cancelling a request).
+    "text_hint": "Ctrl+S valider · Échap retour sans rien changer",
+    "line_hint": "Entrée valider · Échap retour sans rien changer",
+    "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap retour sans rien changer",
+    "search_hint": "Tapez pour filtrer · ↑/↓ choisir · Entrée valider · Échap retour",
     "required": "Ce champ est obligatoire.",
     "controls_removed": "{count} caractère(s) de contrôle retiré(s) du texte collé.",
     "cut": "Texte collé coupé à {limit} caractères.",
     "validate": "Valider",
-    "cancel": "Annuler",
+    "cancel": "Retour",
 }
 
 TEXT_LIMIT = limits.ANSWER
@@ -54,7 +56,8 @@ class TextPromptDialog(ModalScreen[str | None]):
     """Ask for a text: the answer given to the citizen, a reason, a note, a reference.
 
     `required` refuses a blank text with a message under the field; `multiline` uses a
-    text area (Ctrl+S validates) instead of a one-line input (Enter validates).
+    text area (Ctrl+S validates) instead of a one-line input (Enter validates). `notice`
+    is shown above the field (what changed since a refused save, the text being kept).
     """
 
     CSS_PATH = "action_dialogs.tcss"
@@ -72,6 +75,7 @@ class TextPromptDialog(ModalScreen[str | None]):
         multiline: bool = True,
         initial: str = "",
         placeholder: str = "",
+        notice: str = "",
     ) -> None:
         super().__init__(classes="action-dialog")
         self.title_text = title
@@ -80,10 +84,13 @@ class TextPromptDialog(ModalScreen[str | None]):
         self.multiline = multiline
         self.initial = initial
         self.placeholder = placeholder
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
             yield Label(label_content(self.title_text), id="dialog-title")
+            if self.notice:
+                yield Static(Content(printable(self.notice)), id="dialog-notice")
             yield Label(label_content(self.label_text), id="dialog-label")
             # Pasted text is cleaned (control characters removed) before it can be stored.
             if self.multiline:
@@ -100,7 +107,10 @@ class TextPromptDialog(ModalScreen[str | None]):
             yield Static(hint, id="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#dialog-text").focus()
+        field = self.query_one("#dialog-text")
+        field.focus()
+        if isinstance(field, TextArea) and self.initial:
+            field.move_cursor(field.document.end)  # a kept text: go on typing after it
 
     @property
     def value(self) -> str:
@@ -153,15 +163,19 @@ class ChoiceDialog(ModalScreen[ChoiceValue | None], Generic[ChoiceValue]):
         choices: Sequence[tuple[str, ChoiceValue]],
         *,
         selected: ChoiceValue | None = None,
+        notice: str = "",
     ) -> None:
         super().__init__(classes="action-dialog")
         self.title_text = title
         self.choices = list(choices)
         self.selected = selected
+        self.notice = notice
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog-box"):
             yield Label(label_content(self.title_text), id="dialog-title")
+            if self.notice:
+                yield Static(Content(printable(self.notice)), id="dialog-notice")
             yield OptionList(
                 *[
                     Option(Content(f"{index}. ") + label_content(label), id=str(index - 1))

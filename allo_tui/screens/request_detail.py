@@ -4,11 +4,18 @@ Pushed on top of the history (F4), the caller card (F2) or the board (F5) with
 `app.push_screen(RequestDetailScreen(request_id))`; Esc goes back. Every action goes
 through the Store (`Store.apply`), which checks the workflow, the operator's role and the
 version the screen was showing: a request changed by another console since it was opened
-is refused with who changed it and when, and the detail reloads.
+is refused with who changed it and when; the detail reloads and asks again with what was
+typed or chosen kept and what changed shown, so it can be saved on the new version. The
+detail also reloads by itself when the change feed says requests changed elsewhere.
+
+Only the actions this operator may take on this status are listed (key line, footer,
+palette); a key of another action says why it is refused.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rich.console import Group
@@ -22,10 +29,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.display import format_datetime, format_long
 from allo_tui.domain.errors import AlloError, NotFoundError, StaleWriteError
 from allo_tui.domain.records import (
+    CategoryRecord,
     Channel,
+    ContactPreference,
     EventKind,
     EventRecord,
     Kind,
@@ -41,10 +51,14 @@ from allo_tui.domain.workflow import (
     Action,
     WorkflowError,
     is_allowed,
+    refusal_reason,
 )
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
+from allo_tui.screens.confirm import ConfirmDialog
+from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.literal import fill, literal, printable
+from allo_tui.widgets.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 
 TEXTS = {
     "loading": "Chargement de la demande…",
@@ -72,7 +86,18 @@ TEXTS = {
     "due_none": "aucune (sans intervention)",
     "left": "reste {span}",
     "closed_at": "terminée le {when}",
-    "version": "version {version}, modifiée le {when} par {who}",
+    "version": "le {when} par {who}",
+    "close_question": "Clôturer la demande {reference} ?",
+    "close_detail": "Elle ne sera plus suivie ; un superviseur pourra la rouvrir (o).",
+    "changed_by": "Modifiée entre-temps par {who} le {when} : {changes}.",
+    "no_visible_change": "rien de visible ici",
+    "kept_text": "Votre saisie est gardée : Ctrl+S l'enregistre sur la version à jour.",
+    "kept_choice": "Votre choix est gardé : Entrée l'enregistre sur la version à jour.",
+    "kept_requalify": "Vos choix sont gardés : Ctrl+S les enregistre sur la version à jour.",
+    "retry_question": "{label} la demande {reference} malgré ce changement ?",
+    "no_longer": "« {label} » n'est plus possible : {reason}",
+    "as_note": "Votre texte est gardé : Ctrl+S l'enregistre comme note.",
+    "changed_elsewhere": "Demande {reference} modifiée par {who} : {changes}",
 }
 FIELD_LABELS = {
     "received": "Reçue le",
@@ -86,6 +111,7 @@ FIELD_LABELS = {
     "caller": "Demandeur",
     "description": "Description",
     "answer": "Réponse au demandeur",
+    "answer_previous": "Réponse précédente",
     "original": "Doublon de",
     "ack_due": "Accusé de réception",
     "intervention_due": "Intervention",
@@ -129,7 +155,66 @@ DONE_LABELS = {
     Action.CANCEL: "annulée",
     Action.NOTE: "note ajoutée",
     Action.REOPEN: "rouverte",
+    Action.REQUALIFY: "requalifiée",
 }
+CHANGE_LABELS = {
+    "status": "Statut",
+    "category": "Catégorie",
+    "service": "Service",
+    "urgency": "Urgence",
+    "acknowledged": "Accusé de réception",
+    "answer": "Réponse",
+    "original": "Doublon de",
+    "due": "Intervention",
+}
+ACK_PREFERENCES = {
+    ContactPreference.PHONE: "phone",
+    ContactPreference.LETTER: "letter",
+    ContactPreference.EMAIL: "email",
+}
+"""The caller's contact preference as the acknowledgement's default "how"."""
+ACK_BY_CHANNEL = {Channel.EMAIL: "email", Channel.LETTER: "letter"}
+"""Without a preference (anonymous, or "none"), a request that came by mail is answered so."""
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAction:
+    """An action asked for, with what the operator typed or chose (kept after a refusal)."""
+
+    action: Action
+    text: str = ""
+    service_id: int | None = None
+    how: str = ""
+    original_reference: str = ""
+    requalification: Requalification | None = None
+
+
+def request_changes(old: RequestRecord, new: RequestRecord) -> list[str]:
+    """What differs between two versions of a request, in French ("Statut : A → B")."""
+    changes: list[str] = []
+
+    def add(name: str, before: str, after: str) -> None:
+        if before != after:
+            short = [printable(v, one_line=True)[:60] or "—" for v in (before, after)]
+            changes.append(f"{CHANGE_LABELS[name]} : {short[0]} → {short[1]}")
+
+    add("status", STATUS_LABELS[old.status], STATUS_LABELS[new.status])
+    add("category", old.category_label, new.category_label)
+    add("service", old.service_name, new.service_name)
+    add("urgency", str(old.urgency), str(new.urgency))
+    add(
+        "acknowledged",
+        HOW_LABELS.get(old.acknowledged_how, "") if old.acknowledged_at else "",
+        HOW_LABELS.get(new.acknowledged_how, "") if new.acknowledged_at else "",
+    )
+    add("answer", old.answer, new.answer)
+    add("original", old.duplicate_of_reference, new.duplicate_of_reference)
+    add(
+        "due",
+        format_datetime(old.intervention_due_at),
+        format_datetime(new.intervention_due_at),
+    )
+    return changes
 
 
 def format_span(delta: timedelta) -> str:
@@ -161,16 +246,29 @@ def event_detail(event: EventRecord) -> Text:
     """What an Event changed (old → new, in French) and its note, shown literally."""
     parts: list[str] = []
     old, new = event.old_value, event.new_value
-    if event.kind not in (EventKind.NOTE, EventKind.MERGE, EventKind.REPORTED_AGAIN):
-        # Statuses and channels in French (other tools may write them in any event).
-        old, new = _value_label(old), _value_label(new)
-    if old and new and old != new:
-        parts.append(f"{old} → {new}")
-    elif new:
-        parts.append(new)
+    if event.kind is EventKind.EDIT:
+        parts.extend(_field_changes(old, new))
+    else:
+        if event.kind not in (EventKind.NOTE, EventKind.MERGE, EventKind.REPORTED_AGAIN):
+            # Statuses and channels in French (other tools may write them in any event).
+            old, new = _value_label(old), _value_label(new)
+        if old and new and old != new:
+            parts.append(f"{old} → {new}")
+        elif new:
+            parts.append(new)
     if event.note:
         parts.append(event.note)
     return literal("\n".join(parts), one_line=False)
+
+
+def _field_changes(old: str, new: str) -> list[str]:
+    """An edit's "Label : before · Label : after" values as one "Label : before → after" line
+    per field; values in another shape are shown as they are."""
+    before = dict(part.split(" : ", 1) for part in old.split(" · ") if " : " in part)
+    after = dict(part.split(" : ", 1) for part in new.split(" · ") if " : " in part)
+    if not after or set(before) != set(after):
+        return [text for text in (old, new) if text]
+    return [f"{label} : {before[label]} → {value}" for label, value in after.items()]
 
 
 def _value_label(value: str) -> str:
@@ -236,7 +334,13 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
     row("caller", request.caller_name or TEXTS["anonymous"])
     row("description", request.description, one_line=False)
     if request.answer:
-        row("answer", request.answer, one_line=False)
+        # Reopened: the answer given before is history, not what the citizen will be told.
+        if running:
+            previous = literal(request.answer, one_line=False)
+            previous.stylize("dim italic")
+            row("answer_previous", previous)
+        else:
+            row("answer", request.answer, one_line=False)
     if request.duplicate_of_reference:
         row("original", request.duplicate_of_reference)
     if request.acknowledged_at is not None:
@@ -251,7 +355,6 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
         "updated",
         fill(
             TEXTS["version"],
-            version=str(request.version),
             when=format_datetime(request.updated_at),
             who=request.updated_by,
         ),
@@ -293,6 +396,7 @@ class RequestDetailScreen(Screen[None]):
         Binding("x", "workflow('cancel')", "Annuler", id="request_detail.cancel"),
         Binding("n", "workflow('note')", "Note", id="request_detail.note"),
         Binding("o", "workflow('reopen')", "Rouvrir", id="request_detail.reopen"),
+        Binding("q", "workflow('requalify')", "Requalifier", id="request_detail.requalify"),
         Binding("enter", "open_caller", "Fiche", id="request_detail.caller"),
         Binding("escape", "back", "Retour", id="request_detail.back"),
         Binding("ctrl+r", "reload", "Actualiser", show=False, id="request_detail.reload"),
@@ -303,7 +407,16 @@ class RequestDetailScreen(Screen[None]):
         self.request_id = request_id
         self.detail: RequestDetail | None = None
         self._services: list[ServiceRecord] = []
+        self._categories: list[CategoryRecord] = []
+        self._calendar: SiteCalendar | None = None
+        self._ack_default = "phone"
         self._busy = False
+        self._dirty = False
+        """The change feed spoke while another screen (a dialog) was on top."""
+        self._own_version: int | None = None
+        """The version our own last action wrote: its reload is no news to announce."""
+        self._after_load: Callable[[], None] | None = None
+        """Run once the next load is shown (asking again after a refused stale save)."""
 
     @property
     def request(self) -> RequestRecord | None:
@@ -323,7 +436,22 @@ class RequestDetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#detail-links", OptionList).display = False
+        RequestsWatch.attach(self.app).signal.subscribe(self, self.on_watch_event)
         self.load()
+
+    def on_watch_event(self, event: WatchEvent) -> None:
+        """Requests changed somewhere (another console, a script): show this one as it is now."""
+        if not isinstance(event, RequestsChanged):
+            return
+        if self.is_current and not self._busy:
+            self.load()
+        else:
+            self._dirty = True
+
+    def on_screen_resume(self) -> None:
+        if self._dirty and not self._busy:
+            self._dirty = False
+            self.load()
 
     # -- loading --------------------------------------------------------------------------
 
@@ -337,6 +465,11 @@ class RequestDetailScreen(Screen[None]):
         try:
             detail = store.request_detail(self.request_id)
             services = self._services or store.services()
+            if not self._categories:
+                self._categories = store.categories()
+            if self._calendar is None:
+                self._calendar = store.calendar()
+            self._ack_default = self._acknowledgement_default(detail.request)
         except NotFoundError:
             self.app.call_from_thread(self._show_missing)
             return
@@ -345,7 +478,20 @@ class RequestDetailScreen(Screen[None]):
             return
         self.app.call_from_thread(self._show, detail, services)
 
+    def _acknowledgement_default(self, request: RequestRecord) -> str:
+        """How the acknowledgement is most likely given: the caller's contact preference,
+        else the way the request came (courriel, courrier), else the phone. In a worker."""
+        if request.caller_id is not None:
+            try:
+                preference = self.app.store.get_caller(request.caller_id).contact_preference
+            except NotFoundError:
+                preference = ContactPreference.NONE
+            if preference in ACK_PREFERENCES:
+                return ACK_PREFERENCES[preference]
+        return ACK_BY_CHANNEL.get(request.channel, "phone")
+
     def _show(self, detail: RequestDetail, services: list[ServiceRecord]) -> None:
+        previous = self.request
         self.detail = detail
         self._services = services
         request = detail.request
@@ -366,9 +512,26 @@ class RequestDetailScreen(Screen[None]):
         )
         self.query_one("#detail-timeline", Static).update(Group(timeline_table(detail.events)))
         self.refresh_bindings()
+        after_load, self._after_load = self._after_load, None
+        if after_load is not None:
+            after_load()
+        elif previous is not None and request.version not in (
+            previous.version,
+            self._own_version,
+        ):
+            self._announce_change(previous, request)
+
+    def _announce_change(self, previous: RequestRecord, request: RequestRecord) -> None:
+        """Say what another console changed on the request shown."""
+        changes = request_changes(previous, request)
+        if changes:
+            message = TEXTS["changed_elsewhere"].format(
+                reference=request.reference, who=request.updated_by, changes="; ".join(changes)
+            )
+            self.notify(printable(message), markup=False)
 
     def _action_keys(self, request: RequestRecord) -> Text:
-        """Every workflow key with its action, the ones not possible now dimmed.
+        """The workflow keys this operator may use on this request now, with their action.
 
         The footer may be too narrow for all of them (80 columns); this line wraps.
         """
@@ -378,11 +541,12 @@ class RequestDetailScreen(Screen[None]):
             if not isinstance(binding, Binding) or not binding.action.startswith("workflow("):
                 continue
             action = Action(binding.action.removeprefix("workflow(").strip("')\""))
-            allowed = is_allowed(action, request.status, role)
+            if not is_allowed(action, request.status, role):
+                continue
             if keys:
                 keys.append(" · ", "dim")
-            keys.append(binding.key, "bold" if allowed else "dim")
-            keys.append(" " + binding.description, "" if allowed else "dim")
+            keys.append(self.app.get_key_display(binding), "bold")
+            keys.append(" " + binding.description)
         return keys
 
     def _show_links(self, detail: RequestDetail) -> None:
@@ -458,40 +622,40 @@ class RequestDetailScreen(Screen[None]):
     # -- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out the actions this operator may not do on this request now."""
+        """Hide the actions this operator may not do on this request now (footer, palette);
+        grey them out while an action is being saved."""
         if action == "workflow":
             request = self.request
-            if request is None or self._busy:
-                return None
-            allowed = is_allowed(Action(str(parameters[0])), request.status, self.app.operator.role)
-            return True if allowed else None
+            if request is None:
+                return False
+            if not is_allowed(Action(str(parameters[0])), request.status, self.app.operator.role):
+                return False
+            return None if self._busy else True
         if action == "open_caller":
             request = self.request
             return True if request is not None and request.caller_id is not None else None
         return True
 
     def on_key(self, event: events.Key) -> None:
-        """A greyed-out action key says why it is refused instead of doing nothing."""
-        active = self.active_bindings.get(event.key)
-        if active is None or active.enabled or active.node is not self:
+        """The key of an action not listed here says why it is refused instead of nothing."""
+        request = self.request
+        if request is None or self._busy:
             return
-        action = active.binding.action
-        if action.startswith("workflow(") and self.request is not None and not self._busy:
-            name = action.removeprefix("workflow(").strip("')\"")
-            self._refuse(Action(name))
-            event.stop()
-            event.prevent_default()
+        for binding in self._bindings.key_to_bindings.get(event.key, []):
+            if not binding.action.startswith("workflow("):
+                continue
+            action = Action(binding.action.removeprefix("workflow(").strip("')\""))
+            if not is_allowed(action, request.status, self.app.operator.role):
+                self._refuse(action)
+                event.stop()
+                event.prevent_default()
+            return
 
     def _refuse(self, action: Action) -> None:
         request = self.request
         assert request is not None
-        try:
-            from allo_tui.domain.workflow import check
-
-            check(action, request.status, self.app.operator.role, text="-")
-        except WorkflowError as error:
-            reason = error.reason
-        else:  # pragma: no cover - only refused actions come here
+        reason = refusal_reason(action, request.status, self.app.operator.role)
+        if reason is None:  # pragma: no cover - only refused actions come here
             return
         label = TRANSITIONS[action].label
         self.notify(
@@ -507,14 +671,26 @@ class RequestDetailScreen(Screen[None]):
         if not is_allowed(action, request.status, self.app.operator.role):
             self._refuse(action)
             return
+        self._ask(action)
+
+    def _ask(self, action: Action, kept: PendingAction | None = None, notice: str = "") -> None:
+        """Open the dialog `action` needs; `kept` fills it again after a refused stale save,
+        and `notice` (what changed meanwhile) is shown in it."""
+        request = self.request
+        assert request is not None
         rule = TRANSITIONS[action]
         version = request.version
+
+        def go(pending: PendingAction) -> None:
+            self.apply_action(pending, version)
+
         match action:
             case Action.ACKNOWLEDGE:
                 choices = [(label.capitalize(), how) for how, label in HOW_LABELS.items()]
+                selected = kept.how if kept else self._ack_default
                 self.app.push_screen(
-                    ChoiceDialog(TEXTS["ack_title"], choices, selected="phone"),
-                    lambda how: how and self.apply_action(action, version, how=how),
+                    ChoiceDialog(TEXTS["ack_title"], choices, selected=selected, notice=notice),
+                    lambda how: how and go(PendingAction(action, how=how)),
                 )
             case Action.ASSIGN:
                 # Service names are shown literally by the dialog.
@@ -522,11 +698,11 @@ class RequestDetailScreen(Screen[None]):
                     (service.name + _mobile_suffix(service), service.id)
                     for service in self._services
                 ]
+                selected = kept.service_id if kept else request.service_id
                 self.app.push_screen(
-                    ChoiceDialog(TEXTS["assign_title"], choices, selected=request.service_id),
+                    ChoiceDialog(TEXTS["assign_title"], choices, selected=selected, notice=notice),
                     lambda service_id: (
-                        service_id is not None
-                        and self.apply_action(action, version, service_id=service_id)
+                        service_id is not None and go(PendingAction(action, service_id=service_id))
                     ),
                 )
             case Action.DUPLICATE:
@@ -537,63 +713,92 @@ class RequestDetailScreen(Screen[None]):
                         required=True,
                         multiline=False,
                         placeholder=TEXTS["duplicate_placeholder"],
+                        initial=kept.original_reference if kept else "",
+                        notice=notice,
                     ),
                     lambda reference: (
                         reference is not None
-                        and self.apply_action(action, version, original_reference=reference.strip())
+                        and go(PendingAction(action, original_reference=reference.strip()))
                     ),
                 )
+            case Action.START if kept is None:
+                go(PendingAction(action))
             case Action.START | Action.CLOSE:
-                self.apply_action(action, version)
+                reference = printable(request.reference, one_line=True)
+                if kept is None:
+                    question = TEXTS["close_question"].format(reference=reference)
+                    detail = TEXTS["close_detail"]
+                else:
+                    question = TEXTS["retry_question"].format(label=rule.label, reference=reference)
+                    detail = notice
+                self.app.push_screen(
+                    ConfirmDialog(question, detail),
+                    lambda yes: yes and go(PendingAction(action)),
+                )
+            case Action.REQUALIFY:
+                assert self._calendar is not None
+                self.app.push_screen(
+                    RequalifyDialog(
+                        request,
+                        self._categories,
+                        self._services,
+                        self._calendar,
+                        self.app.clock.now(),
+                        initial=kept.requalification if kept else None,
+                        notice=notice,
+                    ),
+                    lambda choice: (
+                        choice is not None
+                        and go(PendingAction(action, requalification=choice, text=choice.text))
+                    ),
+                )
             case _:
                 self.app.push_screen(
                     TextPromptDialog(
                         f"{rule.label} — {request.reference}",
                         rule.text_label,
                         required=rule.requires_text,
+                        initial=kept.text if kept else "",
+                        notice=notice,
                     ),
-                    lambda text: text is not None and self.apply_action(action, version, text=text),
+                    lambda text: text is not None and go(PendingAction(action, text=text)),
                 )
 
-    def apply_action(
-        self,
-        action: Action,
-        version: int,
-        *,
-        text: str = "",
-        service_id: int | None = None,
-        how: str = "",
-        original_reference: str = "",
-    ) -> None:
-        """Apply `action` in a worker; the screen reloads whatever the outcome."""
+    def apply_action(self, pending: PendingAction, version: int) -> None:
+        """Apply `pending` in a worker; the screen reloads whatever the outcome."""
         self._busy = True
         self.refresh_bindings()
-        self._apply(action, version, text, service_id, how, original_reference)
+        self._apply(pending, version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-detail-write")
-    def _apply(
-        self,
-        action: Action,
-        version: int,
-        text: str,
-        service_id: int | None,
-        how: str,
-        original_reference: str,
-    ) -> None:
+    def _apply(self, pending: PendingAction, version: int) -> None:
         store = self.app.store
+        action = pending.action
         try:
-            updated = store.apply(
-                self.app.operator,
-                self.request_id,
-                action,
-                expected_version=version,
-                text=text,
-                service_id=service_id,
-                how=how,
-                original_reference=original_reference,
-            )
+            if pending.requalification is not None:
+                choice = pending.requalification
+                updated = store.requalify(
+                    self.app.operator,
+                    self.request_id,
+                    expected_version=version,
+                    category_id=choice.category_id,
+                    service_id=choice.service_id,
+                    urgency=choice.urgency,
+                    text=choice.text,
+                )
+            else:
+                updated = store.apply(
+                    self.app.operator,
+                    self.request_id,
+                    action,
+                    expected_version=version,
+                    text=pending.text,
+                    service_id=pending.service_id,
+                    how=pending.how,
+                    original_reference=pending.original_reference,
+                )
         except StaleWriteError as error:
-            self.app.call_from_thread(self._after_action, str(error), "error")
+            self.app.call_from_thread(self._stale_refused, pending, str(error))
         except WorkflowError as error:
             self.app.call_from_thread(
                 self._after_action, TEXTS["refused"].format(reason=error.reason), "warning"
@@ -607,6 +812,7 @@ class RequestDetailScreen(Screen[None]):
                 self._after_action, TEXTS["error"].format(error=error), "error"
             )
         else:
+            self._own_version = updated.version
             message = TEXTS["done_action"].format(
                 reference=updated.reference, what=DONE_LABELS[action]
             )
@@ -617,3 +823,47 @@ class RequestDetailScreen(Screen[None]):
         # The message may quote stored text (who changed the request first, a reference).
         self.notify(printable(message), severity=severity, markup=False)  # type: ignore[arg-type]
         self.load()
+
+    # -- a save refused because the request changed meanwhile ---------------------------
+
+    def _stale_refused(self, pending: PendingAction, message: str) -> None:
+        """Reload, then offer the same action again with what was typed or chosen kept."""
+        self._busy = False
+        self.notify(printable(message), severity="warning", markup=False)
+        old = self.request
+        self._after_load = lambda: self._offer_again(pending, old)
+        self.load()
+
+    def _offer_again(self, pending: PendingAction, old: RequestRecord | None) -> None:
+        request = self.request
+        assert request is not None
+        changes = request_changes(old, request) if old is not None else []
+        changed = TEXTS["changed_by"].format(
+            who=request.updated_by,
+            when=format_datetime(request.updated_at),
+            changes="; ".join(changes) or TEXTS["no_visible_change"],
+        )
+        action = pending.action
+        role = self.app.operator.role
+        reason = refusal_reason(action, request.status, role)
+        if reason is None:
+            if action in (Action.ACKNOWLEDGE, Action.ASSIGN):
+                kept = TEXTS["kept_choice"]
+            elif action is Action.REQUALIFY:
+                kept = TEXTS["kept_requalify"]
+            elif action in (Action.START, Action.CLOSE):
+                kept = ""
+            else:
+                kept = TEXTS["kept_text"]
+            self._ask(action, pending, f"{changed}\n{kept}".strip())
+            return
+        no_longer = TEXTS["no_longer"].format(label=TRANSITIONS[action].label, reason=reason)
+        if pending.text.strip() and is_allowed(Action.NOTE, request.status, role):
+            # The action is gone, the text is not: it can still go on the request as a note.
+            self._ask(
+                Action.NOTE,
+                PendingAction(Action.NOTE, text=pending.text),
+                f"{changed}\n{no_longer}\n{TEXTS['as_note']}",
+            )
+            return
+        self.notify(printable(f"{changed}\n{no_longer}"), severity="warning", markup=False)
