@@ -287,11 +287,20 @@ def test_an_anonymous_request_has_no_caller(store: Store, operator, db_path):
     assert table_counts(db_path)["callers"] == 0
 
 
-def test_the_description_is_stored_without_surrounding_blanks(store: Store, operator, db_path):
-    request = store.create_request(operator, request_for(store, description="  Nid de poule \n"))
+def test_typed_text_is_stored_as_typed_blanks_at_its_ends_included(store: Store, operator, db_path):
+    typed = "\tNid de poule \n"
+    request = store.create_request(
+        operator, request_for(store, description=typed, street=" rue du Temple", landmark="ici ")
+    )
 
-    assert request.description == "Nid de poule"
-    assert query(db_path, "SELECT description FROM requests") == [("Nid de poule",)]
+    assert request.description == typed
+    assert query(db_path, "SELECT description, street, landmark FROM requests") == [
+        (typed, " rue du Temple", "ici ")
+    ]
+    done = store.apply(
+        operator, request.id, "done", expected_version=request.version, text="\tRéparé.\n"
+    )
+    assert done.answer == "\tRéparé.\n"
 
 
 # -- create_request: validation ------------------------------------------------------------------

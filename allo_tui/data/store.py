@@ -427,8 +427,8 @@ class Store:
         `new.idempotency_key`: a key already recorded returns the request it created, and
         nothing is written (a gateway's retry).
         """
-        description = new.description.strip()
-        if not description:
+        description = new.description  # kept as typed: a leading tab, a last blank line
+        if not description.strip():
             raise ValidationError("description", "La description est obligatoire.")
         _check_lengths(
             description=description,
@@ -489,9 +489,7 @@ class Store:
                     raise ValidationError("duplicate_of", "Demande d'origine introuvable.")
                 status = Status.DUPLICATE
             year = calendar.reference_year(now)
-            street_number = new.street_number.strip()
-            street = new.street.strip()
-            landmark = new.landmark.strip()
+            street_number, street, landmark = new.street_number, new.street, new.landmark
             (sequence,) = connection.execute(_NEXT_REFERENCE_SQL, (year,)).fetchone()
             reference = format_reference(year, sequence)
             due = calendar.due_dates(now, urgency)
@@ -511,7 +509,7 @@ class Store:
                     street_number,
                     street,
                     landmark,
-                    new.neighbourhood.strip(),
+                    new.neighbourhood,
                     new.latitude,
                     new.longitude,
                     description,
@@ -674,7 +672,7 @@ class Store:
                 )
 
             if action is Action.NOTE:
-                event(EventKind.NOTE, note=text.strip())
+                event(EventKind.NOTE, note=_as_typed(text))
             else:
                 new_status = target_status(
                     action, status, acknowledged=request.acknowledged_at is not None
@@ -687,7 +685,7 @@ class Store:
                         )
                     request.acknowledged_at = now
                     request.acknowledged_how = how
-                    event(EventKind.ACKNOWLEDGEMENT, new=how, note=text.strip())
+                    event(EventKind.ACKNOWLEDGEMENT, new=how, note=_as_typed(text))
                 elif action is Action.ASSIGN:
                     if service_id is None or session.get(Service, service_id) is None:
                         raise ValidationError(
@@ -701,10 +699,10 @@ class Store:
                         EventKind.ASSIGNMENT,
                         old=old_service,
                         new=request.service.name,
-                        note=text.strip(),
+                        note=_as_typed(text),
                     )
                 elif action is Action.DONE:
-                    request.answer = text.strip()
+                    request.answer = _as_typed(text)
                 elif action is Action.DUPLICATE:
                     original = self._find_reference(session, original_reference)
                     if original is None:
@@ -716,10 +714,10 @@ class Store:
                             "original", "Une demande ne peut être son propre doublon."
                         )
                     request.duplicate_of_id = original.id
-                    event(EventKind.MERGE, new=original.reference, note=text.strip())
+                    event(EventKind.MERGE, new=original.reference, note=_as_typed(text))
                 if new_status != status:
                     note = (
-                        text.strip()
+                        _as_typed(text)
                         if action
                         in (
                             Action.DONE,
@@ -1528,6 +1526,11 @@ def _insert_caller(
             ),
         )
     return caller_id
+
+
+def _as_typed(text: str) -> str:
+    """Text people typed, kept exactly as typed (blanks at its ends too); "" when blank."""
+    return text if text.strip() else ""
 
 
 def _check_lengths(*pairs: tuple[str, str], **fields: str) -> None:

@@ -1,6 +1,7 @@
 """Typed and pasted text is data: the few changes made to it before it is stored.
 
-Text is kept exactly as typed — markup such as `[bold]`, emoji, right-to-left text, tabs — except:
+Text is kept exactly as typed — markup such as `[bold]`, emoji, right-to-left text, tabs,
+invisible characters such as joiners (`typed_character`), blanks at its ends — except:
 
 - a carriage return ends a line: CR LF and a lone CR become a newline (terminals send a pasted
   line break as CR);
@@ -19,6 +20,7 @@ screen or by the `allo` command.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -93,6 +95,23 @@ def clean_text(text: str, *, multiline: bool, room: int | None = None) -> CleanT
     )
 
 
+def typed_character(character: str | None) -> str | None:
+    """The text a typed key stands for when a text box would not insert it; else None.
+
+    Textual inserts a key's character only when `str.isprintable()`: format characters (the
+    zero-width joiner making one family emoji of three faces, zero-width space, soft hyphen,
+    direction marks and overrides), no-break spaces and letters newer than Python's Unicode
+    tables are not, and were dropped as they were typed. They are text, kept as typed (as when
+    pasted); None for what is not text (control characters: Enter, Tab, Escape, Ctrl+…) and
+    for printable characters (the box inserts those itself).
+    """
+    if not character or len(character) != 1 or character.isprintable():
+        return None
+    if unicodedata.category(character) in ("Cc", "Cs"):
+        return None
+    return character
+
+
 def has_control_characters(text: str) -> bool:
     """True when `text` holds a character `remove_control_characters` would drop."""
     return CONTROL_CHARACTERS.search(text) is not None
@@ -152,4 +171,5 @@ __all__ = [
     "join_lines",
     "printable",
     "remove_control_characters",
+    "typed_character",
 ]

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
-from allo_tui.domain.sanitize import CleanText, clean_text
+from allo_tui.domain.sanitize import CleanText, clean_text, typed_character
 from allo_tui.widgets.key_queue import QueuedKeys
 
 
@@ -90,6 +90,11 @@ class SafeInput(QueuedKeys, Input):
         if await self.handle_field_key(event):
             event.stop()
             event.prevent_default()
+        elif (typed := typed_character(event.character)) is not None:
+            # An invisible character typed (a joiner, a soft hyphen) is text: kept as typed.
+            event.stop()
+            event.prevent_default()
+            self._insert_clean(typed)
 
     async def handle_field_key(self, event: events.Key) -> bool:
         """Keys this box acts on itself, at once; True when handled."""
@@ -158,7 +163,13 @@ class LimitedTextArea(QueuedKeys, TextArea):
         self.limit = limit
 
     async def _on_key(self, event: events.Key) -> None:
-        forward_if_stray(self, event)
+        if forward_if_stray(self, event) or self.read_only:
+            return
+        if (typed := typed_character(event.character)) is not None:
+            # An invisible character typed (a joiner, a soft hyphen) is text: kept as typed.
+            event.stop()
+            event.prevent_default()
+            self._insert_clean(typed)
 
     def room_left(self) -> int:
         """How many characters still fit, counting the selection as replaced."""
