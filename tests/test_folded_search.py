@@ -144,3 +144,26 @@ def test_fold_is_the_one_folding_of_streets_and_search():
 
     assert streets.fold is fold
     assert fold("ﬁbre ＡＢ Ǆ İstanbul ℌ") == "fibre ab dz istanbul h"
+
+
+async def test_f2_finds_a_ligature_name_typed_with_plain_letters(store, operator):
+    from textual.widgets import Input
+
+    from allo_tui.app import AlloApp
+    from allo_tui.widgets.result_list import ResultList
+
+    store.create_caller(operator, NewCaller(surname="ﬁlou", given_name="Ｊｅａｎ"))
+    store.create_caller(operator, NewCaller(surname="Filoche", given_name="Paul"))
+    app = AlloApp(store=store, operator=operator, console="test")
+    app.animation_level = "none"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.screen.query_one("#query", Input).value = ""
+        await pilot.press(*"filou jean")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        results = app.screen.query_one("#results", ResultList)
+        shown = [str(results.get_row_at(i)[0]) for i in range(results.row_count)]
+    assert len(shown) == 1
+    assert "Ｊｅａｎ" in shown[0]
