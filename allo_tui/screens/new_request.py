@@ -35,6 +35,7 @@ from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.phone import parse_phone, phone_query_digits
 from allo_tui.domain.records import (
+    CallerMatch,
     CallerRecord,
     CallerSearchResult,
     CategoryRecord,
@@ -67,6 +68,8 @@ DUPLICATE_DELAY = 0.3
 """Seconds of quiet typing in the street box before looking for duplicates."""
 SUGGESTION_LIMIT = 8
 MOUNT_WAIT = 10.0
+NUMBER_WAIT = 2.0
+"""Seconds a Tab typed after a whole phone number waits for who holds that number."""
 """Seconds F3 waits at most for the form to be built before keys go on (see ready_for_typing)."""
 
 TEXTS = {
@@ -91,6 +94,19 @@ TEXTS = {
     "caller_chosen": "Demandeur : ",
     "caller_open": " · {count} demande(s) ouverte(s)",
     "caller_new": "Nouveau demandeur : sera créé à l'enregistrement",
+    "caller_by_number": "Demandeur reconnu par son numéro : ",
+    "caller_forced": "Nouveau demandeur : sera créé, bien que ce numéro soit celui de {names}",
+    "caller_holder": (
+        "Ce numéro est celui de {name} : rattaché à l'enregistrement · Ctrl+N nouveau demandeur"
+    ),
+    "caller_holders": (
+        "Ce numéro est celui de {count} demandeurs ({names}) : choisissez-en un (↓ Entrée)"
+        " · Ctrl+N nouveau demandeur"
+    ),
+    "error_caller_shared": (
+        "Ce numéro est celui de {count} demandeurs : choisissez le demandeur dans la liste,"
+        " ou Ctrl+N pour un nouveau."
+    ),
     "caller_anonymous": "Appel anonyme (le numéro reste dans le journal des appels)",
     "street_known": "✓ voie connue",
     "street_unknown": "voie hors référentiel : gardée telle quelle",
@@ -276,6 +292,14 @@ class NewRequestScreen(Screen[None]):
         """Every key and priority action of the form, handled in the order typed."""
         self._urgency_armed = False
         """Ctrl+G was typed: the next key 1–4 sets the urgency."""
+        self._holders: tuple[str, tuple[CallerRecord, ...]] | None = None
+        """The callers holding the whole number in the phone box: (its E.164 form, holders)."""
+        self._force_new = False
+        """Ctrl+N: a new caller even on a known number."""
+        self._by_number = False
+        """The caller was attached because the number typed is theirs."""
+        self._tab_waiting: Timer | None = None
+        """A Tab typed after a whole number waits for who holds it (keys after it wait too)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -502,6 +526,8 @@ class NewRequestScreen(Screen[None]):
         self._caller = caller
         self._caller_id = caller.id if caller is not None else None
         self._anonymous = False
+        self._force_new = False
+        self._by_number = False
         if caller is not None:
             shown = phone or (caller.phones[0].display if caller.phones else "")
             # From the database: shown with any control character made visible.
@@ -518,8 +544,9 @@ class NewRequestScreen(Screen[None]):
         status = self.query_one("#caller-status", Static)
         phone = self._typeahead("phone").text.strip()
         name = self._typeahead("name").text.strip()
+        holders = self._phone_holders()
         if self._caller is not None:
-            text = Text(TEXTS["caller_chosen"])
+            text = Text(TEXTS["caller_by_number" if self._by_number else "caller_chosen"])
             text.append(printable(self._caller.display_name, one_line=True), "bold")
             if self._caller.address:
                 text.append(" · " + printable(self._caller.address, one_line=True))
@@ -533,6 +560,18 @@ class NewRequestScreen(Screen[None]):
         elif self._anonymous:
             status.update(Text(TEXTS["caller_anonymous"]))
             status.set_class(False, "-chosen")
+        elif holders and self._force_new:
+            names = ", ".join(printable(h.display_name, one_line=True) for h in holders)
+            status.update(Text(TEXTS["caller_forced"].format(names=names)))
+            status.set_class(False, "-chosen")
+        elif len(holders) == 1:
+            name = printable(holders[0].display_name, one_line=True)
+            status.update(Text(TEXTS["caller_holder"].format(name=name)))
+            status.set_class(False, "-chosen")
+        elif holders:
+            names = ", ".join(printable(h.display_name, one_line=True) for h in holders)
+            status.update(Text(TEXTS["caller_holders"].format(count=len(holders), names=names)))
+            status.set_class(False, "-chosen")
         elif phone or name:
             status.update(Text(TEXTS["caller_new"]))
             status.set_class(False, "-chosen")
@@ -545,10 +584,13 @@ class NewRequestScreen(Screen[None]):
         self.key_queue.put_action(self._new_caller)
 
     def _new_caller(self) -> None:
-        """Ctrl+N: the caller is not in the base; what is typed makes a new caller."""
+        """Ctrl+N: the caller is not in the base; what is typed makes a new caller (even on a
+        known number: the status line says who holds it)."""
         self._caller = None
         self._caller_id = None
         self._anonymous = False
+        self._force_new = True
+        self._by_number = False
         for field in ("phone", "name"):
             self._typeahead(field).close()
         self._update_caller_status()
@@ -567,6 +609,8 @@ class NewRequestScreen(Screen[None]):
         self._caller = None
         self._caller_id = None
         self._anonymous = True
+        self._force_new = False
+        self._by_number = False
         self._typeahead("name").set_text("")
         self._typeahead("phone").close()
         self._update_caller_status()
@@ -587,8 +631,14 @@ class NewRequestScreen(Screen[None]):
         highlight = None
         if rows and field == "phone":
             typed = parse_phone(query)
-            exact = typed.valid and any(p.number == typed.stored for p in rows[0].phones)
-            if exact or len(rows) == 1:
+            exact = [
+                index
+                for index, row in enumerate(rows)
+                if typed.valid and any(p.number == typed.stored for p in row.phones)
+            ]
+            if len(exact) == 1:
+                highlight = exact[0]  # a shared line (several holders) is chosen, not guessed
+            elif not exact and len(rows) == 1:
                 highlight = 0
         elif len(rows) == 1 and not self._typeahead("phone").text.strip():
             highlight = 0
@@ -596,6 +646,87 @@ class NewRequestScreen(Screen[None]):
             Suggestion(caller_prompt(c), printable(c.display_name, one_line=True), c) for c in rows
         ]
         self._typeahead(field).show_suggestions(query, suggestions, highlight)
+
+    # -- a whole number typed: who holds it ------------------------------------------------
+
+    def _phone_holders(self) -> tuple[CallerRecord, ...]:
+        """The known callers holding the whole number now in the phone box (checked)."""
+        number = parse_phone(self._typeahead("phone").text).e164
+        if self._holders is None or number is None or self._holders[0] != number:
+            return ()
+        return self._holders[1]
+
+    def _holders_known(self) -> bool:
+        """True when who holds the number in the phone box is known (or it is no number)."""
+        number = parse_phone(self._typeahead("phone").text).e164
+        return number is None or (self._holders is not None and self._holders[0] == number)
+
+    def _check_number(self, text: str) -> None:
+        """A whole valid number typed: ask who holds it (the answer may attach the caller)."""
+        if not self._holders_known():
+            self._holders = None
+        if parse_phone(text).valid:
+            self.find_holders(text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="number-holders")
+    def find_holders(self, text: str) -> None:
+        try:
+            holders = tuple(self.app.store.callers_holding(text))
+        except Exception as error:  # noqa: BLE001 - shown to the user and logged
+            self.app.call_from_thread(self._load_failed, error)
+            holders = ()
+        self.app.call_from_thread(self._holders_found, text, holders)
+
+    def _holders_found(self, text: str, holders: tuple[CallerRecord, ...]) -> None:
+        number = parse_phone(text).e164
+        if number is None or number != parse_phone(self._typeahead("phone").text).e164:
+            return  # typed on since
+        self._holders = (number, holders)
+        if self._tab_waiting is not None:
+            self._phone_tab()
+        else:
+            self._update_caller_status()
+
+    def _phone_tab(self) -> None:
+        """Tab after a phone number: one known holder is attached (and said), the focus goes to
+        the category; several: the name box lists them to choose from; none: the name box."""
+        text = self._typeahead("phone").text
+        if not self._holders_known():
+            if self._tab_waiting is None:
+                self._check_number(text)
+                self._tab_waiting = self.set_timer(NUMBER_WAIT, self._tab_waited)
+            return  # acted on when the answer arrives (keys typed after the Tab wait for it)
+        if self._tab_waiting is not None:
+            self._tab_waiting.stop()
+            self._tab_waiting = None
+        holders = self._phone_holders()
+        self._typeahead("phone").close()
+        if len(holders) == 1 and not self._force_new and self._caller_id is None:
+            self.set_caller(holders[0], parse_phone(text).display)
+            self._by_number = True
+            self._update_caller_status()
+            return
+        self._focus_now(self._typeahead("name"))
+        if len(holders) > 1 and not self._force_new:
+            self._offer_holders()
+        self._update_caller_status()
+
+    def _offer_holders(self) -> None:
+        """A shared line: the name box (focused) lists the callers holding the number."""
+        name_box = self._typeahead("name")
+        suggestions = [
+            Suggestion(caller_prompt(c), printable(c.display_name, one_line=True), c)
+            for c in self._phone_holders()
+        ]
+        # Once the box has its focus (the list shows only in the focused box).
+        name_box.input.call_later(name_box.show_suggestions, name_box.text, suggestions)
+
+    def _tab_waited(self) -> None:
+        """No answer in time: the Tab moves on as if the number were new."""
+        self._tab_waiting = None
+        number = parse_phone(self._typeahead("phone").text).e164
+        self._holders = (number, ()) if number is not None else None
+        self._phone_tab()
 
     # -- type-ahead answers ---------------------------------------------------------------
 
@@ -609,14 +740,19 @@ class NewRequestScreen(Screen[None]):
         if field in ("phone", "name"):
             self._caller = None  # what is on screen is what will be saved
             self._caller_id = None
+            self._by_number = False
             if field == "name" and text.strip():
                 self._anonymous = False
+            if field == "phone":
+                self._check_number(text)
             self._update_caller_status()
             digits = phone_query_digits(text) if field == "phone" else ""
             if (field == "phone" and len(digits) >= 4) or (
                 field == "name" and len(fold(text)) >= 2
             ):
                 self.search_callers(field, text)
+            elif field == "name" and len(self._phone_holders()) > 1 and not self._force_new:
+                self._offer_holders()  # ↓ in the empty name box: the callers of a shared line
             else:
                 event.typeahead.show_suggestions(text, [])
         elif field in ("category", "service") and not self._catalogue_ready:
@@ -788,6 +924,9 @@ class NewRequestScreen(Screen[None]):
 
     def _step_focus(self, forward: bool) -> None:
         focused = self.focused
+        if forward and focused is self._typeahead("phone").input and self._caller_id is None:
+            self._phone_tab()
+            return
         if isinstance(focused, TypeAheadInput) and focused.typeahead.enter_pending:
             # An Enter waits for its answer: the Tab follows it, like the keys typed after it.
             focused.hold_key(events.Key("tab" if forward else "shift+tab", None))
@@ -893,9 +1032,11 @@ class NewRequestScreen(Screen[None]):
 
     def _keys_wait(self) -> bool:
         """True while the next key must wait: an Enter waits for the suggestions it picks from,
-        or a whole phone number is being looked up."""
+        or a Tab for who holds the whole phone number typed."""
         if not self.is_mounted:
             return False
+        if self._tab_waiting is not None:
+            return True
         return any(box.enter_pending for box in self.query(TypeAhead))
 
     async def _route_key(self, event: events.Key) -> Widget | None:
@@ -990,6 +1131,14 @@ class NewRequestScreen(Screen[None]):
         for box in (self._typeahead(f) for f in ("phone", "name", "street")):
             box.close()
         errors: list[tuple[str, str]] = []
+        holders = self._phone_holders()
+        if (
+            len(holders) > 1
+            and self._caller_id is None
+            and not self._force_new
+            and not self._anonymous
+        ):
+            errors.append(("caller", TEXTS["error_caller_shared"].format(count=len(holders))))
         category = category_box.value if isinstance(category_box.value, int) else None
         if category is None:
             errors.append(("category", TEXTS["error_category"]))
@@ -1032,6 +1181,7 @@ class NewRequestScreen(Screen[None]):
             description=description,
             caller_id=self._caller_id,
             new_caller=new_caller,
+            caller_match=CallerMatch.FORCE_NEW if self._force_new else CallerMatch.NUMBER,
             urgency=self.query_one("#urgency", UrgencyPicker).value,
             service_id=service_id,
             channel=Channel(self.query_one("#channel", Select).value),
@@ -1050,6 +1200,9 @@ class NewRequestScreen(Screen[None]):
     def _focus_field(self, field: str) -> None:
         if field in ("category", "service", "street"):
             self._focus_now(self._typeahead(field))
+        elif field == "caller" and len(self._phone_holders()) > 1:
+            self._focus_now(self._typeahead("name"))
+            self._offer_holders()
         elif field == "caller":
             self._focus_now(self._typeahead("phone"))
         elif field in ("description", "landmark", "street_number"):
@@ -1198,6 +1351,12 @@ class NewRequestScreen(Screen[None]):
         self._caller = None
         self._caller_id = None
         self._anonymous = False
+        self._force_new = False
+        self._by_number = False
+        self._holders = None
+        if self._tab_waiting is not None:
+            self._tab_waiting.stop()
+            self._tab_waiting = None
         self._confirmed = False
         self._saving = False
         self._drafts.forget()
@@ -1240,6 +1399,7 @@ class NewRequestScreen(Screen[None]):
             "name": self._typeahead("name").text,
             "caller_id": self._caller_id,
             "anonymous": self._anonymous,
+            "force_new": self._force_new,
             "category_id": self._typeahead("category").value,
             "category_text": self._typeahead("category").text,
             "street_number": self.query_one("#street_number", SafeInput).value,
@@ -1281,6 +1441,8 @@ class NewRequestScreen(Screen[None]):
         self._typeahead("phone").set_text(str(fields.get("phone") or ""))
         self._typeahead("name").set_text(str(fields.get("name") or ""))
         self._anonymous = bool(fields.get("anonymous"))
+        self._force_new = bool(fields.get("force_new"))
+        self._check_number(self._typeahead("phone").text)
         category_id = fields.get("category_id")
         self._typeahead("category").set_text(
             str(fields.get("category_text") or ""),
