@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from allo_tui.app import AlloApp
+from allo_tui.data.store import Store
 from allo_tui.domain.records import CallOutcome, EventKind, NewCaller, NewRequest, Status
 from allo_tui.domain.workflow import Action
 from allo_tui.screens.caller_card import CallerCardScreen
@@ -274,22 +275,62 @@ async def test_ctrl_o_opens_the_caller_who_has_the_number(store, operator, zebul
         assert app.screen.caller_id == other.id
 
 
-async def test_a_stale_save_is_refused_with_who_and_when(
-    store, operator, supervisor, zebulon
+async def test_a_stale_save_is_refused_then_saved_again_with_the_typed_text_kept(
+    store, operator, supervisor, zebulon, db_path, clock
 ) -> None:
     app = make_app(store, operator)
+    other_console = Store(db_path, clock=clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_card(app, pilot, zebulon.id)
         await pilot.press("e")
         await settle(app, pilot)
-        store.update_caller(supervisor, zebulon.id, 1, notes="changé ailleurs")
-        app.screen.query_one("#given_name", Input).value = "Léa"
+        # Another console saves the card while this one types a new given name.
+        other_console.update_caller(supervisor, zebulon.id, 1, notes="changé ailleurs")
+        given_name = app.screen.query_one("#given_name", Input)
+        given_name.focus()
+        given_name.value = ""
+        await pilot.press(*"Léa", "ctrl+s")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, CallerEditScreen), "refused: the form stays"
+        status = text_of(form, "#form-status")
+        assert "Chef Superviseur" in status and "rien n'a été écrasé" in status
+        assert "Repris de sa version : Notes." in status
+        assert form.query_one("#given_name", Input).value == "Léa", "what was typed is kept"
+        assert form.query_one("#notes", TextArea).text == "changé ailleurs", "theirs taken"
+        assert store.get_caller(zebulon.id).given_name == "Éléonore"
+        await pilot.press("ctrl+s")  # on the new version: saved
+        await settle(app, pilot)
+        assert isinstance(app.screen, CallerCardScreen)
+    other_console.close()
+    saved = store.get_caller(zebulon.id)
+    assert (saved.given_name, saved.notes, saved.version) == ("Léa", "changé ailleurs", 3)
+
+
+async def test_a_field_changed_on_both_consoles_keeps_the_typed_value_and_esc_asks(
+    store, operator, supervisor, zebulon, db_path, clock
+) -> None:
+    app = make_app(store, operator)
+    other_console = Store(db_path, clock=clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_card(app, pilot, zebulon.id)
+        await pilot.press("e")
+        await settle(app, pilot)
+        other_console.update_caller(supervisor, zebulon.id, 1, email="autre@example.fr")
+        other_console.close()
+        app.screen.query_one("#email", Input).value = "mien@example.fr"
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert isinstance(app.screen, CallerEditScreen)
-        status = text_of(app.screen, "#form-status")
-        assert "Chef Superviseur" in status
-    assert store.get_caller(zebulon.id).given_name == "Éléonore"
+        form = app.screen
+        assert isinstance(form, CallerEditScreen)
+        assert form.query_one("#email", Input).value == "mien@example.fr"
+        status = text_of(form, "#form-status")
+        assert "gardée : Courriel (sa version : « autre@example.fr »)" in status
+        await pilot.press("escape")
+        assert isinstance(app.screen, ConfirmDiscardDialog), "the kept edit is not dropped"
+        await pilot.press("n")
+        assert app.screen is form
+    assert store.get_caller(zebulon.id).email == "autre@example.fr"
 
 
 async def test_escape_asks_before_dropping_typed_text(store, operator, zebulon) -> None:

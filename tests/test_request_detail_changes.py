@@ -146,9 +146,7 @@ async def test_a_reopened_requests_answer_reads_as_the_previous_one(store, super
         assert "version" not in fields, "no version number for the hostess"
 
 
-async def test_the_cancel_dialog_says_cancel_the_request_and_esc_changes_nothing(
-    store, supervisor
-):
+async def test_the_cancel_dialog_says_cancel_the_request_and_esc_changes_nothing(store, supervisor):
     request = lamp_request(store, supervisor)
     app = AlloApp(store=store, operator=supervisor, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -165,9 +163,7 @@ async def test_the_cancel_dialog_says_cancel_the_request_and_esc_changes_nothing
     assert store.get_request(request.id).status is Status.NEW
 
 
-async def test_q_requalifies_the_urgency_and_the_timeline_shows_old_and_new(
-    store, operator, clock
-):
+async def test_q_requalifies_the_urgency_and_the_timeline_shows_old_and_new(store, operator, clock):
     request = lamp_request(store, operator)
     clock.advance(hours=2)
     app = AlloApp(store=store, operator=operator, console="test")

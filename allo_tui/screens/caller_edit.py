@@ -3,7 +3,10 @@
 Phones are checked as they are typed: a number that does not parse is kept as typed and
 flagged, never refused (DESIGN §3); a number another caller already has gives a warning that
 offers to open that caller instead (Ctrl+O), and saving asks before giving two callers the
-same number. A stale save (someone else saved the card first) is refused with who and when.
+same number. A stale save (someone else saved the card first) is refused with who and when;
+the form then reloads the card and keeps what was typed: a field only the other console changed
+takes its new value, a field changed here keeps the typed value (both are named), and Ctrl+S
+saves on the new version.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static, TextAr
 
 from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
-from allo_tui.domain.errors import AlloError, ValidationError
+from allo_tui.domain.display import format_datetime
+from allo_tui.domain.errors import AlloError, StaleWriteError, ValidationError
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
 from allo_tui.domain.sanitize import clean_text
@@ -60,6 +64,12 @@ TEXTS = {
         "Cette fiche contenait {count} caractère(s) de contrôle (import ou ancienne version) : "
         "ils ont été retirés des champs et le seront de la fiche à l'enregistrement."
     ),
+    "stale": "Fiche modifiée entre-temps par {who} le {when} ; rien n'a été écrasé.",
+    "stale_taken": "Repris de sa version : {fields}.",
+    "stale_kept": "Modifiés des deux côtés, votre saisie est gardée : {fields}.",
+    "stale_theirs": "{field} (sa version : « {value} »)",
+    "stale_again": "Vos saisies sont gardées : vérifiez, puis Ctrl+S enregistre sur la version "
+    "à jour.",
     "discard": "Abandonner les modifications de cette fiche ?",
     "discard_keys": "o : abandonner · n ou Échap : continuer la saisie",
     "duplicate_title": "Ce numéro appartient déjà à un autre demandeur",
@@ -83,6 +93,21 @@ TEXT_FIELDS = (
     "city",
     "neighbourhood",
 )
+FIELD_NAMES = {
+    "surname": "Nom",
+    "given_name": "Prénom",
+    "phones": "Téléphones",
+    "email": "Courriel",
+    "street_number": "N°",
+    "street": "Voie",
+    "address_extra": "Complément",
+    "postcode": "Code postal",
+    "city": "Ville",
+    "neighbourhood": "Quartier",
+    "contact_preference": "Accusé par",
+    "notes": "Notes",
+}
+"""Every field of the form, in form order, as named when saying what changed."""
 MIN_PHONE_FIELDS = 2
 PHONES_PER_ROW = 3
 COMPACT_BELOW_ROWS = 32
@@ -90,6 +115,43 @@ COMPACT_BELOW_ROWS = 32
 NOTES_LIMIT = limits.NOTES
 # The domain's limits, which the Store enforces (phones: as typed when the number does not parse).
 FIELD_LENGTHS = limits.LIMITS
+
+
+def _comparable(name: str, value: object) -> object:
+    """A field's value as saving would store it (blanks around a line and blank phones do not
+    count)."""
+    if name == "phones":
+        return tuple(phone.strip() for phone in value if phone.strip())  # type: ignore[attr-defined]
+    if name == "notes":
+        return str(value)
+    return str(value).strip()
+
+
+def merge_edit(
+    opened: dict[str, object], theirs: dict[str, object], typed: dict[str, object]
+) -> tuple[dict[str, object], list[str], list[str]]:
+    """Merge what was typed with a version saved meanwhile by another console.
+
+    `opened`: the values the form started from; `theirs`: the card as now stored; `typed`:
+    the form now. Returns the values to show, the fields taken from their version (changed
+    there only) and the fields changed on both sides where the typed value is kept.
+    """
+    merged: dict[str, object] = {}
+    taken: list[str] = []
+    kept: list[str] = []
+    for name in FIELD_NAMES:
+        before, stored, here = (
+            _comparable(name, values[name]) for values in (opened, theirs, typed)
+        )
+        if stored == before or stored == here:
+            merged[name] = typed[name]
+        elif here == before:
+            merged[name] = theirs[name]
+            taken.append(name)
+        else:
+            merged[name] = typed[name]
+            kept.append(name)
+    return merged, taken, kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +246,8 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         self._saving = False
         self._removed_controls = 0
         """Control characters removed from the stored values put in the fields."""
+        self._merged: dict[str, object] | None = None
+        """Values to compose the form with instead of the card's (after a refused save)."""
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -218,7 +282,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         return out
 
     def compose(self) -> ComposeResult:
-        values = self._start_values()
+        values = self._merged or self._start_values()
         phones: list[str] = list(values["phones"])  # type: ignore[arg-type]
         phones += [""] * max(MIN_PHONE_FIELDS - len(phones), 1 if len(phones) >= 2 else 0)
         if self.caller is None:
@@ -489,6 +553,14 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
                 )
         except ValidationError as error:
             self.app.call_from_thread(self._field_error, error.field, error.message)
+        except StaleWriteError as error:
+            assert self.caller is not None
+            try:
+                fresh = store.get_caller(self.caller.id)
+            except Exception as reload_error:  # noqa: BLE001 - shown to the user and logged
+                self.app.call_from_thread(self._failed, f"{error} ; {reload_error}")
+                return
+            self.app.call_from_thread(self._reload_after_refusal, fresh)
         except AlloError as error:
             self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
@@ -501,6 +573,52 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         template = TEXTS["saved_new"] if self.caller is None else TEXTS["saved"]
         self.notify(fill(template, name=caller.display_name).plain, markup=False)
         self.dismiss(CallerEditResult(caller_id=caller.id))
+
+    async def _reload_after_refusal(self, fresh: CallerRecord) -> None:
+        """Someone saved the card first: show their version with what was typed kept on top,
+        say what changed, and let Ctrl+S save on their version."""
+        typed = self._values()
+        self.caller = fresh
+        theirs = self._start_values()
+        merged, taken, kept = merge_edit(self._initial, theirs, typed)
+        focused = self.focused.id if self.focused is not None else None
+        self._merged = merged
+        self._owners.clear()
+        try:
+            await self.recompose()
+        finally:
+            self._merged = None
+        self._initial = theirs  # what is stored now: Esc asks when the form differs from it
+        if focused is not None:
+            try:
+                self.query_one(f"#{focused}").focus()
+            except Exception:  # noqa: BLE001 - that field is gone (fewer phone boxes)
+                self.query_one("#surname").focus()
+        for index, phone_input in enumerate(self.query(".phone").results(Input)):
+            if phone_input.value.strip():
+                self._check_phone(index, phone_input.value)
+        self._saving = False
+        lines = [
+            TEXTS["stale"].format(
+                who=printable(fresh.updated_by or "?", one_line=True),
+                when=format_datetime(fresh.updated_at),
+            )
+        ]
+        if taken:
+            lines.append(
+                TEXTS["stale_taken"].format(fields=", ".join(FIELD_NAMES[n] for n in taken))
+            )
+        if kept:
+            shown = [
+                TEXTS["stale_theirs"].format(
+                    field=FIELD_NAMES[name], value=_short(theirs[name], name)
+                )
+                for name in kept
+            ]
+            lines.append(TEXTS["stale_kept"].format(fields=", ".join(shown)))
+        lines.append(TEXTS["stale_again"])
+        self._status(Text("\n".join(lines), "bold"))
+        self.notify(lines[0], severity="warning", markup=False)
 
     def _field_error(self, field: str, message: str) -> None:
         self._saving = False
@@ -522,3 +640,13 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
 
     def _status(self, text: Text) -> None:
         self.query_one("#form-status", Static).update(text)
+
+
+def _short(value: object, name: str) -> str:
+    """A stored value quoted in a message: printable, one line, at most 40 characters."""
+    if name == "phones":
+        value = ", ".join(value)  # type: ignore[arg-type]
+    elif name == "contact_preference":
+        value = dict((v, label) for label, v in PREFERENCES).get(str(value), str(value))
+    text = printable(str(value), one_line=True)
+    return text if len(text) <= 40 else text[:39] + "…"
