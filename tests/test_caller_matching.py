@@ -132,3 +132,32 @@ def test_callers_holding_compares_whole_numbers_in_any_format(store, operator):
     assert [c.id for c in store.callers_holding("03.86.99.01.99")] == [jean.id]
     assert store.callers_holding("03 86 99 01") == []  # a fragment is not a whole number
     assert store.callers_holding("") == []
+
+
+def test_request_add_on_a_shared_line_without_a_name_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from click.testing import CliRunner
+
+    from allo_tui.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("ALLO_OPERATOR", "passerelle")
+    db = tmp_path / "allo.sqlite3"
+    add = ["--db", str(db), "request", "add", "--category", "voirie", "--description", "trou"]
+    for name in ("DUPONT Jean", "DUPONT Marie"):
+        result = CliRunner().invoke(main, [*add, "--phone", "03 86 99 01 99", "--name", name])
+        assert result.exit_code == 0, result.output
+
+    shared = CliRunner().invoke(main, [*add, "--phone", "0386990199"])
+    named = CliRunner().invoke(main, [*add, "--phone", "0386990199", "--name", "Marie Dupont"])
+
+    assert shared.exit_code == 2
+    assert shared.stderr.splitlines() == [
+        "allo: --phone : le numéro 03 86 99 01 99 est celui de 2 demandeurs"
+        " (DUPONT Jean, DUPONT Marie) : précisez --name"
+    ]
+    assert named.exit_code == 0
+    assert scalar(tmp_path / "allo.sqlite3", "SELECT count(*) FROM callers") == 2
+    assert scalar(db, "SELECT count(*) FROM requests") == 3
