@@ -211,3 +211,15 @@ async def test_an_operator_cannot_requalify_an_assigned_request_a_supervisor_can
             assert isinstance(app.screen, RequalifyDialog) is offered
             if not offered:
                 assert any("Requalification après affectation" in t for t in notifications(app))
+
+
+def test_the_request_view_calls_a_reopened_requests_answer_the_previous_one(store, supervisor):
+    from allo_tui.screens.request_view import request_fields
+
+    request = lamp_request(store, supervisor)
+    store.apply(supervisor, request.id, Action.DONE, expected_version=1, text="Lampe changée")
+    done = request_fields(store.get_request(request.id)).plain
+    assert "Réponse au demandeur" in done and "Lampe changée" in done
+    store.apply(supervisor, request.id, Action.REOPEN, expected_version=2)
+    fields = request_fields(store.get_request(request.id)).plain
+    assert "Réponse précédente" in fields and "Réponse au demandeur" not in fields

@@ -44,6 +44,7 @@ TEXTS = {
     "acknowledged": "Accusé de réception",
     "intervention_due": "Intervention due",
     "answer": "Réponse au demandeur",
+    "answer_previous": "Réponse précédente",
     "duplicate_of": "Doublon de",
     "description": "Description",
     "timeline": "Historique",
@@ -294,7 +295,9 @@ def request_fields(request: RequestRecord) -> Text:
     if request.duplicate_of_reference:
         lines.append((TEXTS["duplicate_of"], literal(request.duplicate_of_reference)))
     if request.answer:
-        lines.append((TEXTS["answer"], literal(request.answer)))
+        # Reopened: the answer given before is history, not what the citizen will be told.
+        label = TEXTS["answer_previous"] if request.is_open else TEXTS["answer"]
+        lines.append((label, literal(request.answer)))
     width = max(len(label) for label, _ in lines)
     out = Text()
     for index, (label, value) in enumerate(lines):
