@@ -144,3 +144,25 @@ def test_the_store_refuses_an_edited_caller_with_an_oversized_field_or_number(
 
     assert (name.value.field, phone.value.field) == ("surname", "phone")
     assert store.get_caller(caller.id).surname == "Dupont"
+
+
+def test_a_value_stored_before_the_limits_does_not_block_editing_the_rest(store, operator, db_path):
+    caller = store.create_caller(operator, NewCaller(surname="Dupont", phones=("03 86 12 34 56",)))
+    connection = sqlite3.connect(db_path)
+    try:
+        connection.execute("UPDATE callers SET street_number = ?", ("1" * 16,))
+        connection.commit()
+    finally:
+        connection.close()
+    caller = store.get_caller(caller.id)
+
+    saved = store.update_caller(
+        operator,
+        caller.id,
+        caller.version,
+        phones=["03 86 12 34 56"],
+        surname="Dupond",
+        street_number=caller.street_number,
+    )
+
+    assert (saved.surname, saved.street_number) == ("Dupond", "1" * 16)

@@ -369,8 +369,6 @@ class Store:
         unknown = set(changes) - set(CALLER_FIELDS)
         if unknown:
             raise ValidationError(sorted(unknown)[0], "champ inconnu")
-        _check_lengths(**{k: v for k, v in changes.items() if k in limits.LIMITS})
-        _check_lengths(*(("phone", phone) for phone in phones or ()))
         now = self.now()
         with self._write() as session:
             caller = session.get(Caller, caller_id)
@@ -378,6 +376,15 @@ class Store:
                 raise NotFoundError(f"demandeur n° {caller_id} introuvable")
             if caller.version != expected_version:
                 raise self._stale("Fiche", caller.updated_by, caller.updated_at)
+            # Values changed must fit (one stored before the limits may stay as it is).
+            _check_lengths(
+                *(("phone", p) for p in phones or () if p not in _phone_texts(caller)),
+                **{
+                    k: v
+                    for k, v in changes.items()
+                    if k in limits.LIMITS and v != getattr(caller, k)
+                },
+            )
             for name, value in changes.items():
                 if name == "contact_preference":
                     try:
@@ -1526,6 +1533,11 @@ def _insert_caller(
             ),
         )
     return caller_id
+
+
+def _phone_texts(caller: Caller) -> set[str]:
+    """A caller's numbers as stored and as shown (what an edit form sends back unchanged)."""
+    return {text for phone in caller.phones for text in (phone.number, phone.display)}
 
 
 def _as_typed(text: str) -> str:
