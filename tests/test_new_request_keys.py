@@ -111,7 +111,7 @@ async def test_one_enter_too_many_before_the_description_loses_nothing(store, ad
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(80, 24)) as pilot:
         await _to_the_landmark(app, pilot)
-        await pilot.press("enter", "enter", "enter")  # the old habit: landmark, urgency, service
+        await pilot.press("enter", "enter")  # one Enter too many after the landmark
         await type_text(pilot, "2 poubelles")
         await settle(app, pilot)
         screen = app.screen
