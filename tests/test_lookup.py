@@ -374,7 +374,33 @@ async def test_nothing_found_says_so_and_offers_the_actions(store, operator, dir
         assert rows(app) == []
         assert "Aucun demandeur pour « dupuis »." in line
         assert "Ctrl+N : nouveau demandeur (nom DUPUIS)" in line
-        assert "F3 : demande anonyme" in line
+        assert "F3 : nouvelle demande" in line and "anonyme" not in line
+
+
+async def test_the_empty_lookup_says_what_f3_does_and_the_form_offers_anonymity(
+    store, operator, directory
+) -> None:
+    """F3 from an empty lookup opens the form on the phone box (a new caller is typed there);
+    the hint says so instead of promising an anonymous request, and the form offers F6."""
+    from allo_tui.screens.new_request import NewRequestScreen
+
+    app = make_app(store, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        line = count_line(app)
+        assert "F3 : nouvelle demande (téléphone d'abord)" in line
+        assert "anonyme" not in line
+        await pilot.press("f3")
+        await settle(app, pilot)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        assert app.focused is form.query_one("#phone-input")
+        status = str(form.query_one("#caller-status", Static).render())
+        assert "F6 anonyme" in status
+        await pilot.press("f6")
+        await settle(app, pilot)
+        assert "Appel anonyme" in str(form.query_one("#caller-status", Static).render())
+        assert app.focused is form.query_one("#category-input")
 
 
 async def test_ctrl_n_creates_a_caller_with_the_typed_phone(store, operator, directory) -> None:
