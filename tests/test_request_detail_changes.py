@@ -34,11 +34,14 @@ async def test_a_refused_answer_is_kept_shown_with_what_changed_and_saved_on_the
         async with app_b.run_test(size=(120, 40)) as pilot_b:
             screen_b = await open_detail(app_b, pilot_b, request.id)
             await open_detail(app_a, pilot_a, request.id)
+            app_b.requests_watch.check()  # B's change feed: its starting point
             # B starts typing the answer; meanwhile A acknowledges (by letter).
             await pilot_b.press("d", *"Lampe changée")
             await pilot_a.press("a", "2")
             await settle(app_a, pilot_a)
             assert console_a.get_request(request.id).status is Status.ACKNOWLEDGED
+            await asyncio.to_thread(app_b.requests_watch.check)  # B hears of it, dialog open
+            await settle(app_b, pilot_b)
             await pilot_b.press("ctrl+s")
             await settle(app_b, pilot_b)
             dialog = app_b.screen

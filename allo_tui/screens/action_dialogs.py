@@ -29,7 +29,7 @@ TEXTS = {
     # very action asked for (cancelling a request).
     "text_hint": "Ctrl+S valider · Échap retour sans rien changer",
     "line_hint": "Entrée valider · Échap retour sans rien changer",
-    "choice_hint": "↑/↓ ou 1–9 choisir · Entrée valider · Échap retour sans rien changer",
+    "choice_hint": "↑/↓ ou 1–9 · Entrée valider · Échap retour sans rien changer",
     "search_hint": "Tapez pour filtrer · ↑/↓ choisir · Entrée valider · Échap retour",
     "required": "Ce champ est obligatoire.",
     "controls_removed": "{count} caractère(s) de contrôle retiré(s) du texte collé.",

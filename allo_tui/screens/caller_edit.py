@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, TextArea
 
 from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
@@ -30,6 +30,7 @@ from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
 from allo_tui.domain.sanitize import clean_text
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import fill, literal, printable
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 
@@ -345,7 +346,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
                     str(values["notes"]), limit=NOTES_LIMIT, id="notes", compact=True
                 )
             yield Static("", id="form-status")
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def _field(name: str, values: dict[str, object]) -> SafeInput:
@@ -581,6 +582,8 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
         self.caller = fresh
         theirs = self._start_values()
         merged, taken, kept = merge_edit(self._initial, theirs, typed)
+        # Blank boxes are laid out again by compose (one spare box, as when opened).
+        merged["phones"] = [p for p in merged["phones"] if p.strip()]  # type: ignore[union-attr]
         focused = self.focused.id if self.focused is not None else None
         self._merged = merged
         self._owners.clear()
@@ -618,6 +621,7 @@ class CallerEditScreen(Screen[CallerEditResult | None]):
             lines.append(TEXTS["stale_kept"].format(fields=", ".join(shown)))
         lines.append(TEXTS["stale_again"])
         self._status(Text("\n".join(lines), "bold"))
+        self.query_one("#form-status").scroll_visible(animate=False)
         self.notify(lines[0], severity="warning", markup=False)
 
     def _field_error(self, field: str, message: str) -> None:

@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from allo_tui.domain.calendar import SiteCalendar
@@ -57,6 +57,7 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import fill, literal, printable
 from allo_tui.widgets.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 
@@ -432,7 +433,7 @@ class RequestDetailScreen(Screen[None]):
             yield OptionList(id="detail-links")
             yield Static(TEXTS["timeline"], id="detail-timeline-title", markup=False)
             yield Static("", id="detail-timeline")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#detail-links", OptionList).display = False
@@ -449,6 +450,11 @@ class RequestDetailScreen(Screen[None]):
             self._dirty = True
 
     def on_screen_resume(self) -> None:
+        # After the answer of the dialog that was on top has been acted on: a save under way
+        # reloads when it is done.
+        self.call_after_refresh(self._reload_if_dirty)
+
+    def _reload_if_dirty(self) -> None:
         if self._dirty and not self._busy:
             self._dirty = False
             self.load()
@@ -679,10 +685,9 @@ class RequestDetailScreen(Screen[None]):
         request = self.request
         assert request is not None
         rule = TRANSITIONS[action]
-        version = request.version
 
         def go(pending: PendingAction) -> None:
-            self.apply_action(pending, version)
+            self.apply_action(pending, request)
 
         match action:
             case Action.ACKNOWLEDGE:
@@ -764,16 +769,18 @@ class RequestDetailScreen(Screen[None]):
                     lambda text: text is not None and go(PendingAction(action, text=text)),
                 )
 
-    def apply_action(self, pending: PendingAction, version: int) -> None:
-        """Apply `pending` in a worker; the screen reloads whatever the outcome."""
+    def apply_action(self, pending: PendingAction, seen: RequestRecord) -> None:
+        """Apply `pending` to the version `seen` (the one the operator decided on) in a
+        worker; the screen reloads whatever the outcome."""
         self._busy = True
         self.refresh_bindings()
-        self._apply(pending, version)
+        self._apply(pending, seen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="request-detail-write")
-    def _apply(self, pending: PendingAction, version: int) -> None:
+    def _apply(self, pending: PendingAction, seen: RequestRecord) -> None:
         store = self.app.store
         action = pending.action
+        version = seen.version
         try:
             if pending.requalification is not None:
                 choice = pending.requalification
@@ -798,7 +805,7 @@ class RequestDetailScreen(Screen[None]):
                     original_reference=pending.original_reference,
                 )
         except StaleWriteError as error:
-            self.app.call_from_thread(self._stale_refused, pending, str(error))
+            self.app.call_from_thread(self._stale_refused, pending, seen, str(error))
         except WorkflowError as error:
             self.app.call_from_thread(
                 self._after_action, TEXTS["refused"].format(reason=error.reason), "warning"
@@ -826,18 +833,18 @@ class RequestDetailScreen(Screen[None]):
 
     # -- a save refused because the request changed meanwhile ---------------------------
 
-    def _stale_refused(self, pending: PendingAction, message: str) -> None:
+    def _stale_refused(self, pending: PendingAction, seen: RequestRecord, message: str) -> None:
         """Reload, then offer the same action again with what was typed or chosen kept."""
         self._busy = False
         self.notify(printable(message), severity="warning", markup=False)
-        old = self.request
-        self._after_load = lambda: self._offer_again(pending, old)
+        self._after_load = lambda: self._offer_again(pending, seen)
         self.load()
 
-    def _offer_again(self, pending: PendingAction, old: RequestRecord | None) -> None:
+    def _offer_again(self, pending: PendingAction, seen: RequestRecord) -> None:
+        """`seen`: the version the operator decided on; the request is now newer."""
         request = self.request
         assert request is not None
-        changes = request_changes(old, request) if old is not None else []
+        changes = request_changes(seen, request)
         changed = TEXTS["changed_by"].format(
             who=request.updated_by,
             when=format_datetime(request.updated_at),
