@@ -551,8 +551,9 @@ class RequestDetailScreen(Screen[None]):
                 continue
             if keys:
                 keys.append(" · ", "dim")
-            keys.append(self.app.get_key_display(binding), "bold")
-            keys.append(" " + binding.description)
+            # No-break spaces: a line break falls between two actions, never inside one.
+            keys.append(self.app.get_key_display(binding).replace(" ", "\u00a0"), "bold")
+            keys.append("\u00a0" + binding.description.replace(" ", "\u00a0"))
         return keys
 
     def _show_links(self, detail: RequestDetail) -> None:
