@@ -134,6 +134,34 @@ def test_whole_calls_sent_as_one_burst_are_stored_exactly(tmp_path: Path) -> Non
     terminal = Terminal(db, tmp_path)
     try:
         terminal.wait_for_output("Tapez un")  # the lookup is up
+        # The reference call (DESIGN §4): a unique fragment of the number on F2, F3, "nid"
+        # Enter, the N° then Tab, a street fragment Enter, Enter on the landmark, Ctrl+S.
+        terminal.burst(
+            "123456"
+            + F3
+            + "nid"
+            + ENTER
+            + "12"
+            + TAB
+            + "temple"
+            + ENTER
+            + ENTER
+            + "sac renversé"
+            + CTRL_S
+        )
+        reference = rows(db, REQUESTS, 1)[0]
+        assert reference == (
+            known.id,
+            "VOIRIE",
+            "12",
+            "Rue du Temple",
+            "",
+            3,
+            "Voirie",
+            "sac renversé",
+            "phone",
+            "intervention",
+        )
         # A known caller's whole number then Tab, the N° then Tab, a street, Enter on the
         # landmark, a description with markup in it, Ctrl+S: all in one write.
         terminal.burst(
@@ -150,7 +178,7 @@ def test_whole_calls_sent_as_one_burst_are_stored_exactly(tmp_path: Path) -> Non
             + "2 poubelles renversées [b]vite[/b]"
             + CTRL_S
         )
-        first = rows(db, REQUESTS, 1)[0]
+        first = rows(db, REQUESTS, 2)[1]
         assert first == (
             known.id,
             "VOIRIE",
@@ -183,7 +211,7 @@ def test_whole_calls_sent_as_one_burst_are_stored_exactly(tmp_path: Path) -> Non
             + "branche en travers"
             + CTRL_S
         )
-        second = rows(db, REQUESTS, 2)[1]
+        second = rows(db, REQUESTS, 3)[2]
         assert second[1:] == (
             "ARBRE",
             "5",

@@ -382,8 +382,6 @@ async def test_the_empty_lookup_says_what_f3_does_and_the_form_offers_anonymity(
 ) -> None:
     """F3 from an empty lookup opens the form on the phone box (a new caller is typed there);
     the hint says so instead of promising an anonymous request, and the form offers F6."""
-    from allo_tui.screens.new_request import NewRequestScreen
-
     app = make_app(store, operator)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -401,6 +399,29 @@ async def test_the_empty_lookup_says_what_f3_does_and_the_form_offers_anonymity(
         await settle(app, pilot)
         assert "Appel anonyme" in str(form.query_one("#caller-status", Static).render())
         assert app.focused is form.query_one("#category-input")
+
+
+async def test_f3_typed_right_after_a_phone_fragment_is_for_the_caller_it_finds(
+    store, operator, directory
+) -> None:
+    """Keys sent with no gap: F3 waits for the fragment's answer before opening the form."""
+    from textual import events
+
+    app = make_app(store, operator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key in [*"12 34 56", "f3", *"nid"]:
+            event = events.Key("space" if key == " " else key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app.post_message(event)
+        for _ in range(5):
+            await settle(app, pilot)
+            await pilot.pause(0.05)
+        form = app.screen
+        assert isinstance(form, NewRequestScreen)
+        status = str(form.query_one("#caller-status", Static).render())
+        assert "ZÉBULON" in status.upper(), status
+        assert form.query_one("#category-input", Input).value == "nid"
 
 
 async def test_ctrl_n_creates_a_caller_with_the_typed_phone(store, operator, directory) -> None:

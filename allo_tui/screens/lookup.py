@@ -7,6 +7,7 @@ old query can never overwrite a newer answer. Up/Down/Enter work from the box.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from allo_tui.domain.records import (
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.key_queue import after_queued
 from allo_tui.widgets.literal import fill, literal
 from allo_tui.widgets.result_list import ResultList, ResultRow
 from allo_tui.widgets.text_fields import SafeInput
@@ -57,6 +59,8 @@ TEXTS = {
 COLUMNS = (("Nom", 0.55), ("Téléphone(s)", 18), ("Adresse", 0.45), ("Ouv.", 4), ("Contact", 10))
 MIN_ROWS = 10
 """Rows asked for before the list has its size."""
+F3_WAIT = 2.0
+"""Seconds F3 typed right after the query waits at most for that query's answer."""
 PHONE_CHARACTERS = re.compile(r"[\d\s.\-/()+]+")
 # "2026-00042" is phone-like (and even a valid number): it is a reference, not the call's phone.
 REFERENCE_LIKE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
@@ -278,8 +282,18 @@ class LookupScreen(Screen[None]):
 
             self.app.push_screen(RequestViewScreen(chosen.id, call_phone=self.call_phone))
 
-    def action_new_request(self) -> None:
-        """F3: a new request for the highlighted caller, or an anonymous one."""
+    async def action_new_request(self) -> None:
+        """F3: a new request for the highlighted caller, or one with no caller yet.
+
+        Typed right after the query (keys sent with no gap), it lets the box take the keys
+        typed before it and waits for their answer (at most `F3_WAIT` s), so that the request
+        is for the caller those keys find; the app holds the keys typed after F3 meanwhile.
+        """
+        await after_queued(self.query_one("#query", Input))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + F3_WAIT
+        while self._searching and loop.time() < deadline:
+            await asyncio.sleep(0.005)
         chosen = self._highlighted()
         self.app.start_request(chosen if isinstance(chosen, CallerRecord) else None)
 

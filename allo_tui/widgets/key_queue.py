@@ -96,7 +96,7 @@ class KeyQueue:
         # Handled all the way up: each node of the bubbling path, then the app's bindings.
         node: MessagePump | None = target
         while node is not None:
-            await _after_queued(node)
+            await after_queued(node)
             node = node._parent  # the path a Key bubbles along (the app last)
 
     async def _wait_pending(self) -> None:
@@ -106,8 +106,9 @@ class KeyQueue:
             await asyncio.sleep(POLL)
 
 
-async def _after_queued(node: MessagePump) -> None:
-    """Return once `node` has handled what was in its queue before this call."""
+async def after_queued(node: MessagePump) -> None:
+    """Return once `node` has handled what was in its queue before this call (at most
+    `STEP_WAIT` seconds): e.g. the keys typed before a priority key acted on at once."""
     if node._closed or node._closing:
         return
     done = asyncio.get_running_loop().create_future()
@@ -146,4 +147,4 @@ class QueuedOptionList(QueuedKeys, OptionList):
     """An `OptionList` whose keys go through the screen's key queue."""
 
 
-__all__ = ["KeyQueue", "QueuedKeys", "QueuedOptionList", "QueuedSelect"]
+__all__ = ["KeyQueue", "QueuedKeys", "QueuedOptionList", "QueuedSelect", "after_queued"]
