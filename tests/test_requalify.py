@@ -129,3 +129,30 @@ def test_a_requalification_that_changes_nothing_or_names_no_urgency_is_refused(s
         store.apply(operator, request.id, Action.REQUALIFY, expected_version=1)
     assert store.get_request(request.id).version == 1
     assert len(store.events(request.id)) == 1
+
+
+def test_a_category_no_longer_offered_may_stay_but_not_be_chosen(store, operator, db_path):
+    import sqlite3
+
+    request = pothole(store, operator)
+    lighting = store.find_category("ECLAIRAGE")
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE categories SET active = 0 WHERE code IN ('VOIRIE', 'ECLAIRAGE')")
+    saved = store.requalify(
+        operator,
+        request.id,
+        expected_version=1,
+        category_id=request.category_id,
+        service_id=None,
+        urgency=2,
+    )
+    assert (saved.category_id, saved.urgency) == (request.category_id, 2)
+    with pytest.raises(ValidationError, match="Catégorie inconnue"):
+        store.requalify(
+            operator,
+            request.id,
+            expected_version=2,
+            category_id=lighting.id,
+            service_id=None,
+            urgency=2,
+        )

@@ -226,3 +226,19 @@ def test_the_request_view_calls_a_reopened_requests_answer_the_previous_one(stor
     store.apply(supervisor, request.id, Action.REOPEN, expected_version=2)
     fields = request_fields(store.get_request(request.id)).plain
     assert "Réponse précédente" in fields and "Réponse au demandeur" not in fields
+
+
+async def test_the_requalify_dialog_opens_on_a_category_no_longer_offered(store, operator, db_path):
+    import sqlite3
+
+    request = lamp_request(store, operator)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE categories SET active = 0 WHERE code = 'ECLAIRAGE'")
+    app = AlloApp(store=store, operator=operator, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(app, pilot, request.id)
+        await pilot.press("q")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, RequalifyDialog)
+        assert dialog.query_one("#requalify-category", Select).value == request.category_id

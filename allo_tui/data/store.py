@@ -796,7 +796,8 @@ class Store:
                 raise self._stale("Demande", request.updated_by, request.updated_at)
             check(Action.REQUALIFY, Status(request.status), role, text=text)
             category = session.get(Category, category_id)
-            if category is None or not category.active:
+            # A category no longer offered may stay the request's own, not become it.
+            if category is None or not (category.active or category.id == request.category_id):
                 raise ValidationError("category", "Catégorie inconnue.")
             service = session.get(
                 Service, service_id if service_id is not None else category.service_id

@@ -134,6 +134,7 @@ TEXTS = {
     "restored": "Brouillon repris : la saisie est comme avant l'interruption.",
     "typed_on_choice": "Frappe sur « {field} » : mise dans la description.",
     "urgency_armed": "Urgence : tapez 1, 2, 3 ou 4.",
+    "urgency_hint": "Ctrl+G puis 1–4 depuis tout champ",
     "service_title": "Service de la demande",
 }
 
@@ -365,7 +366,7 @@ class NewRequestScreen(Screen[None]):
                 yield Static("", id="message-landmark", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["urgency"], classes="label")
-                    yield UrgencyPicker(3, id="urgency")
+                    yield UrgencyPicker(3, id="urgency", hint=TEXTS["urgency_hint"])
                 yield Static("", id="message-urgency", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["service"], classes="label")

@@ -84,6 +84,15 @@ class RequalifyDialog(ModalScreen[Requalification | None]):
         self.request = request
         self.categories = [c for c in categories if c.active or c.id == request.category_id]
         self.services = [s for s in services if s.active or s.id == request.service_id]
+        # The request's own category and service stay choosable even when no longer offered.
+        self.category_options = [(c.label, c.id) for c in self.categories]
+        if all(c.id != request.category_id for c in self.categories):
+            self.category_options.insert(0, (request.category_label, request.category_id))
+        self.service_options = [(s.name, s.id) for s in self.services]
+        if request.service_id is not None and all(
+            s.id != request.service_id for s in self.services
+        ):
+            self.service_options.insert(0, (request.service_name, request.service_id))
         self.calendar = calendar
         self.now = now
         self.initial = initial
@@ -104,7 +113,7 @@ class RequalifyDialog(ModalScreen[Requalification | None]):
             with Horizontal(classes="requalify-field"):
                 yield Label(TEXTS["category"], classes="requalify-label")
                 yield Select(
-                    [(label_content(c.label), c.id) for c in self.categories],
+                    [(label_content(label), value) for label, value in self.category_options],
                     value=category_id,
                     allow_blank=False,
                     compact=True,
@@ -113,7 +122,7 @@ class RequalifyDialog(ModalScreen[Requalification | None]):
             with Horizontal(classes="requalify-field"):
                 yield Label(TEXTS["service"], classes="requalify-label")
                 yield Select(
-                    [(label_content(s.name), s.id) for s in self.services],
+                    [(label_content(label), value) for label, value in self.service_options],
                     value=service_id if service_id is not None else Select.NULL,
                     allow_blank=service_id is None,
                     compact=True,

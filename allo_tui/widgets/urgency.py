@@ -59,10 +59,12 @@ class UrgencyPicker(QueuedKeys, Widget, can_focus=True):
         def control(self) -> UrgencyPicker:
             return self.picker
 
-    def __init__(self, value: int = 3, *, id: str | None = None) -> None:
+    def __init__(self, value: int = 3, *, id: str | None = None, hint: str = "") -> None:
         super().__init__(id=id)
         self.set_reactive(UrgencyPicker.value, value)
         self._targets: dict[int, str] = {}
+        self._hint = hint
+        """Shown after the target: how to change the level from elsewhere ("Ctrl+G puis 1–4")."""
 
     def set_targets(self, targets: Mapping[int, str]) -> None:
         """What each level promises ("sur place sous 1 h"…), shown beside the chosen level."""
@@ -114,4 +116,6 @@ class UrgencyPicker(QueuedKeys, Widget, can_focus=True):
             text.append(" ")
         if self.target:
             text.append(f"\n→ {self.target}", target)
+            if self._hint:
+                text.append(f"   {self._hint}", key)
         return text
