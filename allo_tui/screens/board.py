@@ -27,7 +27,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from allo_tui.data.errors import user_message
@@ -36,6 +36,7 @@ from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
 from allo_tui.domain.workflow import URGENCY_LABELS, Action, WorkflowError, is_allowed
 from allo_tui.widgets.board_list import BoardList
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.requests_watch import (
     ConnectionLost,
@@ -285,7 +286,7 @@ class BoardScreen(LiveBoard):
         yield Static("", id="board-filter")
         yield Static("", id="board-status", markup=False)
         yield BoardList(id="board")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#board-status").display = False

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from allo_tui.domain.display import format_date, format_datetime
 from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
@@ -24,6 +24,7 @@ from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import fill, literal, printable
 
 TEXTS = {
@@ -80,7 +81,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             yield Static("", id="caller-fields")
         yield Static("", id="requests-title")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._call_started_at = self.app.call_started_at

@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Static
+from textual.widgets import Button, Header, Input, Static
 
 from allo_tui.domain import periods
 from allo_tui.domain.records import (
@@ -40,6 +40,7 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, Te
 from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.history_table import HistoryTable
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import SafeInput
 
@@ -211,7 +212,7 @@ class HistoryScreen(Screen[None]):
             yield Static(TEXTS["loading"], id="history-count", markup=False)
             yield Horizontal(id="history-chips")
         yield HistoryTable(id="history")
-        yield Footer()
+        yield KeyFooter()
 
     @property
     def table(self) -> HistoryTable:

@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.display import format_date
@@ -31,6 +31,7 @@ from allo_tui.domain.records import (
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import after_queued
 from allo_tui.widgets.literal import fill, literal
 from allo_tui.widgets.result_list import ResultList, ResultRow
@@ -123,7 +124,7 @@ class LookupScreen(Screen[None]):
         # The box keeps the focus: arrows and Enter act on the list from there. Only the
         # lines that changed are repainted on each answer.
         yield ResultList(COLUMNS, id="results")
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         query = self.query_one("#query", Input)

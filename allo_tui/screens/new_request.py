@@ -29,7 +29,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
@@ -53,6 +53,7 @@ from allo_tui.domain.workflow import URGENCY_LABELS
 from allo_tui.screens.draft_keeper import DraftKeeper
 from allo_tui.screens.new_request_commands import NewRequestCommands
 from allo_tui.widgets.duplicates_panel import DuplicatesPanel
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import KeyQueue, QueuedSelect
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.request_confirmation import RequestConfirmation
@@ -402,7 +403,7 @@ class NewRequestScreen(Screen[None]):
                     )
             yield DuplicatesPanel(id="side")
         yield RequestConfirmation(id="confirmation")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._update_counter(0)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
@@ -27,6 +27,7 @@ from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import literal, printable
 from allo_tui.widgets.text_fields import SafeInput
 
@@ -203,7 +204,7 @@ class RequestViewScreen(FollowUpMixin, Screen[None]):
             yield Static("", id="request-description")
             yield Static(TEXTS["timeline"], classes="section", markup=False)
             yield Static("", id="request-timeline")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#request-view").focus()
