@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand, get_system_commands_provider
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
@@ -16,13 +17,31 @@ from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
 from allo_tui.domain.sanitize import printable
 from allo_tui.screens.lookup import LookupScreen
+from allo_tui.widgets.binding_commands import BindingCommands
+from allo_tui.widgets.palette import FrenchCommandPalette, NavigationCommands, RecordCommands
 from allo_tui.widgets.requests_watch import RequestsWatch
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen
 
 TITLE = "Allô Mairie"
+TEXTS = {
+    "quit_title": "Quitter ?",
+    "quit_hint": "Pour quitter Allô Mairie : {key}",
+    "theme": "Thème",
+    "theme_help": "changer les couleurs de la console",
+    "maximize": "Agrandir",
+    "maximize_help": "agrandir la zone qui a le focus",
+    "minimize": "Réduire",
+    "minimize_help": "rendre sa taille à la zone agrandie",
+    "screenshot": "Capture d'écran",
+    "screenshot_help": "enregistrer l'écran dans un fichier SVG",
+    "screenshot_saved": "Capture enregistrée : {path}",
+    "screenshot_failed": "Capture impossible : {error}",
+}
 PRELOAD_AFTER_SECONDS = 2.0
+SCREEN_WAIT = 10.0
+"""Seconds F2, F4 and F5 wait at most for their screen before the keys typed next go on."""
 # The other modes' screens are imported when first shown, or in the background once the
 # lookup screen is up (`preload`): they are not on the start-up path.
 LATER_SCREENS = {
@@ -50,13 +69,15 @@ class AlloApp(App[None]):
         **{mode: _later_screen(*where) for mode, where in LATER_SCREENS.items()},
     }
     DEFAULT_MODE = "lookup"
+    COMMANDS = {NavigationCommands, RecordCommands, BindingCommands, get_system_commands_provider}
     # Screen keys are priority: acted on in the order typed, so the keys typed right after
     # them reach the screen they open, not the one left (see `action_new_request`).
     BINDINGS = [
-        Binding("f2", "switch_mode('lookup')", "Demandeur", id="mode.lookup", priority=True),
+        Binding("f1", "help", "Aide", id="app.help", priority=True),
+        Binding("f2", "go('lookup')", "Demandeur", id="mode.lookup", priority=True),
         Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request", priority=True),
-        Binding("f4", "switch_mode('history')", "Historique", id="mode.history", priority=True),
-        Binding("f5", "switch_mode('board')", "Tableau", id="mode.board", priority=True),
+        Binding("f4", "go('history')", "Historique", id="mode.history", priority=True),
+        Binding("f5", "go('board')", "Tableau", id="mode.board", priority=True),
         Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call", priority=True),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]
@@ -93,21 +114,33 @@ class AlloApp(App[None]):
         return driver_class(super().get_driver_class())
 
     def on_mount(self) -> None:
-        from allo_tui.config import ConfigError, keymap
-
-        try:
-            mapping = keymap()
-        except ConfigError as error:
-            self.notify(str(error), severity="warning", markup=False)
-            mapping = {}
-        if mapping:
-            self.set_keymap(mapping)
+        self._apply_keymap()
         RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
         if hasattr(self.store, "preload"):  # a LazyStore: load the ORM once the screen is up
             self.set_timer(PRELOAD_AFTER_SECONDS, self._preload_store)
         from allo_tui.screens.restore_draft import offer_orphan_drafts
 
         offer_orphan_drafts(self)  # a call is never lost: offer a dead console's draft
+
+    def _apply_keymap(self) -> None:
+        """The config file's remaps, minus those that would take a key already bound where
+        the remapped key works (each refused one is said in one French line)."""
+        from allo_tui.config import ConfigError, check_keymap, keymap
+
+        try:
+            mapping = keymap()
+        except ConfigError as error:
+            self.notify(str(error), severity="warning", markup=False)
+            return
+        if not mapping:
+            return
+        from allo_tui.key_scopes import key_scopes
+
+        mapping, refusals = check_keymap(mapping, key_scopes(self))
+        for refusal in refusals:
+            self.notify(refusal, severity="warning", markup=False, timeout=15)
+        if mapping:
+            self.set_keymap(mapping)
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
@@ -140,9 +173,81 @@ class AlloApp(App[None]):
         end_call_without_request(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("end_call_without_request", "switch_mode", "new_request"):
-            return not isinstance(self.screen, ModalScreen)  # a dialog is answered first
+        if action in ("end_call_without_request", "go", "switch_mode", "new_request", "help"):
+            # A dialog is answered first: the keys stay in the footer below it, dimmed.
+            return None if isinstance(self.screen, ModalScreen) else True
         return True
+
+    # -- keys, help and palette -----------------------------------------------------------
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys as printed on a keyboard: F2, Esc, ^Q (Ctrl+Q), ⏎."""
+        display = super().get_key_display(binding)
+        if binding.key_display:
+            return display
+        modifiers, key = binding.parse_key()
+        if not modifiers and key == "escape":
+            return "Esc"
+        if "ctrl" in modifiers and len(key) == 1:
+            return display.replace(f"^{key}", f"^{key.upper()}")
+        if not modifiers and key.startswith("f") and key[1:].isdigit():
+            return key.upper()
+        return display
+
+    def action_help(self) -> None:
+        """F1: the key map of the current screen, as remapped."""
+        from allo_tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, global and in French."""
+        if self.use_command_palette and not FrenchCommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            FrenchCommandPalette(
+                providers=[ThemeProvider], placeholder=FrenchCommandPalette.THEMES_PLACEHOLDER
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, in French (the help is F1, not Textual's panel)."""
+        yield SystemCommand(TEXTS["theme"], TEXTS["theme_help"], self.action_change_theme)
+        if screen.maximized is not None:
+            yield SystemCommand(TEXTS["minimize"], TEXTS["minimize_help"], screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(TEXTS["maximize"], TEXTS["maximize_help"], screen.action_maximize)
+        yield SystemCommand(TEXTS["screenshot"], TEXTS["screenshot_help"], self._screenshot)
+
+    def _screenshot(self) -> None:
+        from allo_tui import paths
+
+        try:
+            folder = paths.user_log_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as error:
+            self.notify(
+                TEXTS["screenshot_failed"].format(error=error), severity="error", markup=False
+            )
+        else:
+            self.notify(TEXTS["screenshot_saved"].format(path=path), markup=False)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (which quits many programs): say, in French, which key quits."""
+        for _key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                display = self.get_key_display(active.binding)
+                self.notify(
+                    TEXTS["quit_hint"].format(key=display),
+                    title=TEXTS["quit_title"],
+                    markup=False,
+                )
+                return
 
     async def action_quit(self) -> None:
         """Ctrl+Q: asks first while the new-request form holds typed text; its draft stays."""
@@ -180,6 +285,26 @@ class AlloApp(App[None]):
 
     # -- navigation -----------------------------------------------------------------------
 
+    async def action_go(self, mode: str) -> None:
+        """F2, F4, F5: show the mode's screen; returns once it takes keys, so that the keys
+        typed next, held meanwhile, reach it (the first visit builds the screen)."""
+        await self.switch_mode(mode)
+        await self.screen_ready()
+
+    async def screen_ready(self) -> None:
+        """Wait until the current screen has handled what it was sent so far (its mount and
+        resume: the focus is then in place), and its own `ready_for_typing` if it has one."""
+        screen = self.screen
+        handled = asyncio.Event()
+        screen.call_later(handled.set)
+        try:
+            await asyncio.wait_for(handled.wait(), SCREEN_WAIT)
+        except TimeoutError:
+            return  # never blocks the console: keys then go where Textual sends them
+        ready = getattr(screen, "ready_for_typing", None)
+        if ready is not None:
+            await ready()
+
     async def action_new_request(self) -> None:
         """F3: the screen's own new request (lookup: the highlighted caller; caller card: its
         caller) or an anonymous one; returns once the form takes keys, so that the keys typed
@@ -188,9 +313,7 @@ class AlloApp(App[None]):
             await self.run_action("new_request", self.screen)
         else:
             self.start_request(None)
-        ready = getattr(self.screen, "ready_for_typing", None)
-        if ready is not None:
-            await ready()
+        await self.screen_ready()
 
     def start_request(self, caller: CallerRecord | None) -> None:
         """Open the new-request form, pre-filled with `caller` when one was chosen."""

@@ -87,6 +87,116 @@ def keymap() -> dict[str, str]:
     return merged
 
 
+# -- key map checks -------------------------------------------------------------------------
+
+KEYMAP_TEXTS = {
+    "unknown": '[keymap] "{id}" : identifiant de touche inconnu (F1 montre ceux de chaque écran)',
+    "empty": '[keymap] "{id}" : aucune touche donnée',
+    "typing": (
+        '[keymap] "{id}" = "{key}" refusé : une touche de caractère servirait à cette action '
+        "au lieu de s'écrire dans les champs"
+    ),
+    "clash": (
+        '[keymap] "{id}" = "{key}" refusé : {key_shown} est déjà « {other} » ({other_id}) '
+        "{where} ; choisissez une touche libre"
+    ),
+    "where_everywhere": "partout",
+    "where_screen": "sur l'écran {screen}",
+}
+
+
+@dataclass(frozen=True)
+class BoundKey:
+    """One key binding as declared: its id (None: not remappable), key and description."""
+
+    binding_id: str | None
+    key: str
+    description: str
+    priority: bool = False
+
+
+@dataclass(frozen=True)
+class KeyScope:
+    """The keys that work together: the app's (everywhere) or one screen's with its widgets."""
+
+    name: str
+    keys: tuple[BoundKey, ...]
+    everywhere: bool = False
+
+
+def check_keymap(
+    mapping: dict[str, str], scopes: list[KeyScope]
+) -> tuple[dict[str, str], list[str]]:
+    """(the remaps to apply, one French line per remap refused).
+
+    A remap is refused when its id is unknown, when it gives a printable character to a key
+    acted on before the text boxes see it (a priority key), or when its key is already bound,
+    after the whole key map, to another action where the remapped one works: an app key
+    (everywhere) against every screen, a screen key against its screen and the app's keys.
+    """
+
+    def keys_in_force(bound: BoundKey) -> list[str]:
+        if bound.binding_id is not None and bound.binding_id in mapping:
+            return _split_keys(mapping[bound.binding_id])
+        return [bound.key]
+
+    accepted: dict[str, str] = {}
+    refusals: list[str] = []
+    for binding_id, value in mapping.items():
+        homes = [s for s in scopes if any(k.binding_id == binding_id for k in s.keys)]
+        if not homes:
+            refusals.append(KEYMAP_TEXTS["unknown"].format(id=binding_id))
+            continue
+        new_keys = _split_keys(value)
+        if not new_keys:
+            refusals.append(KEYMAP_TEXTS["empty"].format(id=binding_id))
+            continue
+        priority = any(
+            k.priority for s in homes for k in s.keys if k.binding_id == binding_id
+        )
+        everywhere = any(s.everywhere for s in homes)
+        refusal = None
+        for key in new_keys:
+            if (priority or everywhere) and len(key) == 1 and key.isprintable():
+                refusal = KEYMAP_TEXTS["typing"].format(id=binding_id, key=value)
+                break
+        if refusal is None:
+            reach = scopes if everywhere else [*homes, *(s for s in scopes if s.everywhere)]
+            refusal = _clash(binding_id, value, new_keys, reach, keys_in_force)
+        if refusal is None:
+            accepted[binding_id] = value
+        else:
+            refusals.append(refusal)
+    return accepted, refusals
+
+
+def _clash(binding_id, value, new_keys, reach, keys_in_force) -> str | None:
+    for scope in reach:
+        for other in scope.keys:
+            if other.binding_id == binding_id:
+                continue
+            taken = set(keys_in_force(other)) & set(new_keys)
+            if taken:
+                where = (
+                    KEYMAP_TEXTS["where_everywhere"]
+                    if scope.everywhere
+                    else KEYMAP_TEXTS["where_screen"].format(screen=scope.name)
+                )
+                return KEYMAP_TEXTS["clash"].format(
+                    id=binding_id,
+                    key=value,
+                    key_shown=sorted(taken)[0].upper(),
+                    other=other.description or other.key,
+                    other_id=other.binding_id or "non modifiable",
+                    where=where,
+                )
+    return None
+
+
+def _split_keys(value: str) -> list[str]:
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
 def resolve_operator_login(cli_operator: str | None) -> str:
     """`--operator`, else `ALLO_OPERATOR`, else the config file, else the OS login."""
     if cli_operator:

@@ -45,6 +45,7 @@ from allo_tui.widgets.requests_watch import (
     WatchEvent,
 )
 from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
+from allo_tui.widgets.waiting import wait_until
 
 TEXTS = {
     "figure": "{label} {count}",
@@ -64,6 +65,8 @@ TEXTS = {
 TICK_SECONDS = 1.0
 RETRY_SECONDS = 3.0
 WINDOW_MINIMUM = 60
+FIRST_ROWS_WAIT = 3.0
+"""Seconds F5 holds the keys typed next at most while the first rows are read."""
 
 
 class LiveBoard(Screen[None]):
@@ -291,6 +294,12 @@ class BoardScreen(LiveBoard):
     def on_mount(self) -> None:
         self.query_one("#board-status").display = False
         self._show_filter()
+
+    async def ready_for_typing(self) -> None:
+        """Called by the app as F5 is pressed: returns once the rows are on screen (or after
+        FIRST_ROWS_WAIT seconds), so the arrows and Enter typed right after F5, held by the
+        app meanwhile, act on the rows and are not lost on an empty list."""
+        await wait_until(lambda: self.snapshot is not None or self.lost, FIRST_ROWS_WAIT)
 
     def window(self) -> int:
         visible = self.board_list.size.height or 40

@@ -43,7 +43,10 @@ from allo_tui.widgets.history_table import HistoryTable
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import SafeInput
+from allo_tui.widgets.waiting import wait_until
 
+FIRST_ROWS_WAIT = 3.0
+"""Seconds F4 holds the keys typed next at most while the first rows are read."""
 TEXTS = {
     "placeholder": "Rechercher : n° de demande, description, rue, repère, nom du demandeur…",
     "loading": "Chargement…",
@@ -221,6 +224,12 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load_catalogue()
 
+    async def ready_for_typing(self) -> None:
+        """Called by the app as F4 is pressed: returns once the rows are on screen (or after
+        FIRST_ROWS_WAIT seconds), so ↓ and Enter typed right after F4, held by the app
+        meanwhile, act on the rows and are not lost on an empty list."""
+        await wait_until(lambda: self._started and not self._loading, FIRST_ROWS_WAIT)
+
     def on_screen_resume(self) -> None:
         if not self._started:
             self._started = True
@@ -246,7 +255,9 @@ class HistoryScreen(Screen[None]):
         self.query_one("#history-filter", Input).focus()
 
     def action_focus_list(self) -> None:
-        self.table.focus()
+        # At once: `Widget.focus` queues the move behind the keys already typed (a second ↓
+        # typed quickly would then reach the box being left and be lost).
+        self.set_focus(self.table)
 
     def action_clear(self) -> None:
         """Esc: clear the text box first, then every filter."""

@@ -1,55 +1,71 @@
 """Command palette entries for the keys of the current screen.
 
-A screen that lists `BindingCommands` in its `COMMANDS` offers each of its shown bindings in
-Ctrl+P too ("Accuser réception", "Statut"…), for terminals that take some keys for themselves.
-An action not possible right now is left out.
+The app lists `BindingCommands` in its `COMMANDS`, so every screen offers each of its key
+bindings (and those of the focused widget) in Ctrl+P too ("Accuser réception", "Statut"…), for
+terminals and browsers that take some keys for themselves. An action not possible right now is
+left out; the key shown is the one in force (remaps included). The app's own keys (F2–F5…) are
+offered by `allo_tui.widgets.palette.NavigationCommands`.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from textual.binding import Binding
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+
+TEXTS = {"help": "touche {key}"}
+# Moving around a list or a box is not a command.
+NOT_COMMANDS = (
+    "move",
+    "cursor_",
+    "page_",
+    "scroll_",
+    "first",
+    "last",
+    "newest",
+    "oldest",
+    "focus_list",
+    "next_field",
+    "previous_field",
+)
 
 
 class BindingCommands(Provider):
-    """The screen's shown key bindings as palette commands."""
+    """The screen's key bindings as palette commands."""
 
-    def _commands(self) -> list[tuple[str, str, str]]:
-        """(title, action, help) of every enabled, shown binding of the screen."""
+    def _commands(self) -> list[tuple[str, partial, str]]:
+        """(title, command, help) of every enabled binding of the screen that has a name."""
         screen = self.screen
+        app = screen.app
         commands = []
-        for binding in screen.BINDINGS:
-            if not isinstance(binding, Binding) or not binding.show:
+        seen: set[str] = set()
+        for _key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
+            if isinstance(node, App) or not enabled or not binding.description:
                 continue
-            name, parameters = _parse(binding.action)
-            if not screen.check_action(name, parameters):
+            if not binding.id:
+                continue  # Textual's own keys (cursor moves in a box…): not commands
+            if binding.action.startswith(NOT_COMMANDS) or binding.action in seen:
                 continue
-            key = screen.app.get_key_display(binding)
-            commands.append((binding.description, binding.action, f"touche {key}"))
+            seen.add(binding.action)
+            display = app.get_key_display(binding)
+            commands.append(
+                (
+                    binding.description,
+                    partial(app.run_action, binding.action, node),
+                    escape(TEXTS["help"].format(key=display)),
+                )
+            )
         return commands
 
     async def discover(self) -> Hits:
-        for title, action, help_text in self._commands():
-            yield DiscoveryHit(title, partial(self.screen.run_action, action), help=help_text)
+        for title, command, help_text in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, action, help_text in self._commands():
+        for title, command, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(
-                    score,
-                    matcher.highlight(title),
-                    partial(self.screen.run_action, action),
-                    help=help_text,
-                )
-
-
-def _parse(action: str) -> tuple[str, tuple[object, ...]]:
-    """ "workflow('note')" -> ("workflow", ("note",))."""
-    from textual.actions import parse
-
-    _namespace, name, parameters = parse(action)
-    return name, parameters
+                yield Hit(score, matcher.highlight(title), command, help=help_text)

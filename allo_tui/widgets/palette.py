@@ -1,0 +1,191 @@
+"""The command palette (Ctrl+P), global and in French.
+
+Every screen offers: going to the four modes, a new request, ending the call, the help, quitting
+("Aller au tableau", "Historique des demandes"…); a reference typed ("2026-00042") opens that
+request; any other text offers the callers it finds, and a search of it on F2. The keys of the
+current screen are there too (`BindingCommands`), for terminals and browsers that keep some keys
+for themselves. Textual's own texts (placeholder, "No matches found", system commands) are
+replaced by French ones.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from rich.align import Align
+from rich.text import Text
+from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
+from textual.widgets.option_list import Option
+
+from allo_tui.widgets.key_footer import bindings_in_force
+from allo_tui.widgets.literal import printable
+
+TEXTS = {
+    "placeholder": "Chercher une commande, une demande (2026-00042), un demandeur…",
+    "themes": "Chercher un thème…",
+    "no_matches": "Aucune commande trouvée",
+    "board": "Aller au tableau des interventions",
+    "board_help": "touche {key} — les demandes ouvertes par urgence",
+    "history": "Historique des demandes",
+    "history_help": "touche {key} — toutes les demandes, filtres",
+    "lookup": "Rechercher un demandeur",
+    "lookup_help": "touche {key} — par téléphone, nom ou adresse",
+    "new_request": "Nouvelle demande",
+    "new_request_help": "touche {key}",
+    "end_call": "Fin d'appel sans demande",
+    "end_call_help": "touche {key} — information donnée, transfert, faux numéro…",
+    "help": "Aide : les touches de cet écran",
+    "help_help": "touche {key}",
+    "quit": "Quitter",
+    "quit_help": "touche {key}",
+    "open_request": "Ouvrir la demande {reference}",
+    "open_request_help": "{status} — {description}",
+    "no_request": "Aucune demande {reference}",
+    "find_caller": "Chercher le demandeur « {query} »",
+    "find_caller_help": "sur l'écran Demandeur (F2)",
+    "caller": "Demandeur : {name}",
+    "caller_help": "ouvrir sa fiche — {phones}",
+}
+REFERENCE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{1,9})\s*$")
+CALLER_HITS = 5
+MIN_CALLER_QUERY = 3
+
+
+class FrenchCommandPalette(CommandPalette):
+    """Textual's palette with its own texts in French."""
+
+    THEMES_PLACEHOLDER = TEXTS["themes"]
+
+    def __init__(self, providers=None, *, placeholder: str = TEXTS["placeholder"], **kwargs):
+        super().__init__(providers, placeholder=placeholder, **kwargs)
+
+    def _start_no_matches_countdown(self, search_value: str) -> None:
+        # Textual's method, with the French text (it is not a parameter there).
+        self._stop_no_matches_countdown()
+
+        def show_no_matches() -> None:
+            if search_value:
+                self.query_one(CommandList).add_option(
+                    Option(
+                        Align.center(Text(TEXTS["no_matches"], style="not bold")),
+                        disabled=True,
+                        id=self._NO_MATCHES,
+                    )
+                )
+                self._list_visible = True
+            else:
+                self._list_visible = False
+
+        self._no_matches_timer = self.set_timer(self._NO_MATCHES_COUNTDOWN, show_no_matches)
+
+
+def _key(app, binding_id: str) -> str:
+    """How the key of the app binding `binding_id` shows (remaps included)."""
+    for _key_name, binding in bindings_in_force(app, app):
+        if binding.id == binding_id:
+            return app.get_key_display(binding)
+    return "—"
+
+
+class NavigationCommands(Provider):
+    """Going to the modes, a new request, ending the call, help, quitting."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        app = self.app
+        entries = [
+            ("board", "mode.board", partial(app.run_action, "go('board')")),
+            ("history", "mode.history", partial(app.run_action, "go('history')")),
+            ("lookup", "mode.lookup", partial(app.run_action, "go('lookup')")),
+            ("new_request", "mode.new_request", partial(app.run_action, "new_request")),
+            ("end_call", "app.end_call", partial(app.run_action, "end_call_without_request")),
+            ("help", "app.help", partial(app.run_action, "help")),
+            ("quit", "app.quit", partial(app.run_action, "quit")),
+        ]
+        return [
+            (TEXTS[name], command, TEXTS[f"{name}_help"].format(key=_key(app, binding_id)))
+            for name, binding_id, command in entries
+        ]
+
+    async def discover(self) -> Hits:
+        for title, command, help_text in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, command, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, help=help_text)
+
+
+class RecordCommands(Provider):
+    """A reference typed opens that request; other text finds callers (off the event loop)."""
+
+    async def search(self, query: str) -> Hits:
+        store = getattr(self.app, "store", None)
+        if store is None:
+            return
+        found = REFERENCE.match(query)
+        if found:
+            reference = f"{found.group(1)}-{int(found.group(2)):05d}"
+            request = await asyncio.to_thread(store.get_request_by_reference, reference)
+            if request is None:
+                return
+            yield Hit(
+                1.0,
+                Text(TEXTS["open_request"].format(reference=request.reference)),
+                partial(self._open_request, request.id),
+                help=escape(
+                    TEXTS["open_request_help"].format(
+                        status=_status_label(request.status),
+                        description=printable(request.description, one_line=True)[:60],
+                    )
+                ),
+            )
+            return
+        text = query.strip()
+        if len(text) < MIN_CALLER_QUERY:
+            return
+        result = await asyncio.to_thread(store.search_callers, text, limit=CALLER_HITS)
+        for caller in result.rows[:CALLER_HITS]:
+            name = printable(caller.display_name, one_line=True)
+            phones = printable(", ".join(phone.display for phone in caller.phones[:2]), one_line=True)
+            yield Hit(
+                0.5,
+                Text(TEXTS["caller"].format(name=name)),
+                partial(self.app.open_caller_card, caller.id),
+                help=escape(TEXTS["caller_help"].format(phones=phones)),
+            )
+        yield Hit(
+            0.4,
+            Text(TEXTS["find_caller"].format(query=printable(text, one_line=True))),
+            partial(self._find_caller, text),
+            help=TEXTS["find_caller_help"],
+        )
+
+    def _open_request(self, request_id: int) -> None:
+        from allo_tui.screens.request_detail import RequestDetailScreen
+
+        self.app.push_screen(RequestDetailScreen(request_id))
+
+    def _find_caller(self, text: str) -> None:
+        app = self.app
+        app.switch_mode("lookup")
+
+        def fill() -> None:
+            box = app.screen.query("#query")
+            if box:
+                box.first().value = text
+
+        app.call_after_refresh(fill)
+
+
+def _status_label(status) -> str:
+    from allo_tui.domain.workflow import STATUS_LABELS
+
+    return STATUS_LABELS.get(status, str(getattr(status, "value", status)))
