@@ -188,7 +188,7 @@ async def test_every_full_screen_shows_the_f_keys_and_its_own_keys_at_80x24(stor
         await pilot.press("f5")
         await settle(app, pilot)
         assert isinstance(app.screen, BoardScreen)
-        assert_screen_keys(app, "⏎ Ouvrir", "f Service")
+        assert_screen_keys(app, "⏎ Ouvrir", "f Service", "Esc Tout")
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestDetailScreen)
@@ -358,3 +358,16 @@ def test_key_map_check_refuses_clashes_characters_and_unknown_ids_and_keeps_the_
     assert any("inconnu" in line and "nowhere.at_all" in line for line in refusals)
     swap, refused = check_keymap({"mode.board": "f4", "mode.history": "f5"}, scopes)
     assert refused == [] and swap == {"mode.board": "f4", "mode.history": "f5"}, "a swap is fine"
+
+
+async def test_esc_on_the_board_shows_every_urgency_again(store, admin):
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        assert app.screen.urgency == 2
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen.urgency is None

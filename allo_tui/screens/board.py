@@ -274,7 +274,8 @@ class BoardScreen(LiveBoard):
         Binding("2", "urgency(2)", "Urg. 2", show=False, id="board.urgency_2"),
         Binding("3", "urgency(3)", "Urg. 3", show=False, id="board.urgency_3"),
         Binding("4", "urgency(4)", "Urg. 4", show=False, id="board.urgency_4"),
-        Binding("0", "show_all", "Tout", id="board.show_all"),
+        Binding("0", "show_all", "Tout", show=False, id="board.show_all"),
+        Binding("escape", "show_all", "Tout", id="board.clear"),
         Binding("g", "assign", "Affecter", id="board.assign"),
     ]
 

@@ -13,7 +13,7 @@ presses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from rich.text import Text
@@ -26,10 +26,11 @@ TEXTS = {
     "more": "…",
     "palette": "Commandes",
 }
-# Shorter descriptions for the strip when the full ones do not fit (by binding id).
+# Shorter descriptions (by binding id): in the strip when the full ones do not fit, on
+# line 2 always (the palette and F1 keep the full ones).
 SHORT = {
     "mode.new_request": "Nouvelle",
-    "app.end_call": "Fin d'appel",
+    "new_request.link": "Doublon",
 }
 GAP = 2
 """Spaces between two keys when there is room; one when there is not."""
@@ -77,15 +78,20 @@ def strip_items(app: App, active: dict) -> list[FooterItem]:
 
 
 def screen_items(app: App, active: dict) -> list[FooterItem]:
-    """The keys of the screen and of the focused widget (shown bindings), Esc included."""
-    items = []
+    """The keys of the screen, then of the focused widget (shown bindings), in the order each
+    declares them (the first ones matter most: they stay when the line is short)."""
+    found = []
     seen: set[str] = set()
     for key, (node, binding, enabled, _tooltip) in active.items():
         if node is app or not binding.show or binding.action in seen:
             continue
         seen.add(binding.action)
-        items.append(_item(app, key, binding, enabled))
-    return items
+        declared = [b.id or b.action for _key, b in bindings_in_force(app, node)]
+        name = binding.id or binding.action
+        rank = (0 if node is node.screen else 1, declared.index(name) if name in declared else 99)
+        item = _item(app, key, binding, enabled)
+        found.append((rank, replace(item, description=item.short)))
+    return [item for _rank, item in sorted(found, key=lambda pair: pair[0])]
 
 
 def _item(app: App, key: str, binding: Binding, enabled: bool) -> FooterItem:
