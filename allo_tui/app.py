@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, SystemCommand, get_system_commands_provider
+from textual.app import App, get_system_commands_provider
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
@@ -18,27 +18,13 @@ from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
 from allo_tui.domain.sanitize import printable
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.widgets.binding_commands import BindingCommands
-from allo_tui.widgets.palette import FrenchCommandPalette, NavigationCommands, RecordCommands
+from allo_tui.widgets.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
 from allo_tui.widgets.requests_watch import RequestsWatch
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen
 
 TITLE = "Allô Mairie"
-TEXTS = {
-    "quit_title": "Quitter ?",
-    "quit_hint": "Pour quitter Allô Mairie : {key}",
-    "theme": "Thème",
-    "theme_help": "changer les couleurs de la console",
-    "maximize": "Agrandir",
-    "maximize_help": "agrandir la zone qui a le focus",
-    "minimize": "Réduire",
-    "minimize_help": "rendre sa taille à la zone agrandie",
-    "screenshot": "Capture d'écran",
-    "screenshot_help": "enregistrer l'écran dans un fichier SVG",
-    "screenshot_saved": "Capture enregistrée : {path}",
-    "screenshot_failed": "Capture impossible : {error}",
-}
 PRELOAD_AFTER_SECONDS = 2.0
 SCREEN_WAIT = 10.0
 """Seconds F2, F4 and F5 wait at most for their screen before the keys typed next go on."""
@@ -60,7 +46,7 @@ def _later_screen(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-class AlloApp(App[None]):
+class AlloApp(FrenchTextualCommands, App[None]):
     """The operator's console."""
 
     TITLE = TITLE
@@ -199,55 +185,6 @@ class AlloApp(App[None]):
         from allo_tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.screen))
-
-    def action_command_palette(self) -> None:
-        """Ctrl+P: the palette, global and in French."""
-        if self.use_command_palette and not FrenchCommandPalette.is_open(self):
-            self.push_screen(FrenchCommandPalette(id="--command-palette"))
-
-    def search_themes(self) -> None:
-        from textual.theme import ThemeProvider
-
-        self.push_screen(
-            FrenchCommandPalette(
-                providers=[ThemeProvider], placeholder=FrenchCommandPalette.THEMES_PLACEHOLDER
-            )
-        )
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """Textual's own palette commands, in French (the help is F1, not Textual's panel)."""
-        yield SystemCommand(TEXTS["theme"], TEXTS["theme_help"], self.action_change_theme)
-        if screen.maximized is not None:
-            yield SystemCommand(TEXTS["minimize"], TEXTS["minimize_help"], screen.action_minimize)
-        elif screen.focused is not None and screen.focused.allow_maximize:
-            yield SystemCommand(TEXTS["maximize"], TEXTS["maximize_help"], screen.action_maximize)
-        yield SystemCommand(TEXTS["screenshot"], TEXTS["screenshot_help"], self._screenshot)
-
-    def _screenshot(self) -> None:
-        from allo_tui import paths
-
-        try:
-            folder = paths.user_log_dir()
-            folder.mkdir(parents=True, exist_ok=True)
-            path = self.save_screenshot(path=str(folder))
-        except OSError as error:
-            self.notify(
-                TEXTS["screenshot_failed"].format(error=error), severity="error", markup=False
-            )
-        else:
-            self.notify(TEXTS["screenshot_saved"].format(path=path), markup=False)
-
-    def action_help_quit(self) -> None:
-        """Ctrl+C (which quits many programs): say, in French, which key quits."""
-        for _key, active in self.active_bindings.items():
-            if active.binding.action in ("quit", "app.quit"):
-                display = self.get_key_display(active.binding)
-                self.notify(
-                    TEXTS["quit_hint"].format(key=display),
-                    title=TEXTS["quit_title"],
-                    markup=False,
-                )
-                return
 
     async def action_quit(self) -> None:
         """Ctrl+Q: asks first while the new-request form holds typed text; its draft stays."""

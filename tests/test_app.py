@@ -277,6 +277,16 @@ async def test_palette_in_french_finds_the_board_and_opens_a_reference(store, ad
         await settle(app, pilot)
         assert isinstance(app.screen, RequestDetailScreen)
         await pilot.press("ctrl+p")
+        await pilot.press(*"zebulon")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        shown = [str(o.prompt) for o in app.screen.query_one("CommandList").options]
+        assert any("Chercher le demandeur « zebulon »" in text for text in shown), shown
+        await pilot.press("up", "enter")  # the last entry: search on F2
+        await settle(app, pilot)
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.query_one("#query", Input).value == "zebulon"
+        await pilot.press("ctrl+p")
         await pilot.press(*"qz")
         await pilot.pause(0.8)
         await settle(app, pilot)

@@ -180,16 +180,6 @@ class KeyFooter(Widget, can_focus=False):
     def _bindings_changed(self, _screen) -> None:
         self.refresh()
 
-    def lines(self) -> tuple[list[FooterItem], list[FooterItem], bool]:
-        """(line 1, line 2, keys left out of line 2) for the current width."""
-        app = self.app
-        active = self.screen.active_bindings
-        width = self.size.width or 80
-        strip, _short, _gap = fit_strip(strip_items(app, active), width)
-        right = self._right_items(active)
-        keys, cut, _gap = fit_screen_keys(screen_items(app, active), right, width)
-        return strip, keys + right, cut
-
     def _right_items(self, active: dict) -> list[FooterItem]:
         app = self.app
         right = []
@@ -215,9 +205,8 @@ class KeyFooter(Widget, can_focus=False):
 
         strip, short, gap = fit_strip(strip_items(app, active), width)
         first = self._line(0, strip, short, gap, key_style, description_style)
-        first.stylize_before(strip_style)
         first.pad_right(max(width - first.cell_len, 0))
-        first.stylize(strip_style, 0, len(first))
+        first.stylize_before(strip_style)
 
         right = self._right_items(active)
         keys, cut, gap = fit_screen_keys(screen_items(app, active), right, width)
@@ -263,10 +252,6 @@ class KeyFooter(Widget, can_focus=False):
             width = item.width(short)
             self._spans.append((line, position, position + width, item.key))
             position += width + gap
-
-    def visible_text(self) -> str:
-        """The two lines as plain text (what the operator reads)."""
-        return self.render().plain
 
     def on_click(self, event: events.Click) -> None:
         for line, start, end, key in self._spans:

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any
 
 from rich.align import Align
 from rich.text import Text
+from textual.app import SystemCommand
 from textual.command import CommandList, CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
+from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from allo_tui.widgets.key_footer import bindings_in_force
@@ -50,6 +52,20 @@ TEXTS = {
     "find_caller_help": "sur l'écran Demandeur (F2)",
     "caller": "Demandeur : {name}",
     "caller_help": "ouvrir sa fiche — {phones}",
+}
+TEXTUAL_TEXTS = {
+    "quit_title": "Quitter ?",
+    "quit_hint": "Pour quitter Allô Mairie : {key}",
+    "theme": "Thème",
+    "theme_help": "changer les couleurs de la console",
+    "maximize": "Agrandir",
+    "maximize_help": "agrandir la zone qui a le focus",
+    "minimize": "Réduire",
+    "minimize_help": "rendre sa taille à la zone agrandie",
+    "screenshot": "Capture d'écran",
+    "screenshot_help": "enregistrer l'écran dans un fichier SVG",
+    "screenshot_saved": "Capture enregistrée : {path}",
+    "screenshot_failed": "Capture impossible : {error}",
 }
 REFERENCE = re.compile(r"^\s*(\d{4})\s*[-/]\s*(\d{1,9})\s*$")
 CALLER_HITS = 5
@@ -154,7 +170,9 @@ class RecordCommands(Provider):
         result = await asyncio.to_thread(store.search_callers, text, limit=CALLER_HITS)
         for caller in result.rows[:CALLER_HITS]:
             name = printable(caller.display_name, one_line=True)
-            phones = printable(", ".join(phone.display for phone in caller.phones[:2]), one_line=True)
+            phones = printable(
+                ", ".join(phone.display for phone in caller.phones[:2]), one_line=True
+            )
             yield Hit(
                 0.5,
                 Text(TEXTS["caller"].format(name=name)),
@@ -173,19 +191,81 @@ class RecordCommands(Provider):
 
         self.app.push_screen(RequestDetailScreen(request_id))
 
-    def _find_caller(self, text: str) -> None:
+    async def _find_caller(self, text: str) -> None:
+        """F2 with `text` searched (the lookup takes it once it has its focus)."""
         app = self.app
-        app.switch_mode("lookup")
-
-        def fill() -> None:
-            box = app.screen.query("#query")
-            if box:
-                box.first().value = text
-
-        app.call_after_refresh(fill)
+        await app.run_action("go('lookup')")
+        app.begin_call()  # the lookup keeps a query only during a call
+        app.screen.query_one("#query").value = text
 
 
 def _status_label(status) -> str:
     from allo_tui.domain.workflow import STATUS_LABELS
 
     return STATUS_LABELS.get(status, str(getattr(status, "value", status)))
+
+
+class FrenchTextualCommands:
+    """Textual's own palette commands, Ctrl+C hint and theme picker, in French (an App mixin).
+
+    The help is F1 (`screens/help.py`), not Textual's key panel.
+    """
+
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the palette, global and in French."""
+        if self.use_command_palette and not FrenchCommandPalette.is_open(self):
+            self.push_screen(FrenchCommandPalette(id="--command-palette"))
+
+    def search_themes(self) -> None:
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            FrenchCommandPalette(
+                providers=[ThemeProvider], placeholder=FrenchCommandPalette.THEMES_PLACEHOLDER
+            )
+        )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette commands, in French (the help is F1, not Textual's panel)."""
+        yield SystemCommand(
+            TEXTUAL_TEXTS["theme"], TEXTUAL_TEXTS["theme_help"], self.action_change_theme
+        )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                TEXTUAL_TEXTS["minimize"], TEXTUAL_TEXTS["minimize_help"], screen.action_minimize
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                TEXTUAL_TEXTS["maximize"], TEXTUAL_TEXTS["maximize_help"], screen.action_maximize
+            )
+        yield SystemCommand(
+            TEXTUAL_TEXTS["screenshot"], TEXTUAL_TEXTS["screenshot_help"], self._screenshot
+        )
+
+    def _screenshot(self) -> None:
+        from allo_tui import paths
+
+        try:
+            folder = paths.user_log_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            path = self.save_screenshot(path=str(folder))
+        except OSError as error:
+            self.notify(
+                TEXTUAL_TEXTS["screenshot_failed"].format(error=error),
+                severity="error",
+                markup=False,
+            )
+        else:
+            self.notify(TEXTUAL_TEXTS["screenshot_saved"].format(path=path), markup=False)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C (which quits many programs): say, in French, which key quits."""
+        for _key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                display = self.get_key_display(active.binding)
+                self.notify(
+                    TEXTUAL_TEXTS["quit_hint"].format(key=display),
+                    title=TEXTUAL_TEXTS["quit_title"],
+                    markup=False,
+                )
+                return
