@@ -12,6 +12,8 @@ priority actions put themselves in it too (`KeyQueue.put_action`). The queue del
 a time: a key goes to the widget focused *now*, and the next item waits until that key has been
 handled all the way up (the widget, its parents, the app's bindings) and until the screen says
 nothing is pending (`KeyQueue.pending`: an Enter waiting for the suggestions it picks from).
+A run of printable keys going into one text box (which moves no focus) is handed over in one
+go, and waited for once, so a burst of text costs one repaint, not one per key.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 from textual import events
 from textual.dom import NoScreen
 from textual.message_pump import MessagePump
-from textual.widgets import OptionList, Select
+from textual.widgets import Input, OptionList, Select, TextArea
 
 STEP_WAIT = 2.0
 """Seconds one hop of a key's handling may take before the queue goes on without it."""
@@ -76,7 +78,11 @@ class KeyQueue:
                 item = self._items.popleft()
                 try:
                     if isinstance(item, events.Key):
-                        await self._deliver(item)
+                        target = await self._deliver(item)
+                        if _streams(item, target) and _streams(_peek(self._items), target):
+                            continue  # the next key goes to the same box, in its order
+                        if target is not None:
+                            await _handled(target)
                     else:
                         callback, args = item
                         result = callback(*args)
@@ -88,22 +94,39 @@ class KeyQueue:
         finally:
             self._task = None
 
-    async def _deliver(self, event: events.Key) -> None:
+    async def _deliver(self, event: events.Key) -> MessagePump | None:
+        """Hand `event` to where it goes now; returns that widget (None: used up)."""
         target = await self._route(event)
-        if target is None:
-            return
-        target.post_message(event)
-        # Handled all the way up: each node of the bubbling path, then the app's bindings.
-        node: MessagePump | None = target
-        while node is not None:
-            await after_queued(node)
-            node = node._parent  # the path a Key bubbles along (the app last)
+        if target is not None:
+            target.post_message(event)
+        return target
 
     async def _wait_pending(self) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + PENDING_WAIT
         while self._pending() and loop.time() < deadline:
             await asyncio.sleep(POLL)
+
+
+def _peek(items: deque[Any]) -> Any:
+    return items[0] if items else None
+
+
+def _streams(item: Any, target: MessagePump | None) -> bool:
+    """A printable key going into a text box: it moves no focus, the next one may follow it
+    without waiting (the box handles its keys in order)."""
+    if not isinstance(item, events.Key) or not item.is_printable:
+        return False
+    return target is None or isinstance(target, (Input, TextArea))
+
+
+async def _handled(target: MessagePump) -> None:
+    """Return once the keys handed to `target` were handled all the way up: each node of the
+    bubbling path, then the app's bindings (the app is last)."""
+    node: MessagePump | None = target
+    while node is not None:
+        await after_queued(node)
+        node = node._parent
 
 
 async def after_queued(node: MessagePump) -> None:
