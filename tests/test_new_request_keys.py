@@ -259,3 +259,28 @@ async def test_a_burst_of_text_reaches_the_description_in_one_go(store, admin) -
         elapsed = time.perf_counter() - start
         assert area.text == text
         assert elapsed < 4.0, f"{elapsed:.1f} s for 500 keys"
+
+
+async def test_keys_typed_on_the_possible_duplicates_list_go_to_the_description(
+    store, admin, clock
+) -> None:
+    from allo_tui.domain.records import NewRequest
+
+    voirie = next(c for c in store.categories() if c.code == "VOIRIE")
+    clock.advance(days=-1)
+    store.create_request(
+        admin, NewRequest(category_id=voirie.id, description="trou", street="Rue du Temple")
+    )
+    clock.advance(days=1)
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await settle(app, pilot)
+        duplicates = app.screen.query_one("#duplicates", OptionList)
+        assert duplicates.option_count == 1
+        app.screen.set_focus(duplicates)
+        await pilot.pause()
+        await type_text(pilot, "idem")
+        await settle(app, pilot)
+        assert description(app) == "idem"
+        assert "Doublons possibles" in shown(app.screen.query_one("#message-description", Static))

@@ -136,6 +136,7 @@ TEXTS = {
     "typed_on_choice": "Frappe sur « {field} » : mise dans la description.",
     "urgency_armed": "Urgence : tapez 1, 2, 3 ou 4.",
     "urgency_hint": "Ctrl+G puis 1–4 depuis tout champ",
+    "duplicates": "Doublons possibles",
     "service_title": "Service de la demande",
 }
 
@@ -153,7 +154,12 @@ KIND_LABELS = {
     Kind.REMARK: "Remarque",
     Kind.INFORMATION: "Information",
 }
-CHOICE_FIELDS = {"urgency": "urgency", "channel": "channel", "kind": "kind"}
+CHOICE_FIELDS = {
+    "urgency": "urgency",
+    "channel": "channel",
+    "kind": "kind",
+    "duplicates": "duplicates",
+}
 """Fields chosen with keys, not typed in (id: their TEXTS label)."""
 ONE_LINE_FIELDS = ("phone", "name", "category", "street_number", "street", "landmark", "service")
 
