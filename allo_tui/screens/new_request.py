@@ -418,6 +418,9 @@ class NewRequestScreen(Screen[None]):
         self._drafts.start()
         self._mounted.set()
 
+    def on_unmount(self) -> None:
+        self.key_queue.close()
+
     async def ready_for_typing(self) -> None:
         """Called by the app as F3 is pressed: returns once the form can take keys.
 

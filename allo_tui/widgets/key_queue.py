@@ -68,6 +68,13 @@ class KeyQueue:
         self._items.append((callback, args))
         self._start()
 
+    def close(self) -> None:
+        """Drop what waits (the screen is going away)."""
+        self._items.clear()
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
     def _start(self) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._run())
