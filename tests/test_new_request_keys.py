@@ -284,3 +284,17 @@ async def test_keys_typed_on_the_possible_duplicates_list_go_to_the_description(
         await settle(app, pilot)
         assert description(app) == "idem"
         assert "Doublons possibles" in shown(app.screen.query_one("#message-description", Static))
+
+
+async def test_tab_then_enter_on_the_urgency_goes_to_the_description(store, admin) -> None:
+    """Tab instead of Enter after the landmark, then Enter: the text does not replace the
+    pre-set service."""
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _to_the_landmark(app, pilot)
+        await pilot.press("tab", "enter")
+        assert focused_id(app) == "description"
+        await type_text(pilot, "sac")
+        await settle(app, pilot)
+        assert description(app) == "sac"
+        assert app.screen.query_one("#service", TypeAhead).text == "Voirie"

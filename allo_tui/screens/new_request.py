@@ -1055,6 +1055,7 @@ class NewRequestScreen(Screen[None]):
 
         - after Ctrl+G, a key 1–4 sets the urgency (any other key is handled as usual);
         - Enter in a still empty description is an Enter too many: dropped;
+        - Enter on the urgency goes to the description (the service is pre-set);
         - a printable key typed on a choice field (urgency, channel, kind) goes to the end of
           the description, with a notice: a description typed one Enter short is not lost.
         """
@@ -1079,6 +1080,10 @@ class NewRequestScreen(Screen[None]):
             and not focused.text.strip()
         ):
             return None  # an Enter too many before the description: no blank first lines
+        if event.key == "enter" and focused.id == "urgency":
+            # Urgency and service are pre-set: Enter on the urgency goes to the description.
+            self._focus_now(self.query_one("#description", LimitedTextArea))
+            return None
         if event.is_printable and focused.id in CHOICE_FIELDS:
             description = self.query_one("#description", LimitedTextArea)
             description.move_cursor(description.document.end)
