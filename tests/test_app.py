@@ -381,3 +381,17 @@ async def test_esc_on_the_board_shows_every_urgency_again(store, admin):
         await pilot.press("escape")
         await settle(app, pilot)
         assert app.screen.urgency is None
+
+
+async def test_palette_lists_its_own_commands_in_french(store, admin):
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", "down")  # the list of every command
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        shown = " | ".join(str(o.prompt) for o in app.screen.query_one("CommandList").options)
+        for french in ("Aller au tableau", "Historique des demandes", "Thème", "Capture d'écran"):
+            assert french in shown, shown
+        for english in ("Keys", "Screenshot", "Theme", "Quit the application", "Go to start"):
+            assert english not in shown, shown

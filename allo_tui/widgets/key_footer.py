@@ -206,7 +206,7 @@ class KeyFooter(Widget, can_focus=False):
         strip, short, gap = fit_strip(strip_items(app, active), width)
         first = self._line(0, strip, short, gap, key_style, description_style)
         first.pad_right(max(width - first.cell_len, 0))
-        first.stylize_before(strip_style)
+        first.stylize(strip_style)  # the strip's background under its keys too
 
         right = self._right_items(active)
         keys, cut, gap = fit_screen_keys(screen_items(app, active), right, width)
