@@ -296,8 +296,8 @@ def _run_console(*, demo: bool) -> None:
 @_db_option
 def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) -> None:
     """Ouvre la console sur la base de démonstration (créée au premier usage)."""
-    from allo_tui.data.demo import build_demo
     from allo_tui.data.sqlite import DatabaseFileError
+    from allo_tui.demo import build_demo
 
     options = _options()
     options.demo = True

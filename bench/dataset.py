@@ -36,10 +36,14 @@ class Dataset:
 
 
 def demo_source_hash() -> str:
-    """A short hash of the demo generator's source (a new generator means a new database)."""
-    import allo_tui.data.demo as demo
+    """A short hash of the demo generator's source, every module of the package in name order
+    (a new generator means a new database)."""
+    import allo_tui.demo as demo
 
-    return hashlib.sha256(Path(demo.__file__).read_bytes()).hexdigest()[:12]
+    digest = hashlib.sha256()
+    for module in sorted(Path(demo.__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+    return digest.hexdigest()[:12]
 
 
 def cache_key(scale: Scale) -> str:
@@ -80,7 +84,7 @@ def _link_current(scale: Scale, path: Path) -> None:
 
 
 def _build(scale: Scale, path: Path, *, log) -> dict:
-    from allo_tui.data.demo import build_demo
+    from allo_tui.demo import build_demo
 
     scratch = path.with_name(path.name + ".building")
     for suffix in ("", "-wal", "-shm", "-journal"):

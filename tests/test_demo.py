@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from allo_tui.data import demo
-from allo_tui.data.demo import DemoSummary, build_demo
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.sqlite import DatabaseFileError
+from allo_tui.demo import DemoSummary, build_demo
+from allo_tui.demo import build as demo_build
+from allo_tui.demo.runner import _Runner
 
 NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)  # a Friday afternoon
 NOW_TEXT = "2026-11-20 15:30:00.000000"
@@ -191,7 +192,7 @@ def test_an_interrupted_build_leaves_the_file_as_it_was(tmp_path, monkeypatch):
     def boom(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(demo._Runner, "insert_events", boom)
+    monkeypatch.setattr(_Runner, "insert_events", boom)
     with pytest.raises(KeyboardInterrupt):
         build_demo(path, callers=50, requests=80, now=NOW, progress=False)
     with _connect(path) as connection:
@@ -613,7 +614,7 @@ def test_same_seed_same_data(small, tmp_path):
 
 def test_the_second_process_builds_the_same_data(small, tmp_path, monkeypatch):
     path, _summary = small
-    monkeypatch.setattr(demo, "_PARALLEL_FROM", 0)
+    monkeypatch.setattr(demo_build, "_PARALLEL_FROM", 0)
     parallel = tmp_path / "parallel.sqlite3"
     summary = build_demo(parallel, callers=300, requests=800, now=NOW, progress=True)
     assert summary.requests == 800

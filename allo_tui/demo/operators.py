@@ -1,0 +1,84 @@
+"""The demo operators: hostesses, supervisors, team leads."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+
+from allo_tui.demo.constants import REQUESTS_PER_YEAR
+
+
+@dataclass(frozen=True)
+class _Operator:
+    id: int
+    login: str
+    role: str
+    team: str  # "accueil", "supervision", "admin" or a service code
+    console: str
+
+
+_DEMO_OPERATORS = [
+    # login, display name, role, team
+    ("amartin", "Anne Martin", "operator", "accueil"),
+    ("bdurand", "Brigitte Durand", "operator", "accueil"),
+    ("csuper", "Claire Supervielle", "supervisor", "supervision"),
+    ("dmoreau", "Didier Moreau", "operator", "VOIRIE"),
+    ("elefevre", "Éric Lefèvre", "operator", "PROPRETE"),
+    ("fgarnier", "Fabienne Garnier", "operator", "ESPVERTS"),
+    ("gbernard", "Gilles Bernard", "operator", "ECLAIRAGE"),
+    ("hpetit", "Hugo Petit", "operator", "SIGNAL"),
+    ("iroux", "Isabelle Roux", "operator", "EMI"),
+    ("admin", "Administrateur allo", "admin", "admin"),
+]
+
+
+def _insert_operators(
+    connection: sqlite3.Connection, n_requests: int, seed: int
+) -> list[_Operator]:
+    """The demo operators; a city-sized build gets more hostesses, supervisors and team leads."""
+    wanted = list(_DEMO_OPERATORS)
+    calls_per_year = min(n_requests, REQUESTS_PER_YEAR) * 4 // 3
+    extra = min(58, max(0, round(calls_per_year / 3_000) - 2))
+    if extra:
+        from faker.providers.person.fr_FR import Provider
+
+        rng = random.Random(seed + 1)
+        logins = {login for login, *_rest in wanted}
+        teams = ["accueil"] * extra + ["supervision"] * max(1, extra // 8)
+        for code in ("VOIRIE", "PROPRETE", "ESPVERTS", "ECLAIRAGE", "SIGNAL", "EMI"):
+            teams += [code] * max(1, extra // 10)
+        for team in teams:
+            given = rng.choice(Provider.first_names_female + Provider.first_names_male)
+            surname = rng.choice(Provider.last_names)
+            base = (_slug(given)[:1] + _slug(surname)).lower()
+            login, number = base, 1
+            while login in logins:
+                number += 1
+                login = f"{base}{number}"
+            logins.add(login)
+            role = "supervisor" if team == "supervision" else "operator"
+            wanted.append((login, f"{given} {surname}", role, team))
+    created = "2020-01-06 07:00:00.000000"
+    connection.executemany(
+        "INSERT OR IGNORE INTO operators (login, display_name, role, active, created_at)"
+        " VALUES (?, ?, ?, 1, ?)",
+        [(login, name, role, created) for login, name, role, _team in wanted],
+    )
+    ids = dict(connection.execute("SELECT login, id FROM operators"))
+    operators = []
+    consoles = 0
+    for login, _name, role, team in wanted:
+        console = ""
+        if team == "accueil":
+            consoles += 1
+            console = f"accueil-{consoles}"
+        operators.append(_Operator(ids[login], login, role, team, console))
+    return operators
+
+
+def _slug(text: str) -> str:
+    """ASCII letters and digits of a name, lower case ("N'Diaye" -> "ndiaye")."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "Oe"))
+    return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum()).lower()
