@@ -197,6 +197,22 @@ async def test_operator_is_offered_only_their_actions_and_told_why_others_are_re
     assert store.get_request(request.id).status is Status.NEW
 
 
+async def test_the_key_line_breaks_between_two_actions_never_inside_one_at_80_columns(
+    store, supervisor
+):
+    request = lamp_request(store, supervisor)
+    app = AlloApp(store=store, operator=supervisor, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(app, pilot, request.id)
+        keys_line = shown(screen, "#detail-keys")
+        lines = keys_line.splitlines()
+        assert len(lines) >= 2, keys_line
+        for label in ("a Accuser", "x Annuler", "q Requalifier"):
+            assert any(label in line for line in lines), (label, keys_line)
+        for line in lines:
+            assert not line.rstrip().endswith((" a", " x", " q", "·")), keys_line
+
+
 async def test_supervisor_rejects_with_a_reason_then_reopens(store, operator, supervisor):
     request = lamp_request(store, operator)
     app = AlloApp(store=store, operator=supervisor, console="test")

@@ -56,6 +56,7 @@ from allo_tui.domain.workflow import (
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
+from allo_tui.widgets.action_keys import ActionKeys
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import fill, literal, printable
@@ -428,7 +429,7 @@ class RequestDetailScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="detail-body"):
             yield Static(TEXTS["loading"], id="detail-title", markup=False)
-            yield Static("", id="detail-keys")
+            yield ActionKeys(id="detail-keys")
             yield Static("", id="detail-fields")
             yield OptionList(id="detail-links")
             yield Static(TEXTS["timeline"], id="detail-timeline-title", markup=False)
@@ -510,7 +511,7 @@ class RequestDetailScreen(Screen[None]):
         title.append("  ")
         title.append(URGENCY_LABELS.get(request.urgency, ""))
         self.query_one("#detail-title", Static).update(title)
-        self.query_one("#detail-keys", Static).update(self._action_keys(request))
+        self.query_one("#detail-keys", ActionKeys).show(self._action_keys(request))
         self.query_one("#detail-fields", Static).update(request_fields(request, now))
         self._show_links(detail)
         self.query_one("#detail-timeline-title", Static).update(
@@ -536,24 +537,21 @@ class RequestDetailScreen(Screen[None]):
             )
             self.notify(printable(message), markup=False)
 
-    def _action_keys(self, request: RequestRecord) -> Text:
+    def _action_keys(self, request: RequestRecord) -> list[tuple[str, str]]:
         """The workflow keys this operator may use on this request now, with their action.
 
-        The footer may be too narrow for all of them (80 columns); this line wraps.
+        The footer may be too narrow for all of them (80 columns); this line wraps between
+        two actions.
         """
         role = self.app.operator.role
-        keys = Text()
+        keys: list[tuple[str, str]] = []
         for binding in self.BINDINGS:
             if not isinstance(binding, Binding) or not binding.action.startswith("workflow("):
                 continue
             action = Action(binding.action.removeprefix("workflow(").strip("')\""))
             if not is_allowed(action, request.status, role):
                 continue
-            if keys:
-                keys.append(" · ", "dim")
-            # No-break spaces: a line break falls between two actions, never inside one.
-            keys.append(self.app.get_key_display(binding).replace(" ", "\u00a0"), "bold")
-            keys.append("\u00a0" + binding.description.replace(" ", "\u00a0"))
+            keys.append((self.app.get_key_display(binding), binding.description))
         return keys
 
     def _show_links(self, detail: RequestDetail) -> None:
