@@ -383,6 +383,26 @@ async def test_esc_on_the_board_shows_every_urgency_again(store, admin):
         assert app.screen.urgency is None
 
 
+async def test_palette_finds_a_caller_from_a_caller_card_opened_on_the_lookup(store, admin):
+    from allo_tui.screens.caller_card import CallerCardScreen
+
+    caller = store.create_caller(admin, NewCaller(surname="ZÉBULON", given_name="Éléonore"))
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_caller_card(caller.id)
+        await settle(app, pilot)
+        assert isinstance(app.screen, CallerCardScreen)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"zebulon")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        await pilot.press("up", "enter")  # the last entry: search on F2
+        await settle(app, pilot)
+        assert isinstance(app.screen, LookupScreen)
+        assert app.screen.query_one("#query", Input).value == "zebulon"
+
+
 async def test_palette_lists_its_own_commands_in_french(store, admin):
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -193,8 +193,15 @@ class RecordCommands(Provider):
 
     async def _find_caller(self, text: str) -> None:
         """F2 with `text` searched (the lookup takes it once it has its focus)."""
+        from allo_tui.screens.lookup import LookupScreen
+
         app = self.app
         await app.run_action("go('lookup')")
+        # F2 shows the top of the lookup's stack, which may be a caller card opened on it.
+        while len(app.screen_stack) > 1 and not isinstance(app.screen, LookupScreen):
+            await app.pop_screen()
+        if not isinstance(app.screen, LookupScreen):
+            return
         app.begin_call()  # the lookup keeps a query only during a call
         app.screen.query_one("#query").value = text
 
