@@ -314,9 +314,22 @@ def test_a_raised_urgency_counts_from_the_requalification_a_lowered_one_from_the
         requalified_at=LATER,
         old_urgency=old,
         new_urgency=new,
-        current_due=CURRENT_DUE,
+        current_due=None if old == 4 else CURRENT_DUE,  # urgency 4 has no due date
     )
     assert due == expected
+
+
+def test_a_raised_urgency_never_moves_the_due_date_later() -> None:
+    nearly_due = CALLED + timedelta(days=9, hours=12)
+    due = requalified_intervention_due(
+        SiteCalendar(),
+        called_at=CALLED,
+        requalified_at=nearly_due,
+        old_urgency=3,
+        new_urgency=2,
+        current_due=CURRENT_DUE,
+    )
+    assert due == CURRENT_DUE  # not nearly_due + 24 h, twelve hours after it was due
 
 
 def test_requalification_texts_name_only_what_changed_with_the_due_dates() -> None:

@@ -284,14 +284,20 @@ def requalified_intervention_due(
     """The intervention due date after the urgency went from `old_urgency` to `new_urgency`.
 
     A raised urgency (a smaller number) counts its target from the requalification: the
-    service could not know before. A lowered one counts from the call, as if it had been
-    taken so. The same urgency keeps `current_due` (which may have been moved by a wait).
-    The acknowledgement due date never changes: it depends on the call alone.
+    service could not know before; but it never moves the due date later than it was (a
+    request nearly due at urgency 3 raised to 2 keeps its nearer date). A lowered one counts
+    from the call, as if it had been taken so. The same urgency keeps `current_due` (which
+    may have been moved by a wait). The acknowledgement due date never changes: it depends
+    on the call alone.
     """
     if new_urgency == old_urgency:
         return current_due
-    start = requalified_at if new_urgency < old_urgency else called_at
-    return calendar.intervention_due(start, new_urgency)
+    if new_urgency > old_urgency:
+        return calendar.intervention_due(called_at, new_urgency)
+    due = calendar.intervention_due(requalified_at, new_urgency)
+    if due is not None and current_due is not None:
+        return min(due, current_due)
+    return due
 
 
 @dataclass(frozen=True)
