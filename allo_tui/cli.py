@@ -446,7 +446,7 @@ def _integrity(path: Path) -> tuple[list[str], list]:
 
     from allo_tui.data.sqlite import BUSY_TIMEOUT_MS, read_only_uri
 
-    connection = sqlite3.connect(read_only_uri(path), uri=True)
+    connection = sqlite3.connect(read_only_uri(path, snapshot=True), uri=True)
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]

@@ -234,3 +234,61 @@ def test_a_read_only_file_in_a_writable_folder_is_read(tmp_path: Path) -> None:
             subprocess.run(["chattr", "-i", str(path)], check=True)
         else:
             path.chmod(0o600)
+
+
+def test_a_database_nobody_has_open_in_a_folder_we_may_not_write_is_not_followed_frozen(
+    tmp_path: Path,
+) -> None:
+    """The wall board must follow other consoles' commits: where SQLite could only open the
+    file `immutable` (no -shm, a folder we may not write, on a writable file system), the
+    board is refused in one line; a check and a backup (one-shot snapshots) still work."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    path = folder / "allo.sqlite3"
+    assert allo(path, "request", "add", "--category", "voirie", "--description", "x").exit_code == 0
+    assert not Path(f"{path}-shm").exists()
+    if os.geteuid() == 0:
+        made = subprocess.run(["chattr", "+i", str(folder)], capture_output=True)
+        if made.returncode != 0:
+            pytest.skip("no immutable attribute on this file system")
+    else:
+        folder.chmod(0o500)
+    try:
+        board = allo(path, "board")
+        check = allo(path, "db", "check")
+        backup = allo(path, "db", "backup", str(tmp_path / "copy.sqlite3"))
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(folder)], check=True)
+        else:
+            folder.chmod(0o700)
+    one_line(board, "aucune console")
+    assert check.exit_code == 0, check.output
+    assert backup.exit_code == 0, backup.output
+
+
+def test_a_backup_never_replaces_a_file_that_appears_during_the_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from allo_tui.data import sqlite as sqlite_module
+
+    source = tmp_path / "allo.sqlite3"
+    assert (
+        allo(source, "request", "add", "--category", "voirie", "--description", "x").exit_code == 0
+    )
+    destination = tmp_path / "copy.sqlite3"
+    real_connect = sqlite3.connect
+
+    def connect_then_someone_writes_the_destination(*args, **kwargs):
+        connection = real_connect(*args, **kwargs)
+        if not destination.exists():
+            destination.write_bytes(b"someone else's file")
+        return connection
+
+    monkeypatch.setattr(
+        sqlite_module.sqlite3, "connect", connect_then_someone_writes_the_destination
+    )
+    with pytest.raises(sqlite_module.DatabaseFileError, match="créé pendant la copie"):
+        sqlite_module.backup_database(source, destination)
+    assert destination.read_bytes() == b"someone else's file"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")) == []

@@ -83,7 +83,7 @@ def check_schema(path: Path) -> list[str]:
     def include_name(name, type_, parent_names):
         return not (type_ == "table" and name and is_fts_internal(name))
 
-    engine = create_engine_for(path)
+    engine = create_engine_for(path, snapshot=True)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(

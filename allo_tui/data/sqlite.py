@@ -62,14 +62,19 @@ def file_uri(path: Path, **parameters: str) -> str:
     return f"file:{quote(str(Path(path).absolute()))}" + (f"?{query}" if query else "")
 
 
-def read_only_uri(path: Path) -> str:
+def read_only_uri(path: Path, *, snapshot: bool = False) -> str:
     """The URI to read `path` without writing it.
 
     `mode=ro` keeps following other processes' commits (SQLite creates the -shm file beside
-    the database when the folder allows it). A WAL file in a folder nobody lets us write and
-    without a -wal file (an archive on read-only media) cannot be opened that way: it is then
-    opened `immutable`, which is right since nobody can be writing it.
+    the database when the folder allows it). A WAL file in a folder we may not write and
+    without a -shm file cannot be opened that way. It is then opened `immutable` (no locks,
+    the WAL not read) only where nobody can be writing it: on a read-only file system (an
+    archive on read-only media), or for a one-shot `snapshot` (a check, a backup, whose
+    integrity check catches a write racing it). A connection that must follow other
+    consoles' commits (the wall board) is refused in one line instead: an immutable one
+    would show old data for ever.
     """
+    path = Path(path)
     uri = file_uri(path, mode="ro")
     try:
         probe = sqlite3.connect(uri, uri=True)
@@ -80,8 +85,21 @@ def read_only_uri(path: Path) -> str:
     except sqlite3.OperationalError as error:
         if getattr(error, "sqlite_errorcode", 0) & 0xFF != 14:  # SQLITE_CANTOPEN
             raise
-        return file_uri(path, mode="ro", immutable="1")
+        if snapshot or _on_read_only_file_system(path):
+            return file_uri(path, mode="ro", immutable="1")
+        raise DatabaseFileError(
+            f"{path} ne peut pas être suivie en lecture seule : son dossier {path.parent} n'est"
+            " pas accessible en écriture et aucune console ne l'a ouverte ; ouvrez d'abord une"
+            " console sur cette base, ou donnez le droit d'écriture sur le dossier"
+        ) from None
     return uri
+
+
+def _on_read_only_file_system(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def inspection_uri(path: Path) -> str:
@@ -108,19 +126,23 @@ class TranslatingConnection(sqlite3.Connection):
         try:
             return super().execute(*args, **kwargs)
         except sqlite3.Error as error:
-            raise _translated(error) from error
+            _raise_translated(error)
 
     def executemany(self, *args, **kwargs):  # noqa: D102 - sqlite3 API
         try:
             return super().executemany(*args, **kwargs)
         except sqlite3.Error as error:
-            raise _translated(error) from error
+            _raise_translated(error)
 
 
-def _translated(error: sqlite3.Error) -> Exception:
+def _raise_translated(error: sqlite3.Error) -> None:
+    """Raise `error` as one French sentence when a user can meet it, else as it is."""
     from allo_tui.data.errors import database_error
 
-    return database_error(error) or error
+    found = database_error(error)
+    if found is None:
+        raise error
+    raise found from error
 
 
 def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -140,8 +162,9 @@ def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
     return connection
 
 
-def create_engine_for(path: Path):
-    """A SQLAlchemy engine on `path` with our pragmas (read-only on a file we may not write).
+def create_engine_for(path: Path, *, snapshot: bool = False):
+    """A SQLAlchemy engine on `path` with our pragmas (read-only on a file we may not write;
+    `snapshot`: for a one-shot read, see `read_only_uri`).
 
     pysqlite's own transaction handling is switched off so that we emit BEGIN ourselves:
     plain `BEGIN` for reads, `BEGIN IMMEDIATE` when the engine carries the execution option
@@ -164,7 +187,7 @@ def create_engine_for(path: Path):
         )
         read_only = False
     else:
-        uri = read_only_uri(path)
+        uri = read_only_uri(path, snapshot=snapshot)
         engine = create_engine(
             "sqlite+pysqlite://",
             creator=lambda: sqlite3.connect(
@@ -333,6 +356,31 @@ def _remove_quietly(path: Path) -> None:
             pass  # nothing more we can do; the name starts with "." and ends with ".partial"
 
 
+def _move_into_place(temporary: Path, destination: Path, *, replace: bool) -> None:
+    """Rename the finished copy to `destination`; without `replace`, a file that appeared
+    there during the copy is kept (a hard link fails where a rename would overwrite)."""
+    if replace:
+        os.replace(temporary, destination)
+        return
+    try:
+        os.link(temporary, destination)
+    except FileExistsError:
+        _remove_quietly(temporary)
+        raise DatabaseFileError(
+            f"{destination} a été créé pendant la copie : allo ne l'écrase pas"
+            " (--force pour remplacer une ancienne sauvegarde)"
+        ) from None
+    except OSError:  # a file system without hard links: the check made before the copy holds
+        if destination.exists():
+            _remove_quietly(temporary)
+            raise DatabaseFileError(
+                f"{destination} a été créé pendant la copie : allo ne l'écrase pas"
+            ) from None
+        os.replace(temporary, destination)
+        return
+    os.unlink(temporary)
+
+
 def backup_database(source: Path, destination: Path, *, replace: bool = False) -> None:
     """Copy a live database with SQLite's online backup API (safe with WAL and writers).
 
@@ -354,7 +402,7 @@ def backup_database(source: Path, destination: Path, *, replace: bool = False) -
     os.close(descriptor)
     temporary = Path(temporary_name)
     try:
-        source_connection = sqlite3.connect(read_only_uri(source), uri=True)
+        source_connection = sqlite3.connect(read_only_uri(source, snapshot=True), uri=True)
         try:
             source_connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             target = sqlite3.connect(temporary)
@@ -377,7 +425,7 @@ def backup_database(source: Path, destination: Path, *, replace: bool = False) -
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
-        os.replace(temporary, destination)
+        _move_into_place(temporary, destination, replace=replace)
         folder = os.open(destination.parent, os.O_RDONLY)
         try:
             os.fsync(folder)
