@@ -40,6 +40,9 @@ def test_lazy_reads_answer_exactly_what_the_store_answers(store, admin, db_path,
         assert lazy.known_streets() == ["Avenue Jean Jaurès", "Rue du Temple"]
         assert lazy.get_caller(caller.id) == store.get_caller(caller.id)
         assert lazy.search_callers("zebu") == store.search_callers("zebu")
+        for typed in ("03 86 12 34 56", "+33386123456", "0386", "dupont"):
+            assert lazy.callers_holding(typed) == store.callers_holding(typed), typed
+        assert [c.id for c in lazy.callers_holding("0386123456")] == [caller.id]
         assert not lazy.loaded, "none of these reads needed the ORM"
     finally:
         lazy.close()
@@ -84,7 +87,7 @@ def test_the_first_screens_reads_do_not_import_sqlalchemy(db_path: Path) -> None
         from allo_tui.data.lazy import LazyStore
         lazy = LazyStore({str(db_path)!r})
         lazy.categories(); lazy.services(); lazy.calendar(); lazy.known_streets()
-        lazy.search_callers("dupont")
+        lazy.search_callers("dupont"); lazy.callers_holding("03 86 12 34 56")
         lazy.get_request_by_reference("00042"); lazy.last_request_id(); lazy.now()
         print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
         """

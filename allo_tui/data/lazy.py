@@ -21,6 +21,7 @@ from pathlib import Path
 from allo_tui.data import search
 from allo_tui.data.changes import ChangeFeed
 from allo_tui.data.lookup_reads import (
+    caller_ids_holding,
     caller_rows,
     category_rows,
     known_street_rows,
@@ -33,6 +34,7 @@ from allo_tui.data.sqlite import connect_raw
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import NotFoundError
+from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import (
     CallerRecord,
     CallerSearchResult,
@@ -113,6 +115,18 @@ class LazyStore:
         if not rows:
             raise NotFoundError(f"demandeur n° {caller_id} introuvable")
         return rows[0]
+
+    def callers_holding(self, number: str) -> list[CallerRecord]:
+        """Same as `Store.callers_holding` (asked on the Tab after the first phone number of
+        a session, maybe before the Store is loaded)."""
+        if self._store is not None:
+            return self._store.callers_holding(number)
+        parsed = parse_phone(number)
+        if parsed.e164 is None:
+            return []
+        with self._connection() as connection:
+            ids = caller_ids_holding(connection, [parsed.e164])
+            return caller_rows(connection, ids) if ids else []
 
     def get_request_by_reference(self, reference: str) -> RequestRecord | None:
         """Same as `Store.get_request_by_reference` (asked on every keystroke of the lookup)."""

@@ -107,6 +107,17 @@ def caller_rows(connection, ids: Sequence[int]) -> list[CallerRecord]:
     return [by_id[i] for i in ids if i in by_id]
 
 
+def caller_ids_holding(connection, numbers: Sequence[str]) -> list[int]:
+    """Ids of the callers holding one of these stored (E.164) numbers, oldest first."""
+    marks = ",".join("?" * len(numbers))
+    rows = connection.execute(
+        f"SELECT DISTINCT caller_id FROM caller_phones WHERE number IN ({marks})"
+        " ORDER BY caller_id",
+        tuple(numbers),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
 def category_rows(connection) -> list[CategoryRecord]:
     """Active categories in catalogue order, each with its service's name."""
     rows = connection.execute(
