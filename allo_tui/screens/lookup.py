@@ -7,7 +7,6 @@ old query can never overwrite a newer answer. Up/Down/Enter work from the box.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 
@@ -36,6 +35,7 @@ from allo_tui.widgets.key_queue import after_queued
 from allo_tui.widgets.literal import fill, literal
 from allo_tui.widgets.result_list import ResultList, ResultRow
 from allo_tui.widgets.text_fields import SafeInput
+from allo_tui.widgets.waiting import wait_until
 
 TEXTS = {
     "placeholder": "Téléphone, nom, adresse ou n° de demande…",
@@ -291,10 +291,7 @@ class LookupScreen(Screen[None]):
         is for the caller those keys find; the app holds the keys typed after F3 meanwhile.
         """
         await after_queued(self.query_one("#query", Input))
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + F3_WAIT
-        while self._searching and loop.time() < deadline:
-            await asyncio.sleep(0.005)
+        await wait_until(lambda: not self._searching, F3_WAIT)
         chosen = self._highlighted()
         self.app.start_request(chosen if isinstance(chosen, CallerRecord) else None)
 
