@@ -29,6 +29,7 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from allo_tui.data.errors import user_message
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.display import format_datetime, format_long
 from allo_tui.domain.errors import AlloError, NotFoundError, StaleWriteError
@@ -66,6 +67,7 @@ TEXTS = {
     "loading": "Chargement de la demande…",
     "title": "Demande {reference}",
     "error": "Chargement impossible : {error}",
+    "action_error": "Action impossible : {error}",
     "not_found": "Cette demande n'existe pas (ou plus).",
     "timeline": "Historique",
     "links": "Liens",
@@ -594,7 +596,9 @@ class RequestDetailScreen(Screen[None]):
     def _show_error(self, error: Exception) -> None:
         self.app.log.error(f"request detail failed: {error!r}")
         self.notify(
-            TEXTS["error"].format(error=printable(str(error))), severity="error", markup=False
+            TEXTS["error"].format(error=printable(user_message(error))),
+            severity="error",
+            markup=False,
         )
 
     # -- navigation -----------------------------------------------------------------------
@@ -815,7 +819,9 @@ class RequestDetailScreen(Screen[None]):
             )
         except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
             self.app.call_from_thread(
-                self._after_action, TEXTS["error"].format(error=error), "error"
+                self._after_action,
+                TEXTS["action_error"].format(error=printable(user_message(error))),
+                "error",
             )
         else:
             self._own_version = updated.version
