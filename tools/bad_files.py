@@ -60,7 +60,12 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "request add": ("request", "add", *CATEGORY),
 }
 TERMINAL_COMMANDS = ("allo (console)", "board")
-TERMINAL_SECONDS = 4.0
+TERMINAL_SECONDS = 60.0
+"""How long a console or board may take to show its first screen on a loaded machine."""
+SHOWN_MARKERS = ("Allô Mairie".encode(), "Interventions ouvertes".encode())
+"""In the console's header and the board's title: the program is up and showing its data."""
+AFTER_SHOWN_SECONDS = 1.0
+"""How long a program that showed its screen is watched for a late failure."""
 
 
 @dataclass
@@ -110,7 +115,9 @@ def allo(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
-    """Run under a pseudo-terminal: (status, output); "running" if alive after a while."""
+    """Run under a pseudo-terminal: (status, output); "running" if it showed its screen
+    (`SHOWN_MARKERS`) and was still alive a moment later, "no screen" if it neither showed
+    one nor ended within `TERMINAL_SECONDS`."""
     main, secondary = pty.openpty()
     process = subprocess.Popen(
         [sys.executable, "-m", "allo_tui", *args],
@@ -123,7 +130,12 @@ def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
     os.close(secondary)
     chunks: list[bytes] = []
     deadline = time.monotonic() + TERMINAL_SECONDS
+    shown = False
     while time.monotonic() < deadline:
+        recent = b"".join(chunks[-50:])
+        if not shown and any(marker in recent for marker in SHOWN_MARKERS):
+            shown = True
+            deadline = min(deadline, time.monotonic() + AFTER_SHOWN_SECONDS)
         ready, _, _ = select.select([main], [], [], 0.1)
         if ready:
             try:
@@ -145,7 +157,9 @@ def run_in_terminal(args: list[str], env: dict[str, str]) -> tuple[str, str]:
             process.wait()
     os.close(main)
     text = b"".join(chunks).decode("utf-8", "replace")
-    return ("running" if status is None else str(status)), text
+    if status is None:
+        return ("running" if shown else "no screen"), text
+    return str(status), text
 
 
 def _mount(folder: Path, size_kib: int) -> bool:
