@@ -62,7 +62,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 TERMINAL_COMMANDS = ("allo (console)", "board")
 TERMINAL_SECONDS = 60.0
 """How long a console or board may take to show its first screen on a loaded machine."""
-SHOWN_MARKERS = ("Allô Mairie".encode(), "Interventions ouvertes".encode())
+SHOWN_MARKERS = ("Allô Mairie".encode(), b"Interventions ouvertes")
 """In the console's header and the board's title: the program is up and showing its data."""
 AFTER_SHOWN_SECONDS = 1.0
 """How long a program that showed its screen is watched for a late failure."""
