@@ -240,25 +240,39 @@ async def test_a_call_typed_with_no_gap_lands_field_by_field(store, admin) -> No
     assert store.get_caller(saved.caller_id).surname.casefold() == "martin"
 
 
-async def test_a_burst_of_text_reaches_the_description_in_one_go(store, admin) -> None:
-    """Keys sent with no gap into one text box are handed over together (one repaint, not one
-    per key): 500 keys in well under a few seconds (about 0.25 s measured, 8 s key by key)."""
+async def test_a_burst_of_text_reaches_the_description_in_one_go(
+    store, admin, monkeypatch
+) -> None:
+    """Keys sent with no gap into one text box are handed over together and waited for once
+    (one repaint, not one per key: about 0.25 s for 500 keys in the benchmark's terms, 8 s key
+    by key), not each waited for in turn."""
     import time
 
+    from allo_tui.widgets import key_queue
+
+    waits = 0
+    handled = key_queue._handled
+
+    async def counted(target):
+        nonlocal waits
+        waits += 1
+        await handled(target)
+
+    monkeypatch.setattr(key_queue, "_handled", counted)
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_form(app, pilot)
         area = screen.query_one("#description", LimitedTextArea)
         screen.set_focus(area)
         await pilot.pause()
+        waits = 0
         text = "abcdefghij" * 50
         start = time.perf_counter()
         type_ahead(app, *text)
-        while area.text != text and time.perf_counter() - start < 30:
+        while area.text != text and time.perf_counter() - start < 60:
             await pilot.pause(0.005)
-        elapsed = time.perf_counter() - start
         assert area.text == text
-        assert elapsed < 4.0, f"{elapsed:.1f} s for 500 keys"
+        assert waits <= 5, f"{waits} waits for 500 keys"
 
 
 async def test_keys_typed_on_the_possible_duplicates_list_go_to_the_description(

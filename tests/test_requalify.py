@@ -33,7 +33,7 @@ def test_a_raised_urgency_is_due_from_the_requalification_with_old_and_new_in_on
         category_id=danger.id,
         service_id=None,
         urgency=1,
-        text="Trou plus profond que décrit",
+        text="\tTrou plus profond que décrit ",
     )
     assert (saved.category_id, saved.service_id, saved.urgency) == (
         danger.id,
@@ -50,7 +50,7 @@ def test_a_raised_urgency_is_due_from_the_requalification_with_old_and_new_in_on
     assert "Intervention : 04/12/2026 10:00" in event.old_value
     assert "Urgence : 1 (Immédiate)" in event.new_value
     assert "Intervention : 24/11/2026 16:00" in event.new_value
-    assert event.note == "Trou plus profond que décrit"
+    assert event.note == "\tTrou plus profond que décrit ", "the reason is kept as typed"
 
 
 def test_a_lowered_urgency_is_due_from_the_call(store, operator, clock):

@@ -69,9 +69,10 @@ DUPLICATE_DELAY = 0.3
 """Seconds of quiet typing in the street box before looking for duplicates."""
 SUGGESTION_LIMIT = 8
 MOUNT_WAIT = 10.0
-NUMBER_WAIT = 2.0
-"""Seconds a Tab typed after a whole phone number waits for who holds that number."""
 """Seconds F3 waits at most for the form to be built before keys go on (see ready_for_typing)."""
+NUMBER_WAIT = 10.0
+"""Seconds a Tab typed after a whole phone number waits for who holds that number (the keys
+typed after it wait as long: on a loaded machine the answer may take more than a second)."""
 
 TEXTS = {
     "phone": "Téléphone",

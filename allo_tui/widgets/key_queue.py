@@ -33,6 +33,7 @@ STEP_WAIT = 2.0
 PENDING_WAIT = 10.0
 """Seconds the queue waits at most for the screen's pending work (a lost answer never blocks)."""
 POLL = 0.005
+FAILED = "Touche{what} non prise en compte : {error}"
 
 
 class KeyQueue:
@@ -97,9 +98,19 @@ class KeyQueue:
                             await result
                     await self._wait_pending()
                 except Exception as error:  # noqa: BLE001 - one bad key never stops the queue
-                    self._screen.log.error(f"key queue: {item!r} failed: {error!r}")
+                    self._report(item, error)
         finally:
             self._task = None
+
+    def _report(self, item: Any, error: Exception) -> None:
+        """A key or action that failed is said where the operator looks, and logged."""
+        from allo_tui.data.errors import user_message
+
+        self._screen.log.error(f"key queue: {item!r} failed: {error!r}")
+        what = f" « {item.key} »" if isinstance(item, events.Key) else ""
+        self._screen.notify(
+            FAILED.format(what=what, error=user_message(error)), severity="error", markup=False
+        )
 
     async def _deliver(self, event: events.Key) -> MessagePump | None:
         """Hand `event` to where it goes now; returns that widget (None: used up)."""
