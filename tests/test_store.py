@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-import allo_tui.data.store as store_module
+import allo_tui.data.store.requests as store_module
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.sqlite import CHECKPOINT_EVERY_WRITES, BackgroundCheckpointer
 from allo_tui.data.store import Store, normalise_reference

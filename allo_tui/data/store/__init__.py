@@ -1,0 +1,52 @@
+"""The Store: the one object screens, commands and the benchmark talk to.
+
+Every public method opens its own Session or plain connection (so it is safe from worker
+threads), runs one transaction and returns frozen records from `allo_tui.domain.records`.
+Writes that read first (reference allocation, version checks) begin IMMEDIATE so concurrent
+consoles never lose a row.
+
+Layout: `Store` is one class made of one part per area, each in its own module and each
+building on `core.StoreCore` (engine, sessions, transactions, clock, calendar, role and
+staleness checks). Method names are those callers have always used; a new method goes in
+the module of its area:
+
+- `requests`: creating a request, reading one, its events, duplicates and history pages;
+- `request_changes`: workflow actions (`apply`) and requalification;
+- `callers`: caller search, phone look-ups, creation and edits;
+- `board`: open interventions and counts, the wall board's snapshot, the new-request watch;
+- `drafts`: form drafts, heartbeats, orphans and claims;
+- `operators`: operators and the one at the console;
+- `calls`: the call log;
+- `catalogue`: categories, services, known streets, the demo flag;
+- `common`: shared constants, row-to-record functions and the plain SQL inserts.
+"""
+
+from __future__ import annotations
+
+from allo_tui.data.request_reads import normalise_reference
+from allo_tui.data.store.board import BoardStore
+from allo_tui.data.store.callers import CallerStore
+from allo_tui.data.store.calls import CallStore
+from allo_tui.data.store.catalogue import CatalogueStore
+from allo_tui.data.store.drafts import DraftStore
+from allo_tui.data.store.operators import OperatorStore
+from allo_tui.data.store.request_changes import RequestChangeStore
+from allo_tui.data.store.requests import RequestStore
+
+__all__ = ["Store", "normalise_reference"]
+
+
+class Store(
+    CatalogueStore,
+    OperatorStore,
+    CallerStore,
+    RequestStore,
+    RequestChangeStore,
+    BoardStore,
+    CallStore,
+    DraftStore,
+):
+    """Façade over one database file. Cheap to create; the engine is made on first use.
+
+    Every method lives in the module of its area (see the package docstring).
+    """

@@ -1,0 +1,230 @@
+"""The board: open interventions, open counts, the wall board's snapshot and the
+new-request watch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
+
+from allo_tui.data.models import (
+    OPEN_STATUS_SQL,
+    Request,
+)
+from allo_tui.data.request_reads import (
+    REQUEST_COLUMNS,
+    REQUEST_JOINS,
+    request_record,
+    utc_time,
+)
+from allo_tui.data.store.common import (
+    _ACK_OWED_SQL,
+    _OPEN_REQUESTS,
+    _db_time,
+    _request,
+    _request_select,
+)
+from allo_tui.data.store.core import StoreCore
+from allo_tui.domain.records import (
+    BoardCounts,
+    BoardSnapshot,
+    RequestRecord,
+)
+
+
+class BoardStore(StoreCore):
+    """The board, for `Store`."""
+
+    def open_interventions(
+        self,
+        *,
+        limit: int | None = 500,
+        services: Sequence[int] = (),
+        urgency: int | None = None,
+    ) -> list[RequestRecord]:
+        """Open requests by urgency, then due time (latest-due last)."""
+        query = _request_select().where(_OPEN_REQUESTS)
+        if services:
+            query = query.where(Request.service_id.in_(list(services)))
+        if urgency is not None:
+            query = query.where(Request.urgency == urgency)
+        query = query.order_by(
+            Request.urgency,
+            Request.intervention_due_at.is_(None),
+            Request.intervention_due_at,
+            Request.created_at,
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._read() as session:
+            return [_request(row) for row in session.execute(query)]
+
+    def open_counts(self) -> dict[int, int]:
+        """Number of open requests per urgency."""
+        with self._read() as session:
+            rows = session.execute(
+                select(Request.urgency, func.count())
+                .where(_OPEN_REQUESTS)
+                .group_by(Request.urgency)
+            )
+            counts = {u: 0 for u in (1, 2, 3, 4)}
+            counts.update({urgency: count for urgency, count in rows})
+            return counts
+
+    def board_snapshot(
+        self,
+        *,
+        limit: int,
+        services: Sequence[int] = (),
+        urgency: int | None = None,
+    ) -> BoardSnapshot:
+        """The first `limit` open requests in board order and the header figures, in one read.
+
+        Board order is urgency, then intervention due time (latest-due last; no due date first
+        within its urgency, which only happens for urgency 4), then id: exactly the order of
+        the partial index `ix_requests_open`, so no sort is needed however many are open.
+        Figures honour `services`; rows honour `services` and `urgency`.
+        """
+        now = self.now()
+        zone = self.calendar().zone
+        tonight = datetime.combine(
+            now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+        )
+        # Raw SQL naming its indexes: without ANALYZE statistics SQLite would rather read every
+        # open request through ix_requests_status_created and sort them all. Every figure is
+        # read from an index alone (see migration 0004), never from the table.
+        parameters: dict[str, object] = {
+            "now": _db_time(now),
+            "tonight": _db_time(tonight),
+            "limit": limit,
+        }
+        service_names = [f"service_{index}" for index in range(len(services))]
+        parameters.update(zip(service_names, (int(s) for s in services), strict=True))
+        in_services = (
+            " AND service_id IN (" + ", ".join(f":{name}" for name in service_names) + ")"
+            if services
+            else ""
+        )
+        index = "ix_requests_open_service" if services else "ix_requests_open"
+        where = OPEN_STATUS_SQL + in_services
+        row_where = where
+        if urgency is not None:
+            row_where += " AND urgency = :urgency"
+            parameters["urgency"] = int(urgency)
+        with self._read() as session:
+            raw = session.connection().connection.driver_connection
+            rows = tuple(
+                map(
+                    request_record,
+                    raw.execute(
+                        _BOARD_ROWS_SQL.format(index=index, where=row_where), parameters
+                    ).fetchall(),
+                )
+            )
+            figures = raw.execute(
+                _board_figures_sql(index, service_names, in_services), parameters
+            ).fetchone()
+        # Per urgency: late, due later, without a due date (see `_board_figures_sql`).
+        by_urgency = dict(zip(_BOARD_LEVELS, _batched(figures[:12], 3), strict=True))
+        acks_late, acks_later_today = figures[12], figures[13]
+        valid_until = tonight  # "due today" moves at midnight
+        for instant in figures[14:]:
+            moment = utc_time(instant)
+            if moment is not None and moment < valid_until:
+                valid_until = moment
+        counts = BoardCounts(
+            at=now,
+            open_by_urgency={level: sum(counts) for level, counts in by_urgency.items()},
+            late_by_urgency={level: counts[0] for level, counts in by_urgency.items()},
+            acks_due_today=acks_late + acks_later_today,
+            acks_late=acks_late,
+            valid_until=valid_until,
+        )
+        return BoardSnapshot(rows=rows, counts=counts)
+
+    def last_request_id(self) -> int:
+        """The highest request id so far (0 on an empty database)."""
+        with self._read() as session:
+            return session.scalar(select(func.max(Request.id))) or 0
+
+    def open_requests_after(self, after_id: int, *, urgency: int) -> list[RequestRecord]:
+        """Open requests of one urgency created after `after_id` (oldest first): new arrivals."""
+        query = (
+            _request_select()
+            .options(lazyload("*"))
+            .where(_OPEN_REQUESTS, Request.urgency == urgency, Request.id > after_id)
+            .order_by(Request.id)
+        )
+        with self._read() as session:
+            return [_request(row) for row in session.execute(query)]
+
+
+# The board's rows in one statement: the window is cut from the partial index first (no sort
+# of every open request), then joined to its labels. Plain SQL and tuples rather than ORM
+# entities: building entities cost ~0.5 ms a row, more than the whole query.
+_BOARD_ROWS_SQL = (
+    REQUEST_COLUMNS
+    + """FROM (
+    SELECT * FROM requests INDEXED BY {index} WHERE {where}
+    ORDER BY urgency, intervention_due_at, id LIMIT :limit
+) AS r"""
+    + REQUEST_JOINS
+    + "ORDER BY r.urgency, r.intervention_due_at, r.id\n"
+)
+
+
+_BOARD_LEVELS = (1, 2, 3, 4)
+
+
+_DUE_RANGES = (
+    "intervention_due_at < :now",
+    "intervention_due_at >= :now",
+    "intervention_due_at IS NULL",
+)
+
+
+def _board_figures_sql(index: str, service_names: Sequence[str], in_services: str) -> str:
+    """The SELECT of the board's figures.
+
+    Columns: for each urgency, its open requests late, due later and without a due date
+    (12); the acknowledgements owed that are late, and due later today (2); then the next
+    instants the figures change by themselves: the next intervention to fall due per
+    (service, urgency) and the next acknowledgement to fall due.
+    """
+    scopes = [f" AND service_id = :{name}" for name in service_names] or [""]
+
+    def count(where: str) -> str:
+        return " + ".join(
+            f"(SELECT count(*) FROM requests INDEXED BY {index}"
+            f" WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
+            for scope in scopes
+        )
+
+    def acks(where: str, what: str = "count(*)") -> str:
+        return (
+            f"(SELECT {what} FROM requests INDEXED BY ix_requests_ack_owed"
+            f" WHERE {_ACK_OWED_SQL} AND {where}{in_services})"
+        )
+
+    columns = [
+        count(f"urgency = {level} AND {due}") for level in _BOARD_LEVELS for due in _DUE_RANGES
+    ]
+    columns += [
+        acks("ack_due_at < :now"),
+        acks("ack_due_at >= :now AND ack_due_at < :tonight"),
+    ]
+    columns += [
+        f"(SELECT min(intervention_due_at) FROM requests INDEXED BY {index}"
+        f" WHERE {OPEN_STATUS_SQL}{scope} AND urgency = {level} AND intervention_due_at >= :now)"
+        for scope in scopes
+        for level in _BOARD_LEVELS
+    ]
+    columns.append(acks("ack_due_at >= :now", "min(ack_due_at)"))
+    return "SELECT " + ",\n       ".join(columns)
+
+
+def _batched(values: Sequence, size: int) -> list[tuple]:
+    """`values` cut into tuples of `size` (itertools.batched is Python 3.12)."""
+    return [tuple(values[start : start + size]) for start in range(0, len(values), size)]

@@ -1,0 +1,49 @@
+"""The catalogue: categories, services, known streets and the demo flag."""
+
+from __future__ import annotations
+
+from allo_tui.data.lookup_reads import (
+    category_rows,
+    known_street_rows,
+    service_rows,
+)
+from allo_tui.data.models import (
+    Setting,
+)
+from allo_tui.data.store.core import StoreCore
+from allo_tui.domain.records import (
+    CategoryRecord,
+    ServiceRecord,
+)
+from allo_tui.domain.text import fold
+
+
+class CatalogueStore(StoreCore):
+    """The catalogue, for `Store`."""
+
+    def is_demo(self) -> bool:
+        """True for a database built by `allo demo`."""
+        with self._read() as session:
+            value = session.get(Setting, "demo")
+            return bool(value and value.value == "true")
+
+    def categories(self) -> list[CategoryRecord]:
+        with self._raw_read() as raw:
+            return category_rows(raw)
+
+    def services(self) -> list[ServiceRecord]:
+        with self._raw_read() as raw:
+            return service_rows(raw)
+
+    def find_category(self, text_or_code: str) -> CategoryRecord | None:
+        """A category by code or label, case- and accent-insensitive; None when unknown."""
+        wanted = fold(text_or_code)
+        for category in self.categories():
+            if wanted in (fold(category.code), fold(category.label)):
+                return category
+        return None
+
+    def known_streets(self, limit: int = 5000) -> list[str]:
+        """Streets already used in requests and caller addresses (for type-ahead)."""
+        with self._raw_read() as raw:
+            return known_street_rows(raw, limit)
