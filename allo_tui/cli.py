@@ -167,6 +167,14 @@ def _cleaned(option: str, value: str, *, multiline: bool = False) -> str:
     return cleaned.text
 
 
+def _trimmed(option: str, value: str) -> str:
+    """`value` without its outer blanks (a name, a number: they mean nothing there); a warning
+    says so when there were some."""
+    if value != value.strip():
+        click.echo(f"allo: attention : blancs retirés en début ou fin de {option}", err=True)
+    return value.strip()
+
+
 @dataclass
 class Options:
     db: str | None = None
@@ -580,9 +588,9 @@ def request_add(
 
     if urgency is not None and urgency not in (1, 2, 3, 4):
         raise Fail(f"urgence {urgency} invalide : valeurs possibles 1, 2, 3, 4")
-    phone = _cleaned("--phone", phone)
-    name = _cleaned("--name", name)
-    category = _cleaned("--category", category)
+    phone = _trimmed("--phone", _cleaned("--phone", phone))
+    name = _trimmed("--name", _cleaned("--name", name))
+    category = _trimmed("--category", _cleaned("--category", category))
     street = _cleaned("--street", street)
     street_number = _cleaned("--number", street_number)
     landmark = _cleaned("--landmark", landmark)

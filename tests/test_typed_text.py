@@ -118,3 +118,33 @@ def test_request_add_stores_the_text_as_given_blanks_and_joiners_included(
     finally:
         connection.close()
     assert stored == [(description, " devant l'école ")]
+
+
+def test_request_add_says_when_it_trims_a_name_or_a_number(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+):
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from allo_tui.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("ALLO_OPERATOR", "passerelle")
+    db = tmp_path / "allo.sqlite3"
+    result = CliRunner().invoke(
+        main,
+        ["--db", str(db), "request", "add", "--category", "tags", "--description", "tag"]
+        + ["--name", "\tDUPONT Jean ", "--phone", " 03 86 99 01 99"],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "blancs retirés en début ou fin de --name" in result.stderr
+    assert "blancs retirés en début ou fin de --phone" in result.stderr
+    connection = sqlite3.connect(db)
+    try:
+        stored = connection.execute("SELECT surname, given_name FROM callers").fetchall()
+    finally:
+        connection.close()
+    assert stored == [("Dupont", "Jean")]
