@@ -11,13 +11,9 @@ from allo_tui.data.models import (
     Event,
     Request,
 )
-from allo_tui.data.store.common import (
-    _call,
-)
+from allo_tui.data.store.common import _call
 from allo_tui.data.store.core import StoreCore
-from allo_tui.domain.errors import (
-    NotFoundError,
-)
+from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.records import (
     CallInfo,
     CallOutcome,

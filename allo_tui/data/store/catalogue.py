@@ -7,9 +7,7 @@ from allo_tui.data.lookup_reads import (
     known_street_rows,
     service_rows,
 )
-from allo_tui.data.models import (
-    Setting,
-)
+from allo_tui.data.models import Setting
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.records import (
     CategoryRecord,

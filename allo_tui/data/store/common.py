@@ -1,5 +1,5 @@
-"""What the Store's areas share: constants, ORM rows to records, and the plain SQL
-writes (request, caller and event inserts) with their checks."""
+"""What the Store's areas share: constants, the request SELECT, and ORM rows to records
+(the plain SQL inserts are in `writes`)."""
 
 from __future__ import annotations
 
@@ -60,20 +60,8 @@ CALLER_FIELDS = (
 
 
 _CreatedBy = aliased(Operator)
-
-
 _UpdatedBy = aliased(Operator)
-
-
 _Original = aliased(Request)
-
-
-# The header figures, in one statement of index range counts. SQLite counts the entries of
-# a range without reading them, but a GROUP BY or a `sum(condition)` reads every entry it
-# visits: so each figure is made of disjoint ranges, and every open request is visited once
-# (late + due later + no due date = open, per urgency; acknowledgements late + due later
-# today = due today). See migration 0004 for the indexes.
-_ACK_OWED_SQL = "acknowledged_at IS NULL AND " + OPEN_STATUS_SQL
 
 
 def _request_select():

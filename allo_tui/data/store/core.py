@@ -14,16 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from allo_tui.data.changes import ChangeFeed
-from allo_tui.data.lookup_reads import (
-    site_calendar,
-)
+from allo_tui.data.lookup_reads import site_calendar
 from allo_tui.data.models import (
     Operator,
     Request,
 )
-from allo_tui.data.request_reads import (
-    normalise_reference,
-)
+from allo_tui.data.request_reads import normalise_reference
 from allo_tui.data.sqlite import (
     BackgroundCheckpointer,
     backup_database,

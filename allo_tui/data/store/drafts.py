@@ -8,9 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, text, update
 
-from allo_tui.data.models import (
-    Draft,
-)
+from allo_tui.data.models import Draft
 from allo_tui.data.store.common import (
     _db_time,
     _draft,

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from allo_tui.data.models import (
-    Operator,
-)
-from allo_tui.data.store.common import (
-    _operator,
-)
+from allo_tui.data.models import Operator
+from allo_tui.data.store.common import _operator
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.errors import (
     UnknownOperatorError,

@@ -10,9 +10,7 @@ from allo_tui.data.models import (
     Service,
 )
 from allo_tui.data.store.core import StoreCore
-from allo_tui.data.store.writes import (
-    _as_typed,
-)
+from allo_tui.data.store.writes import _as_typed
 from allo_tui.domain.errors import (
     NotFoundError,
     ValidationError,

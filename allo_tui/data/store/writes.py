@@ -6,9 +6,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from allo_tui.data.lookup_reads import (
-    caller_ids_holding,
-)
+from allo_tui.data.lookup_reads import caller_ids_holding
 from allo_tui.data.models import (
     Caller,
     caller_search_texts,
@@ -28,8 +26,6 @@ from allo_tui.domain.records import (
     OperatorRecord,
 )
 from allo_tui.domain.text import words
-
-# -- plain SQL writes (request and caller creation) ----------------------------------------
 
 _NEXT_REFERENCE_SQL = (
     "INSERT INTO reference_counters (year, last) VALUES (?, 1) "
