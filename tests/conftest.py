@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -50,3 +51,22 @@ def operator(store: Store, admin: OperatorRecord) -> OperatorRecord:
 @pytest.fixture
 def supervisor(store: Store, admin: OperatorRecord) -> OperatorRecord:
     return store.add_operator("chief", Role.SUPERVISOR, "Chef Superviseur")
+
+
+@pytest.fixture(scope="module")
+def migrated_template(tmp_path_factory) -> Path:
+    """One file migrated per module; each test gets a byte copy (migrating costs ~0.1 s)."""
+    path = tmp_path_factory.mktemp("template") / "allo.sqlite3"
+    prepare_database(path)
+    assert not path.with_name(path.name + "-wal").exists()  # fully checkpointed
+    return path
+
+
+@pytest.fixture
+def migrated_copy(migrated_template: Path, tmp_path: Path) -> Path:
+    """A freshly migrated database file, copied from the module's template (a test module
+    overrides `db_path` with it to copy instead of migrating)."""
+    path = tmp_path / "allo.sqlite3"
+    shutil.copyfile(migrated_template, path)
+    path.chmod(0o600)
+    return path
