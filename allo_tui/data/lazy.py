@@ -148,7 +148,7 @@ class LazyStore:
         return self._read(service_rows)
 
     def calendar(self) -> SiteCalendar:
-        # Once loaded, the Store's copy is the one kept up to date by `save_calendar`.
+        # Once loaded, the Store answers (it reads the calendar settings itself).
         if self._store is not None:
             return self._store.calendar()
         if self._calendar is None:
