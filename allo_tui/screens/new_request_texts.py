@@ -1,0 +1,96 @@
+"""The new-request form's French texts and choice labels, in one place for a translation."""
+
+from __future__ import annotations
+
+from allo_tui.domain.records import Channel, Kind
+
+TEXTS = {
+    "prompt_open": "  ({count} ouverte(s))",
+    "phone": "Téléphone",
+    "phone_placeholder": "n° ou chiffres",
+    "name": "Nom",
+    "name_placeholder": "NOM Prénom",
+    "category": "Catégorie",
+    "category_placeholder": "tapez : nid, arbre, tag…",
+    "place": "Lieu",
+    "street_number": "N°",
+    "street": "Voie",
+    "street_placeholder": "rue, place, lieu-dit…",
+    "landmark": "Repère",
+    "landmark_placeholder": "devant l'école, face au n° 8…",
+    "urgency": "Urgence",
+    "service": "Service",
+    "description": "Description",
+    "channel": "Canal",
+    "kind": "Nature",
+    "caller_hint": "Tapez le téléphone ou le nom · Ctrl+N nouveau demandeur · F6 anonyme",
+    "caller_chosen": "Demandeur : ",
+    "caller_open": " · {count} demande(s) ouverte(s)",
+    "caller_new": "Nouveau demandeur : sera créé à l'enregistrement",
+    "caller_by_number": "Demandeur reconnu par son numéro : ",
+    "caller_forced": "Nouveau demandeur : sera créé, bien que ce numéro soit celui de {names}",
+    "caller_holder": (
+        "Ce numéro est celui de {name} : rattaché à l'enregistrement · Ctrl+N nouveau demandeur"
+    ),
+    "caller_holders": (
+        "Ce numéro est celui de {count} demandeurs ({names}) : choisissez-en un (↓ Entrée)"
+        " · Ctrl+N nouveau demandeur"
+    ),
+    "error_caller_shared": (
+        "Ce numéro est celui de {count} demandeurs : choisissez le demandeur dans la liste,"
+        " ou Ctrl+N pour un nouveau."
+    ),
+    "caller_anonymous": "Appel anonyme (le numéro reste dans le journal des appels)",
+    "street_known": "✓ voie connue",
+    "street_unknown": "voie hors référentiel : gardée telle quelle",
+    "counter": "{count} / {limit}",
+    "error_category": "Choisissez une catégorie dans la liste (tapez un mot, Entrée).",
+    "error_service": "Service inconnu : choisissez-le dans la liste.",
+    "error_description_empty": "La description est obligatoire.",
+    "error_description_long": "La description dépasse {limit} caractères ({count}).",
+    "cleaned_controls": "{count} caractère(s) de contrôle supprimé(s).",
+    "cleaned_lines": "Texte sur plusieurs lignes : lignes jointes par des espaces.",
+    "cleaned_truncated": (
+        "Collage coupé : {received} caractères reçus, {kept} gardés (limite {limit})."
+    ),
+    "error": "Enregistrement impossible : {error}",
+    "load_error": "Chargement impossible : {error}",
+    "confirm_discard": "Abandonner cette demande ?",
+    "confirm_discard_detail": "La saisie sera perdue et son brouillon supprimé.",
+    "confirm_quit": "Quitter allo ?",
+    "confirm_quit_detail": (
+        "La demande en cours reste en brouillon : elle sera proposée au prochain démarrage."
+    ),
+    "quit_yes": "Quitter (o)",
+    "quit_no": "Rester (n)",
+    "duplicate_description": "Même signalement que la demande {reference}.",
+    "restored": "Brouillon repris : la saisie est comme avant l'interruption.",
+    "typed_on_choice": "Frappe sur « {field} » : mise dans la description.",
+    "urgency_armed": "Urgence : tapez 1, 2, 3 ou 4.",
+    "urgency_hint": "Ctrl+G puis 1–4 depuis tout champ",
+    "duplicates": "Doublons possibles",
+    "service_title": "Service de la demande",
+}
+
+CHANNEL_LABELS = {
+    Channel.PHONE: "Téléphone",
+    Channel.COUNTER: "Accueil",
+    Channel.EMAIL: "Courriel",
+    Channel.LETTER: "Courrier",
+    Channel.MOBILE_TEAM: "Équipe mobile",
+    Channel.WEB: "Web",
+}
+KIND_LABELS = {
+    Kind.INTERVENTION: "Demande d'intervention",
+    Kind.COMPLAINT: "Doléance",
+    Kind.REMARK: "Remarque",
+    Kind.INFORMATION: "Information",
+}
+CHOICE_FIELDS = {
+    "urgency": "urgency",
+    "channel": "channel",
+    "kind": "kind",
+    "duplicates": "duplicates",
+}
+"""Fields chosen with keys, not typed in (id: their TEXTS label)."""
+ONE_LINE_FIELDS = ("phone", "name", "category", "street_number", "street", "landmark", "service")
