@@ -2,11 +2,14 @@
 
 from datetime import timedelta
 
+import pytest
+
 from allo_tui.domain.records import CategoryRecord, ServiceRecord
 from allo_tui.domain.request_form import (
     category_matches,
     service_matches,
     split_leading_number,
+    street_typed_after_number,
     target_phrase,
     thousands,
 )
@@ -37,3 +40,22 @@ def test_category_and_service_match_every_typed_word_start_without_accents():
     road = ServiceRecord(7, "VOI", "Voirie")
     clean = ServiceRecord(8, "PRO", "Propreté")
     assert service_matches("prop", [road, clean]) == [clean]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("12 r", ("12", "r")),
+        ("12 rue du Temple", ("12", "rue du Temple")),
+        ("12 bis rue X", ("12 bis", "rue X")),
+        ("12 bo", ("12", "bo")),
+        ("12 b", None),  # maybe 12 bis
+        ("12 qua", None),  # maybe 12 quater
+        ("12 A", None),  # 12 A
+        ("12 ", None),
+        ("12", None),
+        ("rue", None),
+    ],
+)
+def test_a_street_typed_after_the_number_is_told_from_a_suffix(typed, expected) -> None:
+    assert street_typed_after_number(typed) == expected

@@ -93,6 +93,41 @@ async def test_the_reference_call_takes_at_most_25_keys_beyond_the_description(
     assert beyond_description <= 25, f"{beyond_description} keys beyond the description"
 
 
+async def test_a_street_typed_after_the_number_without_tab_goes_to_the_street_box(
+    store, admin
+) -> None:
+    """ "12 rue du temple" typed straight into the N° box: 12 stays there, the street goes on in
+    the street box and is picked by Enter; "12 bis" stays a number."""
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot)
+        app.screen.query_one("#category", TypeAhead).focus()
+        await settle(app, pilot)
+        await type_text(pilot, "nid")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert focused_id(app) == "street_number"
+        await type_text(pilot, "12 rue du temp")
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.query_one("#street_number", SafeInput).value == "12"
+        assert focused_id(app) == "street"
+        assert screen.query_one("#street", TypeAhead).text == "rue du temp"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.query_one("#street", TypeAhead).text == "Rue du Temple"
+        assert focused_id(app) == "landmark"
+        number_box = screen.query_one("#street_number", SafeInput)
+        number_box.value = ""
+        screen.set_focus(number_box)
+        await settle(app, pilot)
+        await type_text(pilot, "12 bis")
+        await settle(app, pilot)
+        assert number_box.value == "12 bis"
+        assert focused_id(app) == "street_number"
+
+
 async def _to_the_landmark(app: AlloApp, pilot) -> None:
     await open_form(app, pilot)
     app.screen.query_one("#category", TypeAhead).focus()

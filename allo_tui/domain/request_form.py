@@ -40,6 +40,23 @@ def split_leading_number(text: str) -> tuple[str, str]:
     return match.group(1), match.group(2)
 
 
+_NUMBER_SUFFIXES = ("bis", "ter", "quater")
+
+
+def street_typed_after_number(text: str) -> tuple[str, str] | None:
+    """ "12 rue" typed in the N° box: ("12", "rue"), the street to move to its own box; None
+    while what follows the number may still be a suffix ("12 b" → "12 bis", "12 A")."""
+    number, rest = split_leading_number(text)
+    if not number:
+        return None
+    word = rest.casefold()
+    if any(suffix.startswith(word) for suffix in _NUMBER_SUFFIXES):
+        return None
+    if len(word) == 1 and word in "abcd":
+        return None
+    return number, rest
+
+
 def category_matches(query: str, categories: list[CategoryRecord]) -> list[CategoryRecord]:
     """Categories whose label or code has a word starting with each word typed (folded)."""
     typed = fold(query).split()

@@ -187,12 +187,14 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["place"], classes="label")
                     yield Label(TEXTS["street_number"], classes="sublabel first")
-                    yield SafeInput(
+                    number_box = SafeInput(
                         compact=True,
                         id="street_number",
                         max_length=limits.STREET_NUMBER,
                         enter_moves_on=True,
                     )
+                    number_box.streams_keys = False  # "12 rue…": see _street_typed_in_number
+                    yield number_box
                     yield Label(TEXTS["street"], classes="sublabel")
                     yield TypeAhead(
                         TEXTS["street_placeholder"],

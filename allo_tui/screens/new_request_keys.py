@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from textual import events
 from textual.widget import Widget
+from textual.widgets import Input
 
+from allo_tui.domain.request_form import street_typed_after_number
 from allo_tui.screens.new_request_texts import (
     CHOICE_FIELDS,
     TEXTS,
@@ -80,7 +82,30 @@ class KeysPart:
                 "-warning",
             )
             return description
+        if event.is_printable and focused.id == "street_number":
+            if self._street_typed_in_number(focused, event.character or ""):
+                return None
         return focused
+
+    def _street_typed_in_number(self, box: Widget, character: str) -> bool:
+        """ "12 rue du temple" typed in the N° box without a Tab: the number stays, the street
+        goes on in the street box (which then suggests as usual). True when moved."""
+        if not isinstance(box, Input) or box.cursor_position != len(box.value):
+            return False
+        moved = street_typed_after_number(box.value + character)
+        street = self._typeahead("street")
+        if moved is None or street.text.strip():
+            return False
+        number, rest = moved
+        box.value = number
+        street_input = street.input
+        street_input.value = rest
+        street_input.cursor_position = len(rest)
+        # The focus must not select what was moved (the next key would replace it).
+        selects, street_input.select_on_focus = street_input.select_on_focus, False
+        self._focus_now(street)
+        street_input.call_later(setattr, street_input, "select_on_focus", selects)
+        return True
 
     def action_urgency_key(self) -> None:
         """Ctrl+G: the next key 1–4 sets the urgency, from any field."""

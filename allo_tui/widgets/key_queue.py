@@ -132,10 +132,13 @@ def _peek(items: deque[Any]) -> Any:
 
 def _streams(item: Any, target: MessagePump | None) -> bool:
     """A printable key going into a text box: it moves no focus, the next one may follow it
-    without waiting (the box handles its keys in order)."""
+    without waiting (the box handles its keys in order) — unless the box says
+    `streams_keys = False` (its keys are routed on what it holds, one by one)."""
     if not isinstance(item, events.Key) or not item.is_printable:
         return False
-    return target is None or isinstance(target, (Input, TextArea))
+    if target is None:
+        return True
+    return isinstance(target, (Input, TextArea)) and getattr(target, "streams_keys", True)
 
 
 async def _handled(target: MessagePump) -> None:
