@@ -11,9 +11,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
 from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.widgets.binding_commands import CommandListProvider
 
 TEXTS = {
     "service": "Service de la demande…",
@@ -23,7 +22,7 @@ TEXTS = {
 }
 
 
-class NewRequestCommands(Provider):
+class NewRequestCommands(CommandListProvider):
     """ "Service de la demande…" and "Urgence 1…4" while the form is being filled."""
 
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
@@ -42,17 +41,6 @@ class NewRequestCommands(Provider):
                 )
             )
         return commands
-
-    async def discover(self) -> Hits:
-        for title, command, help_text in self._commands():
-            yield DiscoveryHit(title, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, command, help_text in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command, help=help_text)
 
 
 __all__ = ["NewRequestCommands"]

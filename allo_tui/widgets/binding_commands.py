@@ -9,7 +9,9 @@ offered by `allo_tui.widgets.palette.NavigationCommands`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -32,10 +34,28 @@ NOT_COMMANDS = (
 )
 
 
-class BindingCommands(Provider):
+class CommandListProvider(Provider):
+    """A palette provider made of a list of (title, command, help) that `_commands` gives."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for title, command, help_text in self._commands():
+            yield DiscoveryHit(title, command, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, command, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), command, help=help_text)
+
+
+class BindingCommands(CommandListProvider):
     """The screen's key bindings as palette commands."""
 
-    def _commands(self) -> list[tuple[str, partial, str]]:
+    def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
         """(title, command, help) of every enabled binding of the screen that has a name."""
         screen = self.screen
         app = screen.app
@@ -58,14 +78,3 @@ class BindingCommands(Provider):
                 )
             )
         return commands
-
-    async def discover(self) -> Hits:
-        for title, command, help_text in self._commands():
-            yield DiscoveryHit(title, command, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, command, help_text in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), command, help=help_text)
