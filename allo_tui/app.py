@@ -16,10 +16,10 @@ from textual.screen import ModalScreen, Screen
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
 from allo_tui.domain.sanitize import printable
+from allo_tui.requests_watch import RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
-from allo_tui.widgets.requests_watch import RequestsWatch
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen
@@ -89,9 +89,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
         self.pending_caller: CallerRecord | None = None
         self.pending_draft: dict | None = None  # a draft to restore into the F3 form
         name = printable(operator.display_name, one_line=True)
-        self.sub_title = f"{name} ({operator.role.value})" + (
-            " — démo" if demo else ""
-        )
+        self.sub_title = f"{name} ({operator.role.value})" + (" — démo" if demo else "")
 
     def get_driver_class(self):
         """Textual's driver, reading a large paste in bulk (see `allo_tui.terminal_input`)."""

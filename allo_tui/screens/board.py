@@ -35,15 +35,15 @@ from allo_tui.domain.display import local
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
 from allo_tui.domain.workflow import URGENCY_LABELS, Action, WorkflowError, is_allowed
-from allo_tui.widgets.board_list import BoardList
-from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import printable
-from allo_tui.widgets.requests_watch import (
+from allo_tui.requests_watch import (
     ConnectionLost,
     RequestsChanged,
     RequestsWatch,
     WatchEvent,
 )
+from allo_tui.widgets.board_list import BoardList
+from allo_tui.widgets.key_footer import KeyFooter
+from allo_tui.widgets.literal import printable
 from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
 from allo_tui.widgets.waiting import wait_until
 

@@ -54,6 +54,7 @@ from allo_tui.domain.workflow import (
     is_allowed,
     refusal_reason,
 )
+from allo_tui.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
@@ -61,7 +62,6 @@ from allo_tui.widgets.action_keys import ActionKeys
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import fill, literal, printable
-from allo_tui.widgets.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 
 TEXTS = {
     "loading": "Chargement de la demande…",
