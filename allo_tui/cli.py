@@ -103,7 +103,7 @@ class AlloGroup(click.Group):
         return super().main(arguments, *pargs, **kwargs)
 
     def invoke(self, ctx: click.Context):  # noqa: D102 - click API
-        from allo_tui.data.sqlite import DatabaseFileError
+        from allo_tui.data.errors import DatabaseFileError
         from allo_tui.domain.errors import AlloError
 
         try:
@@ -212,7 +212,6 @@ def _open_store(
     *,
     create: bool = True,
     demo: bool | None = None,
-    lazy: bool = False,
     initialise_empty: bool = False,
     read_only: bool = False,
 ):
@@ -220,11 +219,10 @@ def _open_store(
 
     `create`: a missing file may be created. `initialise_empty`: an existing empty file may be
     initialised (`allo db init` only). `read_only`: the command only reads; a file it may not
-    write is opened read-only. `lazy`: a LazyStore, which answers lookups before SQLAlchemy is
-    imported (the console's start-up path); the full Store loads on first need.
+    write is opened read-only.
     """
+    from allo_tui.data.errors import DatabaseFileError
     from allo_tui.data.schema import prepare_database
-    from allo_tui.data.sqlite import DatabaseFileError
 
     choice = _choice(demo=demo)
     try:
@@ -239,10 +237,8 @@ def _open_store(
         raise Fail(str(error)) from None
     if outcome.startswith("upgraded"):
         click.echo(f"allo: base mise à jour ({outcome})", err=True)
-    if lazy:  # SQLAlchemy (slow to import) only once the file is accepted
-        from allo_tui.data.lazy import LazyStore as Store
-    else:
-        from allo_tui.data.store import Store
+    from allo_tui.data.store import Store
+
     store = Store(choice.path)
     # Connections closed when the command ends: the WAL is checkpointed and removed.
     click.get_current_context().call_on_close(store.close)
@@ -279,13 +275,9 @@ def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None) -
 
 
 def _run_console(*, demo: bool) -> None:
-    from allo_tui.data.startup import read_is_demo, read_operator
-
-    store = _open_store(lazy=True)
-    is_demo = demo or read_is_demo(store.path)
-    login = resolve_operator_login(_options().operator)
-    # A known login is read without the ORM; a first run or an unknown login asks the Store.
-    operator = read_operator(store.path, login) or _resolve_operator(store, demo=is_demo)
+    store = _open_store()
+    is_demo = demo or store.is_demo()
+    operator = _resolve_operator(store, demo=is_demo)
     from allo_tui.app import AlloApp
 
     AlloApp(store=store, operator=operator, demo=is_demo).run()
@@ -304,7 +296,7 @@ def _run_console(*, demo: bool) -> None:
 @_db_option
 def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) -> None:
     """Ouvre la console sur la base de démonstration (créée au premier usage)."""
-    from allo_tui.data.sqlite import DatabaseFileError
+    from allo_tui.data.errors import DatabaseFileError
     from allo_tui.demo import build_demo
 
     options = _options()
@@ -429,7 +421,7 @@ def db_check() -> None:
 def _readable_database(path: Path) -> str:
     """The schema revision of an existing allo database, read without writing anything;
     a missing, empty or foreign file is refused with one line."""
-    from allo_tui.data.sqlite import check_database_file, schema_revision
+    from allo_tui.data.backend.sqlite.files import check_database_file, schema_revision
 
     check_database_file(path, write=False)
     if not path.exists():
@@ -452,7 +444,7 @@ def _integrity(path: Path) -> tuple[list[str], list]:
     """`integrity_check` and `foreign_key_check`, on a read-only connection."""
     import sqlite3
 
-    from allo_tui.data.sqlite import BUSY_TIMEOUT_MS, read_only_uri
+    from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS, read_only_uri
 
     connection = sqlite3.connect(read_only_uri(path, snapshot=True), uri=True)
     try:
@@ -477,8 +469,8 @@ def db_backup(destination: Path, force: bool) -> None:
     panne (disque plein…) ne laisse jamais de fichier tronqué. Un fichier existant est refusé
     sans --force ; la base elle-même et un fichier qui n'est pas une base, toujours.
     """
+    from allo_tui.data.backend.sqlite.backup import backup_database
     from allo_tui.data.schema import refuse_unknown_revision
-    from allo_tui.data.sqlite import backup_database
 
     choice = _choice()
     refuse_unknown_revision(choice.path, _readable_database(choice.path))

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from small_disk import remount_read_only, small_disk
 
 from allo_tui.cli import main
+from allo_tui.data.backend.sqlite.connect import create_engine_for
+from allo_tui.data.backend.sqlite.files import ensure_database_file
 from allo_tui.data.schema import HEAD_REVISION, alembic_config, prepare_database
-from allo_tui.data.sqlite import create_engine_for, ensure_database_file
 from allo_tui.data.store import Store
 
 READ_ONLY_COMMANDS = (("operator", "list"), ("db", "check"), ("db", "backup", "{copy}"))
@@ -270,7 +271,7 @@ def test_a_database_nobody_has_open_in_a_folder_we_may_not_write_is_not_followed
 def test_a_backup_never_replaces_a_file_that_appears_during_the_copy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from allo_tui.data import sqlite as sqlite_module
+    from allo_tui.data.backend.sqlite import backup as sqlite_module
 
     source = tmp_path / "allo.sqlite3"
     assert (

@@ -16,7 +16,7 @@ from small_disk import fill_up, small_disk
 
 from allo_tui.cli import main
 from allo_tui.data import errors as errors_module
-from allo_tui.data import sqlite as sqlite_module
+from allo_tui.data.backend.sqlite import backup as sqlite_module
 from allo_tui.data.errors import DatabaseUnavailableError, classify, user_message
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store

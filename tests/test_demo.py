@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.data.schema import prepare_database
-from allo_tui.data.sqlite import DatabaseFileError
 from allo_tui.demo import DemoSummary, build_demo
 from allo_tui.demo import build as demo_build
 from allo_tui.demo.runner import _Runner

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from allo_tui.data.search import index_text
+from allo_tui.data.backend.sqlite.search import index_text
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import HistoryFilter, NewCaller, NewRequest
@@ -90,8 +90,8 @@ def test_a_caller_renamed_with_a_ligature_is_found_by_plain_letters(store, opera
 def migrate(path: Path, revision: str, *, down: bool = False) -> None:
     from alembic import command
 
+    from allo_tui.data.backend.sqlite.connect import create_engine_for
     from allo_tui.data.schema import alembic_config
-    from allo_tui.data.sqlite import create_engine_for
 
     engine = create_engine_for(path)
     try:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.data.models import Base
 from allo_tui.data.schema import (
     HEAD_REVISION,
@@ -24,7 +25,6 @@ from allo_tui.data.schema import (
     known_revisions,
     prepare_database,
 )
-from allo_tui.data.sqlite import DatabaseFileError
 from allo_tui.data.store import Store
 
 APP_TABLES = {
@@ -162,8 +162,9 @@ def migrate_to(path: Path, revision: str) -> None:
     """Build a file the way an older allo left it: migrated up to `revision` only."""
     from alembic import command
 
+    from allo_tui.data.backend.sqlite.connect import create_engine_for
+    from allo_tui.data.backend.sqlite.files import ensure_database_file
     from allo_tui.data.schema import alembic_config
-    from allo_tui.data.sqlite import create_engine_for, ensure_database_file
 
     ensure_database_file(path)
     engine = create_engine_for(path)

@@ -9,11 +9,11 @@ from contextlib import contextmanager
 
 import pytest
 
-from allo_tui.data import search
-from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
-from allo_tui.data.sqlite import connect_raw
+from allo_tui.data.backend.sqlite import search
+from allo_tui.data.backend.sqlite.connect import connect_raw
 from allo_tui.data.store import Store
 from allo_tui.domain.records import NewCaller, OperatorRecord
+from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 
 # A statement that never ends on its own: only an interrupt stops it.
 ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
@@ -219,7 +219,7 @@ def test_cancel_stops_the_statement_running_inside_sqlite(db_path):
     token = SearchToken()
     threading.Timer(0.05, token.cancel).start()
 
-    with safety_net(connection), pytest.raises(SearchCancelled), token.watching(connection):
+    with safety_net(connection), pytest.raises(SearchCancelled), search.watching(token, connection):
         connection.execute(ENDLESS).fetchone()
 
     # The connection is left clean for its next user (no handler, no pending interrupt).
@@ -232,7 +232,7 @@ def test_a_cancel_between_two_statements_still_stops_the_next_one(db_path):
     connection = connect_raw(db_path)
     token = SearchToken()
 
-    with safety_net(connection), pytest.raises(SearchCancelled), token.watching(connection):
+    with safety_net(connection), pytest.raises(SearchCancelled), search.watching(token, connection):
         connection.execute("SELECT 1").fetchone()
         token.cancel()
         connection.execute(ENDLESS).fetchone()
@@ -287,7 +287,7 @@ def test_the_store_stops_a_running_search_and_its_connection_stays_usable(
 def test_a_late_cancel_never_interrupts_the_next_user_of_the_connection(db_path):
     connection = connect_raw(db_path)
     token = SearchToken()
-    with token.watching(connection):
+    with search.watching(token, connection):
         connection.execute("SELECT 1").fetchone()
     token.cancel()  # after the search ended: must not reach the connection
 

@@ -28,7 +28,7 @@ from store_helpers import (
 )
 
 import allo_tui.data.store.requests as store_module
-from allo_tui.data.sqlite import CHECKPOINT_EVERY_WRITES, BackgroundCheckpointer
+from allo_tui.data.backend.sqlite.connect import CHECKPOINT_EVERY_WRITES, BackgroundCheckpointer
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.errors import ValidationError

@@ -21,6 +21,11 @@ from pathlib import Path
 
 from allo_tui.domain.errors import AlloError
 
+
+class DatabaseFileError(Exception):
+    """The file cannot be used as an allo database; `str()` is one clear line for the user."""
+
+
 LOG_LIMIT_BYTES = 2_000_000
 
 # SQLite primary result codes (https://sqlite.org/rescode.html).

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from allo_tui.data.search import index_text
+from allo_tui.data.backend.sqlite.search import caller_search_texts, request_search_texts
 
 OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
 
@@ -333,28 +333,6 @@ class ChangeCounter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
-
-
-def caller_search_texts(
-    surname, given_name, street_number, street, address_extra, postcode, city
-) -> tuple[str | None, str | None]:
-    """`search_names` and `search_address` of a caller (joined as the triggers join them)."""
-    return (
-        index_text(f"{surname or ''} {given_name or ''}"),
-        index_text(
-            " ".join(p or "" for p in (street_number, street, address_extra, postcode, city))
-        ),
-    )
-
-
-def request_search_texts(
-    description, street_number, street, landmark
-) -> tuple[str | None, str | None]:
-    """`search_description` and `search_location` of a request."""
-    return (
-        index_text(description),
-        index_text(" ".join(p or "" for p in (street_number, street, landmark))),
-    )
 
 
 @event.listens_for(Caller, "before_insert")

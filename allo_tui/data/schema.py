@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from allo_tui.data.sqlite import (
-    DatabaseFileError,
-    backup_database,
+from allo_tui.data.backend.sqlite.backup import backup_database
+from allo_tui.data.backend.sqlite.files import (
     check_database_file,
     ensure_database_file,
     may_write,
     schema_revision,
 )
+from allo_tui.data.errors import DatabaseFileError
 
 HEAD_REVISION = "0006"
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -62,7 +62,7 @@ def upgrade(path: Path) -> None:
     """Bring the file to the head revision, in one transaction."""
     from alembic import command
 
-    from allo_tui.data.sqlite import create_engine_for
+    from allo_tui.data.backend.sqlite.connect import create_engine_for
 
     engine = create_engine_for(path)
     try:
@@ -77,8 +77,8 @@ def check_schema(path: Path) -> list[str]:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
+    from allo_tui.data.backend.sqlite.connect import create_engine_for, is_fts_internal
     from allo_tui.data.models import Base
-    from allo_tui.data.sqlite import create_engine_for, is_fts_internal
 
     def include_name(name, type_, parent_names):
         return not (type_ == "table" and name and is_fts_internal(name))

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from allo_tui.data.sqlite import BUSY_TIMEOUT_MS, DatabaseFileError
+from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.demo.constants import (
     _SEARCH_TABLES,
     _SHADOWS,

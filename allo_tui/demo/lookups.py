@@ -8,7 +8,7 @@ import random
 import zlib
 from datetime import UTC, datetime, timedelta
 
-from allo_tui.data.sqlite import DatabaseFileError
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.demo.sample_text import (
     _DESCRIPTION_TAILS,
     _NEIGHBOURHOOD_WORDS,

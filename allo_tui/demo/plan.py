@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime
 
-from allo_tui.data.sqlite import DatabaseFileError
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.demo.constants import _DAY, _WORK, REQUESTS_PER_YEAR
 from allo_tui.demo.hashes import _anonymous_per_mille, _patterns, _RequestCalls
 from allo_tui.demo.lifecycles import _templates

@@ -6,7 +6,8 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
-from allo_tui.data.sqlite import DatabaseFileError, is_fts_internal
+from allo_tui.data.backend.sqlite.connect import is_fts_internal
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.demo.constants import _SEARCH_SOURCES, _SEARCH_TABLES, _SIDE_TABLES
 
 

@@ -7,7 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from allo_tui.data.sqlite import BUSY_TIMEOUT_MS, DatabaseFileError
+from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS
+from allo_tui.data.errors import DatabaseFileError
 from allo_tui.demo.constants import DEMO_SETTING
 
 

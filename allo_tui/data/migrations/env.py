@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
+from allo_tui.data.backend.sqlite.connect import is_fts_internal
 from allo_tui.data.models import Base
-from allo_tui.data.sqlite import is_fts_internal
 
 config = context.config
 target_metadata = Base.metadata

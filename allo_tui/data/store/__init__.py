@@ -23,7 +23,7 @@ the module of its area:
 
 from __future__ import annotations
 
-from allo_tui.data.request_reads import normalise_reference
+from allo_tui.data.rows import normalise_reference
 from allo_tui.data.store.board import BoardStore
 from allo_tui.data.store.callers import CallerStore
 from allo_tui.data.store.calls import CallStore

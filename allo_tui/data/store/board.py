@@ -13,7 +13,7 @@ from allo_tui.data.models import (
     OPEN_STATUS_SQL,
     Request,
 )
-from allo_tui.data.request_reads import (
+from allo_tui.data.rows import (
     REQUEST_COLUMNS,
     REQUEST_JOINS,
     request_record,

@@ -6,17 +6,14 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from allo_tui.data import search
-from allo_tui.data.lookup_reads import (
-    caller_ids_holding,
-    search_callers_on,
-)
-from allo_tui.data.lookup_reads import caller_rows as _caller_rows
+from allo_tui.data.backend.sqlite import search
 from allo_tui.data.models import (
     Caller,
     CallerPhone,
     Request,
 )
+from allo_tui.data.rows import caller_ids_holding
+from allo_tui.data.rows import caller_rows as _caller_rows
 from allo_tui.data.store.common import (
     CALLER_FIELDS,
     OPEN_VALUES,
@@ -59,9 +56,21 @@ class CallerStore(StoreCore):
         `cancel`: a token another thread may cancel to stop this search inside SQLite; the
         call then raises `search.SearchCancelled`.
         """
+        token = cancel or search.SearchToken()
         with self.engine.connect() as connection:
             raw = connection.connection.driver_connection
-            return search_callers_on(raw, query, limit, cancel)
+            raw.execute("BEGIN")
+            try:
+                with search.watching(token, raw):
+                    matches = search.find_callers(raw, query, limit, token)
+                    rows = _caller_rows(raw, matches.ids)
+                    token.check()
+            finally:
+                if raw.in_transaction:
+                    raw.execute("COMMIT")
+        return CallerSearchResult(
+            query=query, rows=tuple(rows), total=matches.total, capped=matches.capped
+        )
 
     def get_caller(self, caller_id: int) -> CallerRecord:
         with self.engine.connect() as connection:

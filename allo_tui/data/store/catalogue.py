@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from allo_tui.data.lookup_reads import (
+from allo_tui.data.models import Setting
+from allo_tui.data.rows import (
     category_rows,
     known_street_rows,
     service_rows,
 )
-from allo_tui.data.models import Setting
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.records import (
     CategoryRecord,

@@ -3,28 +3,21 @@ and the checks every area shares (roles, stale writes, references)."""
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from allo_tui.data.changes import ChangeFeed
-from allo_tui.data.lookup_reads import site_calendar
+from allo_tui.data.backend import Backend, ChangeFeed, Connection, open_backend
 from allo_tui.data.models import (
     Operator,
     Request,
 )
-from allo_tui.data.request_reads import normalise_reference
-from allo_tui.data.sqlite import (
-    BackgroundCheckpointer,
-    backup_database,
-    create_engine_for,
-)
+from allo_tui.data.rows import normalise_reference, site_calendar, utc_time
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.errors import (
@@ -41,13 +34,13 @@ from allo_tui.domain.workflow import WorkflowError
 class StoreCore:
     """Sessions and plumbing on one database file; the areas below build on it."""
 
-    def __init__(self, path: Path | str, *, clock: Clock | None = None) -> None:
-        self.path = Path(path)
+    def __init__(self, target: Path | str | Backend, *, clock: Clock | None = None) -> None:
+        self.backend = target if isinstance(target, Backend) else open_backend(target)
+        self.path = getattr(self.backend, "path", None)
         self.clock = clock or Clock()
         self._engine = None
         self._engine_lock = threading.Lock()
         self._calendar: SiteCalendar | None = None
-        self._checkpointer = BackgroundCheckpointer(self.path)
 
     @property
     def engine(self):
@@ -55,26 +48,31 @@ class StoreCore:
         if self._engine is None:
             with self._engine_lock:
                 if self._engine is None:
+                    from allo_tui.data.backend.sqlite.connect import create_engine_for
+
                     self._engine = create_engine_for(self.path)
         return self._engine
 
+    def preload(self) -> None:
+        """Open a first connection and read the calendar now (call from a worker thread once
+        the first screen is up, so the first save does not pay for it)."""
+        self.calendar()
+
     def close(self) -> None:
         """Close every pooled connection (after the running background checkpoint)."""
-        self._checkpointer.wait(timeout=10)
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+        self.backend.close()
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
-    @contextmanager
-    def _raw_read(self) -> Iterator[sqlite3.Connection]:
-        """The DB-API connection under one read transaction (for the shared plain reads)."""
-        with self.engine.connect() as connection, connection.begin():
-            yield connection.connection.driver_connection
+    def _raw_read(self) -> AbstractContextManager[Connection]:
+        """A connection inside one read transaction (see `Backend.read`)."""
+        return self.backend.read()
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -82,28 +80,22 @@ class StoreCore:
         engine = self.engine.execution_options(sqlite_immediate=True)
         with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
-        self._checkpointer.wrote()
 
-    @contextmanager
-    def _raw_write(self) -> Iterator[sqlite3.Connection]:
-        """The DB-API connection under one write transaction begun IMMEDIATE (plain SQL)."""
-        engine = self.engine.execution_options(sqlite_immediate=True)
-        with engine.connect() as connection, connection.begin():
-            yield connection.connection.driver_connection
-        self._checkpointer.wrote()
+    def _raw_write(self) -> AbstractContextManager[Connection]:
+        """A connection inside one write transaction holding the write lock (`Backend.write`)."""
+        return self.backend.write()
 
     def now(self) -> datetime:
         return self.clock.now()
 
     def change_feed(self, counter: str = "requests") -> ChangeFeed:
         """A change feed on its own connection (one per polling worker)."""
-        return ChangeFeed(self.path, counter)
+        return self.backend.change_feed(counter)
 
     def backup(self, destination: Path | str, *, replace: bool = False) -> Path:
-        """Copy the live database with SQLite's online backup API (`backup_database`: an
-        existing destination is refused unless `replace`)."""
+        """Copy the live database (an existing destination is refused unless `replace`)."""
         destination = Path(destination)
-        backup_database(self.path, destination, replace=replace)
+        self.backend.backup(destination, replace=replace)
         return destination
 
     def calendar(self) -> SiteCalendar:
@@ -112,6 +104,42 @@ class StoreCore:
             with self._raw_read() as raw:
                 self._calendar = site_calendar(raw)
         return self._calendar
+
+    # -- checks shared by the areas, on a plain connection ------------------------------------
+
+    def _role_of(self, connection: Connection, operator: OperatorRecord) -> Role:
+        """The operator's role as stored now; an unknown or disabled login is refused."""
+        row = connection.execute(
+            "SELECT role, active FROM operators WHERE id = ?", (operator.id,)
+        ).fetchone()
+        if row is None or not row[1]:
+            raise UnknownOperatorError(operator.login)
+        return Role(row[0])
+
+    def _check_role(self, connection: Connection, operator: OperatorRecord, role: Role) -> None:
+        if not self._role_of(connection, operator).includes(role):
+            raise WorkflowError("Action réservée aux administrateurs.")
+
+    def _stale_write(
+        self, what: str, who: str | None, when: str | datetime | None
+    ) -> StaleWriteError:
+        """The refusal of an edit made on an old version: `who` (display name) saved `when`."""
+        at = utc_time(when)
+        local = self.calendar().to_local(at).strftime("%H:%M") if at else ""
+        return StaleWriteError(what, who or "?", at, local)
+
+    def _reference_id(self, connection: Connection, reference: str) -> int | None:
+        """The id of the request with this reference as typed (see `normalise_reference`)."""
+        year = self.calendar().reference_year(self.now())
+        normal = normalise_reference(reference, year)
+        if normal is None:
+            return None
+        row = connection.execute(
+            "SELECT id FROM requests WHERE reference = ?", (normal,)
+        ).fetchone()
+        return row[0] if row else None
+
+    # -- ORM versions, while areas still use sessions -----------------------------------------
 
     def _current_role(self, session: Session, operator: OperatorRecord) -> Role:
         row = session.get(Operator, operator.id)

@@ -7,18 +7,22 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from allo_tui.data import history as history_sql
+from allo_tui.data.backend.sqlite import history as history_sql
 from allo_tui.data.models import (
     Event,
     Request,
     request_search_texts,
 )
-from allo_tui.data.request_reads import (
-    REQUEST_BY_ID_SQL,
+from allo_tui.data.rows import (
+    REQUEST_SELECT,
+    duplicate_records,
+    event_records,
     format_reference,
     normalise_reference,
+    ordered,
     request_by_reference,
     request_record,
+    request_records,
 )
 from allo_tui.data.store.common import (
     IDEMPOTENCY_KEY_LIMIT,
@@ -117,7 +121,7 @@ class RequestStore(StoreCore):
                 ).fetchone()
                 if done is not None:
                     return request_record(
-                        connection.execute(REQUEST_BY_ID_SQL, (done[0],)).fetchone()
+                        connection.execute(REQUEST_SELECT + "WHERE r.id = ?", (done[0],)).fetchone()
                     )
             category = connection.execute(
                 "SELECT service_id, default_urgency, active FROM categories WHERE id = ?",
@@ -215,7 +219,7 @@ class RequestStore(StoreCore):
                         CallOutcome.REQUEST_CREATED.value,
                     ),
                 )
-            row = connection.execute(REQUEST_BY_ID_SQL, (request_id,)).fetchone()
+            row = connection.execute(REQUEST_SELECT + "WHERE r.id = ?", (request_id,)).fetchone()
         return request_record(row)
 
     def get_request(self, request_id: int) -> RequestRecord:
@@ -252,13 +256,13 @@ class RequestStore(StoreCore):
         """The request, its whole timeline (oldest first) and its duplicates, in one read."""
         with self.engine.connect() as connection, connection.begin():
             raw = connection.connection.driver_connection
-            request = history_sql.request_records(raw, [request_id]).get(request_id)
+            request = request_records(raw, [request_id]).get(request_id)
             if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
             return RequestDetail(
                 request=request,
-                events=tuple(history_sql.event_records(raw, request_id)),
-                duplicates=tuple(history_sql.duplicate_records(raw, request_id)),
+                events=tuple(event_records(raw, request_id)),
+                duplicates=tuple(duplicate_records(raw, request_id)),
             )
 
     def possible_duplicates(
@@ -316,8 +320,8 @@ class RequestStore(StoreCore):
                 matches=matches,
             )
             ids = [key[1] for key in keys]
-            records = history_sql.request_records(raw, ids)
-        return HistoryPage(rows=tuple(history_sql.ordered(ids, records)), has_more=has_more)
+            records = request_records(raw, ids)
+        return HistoryPage(rows=tuple(ordered(ids, records)), has_more=has_more)
 
     def latest_requests(self, limit: int = 50) -> list[RequestRecord]:
         return list(self.history(limit=limit).rows)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from allo_tui.data.lookup_reads import caller_ids_holding
 from allo_tui.data.models import (
     Caller,
     caller_search_texts,
 )
+from allo_tui.data.rows import caller_ids_holding
 from allo_tui.data.store.common import _db_time
 from allo_tui.domain import limits
 from allo_tui.domain.errors import (

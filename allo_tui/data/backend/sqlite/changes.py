@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
-from allo_tui.data.sqlite import connect_raw, data_version
+from allo_tui.data.backend.sqlite.connect import connect_raw, data_version
 
 
 class ChangeFeed:
@@ -27,7 +27,7 @@ class ChangeFeed:
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            self._connection = connect_raw(self._path, readonly=True)
+            self._connection = connect_raw(self._path, readonly=True, translate=False)
             self._version = None  # a new connection: compare the counter itself once
         return self._connection
 

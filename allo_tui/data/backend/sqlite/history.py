@@ -37,20 +37,20 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
+from allo_tui.data.rows import (
+    OPEN_STATUS_SQL,
+    REFERENCE_PATTERN,
+    SHORT_REFERENCE_PATTERN,
+    db_time,
+)
 from allo_tui.domain.records import (
     OPEN_STATUSES,
-    Channel,
-    EventKind,
-    EventRecord,
     HistoryCursor,
     HistoryFilter,
-    Kind,
-    RequestRecord,
-    Status,
 )
 from allo_tui.domain.text import fold
 
@@ -68,29 +68,9 @@ WORD_SHARE_TO_STREAM = 0.3
 CHEAP_POSTINGS = 300_000
 """Whole-word prefixes whose postings are estimated under this are merged instead."""
 _WORD = re.compile(r"\w+")
-_REFERENCE_TEXT = re.compile(r"\s*(?:(\d{4})\s*[-/]\s*(\d{1,9})|(0\d{4,8}))\s*")
-OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
-"""Must be written exactly so for SQLite to use the partial index of open requests."""
-
-
-def db_time(value: datetime) -> str:
-    """A datetime in the text form the models store (UTC, microseconds)."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-
-
-def _parse_time(value: str) -> datetime:
-    """A stored UTC timestamp, aware (five times faster than `.replace(tzinfo=UTC)`)."""
-    try:
-        return datetime.fromisoformat(value + "+00:00")
-    except ValueError:  # written with its own offset by some other tool
-        return datetime.fromisoformat(value).astimezone(UTC)
-
-
-# Enum members by value: a dict lookup instead of the Enum constructor, row after row.
-_CHANNELS = {member.value: member for member in Channel}
-_KINDS = {member.value: member for member in Kind}
-_STATUSES = {member.value: member for member in Status}
-_EVENT_KINDS = {member.value: member for member in EventKind}
+_REFERENCE_TEXT = re.compile(
+    rf"\s*(?:{REFERENCE_PATTERN.pattern}|({SHORT_REFERENCE_PATTERN.pattern}))\s*"
+)
 
 
 @dataclass(frozen=True)
@@ -527,119 +507,3 @@ def count(
         if total > cap:
             break
     return min(total, cap), total > cap
-
-
-def cursor_of(key: tuple[str, int]) -> HistoryCursor:
-    """The keyset cursor of a (created_at text, id) key."""
-    return HistoryCursor(_parse_time(key[0]), key[1])
-
-
-def ordered(ids: Iterable[int], records: dict) -> list:
-    """`records` (by id) in the order of `ids`, skipping ids that vanished."""
-    return [records[i] for i in ids if i in records]
-
-
-# -- records read with plain SQL (the window and the detail must stay within a few ms) --------
-
-_REQUEST_COLUMNS = """
-    r.id, r.reference, r.created_at, created_by.display_name, r.channel, r.kind, r.category_id,
-    c.label, r.service_id, s.name, r.urgency, r.status, r.description, r.caller_id, ca.surname,
-    ca.given_name, r.street_number, r.street, r.landmark, r.neighbourhood, r.latitude,
-    r.longitude, r.ack_due_at, r.intervention_due_at, r.acknowledged_at, r.acknowledged_how,
-    r.answer, r.duplicate_of_id, original.reference, r.closed_at, r.version, r.updated_at,
-    updated_by.display_name
-"""
-_REQUEST_FROM = """
-    FROM requests AS r
-    JOIN categories AS c ON c.id = r.category_id
-    LEFT JOIN services AS s ON s.id = r.service_id
-    LEFT JOIN callers AS ca ON ca.id = r.caller_id
-    JOIN operators AS created_by ON created_by.id = r.created_by_id
-    JOIN operators AS updated_by ON updated_by.id = r.updated_by_id
-    LEFT JOIN requests AS original ON original.id = r.duplicate_of_id
-"""
-
-
-def _time(value: str | None) -> datetime | None:
-    return _parse_time(value) if value else None
-
-
-def _request_record(row) -> RequestRecord:
-    surname, given_name = row[14] or "", row[15] or ""
-    return RequestRecord(
-        id=row[0],
-        reference=row[1],
-        created_at=_parse_time(row[2]),
-        created_by=row[3],
-        channel=_CHANNELS[row[4]],
-        kind=_KINDS[row[5]],
-        category_id=row[6],
-        category_label=row[7],
-        service_id=row[8],
-        service_name=row[9] or "",
-        urgency=row[10],
-        status=_STATUSES[row[11]],
-        description=row[12],
-        caller_id=row[13],
-        caller_name=" ".join(p for p in (surname.upper(), given_name) if p),
-        street_number=row[16],
-        street=row[17],
-        landmark=row[18],
-        neighbourhood=row[19],
-        latitude=row[20],
-        longitude=row[21],
-        ack_due_at=_time(row[22]),
-        intervention_due_at=_time(row[23]),
-        acknowledged_at=_time(row[24]),
-        acknowledged_how=row[25],
-        answer=row[26],
-        duplicate_of_id=row[27],
-        duplicate_of_reference=row[28] or "",
-        closed_at=_time(row[29]),
-        version=row[30],
-        updated_at=_time(row[31]),
-        updated_by=row[32],
-    )
-
-
-def request_records(connection, ids: Sequence[int]) -> dict[int, RequestRecord]:
-    """The requests with these ids, as records by id (ids that do not exist are left out)."""
-    if not ids:
-        return {}
-    rows = connection.execute(
-        f"SELECT {_REQUEST_COLUMNS} {_REQUEST_FROM} WHERE r.id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(ids)),),
-    )
-    return {row[0]: _request_record(row) for row in rows}
-
-
-def duplicate_records(connection, request_id: int) -> list[RequestRecord]:
-    """The requests marked as duplicates of `request_id`, oldest first."""
-    rows = connection.execute(
-        f"SELECT {_REQUEST_COLUMNS} {_REQUEST_FROM} WHERE r.duplicate_of_id = ? ORDER BY r.id",
-        (request_id,),
-    )
-    return [_request_record(row) for row in rows]
-
-
-def event_records(connection, request_id: int) -> list[EventRecord]:
-    """The timeline of a request, oldest first."""
-    rows = connection.execute(
-        "SELECT e.id, e.request_id, e.at, o.display_name, e.kind, e.old_value, e.new_value, "
-        "e.note FROM events AS e JOIN operators AS o ON o.id = e.operator_id "
-        "WHERE e.request_id = ? ORDER BY e.id",
-        (request_id,),
-    )
-    return [
-        EventRecord(
-            id=row[0],
-            request_id=row[1],
-            at=_parse_time(row[2]),
-            operator=row[3],
-            kind=_EVENT_KINDS[row[4]],
-            old_value=row[5],
-            new_value=row[6],
-            note=row[7],
-        )
-        for row in rows
-    ]

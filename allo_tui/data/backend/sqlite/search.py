@@ -15,15 +15,21 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
 
-from allo_tui.data.sqlite import fts_phrase
+from allo_tui.data.backend.sqlite.connect import fts_phrase
+from allo_tui.data.rows import REFERENCE_PATTERN
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
+from allo_tui.domain.search import (
+    NO_MATCH,
+    CallerMatches,
+    SearchCancelled,
+    SearchToken,
+    search_tokens,
+)
 from allo_tui.domain.text import fold
 
 CAP = 200
@@ -75,95 +81,36 @@ PROGRESS_STEPS = 1000
 
 # FTS5's unicode61 tokenizer keeps letters, digits and private-use characters; everything
 # else separates tokens (the underscore too).
-_TOKEN = re.compile(r"[^\W_]+")
-_REFERENCE = re.compile(r"\d{4}\s*[-/]\s*\d{1,9}")
+
 _POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
 
 
-class SearchCancelled(Exception):
-    """The search was superseded (a newer keystroke) and stopped before its end."""
+@contextmanager
+def watching(token: SearchToken, connection: sqlite3.Connection) -> Iterator[None]:
+    """Make statements run on `connection` inside this block stoppable by `token.cancel()`:
+    a progress handler aborts the running statement, and `cancel()` calls `interrupt()`.
 
-
-class SearchToken:
-    """Lets one thread stop a search another thread is running.
-
-    Pass a fresh token to each search; call `cancel()` (from any thread, never blocking on
-    the database) when the search is no longer wanted. The search then raises
-    `SearchCancelled` at its next check or from inside the SQLite statement it is running.
+    The handler is removed on exit, so a late `cancel()` can never interrupt the next user of
+    a pooled connection.
     """
 
-    def __init__(self) -> None:
-        self._cancelled = False
-        self._lock = threading.Lock()
-        self._connection: sqlite3.Connection | None = None
+    def progress() -> int:
+        # Called by SQLite every PROGRESS_STEPS steps; non-zero aborts the statement.
+        return 1 if token.cancelled else 0
 
-    @property
-    def cancelled(self) -> bool:
-        """True once `cancel()` was called."""
-        return self._cancelled
-
-    def cancel(self) -> None:
-        """Stop the search: raise at the next check, interrupt the running statement."""
-        with self._lock:
-            self._cancelled = True
-            if self._connection is not None:
-                self._connection.interrupt()
-
-    def check(self) -> None:
-        """Raise `SearchCancelled` when the search was cancelled."""
-        if self._cancelled:
-            raise SearchCancelled
-
-    @contextmanager
-    def watching(self, connection: sqlite3.Connection) -> Iterator[None]:
-        """Make statements run on `connection` inside this block stoppable by `cancel()`.
-
-        The progress handler is removed and the connection forgotten on exit, so a late
-        `cancel()` can never interrupt the next user of a pooled connection.
-        """
-        self.check()
-        with self._lock:
-            self._connection = connection
-        connection.set_progress_handler(self._progress, PROGRESS_STEPS)
+    with token.interrupting(connection.interrupt):
+        connection.set_progress_handler(progress, PROGRESS_STEPS)
         try:
             yield
         except sqlite3.OperationalError as error:
-            if self._cancelled:
+            if token.cancelled:
                 raise SearchCancelled from error
             raise
         finally:
-            with self._lock:
-                self._connection = None
             connection.set_progress_handler(None, 0)
 
-    def _progress(self) -> int:
-        # Called by SQLite every PROGRESS_STEPS steps; non-zero aborts the statement.
-        return 1 if self._cancelled else 0
 
-
-@dataclass(frozen=True, slots=True)
-class CallerMatches:
-    """Caller ids best first (at most the requested limit) and the capped match count."""
-
-    ids: tuple[int, ...]
-    total: int
-    capped: bool
-
-
-NO_MATCH = CallerMatches(ids=(), total=0, capped=False)
 _SITE_WORDS: dict[str, frozenset[str]] = {}
-
-
-def search_tokens(text: str) -> list[str]:
-    """The words of `text` as the search indexes hold them: `fold`ed, then cut as FTS5's
-    `unicode61` tokenizer cuts them.
-
-    Accents are dropped (also when typed decomposed), case is lowered, compatibility forms
-    become plain letters ("ﬁ" -> "fi", "ＡＢ" -> "ab"), anything that is neither a letter nor
-    a digit separates words: "N'Diaye" -> ["n", "diaye"], "zéb*" -> ["zeb"], "Saint-Just" ->
-    ["saint", "just"].
-    """
-    return _TOKEN.findall(fold(text))
 
 
 # -- what the full-text indexes receive --------------------------------------------------------
@@ -492,7 +439,7 @@ def _may_be_whole(query: str, digits: str) -> bool:
     """True when `query` may be a whole number: 10 digits in French national format
     ("03 86 12 34 56"), at least WHOLE_NUMBER_DIGITS in international format."""
     text = query.strip()
-    if _REFERENCE.fullmatch(text):
+    if REFERENCE_PATTERN.fullmatch(text):
         return False  # "2026-00042" is a request reference, not a number to parse
     national = not text.startswith("+") and text.startswith("0") and not text.startswith("00")
     if national:
@@ -555,3 +502,25 @@ def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
             return 0
         return 1 if on_surname else 2
     return 3 if on_surname else 4
+
+
+def caller_search_texts(
+    surname, given_name, street_number, street, address_extra, postcode, city
+) -> tuple[str | None, str | None]:
+    """`search_names` and `search_address` of a caller (joined as the triggers join them)."""
+    return (
+        index_text(f"{surname or ''} {given_name or ''}"),
+        index_text(
+            " ".join(p or "" for p in (street_number, street, address_extra, postcode, city))
+        ),
+    )
+
+
+def request_search_texts(
+    description, street_number, street, landmark
+) -> tuple[str | None, str | None]:
+    """`search_description` and `search_location` of a request."""
+    return (
+        index_text(description),
+        index_text(" ".join(p or "" for p in (street_number, street, landmark))),
+    )
