@@ -1,0 +1,186 @@
+"""What the request detail shows, as Rich renderables: the fields grid, the due dates, the
+timeline, and what changed between two versions of a request. Typed text is shown literally."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.table import Table
+from rich.text import Text
+
+from allo_tui.domain.display import format_datetime, format_long
+from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
+from allo_tui.domain.request_detail import field_changes, format_span
+from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.screens.request_detail_texts import (
+    CHANGE_LABELS,
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    FIELD_LABELS,
+    HOW_LABELS,
+    KIND_LABELS,
+    TEXTS,
+    TIMELINE_COLUMNS,
+)
+from allo_tui.widgets.literal import fill, literal, printable
+
+
+def request_changes(old: RequestRecord, new: RequestRecord) -> list[str]:
+    """What differs between two versions of a request, in French ("Statut : A → B")."""
+    changes: list[str] = []
+
+    def add(name: str, before: str, after: str) -> None:
+        if before != after:
+            short = [printable(v, one_line=True)[:60] or "—" for v in (before, after)]
+            changes.append(f"{CHANGE_LABELS[name]} : {short[0]} → {short[1]}")
+
+    add("status", STATUS_LABELS[old.status], STATUS_LABELS[new.status])
+    add("category", old.category_label, new.category_label)
+    add("service", old.service_name, new.service_name)
+    add("urgency", str(old.urgency), str(new.urgency))
+    add(
+        "acknowledged",
+        HOW_LABELS.get(old.acknowledged_how, "") if old.acknowledged_at else "",
+        HOW_LABELS.get(new.acknowledged_how, "") if new.acknowledged_at else "",
+    )
+    add("answer", old.answer, new.answer)
+    add("original", old.duplicate_of_reference, new.duplicate_of_reference)
+    add(
+        "due",
+        format_datetime(old.intervention_due_at),
+        format_datetime(new.intervention_due_at),
+    )
+    return changes
+
+
+def due_text(due: datetime | None, now: datetime, *, running: bool) -> Text:
+    """A due date with the time left, or how late it is (in the error colour)."""
+    if due is None:
+        return Text(TEXTS["due_none"])
+    when = format_long(due)
+    if not running:
+        return Text(when)
+    if due < now:
+        return Text(TEXTS["due_late"].format(when=when, late=format_span(now - due)), "bold red")
+    left = TEXTS["left"].format(span=format_span(due - now))
+    return Text(TEXTS["due"].format(when=when, left=left))
+
+
+def event_detail(event: EventRecord) -> Text:
+    """What an Event changed (old → new, in French) and its note, shown literally."""
+    parts: list[str] = []
+    old, new = event.old_value, event.new_value
+    if event.kind is EventKind.EDIT:
+        parts.extend(field_changes(old, new))
+    else:
+        if event.kind not in (EventKind.NOTE, EventKind.MERGE, EventKind.REPORTED_AGAIN):
+            # Statuses and channels in French (other tools may write them in any event).
+            old, new = _value_label(old), _value_label(new)
+        if old and new and old != new:
+            parts.append(f"{old} → {new}")
+        elif new:
+            parts.append(new)
+    if event.note:
+        parts.append(event.note)
+    return literal("\n".join(parts), one_line=False)
+
+
+def _value_label(value: str) -> str:
+    """A status or an acknowledgement channel in French; anything else as it is."""
+    if value in HOW_LABELS:
+        return f"par {HOW_LABELS[value]}"
+    return _status_label(value)
+
+
+def _status_label(value: str) -> str:
+    try:
+        return STATUS_LABELS[Status(value)]
+    except ValueError:
+        return value
+
+
+def request_fields(request: RequestRecord, now: datetime) -> Table:
+    """Every field of a request as a two-column grid, typed text shown literally.
+
+    Strings are people's text (or stored values): `literal()` shows them as typed, one line
+    unless it is the description or the answer; our own texts come as `Text`.
+    """
+    grid = Table.grid(padding=(0, 2), expand=True)
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(ratio=1)
+    running = request.is_open
+
+    def row(label: str, value: str | Text, *, one_line: bool = True) -> None:
+        shown = value if isinstance(value, Text) else literal(value, one_line=one_line)
+        shown.no_wrap = False
+        grid.add_row(Text(FIELD_LABELS[label]), shown)
+
+    row(
+        "received",
+        fill(
+            TEXTS["received"],
+            when=format_datetime(request.created_at),
+            who=request.created_by,
+            channel=CHANNEL_LABELS.get(request.channel, request.channel),
+        ),
+    )
+    row("kind", KIND_LABELS.get(request.kind, request.kind))
+    row("category", request.category_label)
+    row("service", request.service_name or "—")
+    urgency = Text(f"{request.urgency} — {URGENCY_LABELS.get(request.urgency, '')}")
+    if request.urgency == 1:
+        urgency.stylize("bold")
+    row("urgency", urgency)
+    status = STATUS_LABELS[request.status]
+    if request.closed_at is not None and not running:
+        status += " — " + TEXTS["closed_at"].format(when=format_datetime(request.closed_at))
+    row("status", Text(status))
+    row("location", request.location or "—")
+    if request.neighbourhood:
+        row("neighbourhood", request.neighbourhood)
+    row("caller", request.caller_name or TEXTS["anonymous"])
+    row("description", request.description, one_line=False)
+    if request.answer:
+        # Reopened: the answer given before is history, not what the citizen will be told.
+        if running:
+            previous = literal(request.answer, one_line=False)
+            previous.stylize("dim italic")
+            row("answer_previous", previous)
+        else:
+            row("answer", request.answer, one_line=False)
+    if request.duplicate_of_reference:
+        row("original", request.duplicate_of_reference)
+    if request.acknowledged_at is not None:
+        how = HOW_LABELS.get(request.acknowledged_how, request.acknowledged_how)
+        when = format_datetime(request.acknowledged_at)
+        template = TEXTS["ack_done"] if how else TEXTS["ack_done"].removesuffix(" ({how})")
+        row("ack_due", fill(template, when=when, how=how))
+    else:
+        row("ack_due", due_text(request.ack_due_at, now, running=running))
+    row("intervention_due", due_text(request.intervention_due_at, now, running=running))
+    row(
+        "updated",
+        fill(
+            TEXTS["version"],
+            when=format_datetime(request.updated_at),
+            who=request.updated_by,
+        ),
+    )
+    return grid
+
+
+def timeline_table(events_: tuple[EventRecord, ...]) -> Table:
+    """The timeline, oldest first (newest last), every cell plain text."""
+    table = Table(expand=True, show_edge=False, pad_edge=False, header_style="bold")
+    table.add_column(TIMELINE_COLUMNS[0], no_wrap=True)
+    table.add_column(TIMELINE_COLUMNS[1], no_wrap=True, max_width=20)
+    table.add_column(TIMELINE_COLUMNS[2], no_wrap=True)
+    table.add_column(TIMELINE_COLUMNS[3], ratio=1)
+    for event in events_:
+        table.add_row(
+            Text(format_datetime(event.at)),
+            literal(event.operator),
+            literal(EVENT_LABELS.get(event.kind, event.kind)),
+            event_detail(event),
+        )
+    return table
