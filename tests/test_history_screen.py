@@ -12,7 +12,7 @@ from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import NewCaller, NewRequest
 from allo_tui.domain.workflow import Action
-from allo_tui.screens import history as history_screen
+from allo_tui.screens import history_window
 from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, TextPromptDialog
 from allo_tui.screens.history import HistoryScreen, reference_in
 from allo_tui.screens.request_detail import RequestDetailScreen
@@ -243,16 +243,16 @@ async def test_back_from_the_detail_the_row_shows_its_new_status(store, operator
 @pytest.fixture
 def small_windows(monkeypatch) -> None:
     """Windows of 8 rows, at most 16 kept: the edges are reached in a few keys."""
-    monkeypatch.setattr(history_screen, "WINDOW", 8)
-    monkeypatch.setattr(history_screen, "MAX_ROWS", 16)
-    monkeypatch.setattr(history_screen, "PREFETCH", 3)
+    monkeypatch.setattr(history_window, "WINDOW", 8)
+    monkeypatch.setattr(history_window, "MAX_ROWS", 16)
+    monkeypatch.setattr(history_window, "PREFETCH", 3)
 
 
 @pytest.fixture
 def many(store: Store, operator, clock: FixedClock, small_windows) -> int:
     """More requests than several windows hold."""
     category = store.categories()[0]
-    total = 3 * history_screen.WINDOW + 7
+    total = 3 * history_window.WINDOW + 7
     start = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
     for index in range(total):
         clock.set(start + timedelta(hours=index))
@@ -265,7 +265,7 @@ async def test_scrolling_fetches_windows_seamlessly_and_home_end_jump(store, ope
     async with app.run_test(size=(120, 40)) as pilot:
         await open_history(app, pilot)
         assert count_text(app) == f"{many} demande(s)"
-        assert len(references(app)) == history_screen.WINDOW
+        assert len(references(app)) == history_window.WINDOW
         await pilot.press("down")
         seen = [app.screen.query_one(HistoryTable).current.reference]
         for _ in range(many + 5):
@@ -274,19 +274,19 @@ async def test_scrolling_fetches_windows_seamlessly_and_home_end_jump(store, ope
             seen.append(app.screen.query_one(HistoryTable).current.reference)
         ordered = [f"2026-{n:05d}" for n in range(many, 0, -1)]
         assert list(dict.fromkeys(seen)) == ordered, "every request once, in order"
-        assert len(references(app)) <= 2 * history_screen.WINDOW, "the table holds a window"
+        assert len(references(app)) <= 2 * history_window.WINDOW, "the table holds a window"
         await pilot.press("home")
         await settle(app, pilot)
         assert app.screen.query_one(HistoryTable).current.reference == ordered[0]
         await pilot.press("end")
         await settle(app, pilot)
         assert app.screen.query_one(HistoryTable).current.reference == ordered[-1]
-        for _ in range(history_screen.WINDOW + 3):
+        for _ in range(history_window.WINDOW + 3):
             await pilot.press("up")
             await settle(app, pilot)
         assert (
             app.screen.query_one(HistoryTable).current.reference
-            == ordered[-(history_screen.WINDOW + 4)]
+            == ordered[-(history_window.WINDOW + 4)]
         ), "going up from the oldest loads the newer rows above"
         await pilot.press("pageup")
         await settle(app, pilot)
