@@ -5,17 +5,18 @@ that vanished or a lost connection: the user sees what happened and what to do, 
 driver's exception; the technical detail (exception chain, traceback) is appended to the log
 file in the user log dir, whose path the sentence gives. The CLI and the console both call
 `database_error()` / `user_message()` from here, and the engine raises `DatabaseUnavailableError`
-for errors met through SQLAlchemy (see `sqlite.create_engine_for`).
+for errors met through SQLAlchemy (see `backend.sqlite.connect.create_engine_for`). Each backend
+registers how to recognise its driver's failures (`register_classifier`).
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -27,10 +28,6 @@ class DatabaseFileError(Exception):
 
 
 LOG_LIMIT_BYTES = 2_000_000
-
-# SQLite primary result codes (https://sqlite.org/rescode.html).
-_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 5, 6, 8, 10, 11, 13, 14, 26
-_IOERR_SHMSIZE = _IOERR | (19 << 8)  # the -shm file could not grow: a full disk in practice
 
 _OS_KINDS = {
     errno.ENOSPC: "full",
@@ -83,8 +80,18 @@ class DatabaseUnavailableError(AlloError):
         self.log = log
 
 
-def _sqlite_errors(error: BaseException):
-    """The sqlite3 errors in `error`'s chain (SQLAlchemy's `.orig`, causes and contexts)."""
+_CLASSIFIERS: list[Callable[[BaseException], str | None]] = []
+
+
+def register_classifier(classifier: Callable[[BaseException], str | None]) -> None:
+    """Add a backend's classifier: it returns the kind (a key of SENTENCES) of one of its
+    driver's exceptions, or None. Each backend registers its own when it is imported."""
+    if classifier not in _CLASSIFIERS:
+        _CLASSIFIERS.append(classifier)
+
+
+def error_chain(error: BaseException) -> Iterator[BaseException]:
+    """`error`, then its causes and contexts (and a wrapper's `.orig`), each once."""
     seen: set[int] = set()
     pending: list[BaseException | None] = [error]
     while pending:
@@ -92,8 +99,7 @@ def _sqlite_errors(error: BaseException):
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, sqlite3.Error):
-            yield current
+        yield current
         pending.extend([getattr(current, "orig", None), current.__cause__, current.__context__])
 
 
@@ -101,24 +107,10 @@ def classify(error: BaseException) -> str | None:
     """The kind of database failure (a key of SENTENCES), or None for anything else."""
     if isinstance(error, DatabaseUnavailableError):
         return error.kind
-    for found in _sqlite_errors(error):
-        code = getattr(found, "sqlite_errorcode", None)
-        text = str(found).lower()
-        primary = code & 0xFF if isinstance(code, int) else None
-        if primary == _FULL or code == _IOERR_SHMSIZE or "disk is full" in text:
-            return "full"
-        if primary == _READONLY or "readonly database" in text:
-            return "read_only"
-        if primary in (_BUSY, _LOCKED) or "database is locked" in text:
-            return "locked"
-        if primary == _IOERR or "disk i/o error" in text:
-            return "io"
-        if primary == _CANTOPEN or "unable to open database" in text:
-            return "lost"
-        if primary in (_CORRUPT, _NOTADB) or "malformed" in text:
-            return "corrupt"
-        if isinstance(found, sqlite3.ProgrammingError) and "closed database" in text:
-            return "lost"
+    for classifier in _CLASSIFIERS:
+        kind = classifier(error)
+        if kind is not None:
+            return kind
     if isinstance(error, OSError) and error.errno in _OS_KINDS:
         return _OS_KINDS[error.errno]
     if getattr(error, "connection_invalidated", False):

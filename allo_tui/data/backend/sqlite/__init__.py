@@ -19,9 +19,13 @@ from allo_tui.data.backend.sqlite import history, search
 from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
+from allo_tui.data.backend.sqlite.errors import classify_sqlite
 from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS, read_only_uri
+from allo_tui.data.errors import register_classifier
 from allo_tui.domain.records import HistoryCursor, HistoryFilter
 from allo_tui.domain.search import CallerMatches, SearchToken
+
+register_classifier(classify_sqlite)
 
 POOL_SIZE = 4
 """Idle connections kept open for reuse (the console's workers rarely need more at once)."""
