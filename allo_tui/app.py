@@ -1,11 +1,14 @@
-"""AlloApp: the console's modes (F2–F5), global keys and the call in progress. Kept thin."""
+"""AlloApp: the console's modes (F2–F5), global keys and the call in progress. Kept thin.
+
+Screens and widgets never import this module: they see the app as a `Console`
+(`allo_tui.console`) and the call in progress as its `CallInProgress` (`allo_tui.domain.call`).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -13,8 +16,9 @@ from textual.app import App, get_system_commands_provider
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from allo_tui.domain.call import CallInProgress
 from allo_tui.domain.clock import Clock
-from allo_tui.domain.records import CallerRecord, CallInfo, OperatorRecord
+from allo_tui.domain.records import CallerRecord, OperatorRecord
 from allo_tui.domain.sanitize import printable
 from allo_tui.requests_watch import RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
@@ -47,7 +51,7 @@ def _later_screen(module: str, name: str) -> Callable[[], Screen]:
 
 
 class AlloApp(FrenchTextualCommands, App[None]):
-    """The operator's console."""
+    """The operator's console (a `allo_tui.console.Console` for its screens)."""
 
     TITLE = TITLE
     MODES = {
@@ -85,9 +89,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
         self.clock = clock or store.clock
         self.console_name = console or paths.console_id()
         self.demo = demo
-        self.call_started_at: datetime | None = None
-        self.pending_caller: CallerRecord | None = None
-        self.pending_draft: dict | None = None  # a draft to restore into the F3 form
+        self.call = CallInProgress(self.clock, self.console_name)
         name = printable(operator.display_name, one_line=True)
         self.sub_title = f"{name} ({operator.role.value})" + (" — démo" if demo else "")
 
@@ -134,21 +136,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
             importlib.import_module(module)
         self.store.preload()
 
-    # -- the call in progress -------------------------------------------------------------
-
-    def begin_call(self) -> None:
-        """Start timing a call unless one is already in progress."""
-        if self.call_started_at is None:
-            self.call_started_at = self.clock.now()
-
-    def current_call(self, phone: str = "") -> CallInfo:
-        """The call in progress (started now if none was)."""
-        self.begin_call()
-        assert self.call_started_at is not None
-        return CallInfo(started_at=self.call_started_at, console=self.console_name, phone=phone)
-
-    def end_call(self) -> None:
-        self.call_started_at = None
+    # -- the call in progress (`self.call`) ----------------------------------------------
 
     def action_end_call_without_request(self) -> None:
         """F10: the call ends with an outcome (information, transfer…) and no request."""
@@ -212,7 +200,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
     def restore_draft(self, fields: dict) -> None:
         """Bring back a new-request draft left by a dead console (offered at start)."""
-        self.pending_draft = fields
+        self.call.hold_draft(fields)
         if self._showing_new_request_form():
             self.screen.take_pending_draft()
         else:
@@ -252,8 +240,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
     def start_request(self, caller: CallerRecord | None) -> None:
         """Open the new-request form, pre-filled with `caller` when one was chosen."""
-        self.begin_call()
-        self.pending_caller = caller
+        self.call.attach_caller(caller)
         if self._showing_new_request_form():
             self.screen.take_pending_caller()
         else:

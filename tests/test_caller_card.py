@@ -32,7 +32,7 @@ async def settle(app: AlloApp, pilot) -> None:
 
 
 async def open_card(app: AlloApp, pilot, caller_id: int) -> CallerCardScreen:
-    app.begin_call()
+    app.call.start()
     app.push_screen(CallerCardScreen(caller_id))
     await settle(app, pilot)
     assert isinstance(app.screen, CallerCardScreen)
@@ -159,7 +159,7 @@ async def test_n_logs_a_follow_up_on_the_highlighted_request(
         await pilot.press(*"toujours pas fait", "ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, CallerCardScreen)
-        assert app.call_started_at is None
+        assert app.call.started_at is None
     (call,) = store.calls()
     assert (call.outcome, call.request_id, call.caller_id) == (
         CallOutcome.FOLLOW_UP,
@@ -178,7 +178,7 @@ async def test_a_card_left_open_after_its_call_ended_gives_way_to_the_lookup(
         await open_card(app, pilot, zebulon.id)
         await pilot.press("f3")
         await settle(app, pilot)
-        app.end_call()  # the request was saved (or F10) on the form
+        app.call.end()  # the request was saved (or F10) on the form
         await pilot.press("f2")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "LookupScreen"

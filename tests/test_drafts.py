@@ -170,7 +170,7 @@ async def test_a_dead_consoles_draft_is_offered_at_start_with_every_field(store,
         assert screen.query_one("#urgency", UrgencyPicker).value == 2
         assert screen.query_one("#service", TypeAhead).value == fields["service_id"]
         assert screen.query_one("#description", LimitedTextArea).text == "nid-de-poule\nprofond"
-        assert app.call_started_at is not None and app.call_started_at.isoformat() == (
+        assert app.call.started_at is not None and app.call.started_at.isoformat() == (
             "2026-11-24T08:55:00+00:00"
         )
         assert store.load_draft(admin, "dead-console") is None, "claimed by this console"

@@ -52,7 +52,7 @@ async def test_f10_on_the_form_logs_the_call_and_drops_the_typed_request(
         await pilot.press("3")  # wrong number
         await settle(app, pilot)
         assert isinstance(app.screen, LookupScreen)
-        assert app.call_started_at is None
+        assert app.call.started_at is None
         await pilot.press("f3")
         await settle(app, pilot)
         form = app.screen
@@ -114,7 +114,7 @@ async def test_escape_in_the_end_call_dialog_goes_back_to_the_call(store, admin)
         form = app.screen
         assert isinstance(form, NewRequestScreen)
         assert form.query_one("#phone", TypeAhead).text == "0612"
-        assert app.call_started_at is not None
+        assert app.call.started_at is not None
     assert store.calls() == []
 
 

@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from allo_tui.app import AlloApp
-from allo_tui.data.backend.sqlite import search
+from allo_tui.data import search
+from allo_tui.data.search import SearchToken
 from allo_tui.data.store import Store
 from allo_tui.domain.records import CallOutcome, EventKind, NewCaller, NewRequest, OperatorRecord
-from allo_tui.domain.search import SearchToken
 from allo_tui.screens.caller_card import CallerCardScreen
 from allo_tui.screens.caller_edit import CallerEditScreen
 from allo_tui.screens.lookup import LookupScreen
@@ -465,7 +465,7 @@ async def test_f3_with_nothing_found_takes_an_anonymous_request(store, operator,
         await settle(app, pilot)
         assert isinstance(app.screen, NewRequestScreen)
         assert app.screen._caller is None
-        assert app.call_started_at is not None
+        assert app.call.started_at is not None
 
 
 # -- a reference typed in the box --------------------------------------------------------------------------
@@ -497,7 +497,7 @@ async def test_a_reference_opens_the_request_and_logs_a_follow_up(
         assert names(app)[0] == "▶ Demande 2026-00001  ZÉBULON Éléonore"
         assert count_line(app).startswith("Demande 2026-00001 trouvée.")
         assert "Entrée : ouvrir la demande et noter un rappel" in count_line(app)
-        started = app.call_started_at
+        started = app.call.started_at
         assert started == clock.now()
         clock.advance(minutes=3)
         await pilot.press("enter")
@@ -510,7 +510,7 @@ async def test_a_reference_opens_the_request_and_logs_a_follow_up(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestViewScreen)
-        assert app.call_started_at is None, "the follow-up ends the call"
+        assert app.call.started_at is None, "the follow-up ends the call"
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LookupScreen)
@@ -539,7 +539,7 @@ async def test_a_cancelled_follow_up_writes_nothing(store, operator, request_of_
         await pilot.press("n", "escape")
         await settle(app, pilot)
         assert isinstance(app.screen, RequestViewScreen)
-        assert app.call_started_at is not None
+        assert app.call.started_at is not None
     assert store.calls() == []
 
 
@@ -559,15 +559,15 @@ async def test_typing_starts_the_call_and_f10_ends_it_with_the_typed_phone(
 ) -> None:
     app = make_app(store, operator)
     async with app.run_test(size=(120, 40)) as pilot:
-        assert app.call_started_at is None
+        assert app.call.started_at is None
         await search_for(app, pilot, "03 86 12 34 56")
-        assert app.call_started_at == clock.now()
+        assert app.call.started_at == clock.now()
         clock.advance(seconds=40)
         await pilot.press("f10")
         await settle(app, pilot)
         await pilot.press("1")  # information given
         await settle(app, pilot)
-        assert app.call_started_at is None
+        assert app.call.started_at is None
         assert app.screen.query_one("#query", Input).value == ""
     (call,) = store.calls()
     assert call.outcome is CallOutcome.INFORMATION

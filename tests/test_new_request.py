@@ -552,7 +552,7 @@ async def test_escape_after_saving_starts_the_next_call(store, admin) -> None:
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert screen.confirmed
-        assert app.call_started_at is None, "the call ended with the save"
+        assert app.call.started_at is None, "the call ended with the save"
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, LookupScreen)

@@ -18,6 +18,7 @@ from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from allo_tui.console import console_of
 from allo_tui.domain.display import format_date, format_datetime
 from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
 from allo_tui.domain.workflow import STATUS_LABELS
@@ -84,7 +85,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._call_started_at = self.app.call_started_at
+        self._call_started_at = console_of(self.app).call.started_at
         self.query_one("#requests", DataTable).focus()
         self.load()
 
@@ -93,7 +94,8 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             self._show(self.caller, self.requests)
 
     def on_screen_resume(self) -> None:
-        if self._call_started_at is not None and self.app.call_started_at != self._call_started_at:
+        started_at = console_of(self.app).call.started_at
+        if self._call_started_at is not None and started_at != self._call_started_at:
             # The call this card was opened for is over: back to the lookup for the next one.
             self.call_later(self.action_back)
             return
@@ -152,7 +154,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
     def action_new_request(self) -> None:
         """F3: a new request for this caller."""
         if self.caller is not None:
-            self.app.start_request(self.caller)
+            console_of(self.app).start_request(self.caller)
 
     def action_edit(self) -> None:
         """`e`: edit the card; a duplicate phone may send us to the other caller."""

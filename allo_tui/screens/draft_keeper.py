@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.timer import Timer
 
+from allo_tui.console import console_of
 from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
 
 if TYPE_CHECKING:
@@ -119,25 +120,25 @@ class DraftKeeper:
         self._write(fields, self._generation)
 
     def _write(self, fields: dict[str, Any], generation: int) -> None:
-        app = self.screen.app
+        console = console_of(self.screen.app)
         with self._lock:
             if generation != self._generation:
                 return  # the call was saved or discarded meanwhile
-            app.store.save_draft(
-                app.operator, app.console_name, dict(fields, process=self._process)
+            console.store.save_draft(
+                console.operator, console.console_name, dict(fields, process=self._process)
             )
             self.exists = True
 
     def _delete(self) -> None:
-        app = self.screen.app
+        console = console_of(self.screen.app)
         with self._lock:
             self._generation += 1
-            app.store.discard_draft(app.operator, app.console_name)
+            console.store.discard_draft(console.operator, console.console_name)
             self.exists = False
 
     def _heartbeat(self) -> None:
-        app = self.screen.app
-        app.store.heartbeat(app.operator, app.console_name)
+        console = console_of(self.screen.app)
+        console.store.heartbeat(console.operator, console.console_name)
 
     def _run(self, job: Callable[[], None], name: str) -> None:
         app = self.screen.app

@@ -9,21 +9,18 @@ say which phone and caller the call was with (`call_context()`) and hear that th
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from allo_tui.console import console_of
 from allo_tui.domain.records import CallInfo, CallOutcome
 from allo_tui.widgets.literal import printable
-
-if TYPE_CHECKING:
-    from allo_tui.app import AlloApp
 
 OUTCOMES: tuple[tuple[CallOutcome, str], ...] = (
     (CallOutcome.INFORMATION, "Information donnée"),
@@ -97,7 +94,7 @@ class EndCallScreen(ModalScreen[CallOutcome | None]):
         self.dismiss(OUTCOMES[event.option_index][0])
 
 
-def end_call_without_request(app: AlloApp) -> None:
+def end_call_without_request(app: App) -> None:
     """Ask how the call ended, log it off the event loop, tell the screen it was pressed on."""
     screen = app.screen
     context = getattr(screen, "call_context", None)
@@ -106,8 +103,9 @@ def end_call_without_request(app: AlloApp) -> None:
     def logged(outcome: CallOutcome | None) -> None:
         if outcome is None:
             return
-        call = app.current_call(phone)
-        app.end_call()
+        call_in_progress = console_of(app).call
+        call = call_in_progress.info(phone)
+        call_in_progress.end()
         app.run_worker(
             lambda: _log(app, screen, call, outcome, caller_id),
             thread=True,
@@ -119,9 +117,10 @@ def end_call_without_request(app: AlloApp) -> None:
     app.push_screen(EndCallScreen(abandons_input=abandons), logged)
 
 
-def _log(app: AlloApp, screen, call: CallInfo, outcome: CallOutcome, caller_id: int | None) -> None:
+def _log(app: App, screen, call: CallInfo, outcome: CallOutcome, caller_id: int | None) -> None:
+    console = console_of(app)
     try:
-        record = app.store.log_call(app.operator, call, outcome, caller_id=caller_id)
+        record = console.store.log_call(console.operator, call, outcome, caller_id=caller_id)
     except Exception as error:  # noqa: BLE001 - shown to the user and logged
         app.call_from_thread(_failed, app, error)
         return
@@ -132,13 +131,13 @@ def _log(app: AlloApp, screen, call: CallInfo, outcome: CallOutcome, caller_id: 
     app.call_from_thread(_done, app, screen, message)
 
 
-def _done(app: AlloApp, screen, message: str) -> None:
+def _done(app: App, screen, message: str) -> None:
     app.notify(message, markup=False)
     ended = getattr(screen, "call_ended", None)
     if callable(ended):
         ended()
 
 
-def _failed(app: AlloApp, error: Exception) -> None:
+def _failed(app: App, error: Exception) -> None:
     app.log.error(f"log_call failed: {error!r}")
     app.notify(TEXTS["failed"].format(error=printable(str(error))), severity="error", markup=False)

@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
+from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
+from allo_tui.console import console_of
 from allo_tui.domain.display import format_date
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
 from allo_tui.domain.records import (
@@ -26,7 +28,6 @@ from allo_tui.domain.records import (
     PhoneRecord,
     RequestRecord,
 )
-from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
@@ -128,7 +129,7 @@ class LookupScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         query = self.query_one("#query", Input)
-        if query.value and self.app.call_started_at is None:
+        if query.value and console_of(self.app).call.started_at is None:
             # The previous call ended (saved, follow-up, F10): the next one starts afresh.
             query.value = ""
         query.focus()
@@ -151,7 +152,7 @@ class LookupScreen(Screen[None]):
             self._show_answer(None)
             return
         self._searching = True
-        self.app.begin_call()
+        console_of(self.app).call.start()
         self._token = token = SearchToken()
         # One screen of rows: a list that never scrolls never changes its height (no layout
         # pass, no scrollbar coming and going while typing).
@@ -293,7 +294,7 @@ class LookupScreen(Screen[None]):
         await after_queued(self.query_one("#query", Input))
         await wait_until(lambda: not self._searching, F3_WAIT)
         chosen = self._highlighted()
-        self.app.start_request(chosen if isinstance(chosen, CallerRecord) else None)
+        console_of(self.app).start_request(chosen if isinstance(chosen, CallerRecord) else None)
 
     def action_new_caller(self) -> None:
         """Ctrl+N: a new caller, pre-filled with what was typed."""
@@ -303,7 +304,7 @@ class LookupScreen(Screen[None]):
             if result is not None and result.caller_id is not None:
                 self.open_caller(result.caller_id)
 
-        self.app.begin_call()
+        console_of(self.app).call.start()
         self.app.push_screen(CallerEditScreen(prefill=self._prefill()), done)
 
     @on(ResultList.Selected, "#results")

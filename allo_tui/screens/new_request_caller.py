@@ -7,6 +7,7 @@ from rich.text import Text
 from textual import work
 from textual.widgets import Static
 
+from allo_tui.console import console_of
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import (
     CallerRecord,
@@ -50,9 +51,8 @@ class CallerPart:
         """Apply the caller chosen on F2 (the app keeps it until this screen is shown)."""
         if self._confirmed:
             self._reset_form()  # F3 after a save: the next call
-        caller = getattr(self.app, "pending_caller", None)
+        caller = console_of(self.app).call.take_caller()
         if caller is not None:
-            self.app.pending_caller = None
             self.set_caller(caller)
 
     def set_caller(

@@ -9,6 +9,7 @@ from typing import Any
 from textual import work
 from textual.widgets import Select
 
+from allo_tui.console import console_of
 from allo_tui.domain.records import (
     Channel,
     Kind,
@@ -26,7 +27,7 @@ class DraftPart:
 
     def draft_fields(self) -> dict[str, Any]:
         """The form as typed, JSON-safe (the draft's content)."""
-        started = self.app.call_started_at
+        started = console_of(self.app).call.started_at
         return {
             "version": 1,
             "phone": self._typeahead("phone").text,
@@ -54,10 +55,9 @@ class DraftPart:
             self._drafts.touch()
 
     def take_pending_draft(self) -> None:
-        """Apply a draft the app was asked to restore (see `AlloApp.restore_draft`)."""
-        fields = getattr(self.app, "pending_draft", None)
+        """Apply a draft the app was asked to restore (held by the call in progress)."""
+        fields = console_of(self.app).call.take_draft()
         if fields is not None:
-            self.app.pending_draft = None
             self.apply_draft(fields)
 
     def apply_draft(self, fields: dict) -> None:
@@ -68,10 +68,11 @@ class DraftPart:
         self._reset_form()
         started = fields.get("call_started_at")
         if isinstance(started, str):
+            call = console_of(self.app).call
             try:
-                self.app.call_started_at = datetime.fromisoformat(started)
+                call.resume(datetime.fromisoformat(started))
             except ValueError:
-                self.app.begin_call()
+                call.start()
         self._typeahead("phone").set_text(str(fields.get("phone") or ""))
         self._typeahead("name").set_text(str(fields.get("name") or ""))
         self._anonymous = bool(fields.get("anonymous"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual import work
 from textual.widgets import Select
 
+from allo_tui.console import console_of
 from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.records import (
@@ -114,7 +115,7 @@ class SavePart:
         self._drafts.paused = True
         self._saving = True
         self.refresh_bindings()
-        self.save(new, self.app.current_call(phone), original)
+        self.save(new, console_of(self.app).call.info(phone), original)
 
     @work(thread=True, exit_on_error=False, group="save")
     def save(self, new: NewRequest, call, original: RequestRecord | None) -> None:
@@ -157,7 +158,7 @@ class SavePart:
         self._saving = False
         self._confirmed = True
         self._drafts.forget()
-        self.app.end_call()
+        console_of(self.app).call.end()
         self._show_confirmation(True)
         self.query_one(RequestConfirmation).show(record, original)
         self.refresh_bindings()

@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Header, Input, Static
 
+from allo_tui.console import console_of
 from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
 from allo_tui.domain.display import format_datetime
@@ -148,7 +149,7 @@ class FollowUpMixin:
         try:
             app.store.log_call(
                 app.operator,
-                app.current_call(self.call_phone),
+                console_of(app).call.info(self.call_phone),
                 CallOutcome.FOLLOW_UP,
                 request_id=request.id,
                 caller_id=request.caller_id,
@@ -162,7 +163,7 @@ class FollowUpMixin:
             app.call_from_thread(self._follow_up_saved, request)
 
     def _follow_up_saved(self, request: RequestRecord) -> None:
-        self.app.end_call()
+        console_of(self.app).call.end()
         self.notify(
             TEXTS["follow_up_saved"].format(reference=printable(request.reference, one_line=True)),
             markup=False,

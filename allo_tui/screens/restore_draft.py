@@ -13,22 +13,19 @@ import os
 import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from allo_tui.console import console_of
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.records import DraftRecord
 from allo_tui.widgets.literal import printable
-
-if TYPE_CHECKING:
-    from allo_tui.app import AlloApp
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
 """How often an open form says its console is alive."""
@@ -123,15 +120,16 @@ def draft_is_orphan(
     return False
 
 
-def orphan_drafts(app: AlloApp) -> list[DraftRecord]:
+def orphan_drafts(app: App) -> list[DraftRecord]:
     """This operator's drafts to offer on this console, newest first (runs in a thread)."""
-    drafts = app.store.operator_drafts(app.operator)
-    now = app.store.now()
+    console = console_of(app)
+    drafts = console.store.operator_drafts(console.operator)
+    now = console.store.now()
     host = socket.gethostname()
     return [
         draft
         for draft in drafts
-        if draft_is_orphan(draft, console=app.console_name, now=now, host=host)
+        if draft_is_orphan(draft, console=console.console_name, now=now, host=host)
     ]
 
 
@@ -216,7 +214,7 @@ class RestoreDraftScreen(ModalScreen[str]):
             self.dismiss(event.button.id or "later")
 
 
-def offer_orphan_drafts(app: AlloApp, skip: frozenset[int] = frozenset()) -> None:
+def offer_orphan_drafts(app: App, skip: frozenset[int] = frozenset()) -> None:
     """Look for orphan drafts off the event loop and offer the newest one not in `skip`.
 
     Called at start; after "later" or "discard" the next orphan (if any) is offered.
@@ -234,7 +232,7 @@ def offer_orphan_drafts(app: AlloApp, skip: frozenset[int] = frozenset()) -> Non
     app.run_worker(find, thread=True, exit_on_error=False, group="drafts", name="orphan_drafts")
 
 
-def _offer(app: AlloApp, draft: DraftRecord, waiting: int, skip: frozenset[int]) -> None:
+def _offer(app: App, draft: DraftRecord, waiting: int, skip: frozenset[int]) -> None:
     def answered(answer: str | None) -> None:
         if answer in ("restore", "discard"):
             restore = answer == "restore"
@@ -251,25 +249,26 @@ def _offer(app: AlloApp, draft: DraftRecord, waiting: int, skip: frozenset[int])
     app.push_screen(RestoreDraftScreen(draft, waiting), answered)
 
 
-def _take(app: AlloApp, draft: DraftRecord, *, restore: bool, skip: frozenset[int]) -> None:
+def _take(app: App, draft: DraftRecord, *, restore: bool, skip: frozenset[int]) -> None:
     """Claim the draft for this console (deleting the dead console's row), then restore it."""
+    console = console_of(app)
     try:
-        claimed = app.store.claim_draft(app.operator, draft.id, app.console_name)
+        claimed = console.store.claim_draft(console.operator, draft.id, console.console_name)
         if claimed is not None and restore:
             fields = dict(claimed.fields)
             fields["process"] = process_identity()
-            app.store.save_draft(app.operator, app.console_name, fields)
+            console.store.save_draft(console.operator, console.console_name, fields)
     except Exception as error:  # noqa: BLE001 - shown to the user and logged
         app.call_from_thread(_failed, app, error)
         return
     if claimed is None:
         app.call_from_thread(app.notify, TEXTS["gone"], severity="warning", markup=False)
     if claimed is not None and restore:
-        app.call_from_thread(app.restore_draft, claimed.fields)
+        app.call_from_thread(console.restore_draft, claimed.fields)
     else:
         app.call_from_thread(offer_orphan_drafts, app, skip)
 
 
-def _failed(app: AlloApp, error: Exception) -> None:
+def _failed(app: App, error: Exception) -> None:
     app.log.error(f"draft restore failed: {error!r}")
     app.notify(TEXTS["failed"].format(error=printable(str(error))), severity="error", markup=False)

@@ -24,6 +24,7 @@ from textual.markup import escape
 from textual.screen import Screen
 from textual.widgets.option_list import Option
 
+from allo_tui.console import console_of
 from allo_tui.widgets.key_footer import bindings_in_force
 from allo_tui.widgets.literal import printable
 
@@ -176,7 +177,7 @@ class RecordCommands(Provider):
             yield Hit(
                 0.5,
                 Text(TEXTS["caller"].format(name=name)),
-                partial(self.app.open_caller_card, caller.id),
+                partial(console_of(self.app).open_caller_card, caller.id),
                 help=escape(TEXTS["caller_help"].format(phones=phones)),
             )
         yield Hit(
@@ -202,7 +203,7 @@ class RecordCommands(Provider):
             await app.pop_screen()
         if not isinstance(app.screen, LookupScreen):
             return
-        app.begin_call()  # the lookup keeps a query only during a call
+        console_of(app).call.start()  # the lookup keeps a query only during a call
         app.screen.query_one("#query").value = text
 
 
