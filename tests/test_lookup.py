@@ -10,10 +10,10 @@ from rich.text import Text
 from textual.widgets import Input, Static
 
 from allo_tui.app import AlloApp
-from allo_tui.data import search
-from allo_tui.data.search import SearchToken
+from allo_tui.data.backend.sqlite import search
 from allo_tui.data.store import Store
 from allo_tui.domain.records import CallOutcome, EventKind, NewCaller, NewRequest, OperatorRecord
+from allo_tui.domain.search import SearchToken
 from allo_tui.screens.caller_card import CallerCardScreen
 from allo_tui.screens.caller_edit import CallerEditScreen
 from allo_tui.screens.lookup import LookupScreen

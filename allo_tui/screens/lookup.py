@@ -17,7 +17,6 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
-from allo_tui.data.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_date
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
@@ -28,6 +27,7 @@ from allo_tui.domain.records import (
     PhoneRecord,
     RequestRecord,
 )
+from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
 from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
