@@ -1,9 +1,9 @@
 """What screens and widgets may ask of the operator's console, without importing the app.
 
-`AlloApp` (`allo_tui.app`) imports its screens, so a screen that imported it back would close
-an import cycle (import-linter forbids it). Screens and widgets see the app as a `Console`
-instead, through `console_of(self.app)`: its Store, its operator, its clock, the call in
-progress (`console_of(self.app).call`) and the few things they ask the app to do.
+The console's app (app.py) imports its screens, so a screen that imported it back would close an
+import cycle (import-linter forbids it). Screens and widgets see the app as a `Console` instead,
+through `console_of(self.app)`: its Store, its operator, its clock, the call in progress
+(`console_of(self.app).call`) and the few things they ask the app to do.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 class Console(Protocol):
-    """The operator's console as its screens see it (`AlloApp` is one)."""
+    """The operator's console as its screens see it (the app of app.py is one)."""
 
     store: Store
     operator: OperatorRecord

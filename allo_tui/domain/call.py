@@ -1,6 +1,6 @@
 """The call in progress on one console: when it started, and what waits for the new-request form.
 
-The console owns one `CallInProgress` (`AlloApp.call`); screens reach it through
+The console's app owns one `CallInProgress` (its `call`); screens reach it through
 `allo_tui.console.console_of(app).call`. A call starts with the first thing typed for it (a
 search, a new caller, F3) and ends when a request or an outcome is saved with it: the next one
 then starts afresh. The caller chosen on F2 and a draft restored at start wait here until the
