@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from allo_tui.data.backend.sqlite.search import index_text
+from allo_tui.data.backend.sqlite.fts_text import index_text
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import HistoryFilter, NewCaller, NewRequest

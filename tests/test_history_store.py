@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from allo_tui.data.backend.sqlite import history as history_sql
+from allo_tui.data.backend.sqlite import history_text as history_sql
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from allo_tui.data.backend.sqlite.search import caller_search_texts, request_search_texts
+from allo_tui.data.backend.sqlite.fts_text import caller_search_texts, request_search_texts
 
 OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
 

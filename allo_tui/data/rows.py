@@ -34,6 +34,12 @@ from allo_tui.domain.records import (
     ServiceRecord,
     Status,
 )
+from allo_tui.domain.reference import (  # noqa: F401 - the Store's areas read them here
+    REFERENCE_PATTERN,
+    SHORT_REFERENCE_PATTERN,
+    format_reference,
+    normalise_reference,
+)
 
 # -- statuses, references, timestamps -------------------------------------------------------
 
@@ -45,28 +51,6 @@ assert set(OPEN_VALUES) == set(re.findall(r"'(\w+)'", OPEN_STATUS_SQL))
 
 IN_BATCH = 500
 """Ids bound per `IN (?, …)` list (well under every engine's limit on parameters)."""
-
-
-def format_reference(year: int, sequence: int) -> str:
-    """`YYYY-NNNNN`, zero-padded to 5 digits and longer past 99,999."""
-    return f"{year}-{sequence:05d}"
-
-
-REFERENCE_PATTERN = re.compile(r"(\d{4})\s*[-/]\s*(\d{1,9})")
-"""A full reference as people type it ("2026-00042", "2026 / 42")."""
-SHORT_REFERENCE_PATTERN = re.compile(r"0\d{4,8}")
-"""This year's reference typed without its year, with its leading zero ("00042")."""
-
-
-def normalise_reference(text_value: str, current_year: int) -> str | None:
-    """ "2026-00042" stays; "00042" or "42" with a leading zero run means this year's; else None."""
-    value = text_value.strip()
-    match = REFERENCE_PATTERN.fullmatch(value)
-    if match:
-        return format_reference(int(match.group(1)), int(match.group(2)))
-    if SHORT_REFERENCE_PATTERN.fullmatch(value):
-        return format_reference(current_year, int(value))
-    return None
 
 
 def db_time(value: datetime) -> str:

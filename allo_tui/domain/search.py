@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
+from allo_tui.domain.reference import REFERENCE_PATTERN
 from allo_tui.domain.text import fold
 
 _TOKEN = re.compile(r"[^\W_]+")
@@ -89,3 +92,83 @@ def search_tokens(text: str) -> list[str]:
     ["saint", "just"].
     """
     return _TOKEN.findall(fold(text))
+
+
+ELISION_LETTERS = frozenset("dlno")
+"""Letters that start elided names — D'Alembert, L'Hermite, N'Diaye, O'Neill — which hostesses
+type without the apostrophe."""
+
+
+WHOLE_NUMBER_DIGITS = 8
+"""Fewer digits (after "+" or "00") cannot be a whole international number worth parsing."""
+
+
+FRENCH_NATIONAL_DIGITS = 10
+"""A French number typed in national format ("03 86 12 34 56") has exactly ten digits."""
+
+
+def starts_one(sorted_words: Sequence[str], prefix: str) -> bool:
+    """True when one of `sorted_words` starts with `prefix` (binary search)."""
+    index = bisect_left(sorted_words, prefix)
+    return index < len(sorted_words) and sorted_words[index].startswith(prefix)
+
+
+def may_be_whole(query: str, digits: str) -> bool:
+    """True when `query` may be a whole number: 10 digits in French national format
+    ("03 86 12 34 56"), at least WHOLE_NUMBER_DIGITS in international format."""
+    text = query.strip()
+    if REFERENCE_PATTERN.fullmatch(text):
+        return False  # "2026-00042" is a request reference, not a number to parse
+    national = not text.startswith("+") and text.startswith("0") and not text.startswith("00")
+    if national:
+        return len(digits) == FRENCH_NATIONAL_DIGITS
+    return len(digits) >= WHOLE_NUMBER_DIGITS
+
+
+def with_elisions(words: list[str]) -> list[str]:
+    """`words` and, after a one-letter word, that letter joined to the next word
+    (["n", "diaye"] -> ["n", "diaye", "ndiaye"]): typed without the apostrophe, it matches."""
+    joined = [
+        first + second
+        for first, second in zip(words, words[1:], strict=False)
+        if len(first) == 1 and first in ELISION_LETTERS
+    ]
+    return words + joined if joined else words
+
+
+@lru_cache(maxsize=65536)
+def folded(name: str) -> str:
+    """A name as space-separated search tokens (cached: surnames repeat a lot)."""
+    return " ".join(search_tokens(name))
+
+
+@lru_cache(maxsize=65536)
+def sorted_words(text: str) -> tuple[str, ...]:
+    """The search tokens of `text`, sorted for `starts_one` (cached: names and streets
+    repeat a lot)."""
+    return tuple(sorted(with_elisions(search_tokens(text))))
+
+
+@lru_cache(maxsize=65536)
+def address_words(parts: tuple[str | None, ...]) -> tuple[str, ...]:
+    """The search tokens of an address (number, street, extra, postcode, town), sorted."""
+    return tuple(sorted(with_elisions(search_tokens(" ".join(part for part in parts if part)))))
+
+
+@lru_cache(maxsize=65536)
+def split_words(folded: str) -> tuple[str, ...]:
+    """The words of a folded name, with its elided forms (cached: names repeat a lot)."""
+    return tuple(with_elisions(folded.split()))
+
+
+def word_tier(typed: list[str], surname: str, given_name: str) -> int:
+    """0 exact surname word · 1 surname prefix · 2 elsewhere in the name · 3 mixed · 4 address."""
+    surname_words = split_words(surname)
+    name_words = surname_words + split_words(given_name)
+    in_name = all(any(word.startswith(q) for word in name_words) for q in typed)
+    on_surname = any(word.startswith(q) for q in typed for word in surname_words)
+    if in_name:
+        if any(q in surname_words for q in typed):
+            return 0
+        return 1 if on_surname else 2
+    return 3 if on_surname else 4

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from allo_tui.data.backend.sqlite import history as history_sql
 from allo_tui.data.models import (
     Event,
     Request,
@@ -306,21 +305,11 @@ class RequestStore(StoreCore):
         index chosen from the filters (see `allo_tui.data.history`).
         """
         now = self.now()
-        with self.engine.connect() as connection, connection.begin():
-            raw = connection.connection.driver_connection
-            matches = history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
-            keys, has_more = history_sql.window_keys(
-                raw,
-                filters,
-                now,
-                after=after,
-                before=before,
-                oldest=oldest,
-                limit=limit,
-                matches=matches,
+        with self._raw_read() as connection:
+            ids, has_more = self.backend.history_window(
+                connection, filters, now, after=after, before=before, oldest=oldest, limit=limit
             )
-            ids = [key[1] for key in keys]
-            records = request_records(raw, ids)
+            records = request_records(connection, ids)
         return HistoryPage(rows=tuple(ordered(ids, records)), has_more=has_more)
 
     def latest_requests(self, limit: int = 50) -> list[RequestRecord]:
@@ -331,10 +320,8 @@ class RequestStore(StoreCore):
     ) -> tuple[int, bool]:
         """How many requests match, counting at most `cap + 1` (returns count, capped).
 
-        A free text matching more than `history.TEXT_CAP` requests also counts as capped.
+        A free text matching more than `history_text.TEXT_CAP` (SQLite) requests also counts as capped.
         """
         now = self.now()
-        with self.engine.connect() as connection, connection.begin():
-            raw = connection.connection.driver_connection
-            matches = history_sql.text_matches(raw, filters.text) if filters.text.strip() else None
-            return history_sql.count(raw, filters, now, cap=cap, matches=matches)
+        with self._raw_read() as connection:
+            return self.backend.history_count(connection, filters, now, cap=cap)

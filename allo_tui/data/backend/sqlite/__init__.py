@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from allo_tui.data.backend import Backend
-from allo_tui.data.backend.sqlite import history, search
+from allo_tui.data.backend.sqlite import fts_text, history, history_text, search
 from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
@@ -120,7 +120,7 @@ class SqliteBackend(Backend):
         self, surname, given_name, street_number, street, address_extra, postcode, city
     ) -> tuple[str | None, str | None]:
         """`search_names` and `search_address` for a caller row (see `search.index_text`)."""
-        return search.caller_search_texts(
+        return fts_text.caller_search_texts(
             surname, given_name, street_number, street, address_extra, postcode, city
         )
 
@@ -128,7 +128,7 @@ class SqliteBackend(Backend):
         self, description, street_number, street, landmark
     ) -> tuple[str | None, str | None]:
         """`search_description` and `search_location` for a request row."""
-        return search.request_search_texts(description, street_number, street, landmark)
+        return fts_text.request_search_texts(description, street_number, street, landmark)
 
     def history_window(
         self,
@@ -141,7 +141,9 @@ class SqliteBackend(Backend):
         oldest: bool,
         limit: int,
     ) -> tuple[list[int], bool]:
-        matches = history.text_matches(connection, filters.text) if filters.text.strip() else None
+        matches = (
+            history_text.text_matches(connection, filters.text) if filters.text.strip() else None
+        )
         keys, has_more = history.window_keys(
             connection,
             filters,
@@ -157,7 +159,9 @@ class SqliteBackend(Backend):
     def history_count(
         self, connection: sqlite3.Connection, filters: HistoryFilter, now: datetime, *, cap: int
     ) -> tuple[int, bool]:
-        matches = history.text_matches(connection, filters.text) if filters.text.strip() else None
+        matches = (
+            history_text.text_matches(connection, filters.text) if filters.text.strip() else None
+        )
         return history.count(connection, filters, now, cap=cap, matches=matches)
 
     # -- the file ---------------------------------------------------------------------------

@@ -15,22 +15,24 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 
 from allo_tui.data.backend.sqlite.connect import fts_phrase
-from allo_tui.data.rows import REFERENCE_PATTERN
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
 from allo_tui.domain.search import (
     NO_MATCH,
     CallerMatches,
     SearchCancelled,
     SearchToken,
+    address_words,
+    folded,
+    may_be_whole,
     search_tokens,
+    sorted_words,
+    starts_one,
+    word_tier,
 )
-from allo_tui.domain.text import fold
 
 CAP = 200
 """Matches are counted up to this number; beyond it the screen says "200+"."""
@@ -50,9 +52,6 @@ COMMON_WORDS = frozenset(
         *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
     }
 )
-ELISION_LETTERS = frozenset("dlno")
-"""Letters that start elided names — D'Alembert, L'Hermite, N'Diaye, O'Neill — which hostesses
-type without the apostrophe."""
 ELIDED_WORD_LENGTH = {"n": 3, "o": 3, "d": 6, "l": 6}
 """How long a typed word must be before its elided form is looked up too: "d" and "l" start
 many address words (d'Alsace), so their lists are long and a short rest ("lyon": "l" then
@@ -72,10 +71,6 @@ PHONE_INDEX_DIGITS = 5
 """A longer run of digits is looked up by its last five, then checked whole."""
 PHONE_CHECKED_CANDIDATES = 400
 """How many numbers are read for such a lookup before the check."""
-WHOLE_NUMBER_DIGITS = 8
-"""Fewer digits (after "+" or "00") cannot be a whole international number worth parsing."""
-FRENCH_NATIONAL_DIGITS = 10
-"""A French number typed in national format ("03 86 12 34 56") has exactly ten digits."""
 PROGRESS_STEPS = 1000
 """SQLite virtual-machine steps between two checks of the cancel flag."""
 
@@ -113,64 +108,6 @@ def watching(token: SearchToken, connection: sqlite3.Connection) -> Iterator[Non
 _SITE_WORDS: dict[str, frozenset[str]] = {}
 
 
-# -- what the full-text indexes receive --------------------------------------------------------
-#
-# The FTS5 tables use SQLite's own `unicode61 remove_diacritics 2` tokenizer, which lowers case
-# and drops the accents of Latin letters, but leaves ligatures (ﬁ), full-width letters (Ａ),
-# digraphs (Ǆ, ǋ), superscripts, ß... as they are, while every query is `fold`ed: such text
-# could never be found. The triggers of migration 0005 therefore index a row's `search_*`
-# column when it is set, its own text otherwise; `index_text` sets it (to the folded text)
-# only for text holding a character the tokenizer does not fold as `fold` does, so ordinary
-# rows store nothing twice.
-
-_PROBED_RANGES = ((0x80, 0x250), (0x300, 0x370), (0x2000, 0x2070), (0x20A0, 0x20C0))
-"""Latin letters, combining accents, punctuation and currency signs: the characters of
-French text worth checking one by one; any other non-ASCII character makes a text folded."""
-
-
-@lru_cache(maxsize=1)
-def _needs_folding() -> re.Pattern[str]:
-    """A pattern finding a character the FTS5 tokenizer does not treat as `fold` does.
-
-    Learnt from the SQLite in use: each probed character is indexed as written and folded,
-    and kept as safe when both give the same tokens.
-    """
-    probed = [chr(code) for low, high in _PROBED_RANGES for code in range(low, high)]
-    connection = sqlite3.connect(":memory:")
-    try:
-        connection.execute(
-            "CREATE VIRTUAL TABLE probe USING fts5(raw, folded,"
-            " tokenize='unicode61 remove_diacritics 2')"
-        )
-        connection.execute("CREATE VIRTUAL TABLE probe_terms USING fts5vocab(probe, 'instance')")
-        connection.executemany(
-            "INSERT INTO probe (rowid, raw, folded) VALUES (?, ?, ?)",
-            [(i, f"x{ch}y", fold(f"x{ch}y")) for i, ch in enumerate(probed)],
-        )
-        tokens: dict[tuple[int, str], list[str]] = {}
-        for doc, col, term in connection.execute(
-            "SELECT doc, col, term FROM probe_terms ORDER BY doc, col, offset"
-        ):
-            tokens.setdefault((doc, col), []).append(term)
-    finally:
-        connection.close()
-    safe = "".join(
-        ch
-        for i, ch in enumerate(probed)
-        if tokens.get((i, "raw"), []) == tokens.get((i, "folded"), [])
-    )
-    return re.compile(f"[^\x00-\x7f{re.escape(safe)}]")
-
-
-def index_text(text: str | None) -> str | None:
-    """What a `search_*` column holds for `text`: its folded form when the FTS5 tokenizer
-    would not fold it as queries are folded; else None (the index takes the text itself)."""
-    if not text or text.isascii() or _needs_folding().search(text) is None:
-        return None
-    folded = fold(text)
-    return None if folded == text else folded
-
-
 def find_callers(
     connection: sqlite3.Connection,
     query: str,
@@ -199,12 +136,6 @@ def find_callers(
     return search.by_words(query, limit)
 
 
-def search_caller_ids(connection: sqlite3.Connection, query: str) -> tuple[list[int], bool]:
-    """Caller ids matching `query`, best first, at most CAP; and whether more exist."""
-    matches = find_callers(connection, query, CAP)
-    return list(matches.ids), matches.capped
-
-
 class _Search:
     """One search on one connection; every statement checks the token first."""
 
@@ -222,7 +153,7 @@ class _Search:
         digits = phone_query_digits(query)
         # Parsing is only worth it for what may be a whole number (partial numbers are
         # invalid and would be tried against every overseas region); else the stored raw text.
-        stored = parse_phone(query).stored if _may_be_whole(query, digits) else query
+        stored = parse_phone(query).stored if may_be_whole(query, digits) else query
         exact = [
             row[0]
             for row in self.rows(
@@ -342,7 +273,7 @@ class _Search:
             names = folded.get(caller_id, ("", ""))
             tier = tiers.get(names)
             if tier is None:
-                tier = tiers[names] = _word_tier(typed, *names)
+                tier = tiers[names] = word_tier(typed, *names)
             return (tier, *names, caller_id)
 
         ordered = sorted(kept, key=rank)
@@ -367,14 +298,14 @@ class _Search:
                 f"city, id FROM callers WHERE id IN ({marks})",
                 chunk,
             ):
-                name_words = _sorted_words(f"{row[0]} {row[1]}")
-                missing = [word for word in checks if not _starts_one(name_words, word)]
+                name_words = sorted_words(f"{row[0]} {row[1]}")
+                missing = [word for word in checks if not starts_one(name_words, word)]
                 if missing:
                     # Addresses repeat (a street, its town): their words are cached.
-                    place_words = _address_words(row[2:7])
-                    if not all(_starts_one(place_words, word) for word in missing):
+                    place_words = address_words(row[2:7])
+                    if not all(starts_one(place_words, word) for word in missing):
                         continue
-                kept[row[7]] = (_folded(row[0]), _folded(row[1]))
+                kept[row[7]] = (folded(row[0]), folded(row[1]))
             if len(kept) >= enough:
                 break
         complete = exhaustive and checked >= len(candidates)
@@ -407,7 +338,7 @@ class _Search:
             for caller_id, surname, given_name in self.rows(
                 f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", chunk
             ):
-                found[caller_id] = (_folded(surname), _folded(given_name))
+                found[caller_id] = (folded(surname), folded(given_name))
         return found
 
 
@@ -429,98 +360,9 @@ def _telling_words(typed: list[str], site_words: frozenset[str]) -> tuple[list[s
     return chosen, number
 
 
-def _starts_one(sorted_words: Sequence[str], prefix: str) -> bool:
-    """True when one of `sorted_words` starts with `prefix` (binary search)."""
-    index = bisect_left(sorted_words, prefix)
-    return index < len(sorted_words) and sorted_words[index].startswith(prefix)
-
-
-def _may_be_whole(query: str, digits: str) -> bool:
-    """True when `query` may be a whole number: 10 digits in French national format
-    ("03 86 12 34 56"), at least WHOLE_NUMBER_DIGITS in international format."""
-    text = query.strip()
-    if REFERENCE_PATTERN.fullmatch(text):
-        return False  # "2026-00042" is a request reference, not a number to parse
-    national = not text.startswith("+") and text.startswith("0") and not text.startswith("00")
-    if national:
-        return len(digits) == FRENCH_NATIONAL_DIGITS
-    return len(digits) >= WHOLE_NUMBER_DIGITS
-
-
 def _fts_prefix(word: str) -> str:
     """The FTS5 term for a typed word: its prefix; for "ndiaye", "dalembert", "oneill" also
     the elided form ("N'Diaye": the words "n" then "diaye…")."""
     if len(word) >= ELIDED_WORD_LENGTH.get(word[0], len(word) + 1) and word[1].isalpha():
         return f'("{word}"* OR "{word[0]} {word[1:]}"*)'
     return f'"{word}"*'
-
-
-def _with_elisions(words: list[str]) -> list[str]:
-    """`words` and, after a one-letter word, that letter joined to the next word
-    (["n", "diaye"] -> ["n", "diaye", "ndiaye"]): typed without the apostrophe, it matches."""
-    joined = [
-        first + second
-        for first, second in zip(words, words[1:], strict=False)
-        if len(first) == 1 and first in ELISION_LETTERS
-    ]
-    return words + joined if joined else words
-
-
-@lru_cache(maxsize=65536)
-def _folded(name: str) -> str:
-    """A name as space-separated search tokens (cached: surnames repeat a lot)."""
-    return " ".join(search_tokens(name))
-
-
-@lru_cache(maxsize=65536)
-def _sorted_words(text: str) -> tuple[str, ...]:
-    """The search tokens of `text`, sorted for `_starts_one` (cached: names and streets
-    repeat a lot)."""
-    return tuple(sorted(_with_elisions(search_tokens(text))))
-
-
-@lru_cache(maxsize=65536)
-def _address_words(parts: tuple[str | None, ...]) -> tuple[str, ...]:
-    """The search tokens of an address (number, street, extra, postcode, town), sorted."""
-    return tuple(sorted(_with_elisions(search_tokens(" ".join(part for part in parts if part)))))
-
-
-@lru_cache(maxsize=65536)
-def _split_words(folded: str) -> tuple[str, ...]:
-    """The words of a folded name, with its elided forms (cached: names repeat a lot)."""
-    return tuple(_with_elisions(folded.split()))
-
-
-def _word_tier(typed: list[str], surname: str, given_name: str) -> int:
-    """0 exact surname word · 1 surname prefix · 2 elsewhere in the name · 3 mixed · 4 address."""
-    surname_words = _split_words(surname)
-    name_words = surname_words + _split_words(given_name)
-    in_name = all(any(word.startswith(q) for word in name_words) for q in typed)
-    on_surname = any(word.startswith(q) for q in typed for word in surname_words)
-    if in_name:
-        if any(q in surname_words for q in typed):
-            return 0
-        return 1 if on_surname else 2
-    return 3 if on_surname else 4
-
-
-def caller_search_texts(
-    surname, given_name, street_number, street, address_extra, postcode, city
-) -> tuple[str | None, str | None]:
-    """`search_names` and `search_address` of a caller (joined as the triggers join them)."""
-    return (
-        index_text(f"{surname or ''} {given_name or ''}"),
-        index_text(
-            " ".join(p or "" for p in (street_number, street, address_extra, postcode, city))
-        ),
-    )
-
-
-def request_search_texts(
-    description, street_number, street, landmark
-) -> tuple[str | None, str | None]:
-    """`search_description` and `search_location` of a request."""
-    return (
-        index_text(description),
-        index_text(" ".join(p or "" for p in (street_number, street, landmark))),
-    )

@@ -130,7 +130,7 @@ def _replace_triggers(*, folded: bool) -> None:
 def _fold_rows(table: str, columns: tuple[str, ...], targets: tuple[str, str], texts) -> None:
     """Set the two search columns (`targets`) of the rows of `table` whose text needs folding;
     `texts(values)` gives the two texts indexed from the values of `columns`."""
-    from allo_tui.data.backend.sqlite.search import index_text
+    from allo_tui.data.backend.sqlite.fts_text import index_text
 
     connection = op.get_bind()
     # Only text beyond printable ASCII can need folding (a GLOB class is per character).
