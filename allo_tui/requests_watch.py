@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from textual.signal import Signal
 
 from allo_tui.domain.records import RequestRecord
-from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.widgets.literal import printable
 
 if TYPE_CHECKING:

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, replace
 
 from allo_tui.domain import periods
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import CategoryRecord, HistoryFilter, ServiceRecord, Status
-from allo_tui.domain.workflow import URGENCY_LABELS
 
 _REFERENCE = re.compile(r"\s*(\d{4}\s*[-/]\s*\d{1,9}|0\d{4,8})\s*")
 

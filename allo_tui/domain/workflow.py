@@ -16,6 +16,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS  # noqa: F401 - re-exported
 from allo_tui.domain.records import OPEN_STATUSES, Role, Status
 
 if TYPE_CHECKING:
@@ -55,26 +56,6 @@ class Transition:
     text_label: str = ""
     """French label of the text field (required or optional); empty when there is none."""
 
-
-STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
-    {
-        Status.NEW: "Nouvelle",
-        Status.ACKNOWLEDGED: "Accusée",
-        Status.ASSIGNED: "Affectée",
-        Status.IN_PROGRESS: "En cours",
-        Status.DONE: "Terminée",
-        Status.CLOSED: "Clôturée",
-        Status.REJECTED: "Sans suite",
-        Status.DUPLICATE: "Doublon",
-        Status.CANCELLED: "Annulée",
-    }
-)
-"""French label of every status."""
-
-URGENCY_LABELS: Mapping[int, str] = MappingProxyType(
-    {1: "Immédiate", 2: "Urgente", 3: "Normale", 4: "Sans intervention"}
-)
-"""French label of every urgency level."""
 
 _ROLE_SCOPE = {
     Role.OPERATOR: "aux opérateurs",

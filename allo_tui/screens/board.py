@@ -33,8 +33,9 @@ from textual.worker import get_current_worker
 from allo_tui.data.errors import user_message
 from allo_tui.domain.display import local
 from allo_tui.domain.errors import AlloError
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
-from allo_tui.domain.workflow import URGENCY_LABELS, Action, WorkflowError, is_allowed
+from allo_tui.domain.workflow import Action, WorkflowError, is_allowed
 from allo_tui.requests_watch import (
     ConnectionLost,
     RequestsChanged,

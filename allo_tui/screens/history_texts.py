@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import (
     ENDED_WITHOUT_INTERVENTION,
     OPEN_STATUSES,
     RESOLVED_STATUSES,
     Status,
 )
-from allo_tui.domain.workflow import STATUS_LABELS
 
 TEXTS = {
     "placeholder": "Rechercher : n° de demande, description, rue, repère, nom du demandeur…",

@@ -19,6 +19,7 @@ from textual.widgets import Header, Input, Static
 
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_date
+from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
 from allo_tui.domain.records import (
     CallerRecord,
@@ -29,7 +30,6 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
-from allo_tui.domain.workflow import STATUS_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import after_queued

@@ -27,6 +27,7 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, Label, Select, Static
 
 from allo_tui.domain import limits
+from allo_tui.domain.labels import CHANNEL_LABELS, KIND_LABELS, capitalised
 from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import (
     CallerRecord,
@@ -60,9 +61,7 @@ from allo_tui.screens.new_request_fields import (  # noqa: F401 (re-exported)
 from allo_tui.screens.new_request_keys import KeysPart
 from allo_tui.screens.new_request_save import SavePart
 from allo_tui.screens.new_request_texts import (  # noqa: F401 (re-exported)
-    CHANNEL_LABELS,
     CHOICE_FIELDS,
-    KIND_LABELS,
     ONE_LINE_FIELDS,
     TEXTS,
 )
@@ -236,7 +235,7 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
                 with Horizontal(classes="field", id="extra-row"):
                     yield Label(TEXTS["channel"], classes="label")
                     yield QueuedSelect(
-                        [(label, channel.value) for channel, label in CHANNEL_LABELS.items()],
+                        [(capitalised(label), c.value) for c, label in CHANNEL_LABELS.items()],
                         value=Channel.PHONE.value,
                         allow_blank=False,
                         compact=True,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.widgets.binding_commands import CommandListProvider
 
 TEXTS = {

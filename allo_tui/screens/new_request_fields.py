@@ -10,6 +10,7 @@ from textual import work
 from textual.widgets import Input, Static
 
 from allo_tui.domain import limits
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.phone import phone_query_digits
 from allo_tui.domain.records import (
     CategoryRecord,
@@ -26,7 +27,6 @@ from allo_tui.domain.request_form import thousands as _thousands
 from allo_tui.domain.sanitize import CleanText
 from allo_tui.domain.streets import Street, load_streets, match_streets
 from allo_tui.domain.text import fold
-from allo_tui.domain.workflow import URGENCY_LABELS
 from allo_tui.screens.new_request_caller import (
     SUGGESTION_LIMIT,
 )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from allo_tui.domain.records import Channel, Kind
-
 TEXTS = {
     "prompt_open": "  ({count} ouverte(s))",
     "phone": "Téléphone",
@@ -72,20 +70,6 @@ TEXTS = {
     "service_title": "Service de la demande",
 }
 
-CHANNEL_LABELS = {
-    Channel.PHONE: "Téléphone",
-    Channel.COUNTER: "Accueil",
-    Channel.EMAIL: "Courriel",
-    Channel.LETTER: "Courrier",
-    Channel.MOBILE_TEAM: "Équipe mobile",
-    Channel.WEB: "Web",
-}
-KIND_LABELS = {
-    Kind.INTERVENTION: "Demande d'intervention",
-    Kind.COMPLAINT: "Doléance",
-    Kind.REMARK: "Remarque",
-    Kind.INFORMATION: "Information",
-}
 CHOICE_FIELDS = {
     "urgency": "urgency",
     "channel": "channel",

@@ -30,6 +30,7 @@ from allo_tui.data.errors import user_message
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import NotFoundError
+from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.domain.records import (
     CategoryRecord,
     ContactPreference,
@@ -39,7 +40,7 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.request_detail import acknowledgement_how
 from allo_tui.domain.request_detail import format_span as format_span  # re-exported
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS, Action, is_allowed
+from allo_tui.domain.workflow import Action, is_allowed
 from allo_tui.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 from allo_tui.screens.request_detail_actions import ActionsPart
 from allo_tui.screens.request_detail_content import (  # noqa: F401 (re-exported)

@@ -10,6 +10,8 @@ from textual import events, work
 from allo_tui.data.errors import user_message
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError, StaleWriteError
+from allo_tui.domain.labels import ACKNOWLEDGEMENT_LABELS as HOW_LABELS
+from allo_tui.domain.labels import capitalised
 from allo_tui.domain.records import RequestRecord, ServiceRecord
 from allo_tui.domain.workflow import (
     TRANSITIONS,
@@ -22,7 +24,7 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
 from allo_tui.screens.request_detail_content import request_changes
-from allo_tui.screens.request_detail_texts import DONE_LABELS, HOW_LABELS, TEXTS
+from allo_tui.screens.request_detail_texts import DONE_LABELS, TEXTS
 from allo_tui.widgets.literal import printable
 
 
@@ -113,7 +115,7 @@ class ActionsPart:
 
         match action:
             case Action.ACKNOWLEDGE:
-                choices = [(label.capitalize(), how) for how, label in HOW_LABELS.items()]
+                choices = [(capitalised(label), how) for how, label in HOW_LABELS.items()]
                 selected = kept.how if kept else self._ack_default
                 self.app.push_screen(
                     ChoiceDialog(TEXTS["ack_title"], choices, selected=selected, notice=notice),

@@ -9,16 +9,19 @@ from rich.table import Table
 from rich.text import Text
 
 from allo_tui.domain.display import format_datetime, format_long
-from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
-from allo_tui.domain.request_detail import field_changes, format_span
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
-from allo_tui.screens.request_detail_texts import (
-    CHANGE_LABELS,
+from allo_tui.domain.labels import ACKNOWLEDGEMENT_LABELS as HOW_LABELS
+from allo_tui.domain.labels import (
     CHANNEL_LABELS,
     EVENT_LABELS,
-    FIELD_LABELS,
-    HOW_LABELS,
     KIND_LABELS,
+    STATUS_LABELS,
+    URGENCY_LABELS,
+)
+from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
+from allo_tui.domain.request_detail import field_changes, format_span
+from allo_tui.screens.request_detail_texts import (
+    CHANGE_LABELS,
+    FIELD_LABELS,
     TEXTS,
     TIMELINE_COLUMNS,
 )

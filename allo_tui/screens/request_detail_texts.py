@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from allo_tui.domain.records import Channel, EventKind, Kind
 from allo_tui.domain.workflow import Action
 
 TEXTS = {
@@ -62,31 +61,6 @@ FIELD_LABELS = {
     "ack_due": "Accusé de réception",
     "intervention_due": "Intervention",
     "updated": "Dernière modification",
-}
-CHANNEL_LABELS = {
-    Channel.PHONE: "téléphone",
-    Channel.COUNTER: "accueil",
-    Channel.EMAIL: "courriel",
-    Channel.LETTER: "courrier",
-    Channel.MOBILE_TEAM: "équipe mobile",
-    Channel.WEB: "internet",
-}
-KIND_LABELS = {
-    Kind.INTERVENTION: "Demande d'intervention",
-    Kind.COMPLAINT: "Doléance",
-    Kind.REMARK: "Remarque",
-    Kind.INFORMATION: "Information",
-}
-HOW_LABELS = {"phone": "téléphone", "letter": "courrier", "email": "courriel"}
-EVENT_LABELS = {
-    EventKind.CREATED: "Création",
-    EventKind.STATUS: "Statut",
-    EventKind.NOTE: "Note",
-    EventKind.ASSIGNMENT: "Affectation",
-    EventKind.ACKNOWLEDGEMENT: "Accusé de réception",
-    EventKind.MERGE: "Doublon",
-    EventKind.REPORTED_AGAIN: "Signalée à nouveau",
-    EventKind.EDIT: "Modification",
 }
 TIMELINE_COLUMNS = ("Date", "Par", "Quoi", "Détail")
 # What the confirmation says once an action went through.

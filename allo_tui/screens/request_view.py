@@ -25,8 +25,8 @@ from allo_tui.data.errors import user_message
 from allo_tui.domain import limits
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError
+from allo_tui.domain.labels import EVENT_LABELS, STATUS_LABELS, URGENCY_LABELS
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import literal, printable
@@ -61,16 +61,6 @@ TEXTS = {
     "follow_up_saved": "Rappel noté sur la demande {reference} ; appel terminé.",
     "error": "Action impossible : {error}",
     "not_found": "Demande introuvable : {error}",
-}
-EVENT_LABELS = {
-    "created": "Création",
-    "status": "Statut",
-    "note": "Note",
-    "assignment": "Affectation",
-    "acknowledgement": "Accusé de réception",
-    "merge": "Doublon",
-    "reported_again": "Signalée à nouveau",
-    "edit": "Modification",
 }
 
 
@@ -110,7 +100,9 @@ class FollowUpDialog(ModalScreen[str | None]):
             )
             # A pasted note loses its control characters before it is stored.
             yield SafeInput(
-                placeholder=TEXTS["follow_up_placeholder"], id="follow-up-note", max_length=limits.ANSWER
+                placeholder=TEXTS["follow_up_placeholder"],
+                id="follow-up-note",
+                max_length=limits.ANSWER,
             )
             yield Static(TEXTS["follow_up_hint"], id="follow-up-hint", markup=False)
 
@@ -318,7 +310,7 @@ def timeline(events: list[EventRecord]) -> Text:
             out.append("\n")
         out.append(format_datetime(event.at), style="dim")
         out.append("  ")
-        out.append(EVENT_LABELS.get(event.kind.value, event.kind.value), style="bold")
+        out.append(EVENT_LABELS.get(event.kind, event.kind.value), style="bold")
         if event.old_value or event.new_value:
             out.append("  ")
             old = STATUS_LABELS.get(event.old_value, event.old_value) if event.old_value else ""

@@ -40,7 +40,7 @@ from allo_tui.domain.countdown import (
     is_late,
 )
 from allo_tui.domain.records import BoardCounts, RequestRecord
-from allo_tui.domain.workflow import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.widgets.literal import printable
 
 TEXTS = {

@@ -19,7 +19,7 @@ from textual.widgets import DataTable
 
 from allo_tui.domain.display import local
 from allo_tui.domain.records import RequestRecord
-from allo_tui.domain.workflow import STATUS_LABELS
+from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.widgets.literal import printable
 
 

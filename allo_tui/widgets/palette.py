@@ -208,7 +208,7 @@ class RecordCommands(Provider):
 
 
 def _status_label(status) -> str:
-    from allo_tui.domain.workflow import STATUS_LABELS
+    from allo_tui.domain.labels import STATUS_LABELS
 
     return STATUS_LABELS.get(status, str(getattr(status, "value", status)))
 

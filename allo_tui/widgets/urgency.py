@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from allo_tui.domain.workflow import URGENCY_LABELS
+from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.widgets.key_queue import QueuedKeys
 from allo_tui.widgets.text_fields import forward_if_stray, moved_on
 
