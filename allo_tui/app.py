@@ -23,7 +23,7 @@ from allo_tui.domain.sanitize import printable
 from allo_tui.requests_watch import RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.widgets.binding_commands import BindingCommands
-from allo_tui.widgets.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
+from allo_tui.screens.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen

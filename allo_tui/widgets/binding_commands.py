@@ -4,7 +4,7 @@ The app lists `BindingCommands` in its `COMMANDS`, so every screen offers each o
 bindings (and those of the focused widget) in Ctrl+P too ("Accuser réception", "Statut"…), for
 terminals and browsers that take some keys for themselves. An action not possible right now is
 left out; the key shown is the one in force (remaps included). The app's own keys (F2–F5…) are
-offered by `allo_tui.widgets.palette.NavigationCommands`.
+offered by `allo_tui.screens.palette.NavigationCommands`.
 """
 
 from __future__ import annotations
