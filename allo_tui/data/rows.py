@@ -54,7 +54,10 @@ IN_BATCH = 500
 
 
 def db_time(value: datetime) -> str:
-    """An aware datetime in the stored text form (UTC, microseconds)."""
+    """An aware datetime in the stored text form (UTC, microseconds); naive ones are refused
+    (their zone is unknown)."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to the database; use aware UTC")
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
