@@ -3,14 +3,10 @@ version-checked write with its events."""
 
 from __future__ import annotations
 
-from allo_tui.data.models import (
-    Category,
-    Event,
-    Request,
-    Service,
-)
+from allo_tui.data.backend import Connection
+from allo_tui.data.rows import db_time, request_by_id, stored_time
 from allo_tui.data.store.core import StoreCore
-from allo_tui.data.store.writes import _as_typed
+from allo_tui.data.store.writes import _add_event, _as_typed
 from allo_tui.domain.errors import (
     NotFoundError,
     ValidationError,
@@ -21,7 +17,26 @@ from allo_tui.domain.records import (
     RequestRecord,
     Status,
 )
-from allo_tui.domain.workflow import Action, check, target_status
+from allo_tui.domain.workflow import (
+    Action,
+    Qualification,
+    check,
+    requalification_texts,
+    requalified_intervention_due,
+    target_status,
+)
+
+ENDING_STATUSES = (Status.CLOSED, Status.REJECTED, Status.CANCELLED, Status.DUPLICATE)
+"""Statuses that set a request's `closed_at` (an open status clears it)."""
+NOTED_ACTIONS = (
+    Action.DONE,
+    Action.REJECT,
+    Action.CANCEL,
+    Action.START,
+    Action.CLOSE,
+    Action.REOPEN,
+)
+"""Actions whose text is the note of the status-change Event."""
 
 
 class RequestChangeStore(StoreCore):
@@ -44,106 +59,73 @@ class RequestChangeStore(StoreCore):
         A note does not change the request, so it never conflicts with another console.
         """
         action = Action(action)
-        now = self.now()
-        with self._write() as session:
-            role = self._current_role(session, operator)
-            request = session.get(Request, request_id)
+        at = db_time(self.now())
+        with self._raw_write() as connection:
+            role = self._role_of(connection, operator)
+            request = request_by_id(connection, request_id)
             if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
             if action is not Action.NOTE and request.version != expected_version:
-                raise self._stale("Demande", request.updated_by, request.updated_at)
-            status = Status(request.status)
+                raise self._stale_write("Demande", request.updated_by, request.updated_at)
+            status = request.status
             check(action, status, role, text=text)
-            events: list[Event] = []
-
-            def event(kind: EventKind, old: str = "", new: str = "", note: str = "") -> None:
-                events.append(
-                    Event(
-                        request_id=request.id,
-                        at=now,
-                        operator_id=operator.id,
-                        kind=kind.value,
-                        old_value=old,
-                        new_value=new,
-                        note=note,
-                    )
-                )
-
+            events: list[tuple[EventKind, str, str, str]] = []  # kind, old, new, note
             if action is Action.NOTE:
-                event(EventKind.NOTE, note=_as_typed(text))
+                events.append((EventKind.NOTE, "", "", _as_typed(text)))
             else:
                 new_status = target_status(
                     action, status, acknowledged=request.acknowledged_at is not None
                 )
+                changes: dict[str, object] = {}
                 if action is Action.ACKNOWLEDGE:
                     how = how or "phone"
                     if how not in ("phone", "letter", "email"):
                         raise ValidationError(
                             "how", "Accusé de réception : téléphone, courrier ou courriel."
                         )
-                    request.acknowledged_at = now
-                    request.acknowledged_how = how
-                    event(EventKind.ACKNOWLEDGEMENT, new=how, note=_as_typed(text))
+                    changes.update(acknowledged_at=at, acknowledged_how=how)
+                    events.append((EventKind.ACKNOWLEDGEMENT, "", how, _as_typed(text)))
                 elif action is Action.ASSIGN:
-                    if service_id is None or session.get(Service, service_id) is None:
+                    service = _service_name(connection, service_id)
+                    if service is None:
                         raise ValidationError(
                             "service", "Choisissez un service ou l'équipe mobile."
                         )
-                    old_service = request.service.name if request.service else ""
-                    request.service_id = service_id
-                    session.flush()
-                    session.refresh(request, ["service"])
-                    event(
-                        EventKind.ASSIGNMENT,
-                        old=old_service,
-                        new=request.service.name,
-                        note=_as_typed(text),
+                    changes["service_id"] = service_id
+                    events.append(
+                        (EventKind.ASSIGNMENT, request.service_name, service, _as_typed(text))
                     )
                 elif action is Action.DONE:
-                    request.answer = _as_typed(text)
+                    changes["answer"] = _as_typed(text)
                 elif action is Action.DUPLICATE:
-                    original = self._find_reference(session, original_reference)
-                    if original is None:
+                    original_id = self._reference_id(connection, original_reference)
+                    if original_id is None:
                         raise ValidationError(
                             "original", f"Demande {original_reference!r} introuvable."
                         )
-                    if original.id == request.id:
+                    if original_id == request.id:
                         raise ValidationError(
                             "original", "Une demande ne peut être son propre doublon."
                         )
-                    request.duplicate_of_id = original.id
-                    event(EventKind.MERGE, new=original.reference, note=_as_typed(text))
+                    (original,) = connection.execute(
+                        "SELECT reference FROM requests WHERE id = ?", (original_id,)
+                    ).fetchone()
+                    changes["duplicate_of_id"] = original_id
+                    events.append((EventKind.MERGE, "", original, _as_typed(text)))
                 if new_status != status:
-                    note = (
-                        _as_typed(text)
-                        if action
-                        in (
-                            Action.DONE,
-                            Action.REJECT,
-                            Action.CANCEL,
-                            Action.START,
-                            Action.CLOSE,
-                            Action.REOPEN,
-                        )
-                        else ""
-                    )
-                    event(EventKind.STATUS, old=status.value, new=new_status.value, note=note)
-                    request.status = new_status.value
-                    if new_status in (
-                        Status.CLOSED,
-                        Status.REJECTED,
-                        Status.CANCELLED,
-                        Status.DUPLICATE,
-                    ):
-                        request.closed_at = now
+                    note = _as_typed(text) if action in NOTED_ACTIONS else ""
+                    events.append((EventKind.STATUS, status.value, new_status.value, note))
+                    changes["status"] = new_status.value
+                    if new_status in ENDING_STATUSES:
+                        changes["closed_at"] = at
                     elif new_status.is_open:
-                        request.closed_at = None
-                request.version += 1
-                request.updated_at = now
-                request.updated_by_id = operator.id
-            session.add_all(events)
-            session.flush()
-        return self.get_request(request_id)
+                        changes["closed_at"] = None
+                _update_request(connection, request_id, changes, at, operator)
+            for kind, old, new, note in events:
+                _add_event(
+                    connection, request_id, at, operator.id, kind, old=old, new=new, note=note
+                )
+            return request_by_id(connection, request_id)
 
     def requalify(
         self,
@@ -164,36 +146,33 @@ class RequestChangeStore(StoreCore):
         acknowledgement due date does not change. `service_id` None: the category's service.
         Operators may requalify before assignment, supervisors at any open status.
         """
-        from allo_tui.domain.workflow import (
-            Qualification,
-            requalification_texts,
-            requalified_intervention_due,
-        )
-
         if urgency not in (1, 2, 3, 4):
             raise ValidationError(
                 "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
             )
         calendar = self.calendar()
         now = self.now()
-        with self._write() as session:
-            role = self._current_role(session, operator)
-            request = session.get(Request, request_id)
+        at = db_time(now)
+        with self._raw_write() as connection:
+            role = self._role_of(connection, operator)
+            request = request_by_id(connection, request_id)
             if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
             if request.version != expected_version:
-                raise self._stale("Demande", request.updated_by, request.updated_at)
-            check(Action.REQUALIFY, Status(request.status), role, text=text)
-            category = session.get(Category, category_id)
+                raise self._stale_write("Demande", request.updated_by, request.updated_at)
+            check(Action.REQUALIFY, request.status, role, text=text)
+            category = connection.execute(
+                "SELECT label, service_id, active FROM categories WHERE id = ?", (category_id,)
+            ).fetchone()
             # A category no longer offered may stay the request's own, not become it.
-            if category is None or not (category.active or category.id == request.category_id):
+            if category is None or not (category[2] or category_id == request.category_id):
                 raise ValidationError("category", "Catégorie inconnue.")
-            service = session.get(
-                Service, service_id if service_id is not None else category.service_id
-            )
+            category_label, category_service_id, _active = category
+            service_id = service_id if service_id is not None else category_service_id
+            service = _service_name(connection, service_id)
             if service is None:
                 raise ValidationError("service", "Service inconnu.")
-            if (category.id, service.id, urgency) == (
+            if (category_id, service_id, urgency) == (
                 request.category_id,
                 request.service_id,
                 request.urgency,
@@ -202,8 +181,8 @@ class RequestChangeStore(StoreCore):
                     "requalify", "Rien à changer : même catégorie, même service, même urgence."
                 )
             before = Qualification(
-                request.category.label,
-                request.service.name if request.service else "",
+                request.category_label,
+                request.service_name,
                 request.urgency,
                 request.intervention_due_at,
             )
@@ -215,25 +194,48 @@ class RequestChangeStore(StoreCore):
                 new_urgency=urgency,
                 current_due=request.intervention_due_at,
             )
-            after = Qualification(category.label, service.name, urgency, due)
+            after = Qualification(category_label, service, urgency, due)
             old_value, new_value = requalification_texts(before, after, calendar)
-            request.category_id = category.id
-            request.service_id = service.id
-            request.urgency = urgency
-            request.intervention_due_at = due
-            request.version += 1
-            request.updated_at = now
-            request.updated_by_id = operator.id
-            session.add(
-                Event(
-                    request_id=request.id,
-                    at=now,
-                    operator_id=operator.id,
-                    kind=EventKind.EDIT.value,
-                    old_value=old_value,
-                    new_value=new_value,
-                    note=_as_typed(text),
-                )
+            changes = {
+                "category_id": category_id,
+                "service_id": service_id,
+                "urgency": urgency,
+                "intervention_due_at": stored_time(due),
+            }
+            _update_request(connection, request_id, changes, at, operator)
+            _add_event(
+                connection,
+                request_id,
+                at,
+                operator.id,
+                EventKind.EDIT,
+                old=old_value,
+                new=new_value,
+                note=_as_typed(text),
             )
-            session.flush()
-        return self.get_request(request_id)
+            return request_by_id(connection, request_id)
+
+
+def _service_name(connection: Connection, service_id: int | None) -> str | None:
+    """The name of the service with this id, or None when there is none."""
+    if service_id is None:
+        return None
+    row = connection.execute("SELECT name FROM services WHERE id = ?", (service_id,)).fetchone()
+    return row[0] if row else None
+
+
+def _update_request(
+    connection: Connection,
+    request_id: int,
+    changes: dict[str, object],
+    at: str,
+    operator: OperatorRecord,
+) -> None:
+    """Write `changes` (column names of ours, never user text) and the new version, by whom
+    and when. None of them is indexed for full-text search (no `search_*` to recompute)."""
+    assignments = [f"{column} = ?" for column in changes]
+    assignments += ["version = version + 1", "updated_at = ?", "updated_by_id = ?"]
+    connection.execute(
+        f"UPDATE requests SET {', '.join(assignments)} WHERE id = ?",
+        (*changes.values(), at, operator.id, request_id),
+    )
