@@ -4,30 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
-
-from allo_tui.data.backend.sqlite import search
-from allo_tui.data.models import (
-    Caller,
-    CallerPhone,
-    Request,
+from allo_tui.data.rows import (
+    OPEN_STATUS_SQL,
+    REQUEST_SELECT,
+    caller_ids_holding,
+    caller_rows,
+    db_time,
+    request_record,
 )
-from allo_tui.data.rows import caller_ids_holding
-from allo_tui.data.rows import caller_rows as _caller_rows
-from allo_tui.data.store.common import (
-    CALLER_FIELDS,
-    OPEN_VALUES,
-    _phone_row,
-    _request,
-    _request_select,
-)
+from allo_tui.data.store.common import CALLER_FIELDS
 from allo_tui.data.store.core import StoreCore
 from allo_tui.data.store.writes import (
     _check_caller_lengths,
     _check_lengths,
     _insert_caller,
+    _insert_phones,
     _phone_texts,
-    _stored_time,
 )
 from allo_tui.domain import limits
 from allo_tui.domain.errors import (
@@ -43,38 +35,44 @@ from allo_tui.domain.records import (
     OperatorRecord,
     RequestRecord,
 )
+from allo_tui.domain.search import SearchToken
+
+SEARCHED_CALLER_FIELDS = (
+    "surname",
+    "given_name",
+    "street_number",
+    "street",
+    "address_extra",
+    "postcode",
+    "city",
+)
+"""The fields a caller's full-text index columns are made of, in the order
+`caller_search_texts` takes them."""
 
 
 class CallerStore(StoreCore):
     """Callers, for `Store`."""
 
     def search_callers(
-        self, query: str, limit: int = 50, *, cancel: search.SearchToken | None = None
+        self, query: str, limit: int = 50, *, cancel: SearchToken | None = None
     ) -> CallerSearchResult:
         """Callers matching phone digits, name or address words; best first.
 
-        `cancel`: a token another thread may cancel to stop this search inside SQLite; the
-        call then raises `search.SearchCancelled`.
+        `cancel`: a token another thread may cancel to stop this search inside the database;
+        the call then raises `SearchCancelled` (`allo_tui.domain.search`).
         """
-        token = cancel or search.SearchToken()
-        with self.engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            raw.execute("BEGIN")
-            try:
-                with search.watching(token, raw):
-                    matches = search.find_callers(raw, query, limit, token)
-                    rows = _caller_rows(raw, matches.ids)
-                    token.check()
-            finally:
-                if raw.in_transaction:
-                    raw.execute("COMMIT")
+        token = cancel or SearchToken()
+        with self._raw_read() as connection:
+            matches = self.backend.find_callers(connection, query, limit, token)
+            rows = caller_rows(connection, matches.ids)
+            token.check()
         return CallerSearchResult(
             query=query, rows=tuple(rows), total=matches.total, capped=matches.capped
         )
 
     def get_caller(self, caller_id: int) -> CallerRecord:
-        with self.engine.connect() as connection:
-            rows = _caller_rows(connection.connection.driver_connection, [caller_id])
+        with self._raw_read() as connection:
+            rows = caller_rows(connection, [caller_id])
         if not rows:
             raise NotFoundError(f"demandeur n° {caller_id} introuvable")
         return rows[0]
@@ -84,10 +82,14 @@ class CallerStore(StoreCore):
     ) -> list[CallerRecord]:
         """Other callers who already have this number (to warn before a duplicate)."""
         parsed = parse_phone(number)
-        with self._read() as session:
-            ids = session.scalars(
-                select(CallerPhone.caller_id).where(CallerPhone.number == parsed.stored).distinct()
-            ).all()
+        with self._raw_read() as connection:
+            ids = [
+                row[0]
+                for row in connection.execute(
+                    "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ?",
+                    (parsed.stored,),
+                )
+            ]
         return [self.get_caller(i) for i in ids if i != exclude_id]
 
     def callers_holding(self, number: str) -> list[CallerRecord]:
@@ -100,15 +102,14 @@ class CallerStore(StoreCore):
         parsed = parse_phone(number)
         if parsed.e164 is None:
             return []
-        with self.engine.connect() as connection:
-            raw = connection.connection.driver_connection
-            ids = caller_ids_holding(raw, [parsed.e164])
-            return _caller_rows(raw, ids) if ids else []
+        with self._raw_read() as connection:
+            ids = caller_ids_holding(connection, [parsed.e164])
+            return caller_rows(connection, ids) if ids else []
 
     def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
         _check_caller_lengths(new)
         with self._raw_write() as connection:
-            caller_id = _insert_caller(connection, operator, new, _stored_time(self.now()))
+            caller_id = _insert_caller(connection, self.backend, operator, new, db_time(self.now()))
         return self.get_caller(caller_id)
 
     def update_caller(
@@ -125,20 +126,24 @@ class CallerStore(StoreCore):
         if unknown:
             raise ValidationError(sorted(unknown)[0], "champ inconnu")
         now = self.now()
-        with self._write() as session:
-            caller = session.get(Caller, caller_id)
-            if caller is None:
+        with self._raw_write() as connection:
+            row = connection.execute(
+                f"SELECT {', '.join(CALLER_FIELDS)}, version, updated_at,"
+                " (SELECT display_name FROM operators WHERE operators.id = updated_by_id)"
+                " FROM callers WHERE id = ?",
+                (caller_id,),
+            ).fetchone()
+            if row is None:
                 raise NotFoundError(f"demandeur n° {caller_id} introuvable")
-            if caller.version != expected_version:
-                raise self._stale("Fiche", caller.updated_by, caller.updated_at)
+            stored = dict(zip(CALLER_FIELDS, row[: len(CALLER_FIELDS)], strict=True))
+            version, updated_at, updated_by = row[len(CALLER_FIELDS) :]
+            if version != expected_version:
+                raise self._stale_write("Fiche", updated_by, updated_at)
             # Values changed must fit (one stored before the limits may stay as it is).
+            known_phones = _phone_texts(connection, caller_id) if phones else set()
             _check_lengths(
-                *(("phone", p) for p in phones or () if p not in _phone_texts(caller)),
-                **{
-                    k: v
-                    for k, v in changes.items()
-                    if k in limits.LIMITS and v != getattr(caller, k)
-                },
+                *(("phone", p) for p in phones or () if p not in known_phones),
+                **{k: v for k, v in changes.items() if k in limits.LIMITS and v != stored[k]},
             )
             for name, value in changes.items():
                 if name == "contact_preference":
@@ -149,25 +154,30 @@ class CallerStore(StoreCore):
                             "contact_preference",
                             "Préférence de contact : téléphone, courrier, courriel ou aucune.",
                         ) from None
-                setattr(caller, name, value.strip() if isinstance(value, str) else value)
+                stored[name] = value.strip() if isinstance(value, str) else value
+            assignments = [f"{name} = ?" for name in changes]
+            values = [stored[name] for name in changes]
+            if not set(changes).isdisjoint(SEARCHED_CALLER_FIELDS):
+                assignments += ["search_names = ?", "search_address = ?"]
+                values += self.backend.caller_search_texts(
+                    *(stored[name] for name in SEARCHED_CALLER_FIELDS)
+                )
+            assignments += ["version = version + 1", "updated_at = ?", "updated_by_id = ?"]
+            connection.execute(
+                f"UPDATE callers SET {', '.join(assignments)} WHERE id = ?",
+                (*values, db_time(now), operator.id, caller_id),
+            )
             if phones is not None:
-                caller.phones.clear()
-                session.flush()
-                for position, raw in enumerate(p for p in phones if p.strip()):
-                    caller.phones.append(_phone_row(raw, position))
-            caller.version += 1
-            caller.updated_at = now
-            caller.updated_by_id = operator.id
+                connection.execute("DELETE FROM caller_phones WHERE caller_id = ?", (caller_id,))
+                _insert_phones(connection, caller_id, phones)
         return self.get_caller(caller_id)
 
     def caller_requests(self, caller_id: int, limit: int = 500) -> list[RequestRecord]:
         """A caller's requests: open ones first, then newest first."""
-        open_first = Request.status.in_(OPEN_VALUES).desc()
-        with self._read() as session:
-            rows = session.execute(
-                _request_select()
-                .where(Request.caller_id == caller_id)
-                .order_by(open_first, Request.created_at.desc(), Request.id.desc())
-                .limit(limit)
-            )
-            return [_request(row) for row in rows]
+        with self._raw_read() as connection:
+            rows = connection.execute(
+                REQUEST_SELECT + f"WHERE r.caller_id = ? ORDER BY (r.{OPEN_STATUS_SQL}) DESC,"
+                " r.created_at DESC, r.id DESC LIMIT ?",
+                (caller_id, limit),
+            ).fetchall()
+        return [request_record(row) for row in rows]

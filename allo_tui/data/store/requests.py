@@ -1,35 +1,29 @@
-"""Requests: creation (plain SQL, one IMMEDIATE transaction) and reads of one
-request, its events, its duplicates and the history pages."""
+"""Requests: creation (one write transaction) and reads of one request, its events, its
+duplicates and the history pages, in plain SQL on the backend's connections."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
-
-from allo_tui.data.models import (
-    Event,
-    Request,
-    request_search_texts,
-)
 from allo_tui.data.rows import (
+    OPEN_VALUES,
     REQUEST_SELECT,
+    db_time,
     duplicate_records,
     event_records,
     format_reference,
+    marks,
     normalise_reference,
     ordered,
+    request_by_id,
     request_by_reference,
     request_record,
     request_records,
+    stored_time,
 )
 from allo_tui.data.store.common import (
     IDEMPOTENCY_KEY_LIMIT,
     NO_FILTER,
-    OPEN_VALUES,
-    _event,
-    _request,
-    _request_select,
 )
 from allo_tui.data.store.core import StoreCore
 from allo_tui.data.store.writes import (
@@ -42,7 +36,6 @@ from allo_tui.data.store.writes import (
     _exists,
     _insert_caller,
     _known_caller,
-    _stored_time,
 )
 from allo_tui.domain.errors import (
     NotFoundError,
@@ -109,9 +102,7 @@ class RequestStore(StoreCore):
             )
         calendar = self.calendar()
         now = self.now()
-        at = _stored_time(now)
-        # Plain SQL on the pooled connection: the ORM's unit of work and a re-read through it
-        # cost several times what SQLite needs for these few rows.
+        at = db_time(now)
         with self._raw_write() as connection:
             if key is not None:
                 # Under the write lock: a retry running beside the first save waits for it.
@@ -119,9 +110,7 @@ class RequestStore(StoreCore):
                     "SELECT request_id FROM request_keys WHERE key = ?", (key,)
                 ).fetchone()
                 if done is not None:
-                    return request_record(
-                        connection.execute(REQUEST_SELECT + "WHERE r.id = ?", (done[0],)).fetchone()
-                    )
+                    return request_by_id(connection, done[0])
             category = connection.execute(
                 "SELECT service_id, default_urgency, active FROM categories WHERE id = ?",
                 (new.category_id,),
@@ -138,7 +127,9 @@ class RequestStore(StoreCore):
                 # cannot both decide it is new.
                 caller_id = _known_caller(connection, new.new_caller, new.caller_match)
                 if caller_id is None:
-                    caller_id = _insert_caller(connection, operator, new.new_caller, at)
+                    caller_id = _insert_caller(
+                        connection, self.backend, operator, new.new_caller, at
+                    )
             elif caller_id is not None and _exists(connection, "callers", caller_id) is None:
                 raise ValidationError("caller", "Demandeur introuvable.")
             status = Status.NEW
@@ -173,12 +164,14 @@ class RequestStore(StoreCore):
                     description,
                     at,
                     operator.id,
-                    _stored_time(due.ack_due_at),
-                    _stored_time(due.intervention_due_at),
+                    stored_time(due.ack_due_at),
+                    stored_time(due.intervention_due_at),
                     new.duplicate_of_id,
                     at,
                     operator.id,
-                    *request_search_texts(description, street_number, street, landmark),
+                    *self.backend.request_search_texts(
+                        description, street_number, street, landmark
+                    ),
                 ),
             ).fetchone()
             _add_event(connection, request_id, at, operator.id, EventKind.CREATED, new=status.value)
@@ -208,7 +201,7 @@ class RequestStore(StoreCore):
                     "INSERT INTO calls (started_at, ended_at, operator_id, console, phone,"
                     " caller_id, request_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
-                        _stored_time(call.started_at),
+                        stored_time(call.started_at),
                         at,
                         operator.id,
                         call.console,
@@ -218,15 +211,14 @@ class RequestStore(StoreCore):
                         CallOutcome.REQUEST_CREATED.value,
                     ),
                 )
-            row = connection.execute(REQUEST_SELECT + "WHERE r.id = ?", (request_id,)).fetchone()
-        return request_record(row)
+            return request_by_id(connection, request_id)
 
     def get_request(self, request_id: int) -> RequestRecord:
-        with self._read() as session:
-            row = session.execute(_request_select().where(Request.id == request_id)).first()
-        if row is None:
+        with self._raw_read() as connection:
+            request = request_by_id(connection, request_id)
+        if request is None:
             raise NotFoundError(f"demande n° {request_id} introuvable")
-        return _request(row)
+        return request
 
     def get_request_by_reference(self, reference: str) -> RequestRecord | None:
         """The request with this reference; `00042` means this (Paris) year's."""
@@ -238,30 +230,24 @@ class RequestStore(StoreCore):
 
     def events(self, request_id: int) -> list[EventRecord]:
         """The timeline of a request, oldest first."""
-        with self._read() as session:
-            rows = session.scalars(
-                select(Event).where(Event.request_id == request_id).order_by(Event.id)
-            )
-            return [_event(row) for row in rows]
+        with self._raw_read() as connection:
+            return event_records(connection, request_id)
 
     def duplicates_of(self, request_id: int) -> list[RequestRecord]:
-        with self._read() as session:
-            rows = session.execute(
-                _request_select().where(Request.duplicate_of_id == request_id).order_by(Request.id)
-            )
-            return [_request(row) for row in rows]
+        """The requests marked as duplicates of this one, oldest first."""
+        with self._raw_read() as connection:
+            return duplicate_records(connection, request_id)
 
     def request_detail(self, request_id: int) -> RequestDetail:
         """The request, its whole timeline (oldest first) and its duplicates, in one read."""
-        with self.engine.connect() as connection, connection.begin():
-            raw = connection.connection.driver_connection
-            request = request_records(raw, [request_id]).get(request_id)
+        with self._raw_read() as connection:
+            request = request_by_id(connection, request_id)
             if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
             return RequestDetail(
                 request=request,
-                events=tuple(event_records(raw, request_id)),
-                duplicates=tuple(duplicate_records(raw, request_id)),
+                events=tuple(event_records(connection, request_id)),
+                duplicates=tuple(duplicate_records(connection, request_id)),
             )
 
     def possible_duplicates(
@@ -272,20 +258,18 @@ class RequestStore(StoreCore):
         if not wanted:
             return []
         since = self.now() - timedelta(days=days)
-        with self._read() as session:
-            # SQLite's lower() folds ASCII only: compare accent- and case-insensitively here,
-            # over the category's open requests of the period (a bounded set).
-            rows = session.execute(
-                _request_select()
-                .where(
-                    Request.category_id == category_id,
-                    Request.created_at >= since,
-                    Request.status.in_(OPEN_VALUES),
-                )
-                .order_by(Request.created_at.desc())
-            )
-            matches = [_request(row) for row in rows if fold(row[0].street) == wanted]
-            return matches[:limit]
+        with self._raw_read() as connection:
+            # The database's lower() may fold ASCII only (SQLite's does): compare accent- and
+            # case-insensitively here, over the category's open requests of the period (a
+            # bounded set).
+            rows = connection.execute(
+                REQUEST_SELECT + "WHERE r.category_id = ? AND r.created_at >= ?"
+                f" AND r.status IN ({marks(len(OPEN_VALUES))})"
+                " ORDER BY r.created_at DESC",
+                (category_id, stored_time(since), *OPEN_VALUES),
+            ).fetchall()
+        matches = (request_record(row) for row in rows)
+        return [request for request in matches if fold(request.street) == wanted][:limit]
 
     def history(
         self,

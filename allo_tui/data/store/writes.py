@@ -3,15 +3,10 @@ event inserts, and the checks made before them (lengths, known callers)."""
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
+from collections.abc import Sequence
 
-from allo_tui.data.models import (
-    Caller,
-    caller_search_texts,
-)
-from allo_tui.data.rows import caller_ids_holding
-from allo_tui.data.store.common import _db_time
+from allo_tui.data.backend import Backend, Connection
+from allo_tui.data.rows import caller_ids_holding, marks
 from allo_tui.domain import limits
 from allo_tui.domain.errors import (
     SharedNumberError,
@@ -65,22 +60,13 @@ _INSERT_EVENT_SQL = (
 )
 
 
-def _stored_time(value: datetime | None) -> str | None:
-    """A timestamp as stored (UTC text, as `UTCDateTime` writes it); naive ones are refused."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        raise ValueError("naive datetime given to the database; use aware UTC")
-    return _db_time(value)
-
-
-def _exists(connection: sqlite3.Connection, table: str, row_id: int) -> tuple | None:
+def _exists(connection: Connection, table: str, row_id: int) -> tuple | None:
     """`(1,)` when `table` (one of ours, never user text) has a row with this id."""
     return connection.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone()
 
 
 def _add_event(
-    connection: sqlite3.Connection,
+    connection: Connection,
     request_id: int,
     at: str,
     operator_id: int,
@@ -95,9 +81,11 @@ def _add_event(
 
 
 def _insert_caller(
-    connection: sqlite3.Connection, operator: OperatorRecord, new: NewCaller, at: str
+    connection: Connection, backend: Backend, operator: OperatorRecord, new: NewCaller, at: str
 ) -> int:
-    """Insert a caller and their phones (the triggers index them); returns the new id."""
+    """Insert a caller and their phones (the triggers index them); returns the new id.
+
+    `backend` gives the caller's full-text index columns (`search_names`, `search_address`)."""
     identity = (
         new.surname.strip(),
         new.given_name.strip(),
@@ -125,10 +113,16 @@ def _insert_caller(
             at,
             at,
             operator.id,
-            *caller_search_texts(*identity),
+            *backend.caller_search_texts(*identity),
         ),
     ).fetchone()
-    for position, raw in enumerate(p for p in new.phones if p.strip()):
+    _insert_phones(connection, caller_id, new.phones)
+    return caller_id
+
+
+def _insert_phones(connection: Connection, caller_id: int, phones: Sequence[str]) -> None:
+    """Give a caller these numbers, in this order (blank entries skipped)."""
+    for position, raw in enumerate(p for p in phones if p.strip()):
         parsed = parse_phone(raw)
         connection.execute(
             _INSERT_PHONE_SQL,
@@ -141,12 +135,14 @@ def _insert_caller(
                 position,
             ),
         )
-    return caller_id
 
 
-def _phone_texts(caller: Caller) -> set[str]:
+def _phone_texts(connection: Connection, caller_id: int) -> set[str]:
     """A caller's numbers as stored and as shown (what an edit form sends back unchanged)."""
-    return {text for phone in caller.phones for text in (phone.number, phone.display)}
+    rows = connection.execute(
+        "SELECT number, display FROM caller_phones WHERE caller_id = ?", (caller_id,)
+    )
+    return {text for row in rows for text in row}
 
 
 def _as_typed(text: str) -> str:
@@ -179,7 +175,7 @@ def _check_caller_lengths(new: NewCaller) -> None:
     )
 
 
-def _known_caller(connection: sqlite3.Connection, new: NewCaller, match: CallerMatch) -> int | None:
+def _known_caller(connection: Connection, new: NewCaller, match: CallerMatch) -> int | None:
     """The known caller `new` stands for (see `CallerMatch`); None: create `new`.
 
     Raises SharedNumberError when several callers hold the number and none can be told apart.
@@ -196,11 +192,11 @@ def _known_caller(connection: sqlite3.Connection, new: NewCaller, match: CallerM
         return None
     named = sorted(words(f"{new.surname} {new.given_name}"))
     if match is CallerMatch.NUMBER_AND_NAME and named:
-        marks = ",".join("?" * len(holders))
         same = [
             caller_id
             for caller_id, surname, given_name in connection.execute(
-                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks}) ORDER BY id",
+                "SELECT id, surname, given_name FROM callers"
+                f" WHERE id IN ({marks(len(holders))}) ORDER BY id",
                 holders,
             )
             if sorted(words(f"{surname} {given_name}")) == named
@@ -214,7 +210,7 @@ def _known_caller(connection: sqlite3.Connection, new: NewCaller, match: CallerM
     )
 
 
-def _caller_label(connection: sqlite3.Connection, caller_id: int | None) -> str:
+def _caller_label(connection: Connection, caller_id: int | None) -> str:
     """How the original request's timeline names the caller who reported it again."""
     if caller_id is None:
         return "un appelant anonyme"
