@@ -1,35 +1,29 @@
-"""What the Store's areas share: constants, the request SELECT, and ORM rows to records
-(the plain SQL inserts are in `writes`)."""
+"""What the Store's areas share: backend-neutral constants (the plain SQL inserts are in
+`writes`, the row shapes in `allo_tui.data.rows`)."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import aliased
 
 from allo_tui.data.models import (
-    OPEN_STATUS_SQL,
     Call,
     Caller,
-    CallerPhone,
     Category,
     Draft,
-    Event,
     Operator,
     Request,
     Service,
 )
-from allo_tui.domain.phone import parse_phone
+from allo_tui.data.rows import OPEN_STATUS_SQL
+from allo_tui.data.rows import db_time as _db_time  # noqa: F401 - for the areas still using it
 from allo_tui.domain.records import (
-    OPEN_STATUSES,
     CallOutcome,
     CallRecord,
     Channel,
     DraftRecord,
-    EventKind,
-    EventRecord,
     HistoryFilter,
     Kind,
     OperatorRecord,
@@ -39,11 +33,9 @@ from allo_tui.domain.records import (
 )
 
 IDEMPOTENCY_KEY_LIMIT = 200
+"""The longest idempotency key a client may send with a new request."""
 NO_FILTER = HistoryFilter()
-OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
-# Written exactly as the partial index `ix_requests_open` is, so SQLite can use that index
-# (an `IN` with bound parameters or another order does not match it).
-_OPEN_REQUESTS = text("requests." + OPEN_STATUS_SQL)
+"""The history with no filter."""
 CALLER_FIELDS = (
     "surname",
     "given_name",
@@ -57,7 +49,13 @@ CALLER_FIELDS = (
     "notes",
     "contact_preference",
 )
+"""The caller fields `update_caller` may change."""
 
+# -- ORM rows to records, for the areas still reading through sessions ------------------------
+
+# Written exactly as the partial index `ix_requests_open` is, so SQLite can use that index
+# (an `IN` with bound parameters or another order does not match it).
+_OPEN_REQUESTS = text("requests." + OPEN_STATUS_SQL)
 
 _CreatedBy = aliased(Operator)
 _UpdatedBy = aliased(Operator)
@@ -92,18 +90,6 @@ def _operator(row: Operator) -> OperatorRecord:
         display_name=row.display_name,
         role=Role(row.role),
         active=row.active,
-    )
-
-
-def _phone_row(raw: str, position: int) -> CallerPhone:
-    parsed = parse_phone(raw)
-    return CallerPhone(
-        number=parsed.stored,
-        display=parsed.display,
-        valid=parsed.valid,
-        search_digits=parsed.search_digits,
-        label="",
-        position=position,
     )
 
 
@@ -146,19 +132,6 @@ def _request(row) -> RequestRecord:
     )
 
 
-def _event(row: Event) -> EventRecord:
-    return EventRecord(
-        id=row.id,
-        request_id=row.request_id,
-        at=row.at,
-        operator=row.operator.display_name,
-        kind=EventKind(row.kind),
-        old_value=row.old_value,
-        new_value=row.new_value,
-        note=row.note,
-    )
-
-
 def _call(row: Call, operator_login: str) -> CallRecord:
     return CallRecord(
         id=row.id,
@@ -182,10 +155,3 @@ def _draft(row: Draft) -> DraftRecord:
         updated_at=row.updated_at,
         heartbeat_at=row.heartbeat_at,
     )
-
-
-def _db_time(value: datetime) -> str:
-    """The text form SQLAlchemy's SQLite DateTime stores (UTC, microseconds)."""
-    from datetime import UTC
-
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
