@@ -286,7 +286,7 @@ class RequestStore(StoreCore):
         next window down); `before`: the rows just newer than it (the window above); `oldest`:
         the oldest rows (End). `has_more` says whether rows lie beyond the window in the
         direction fetched (older for the first two, newer for the others). Each query walks one
-        index chosen from the filters (see `allo_tui.data.history`).
+        index chosen from the filters (see `Backend.history_window`).
         """
         now = self.now()
         with self._raw_read() as connection:
@@ -304,7 +304,8 @@ class RequestStore(StoreCore):
     ) -> tuple[int, bool]:
         """How many requests match, counting at most `cap + 1` (returns count, capped).
 
-        A free text matching more than `history_text.TEXT_CAP` (SQLite) requests also counts as capped.
+        A free text matching more requests than the backend follows (SQLite: `TEXT_CAP`)
+        also counts as capped (see `Backend.history_count`).
         """
         now = self.now()
         with self._raw_read() as connection:
