@@ -22,8 +22,8 @@ from allo_tui.domain.records import CallerRecord, OperatorRecord
 from allo_tui.domain.sanitize import printable
 from allo_tui.requests_watch import RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
-from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.screens.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
+from allo_tui.widgets.binding_commands import BindingCommands
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen

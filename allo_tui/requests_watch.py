@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from textual.signal import Signal
 
-from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.labels import URGENCY_LABELS
+from allo_tui.domain.records import RequestRecord
 from allo_tui.widgets.literal import printable
 
 if TYPE_CHECKING:
