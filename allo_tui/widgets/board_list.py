@@ -39,8 +39,8 @@ from allo_tui.domain.countdown import (
     elapsed_text,
     is_late,
 )
-from allo_tui.domain.records import BoardCounts, RequestRecord
 from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.domain.records import BoardCounts, RequestRecord
 from allo_tui.widgets.literal import printable
 
 TEXTS = {

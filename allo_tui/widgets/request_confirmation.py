@@ -8,8 +8,8 @@ from textual.containers import Vertical
 from textual.widgets import Digits, Static
 
 from allo_tui.domain.display import format_long
-from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
+from allo_tui.domain.records import RequestRecord
 from allo_tui.widgets.literal import printable
 
 TEXTS = {
