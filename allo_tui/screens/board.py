@@ -30,39 +30,23 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from allo_tui.data.errors import user_message
 from allo_tui.domain.display import local
-from allo_tui.domain.errors import AlloError
 from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
-from allo_tui.domain.workflow import Action, WorkflowError, is_allowed
+from allo_tui.domain.workflow import Action, is_allowed
 from allo_tui.requests_watch import (
     ConnectionLost,
     RequestsChanged,
     RequestsWatch,
     WatchEvent,
 )
+from allo_tui.screens.board_services import ServicesPart
+from allo_tui.screens.board_texts import TEXTS
 from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.literal import printable
-from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
 from allo_tui.widgets.waiting import wait_until
 
-TEXTS = {
-    "figure": "{label} {count}",
-    "late": "En retard : {count}",
-    "acks": "AR à faire aujourd'hui : {count}",
-    "acks_late": " (dont {count} en retard)",
-    "lost": "connexion perdue — nouvel essai… (dernières données : {at})",
-    "lost_never": "connexion perdue — nouvel essai… (aucune donnée lue)",
-    "filter": "Filtre : {what} — 0 : tout afficher",
-    "filter_urgency": "urgence {level} ({label})",
-    "pick_filter": "Afficher les demandes du service…",
-    "pick_assign": "Affecter {reference} à…",
-    "assigned": "{reference} affectée à {service}.",
-    "refused": "Affectation refusée : {reason}",
-    "no_detail": "Le détail des demandes n'est pas disponible dans cette version.",
-}
 TICK_SECONDS = 1.0
 RETRY_SECONDS = 3.0
 WINDOW_MINIMUM = 60
@@ -264,7 +248,7 @@ class LiveBoard(Screen[None]):
         return Text(" · ").join(parts)
 
 
-class BoardScreen(LiveBoard):
+class BoardScreen(ServicesPart, LiveBoard):
     """F5: the board with the operator's keys."""
 
     CSS_PATH = "board.tcss"
@@ -383,98 +367,3 @@ class BoardScreen(LiveBoard):
 
     def action_show_all(self) -> None:
         self._set_filter(services=(), urgency=None)
-
-    def action_filter_service(self) -> None:
-        self._with_services(self._pick_filter)
-
-    def _pick_filter(self) -> None:
-        current = self.services[0] if len(self.services) == 1 else None
-        picker = ServicePicker(
-            self._services, title=TEXTS["pick_filter"], allow_all=True, current=current
-        )
-        self.app.push_screen(picker, self._filter_chosen)
-
-    def _filter_chosen(self, choice: int | None) -> None:
-        if choice is None:
-            return
-        services = () if choice == ALL_SERVICES else (choice,)
-        self._set_filter(services=services, urgency=self.urgency)
-
-    def action_assign(self) -> None:
-        request = self.board_list.highlighted
-        if request is None:
-            return
-        self._with_services(lambda: self._pick_assignee(request))
-
-    def _pick_assignee(self, request: RequestRecord) -> None:
-        picker = ServicePicker(
-            self._services,
-            title=TEXTS["pick_assign"].format(reference=request.reference),
-            current=request.service_id,
-        )
-
-        def chosen(service_id: int | None) -> None:
-            if service_id is not None and service_id != ALL_SERVICES:
-                self._assign(request, service_id)
-
-        self.app.push_screen(picker, chosen)
-
-    def _with_services(self, then) -> None:
-        if self._services:
-            then()
-        else:
-            self._read_services(then)
-
-    @work(thread=True, exit_on_error=False, group="board-services")
-    def _read_services(self, then) -> None:
-        try:
-            services = self.app.store.services()
-        except Exception as error:  # noqa: BLE001 - shown to the user
-            self.app.call_from_thread(
-                self.notify,
-                printable(f"Services illisibles : {error}"),
-                severity="error",
-                markup=False,
-            )
-            return
-
-        def done() -> None:
-            self._services = services
-            self._service_names = {service.id: service.name for service in services}
-            then()
-
-        self.app.call_from_thread(done)
-
-    @work(thread=True, exit_on_error=False, group="board-assign")
-    def _assign(self, request: RequestRecord, service_id: int) -> None:
-        store = self.app.store
-        try:
-            updated = store.apply(
-                self.app.operator,
-                request.id,
-                Action.ASSIGN,
-                expected_version=request.version,
-                service_id=service_id,
-            )
-        except (AlloError, WorkflowError) as error:
-            self.app.call_from_thread(
-                self.notify,
-                printable(TEXTS["refused"].format(reason=error)),
-                severity="error",
-                markup=False,
-            )
-            return
-        except Exception as error:  # noqa: BLE001 - shown to the user, not swallowed
-            self.app.call_from_thread(
-                self.notify,
-                printable(TEXTS["refused"].format(reason=user_message(error))),
-                severity="error",
-                markup=False,
-            )
-            return
-        message = TEXTS["assigned"].format(
-            reference=printable(updated.reference, one_line=True),
-            service=printable(updated.service_name, one_line=True),
-        )
-        self.app.call_from_thread(self.notify, message, markup=False)
-        self.app.call_from_thread(self.request_reload)
