@@ -18,47 +18,30 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from allo_tui.console import console_of
-from allo_tui.domain.display import format_date
-from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
 from allo_tui.domain.records import (
     CallerRecord,
     CallerSearchResult,
     NewCaller,
-    PhoneRecord,
     RequestRecord,
 )
 from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
+from allo_tui.screens.lookup_cells import (
+    _caller_cells,
+    _digits_of,
+    _request_cells,
+    _two_lines,
+)
+from allo_tui.screens.lookup_texts import COLUMNS, TEXTS
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import after_queued
-from allo_tui.widgets.literal import fill, literal
+from allo_tui.widgets.literal import fill
 from allo_tui.widgets.result_list import ResultList, ResultRow
 from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.waiting import wait_until
 
-TEXTS = {
-    "placeholder": "Téléphone, nom, adresse ou n° de demande…",
-    "hint": "Tapez un téléphone, un nom, une rue ou un n° de demande.",
-    "hint_keys": "Ctrl+N : nouveau demandeur · F3 : nouvelle demande (téléphone d'abord)",
-    "count_one": "1 demandeur",
-    "count": "{count} demandeurs",
-    "count_capped": "{count}+ demandeurs — précisez la recherche",
-    "count_keys": "↑/↓ : choisir · Entrée : fiche du demandeur · F3 : nouvelle demande pour lui",
-    "none": "Aucun demandeur pour « {query} ».",
-    "too_short": "Continuez à taper : au moins deux lettres, ou quatre chiffres.",
-    "none_keys": "Ctrl+N : nouveau demandeur ({prefill}) · F3 : nouvelle demande",
-    "prefill_phone": "tél. {value}",
-    "prefill_name": "nom {value}",
-    "request_found": "Demande {reference} trouvée. ",
-    "request_keys": "Entrée : ouvrir la demande et noter un rappel",
-    "request_row": "▶ Demande {reference}",
-    "anonymous": "(anonyme)",
-    "error": "Recherche impossible : {error}",
-}
-# Column titles and widths: name and address share what the fixed ones leave.
-COLUMNS = (("Nom", 0.55), ("Téléphone(s)", 18), ("Adresse", 0.45), ("Ouv.", 4), ("Contact", 10))
 MIN_ROWS = 10
 """Rows asked for before the list has its size."""
 F3_WAIT = 2.0
@@ -391,17 +374,6 @@ class LookupScreen(Screen[None]):
         return NewCaller(surname=surname, given_name=given_name)
 
 
-def _two_lines(first: Text, second: Text) -> Text:
-    """The status line and, dimmed below it, the keys that act on what is shown."""
-    out = Text(no_wrap=True, overflow="ellipsis")
-    out.append_text(first)
-    out.append("\n")
-    keys = second.copy()
-    keys.stylize("dim")
-    out.append_text(keys)
-    return out
-
-
 def _too_short(query: str) -> bool:
     """True when nothing in `query` can be searched yet (single letters, under four digits)."""
     if is_phone_like(query):
@@ -409,55 +381,3 @@ def _too_short(query: str) -> bool:
     if PHONE_CHARACTERS.fullmatch(query.strip()):
         return True  # the start of a number: wait for the fourth digit
     return all(len(word) < 2 for word in search_tokens(query))
-
-
-def _caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
-    return (
-        literal(caller.display_name, "bold" if caller.open_requests else ""),
-        _phones_text(caller.phones, digits),
-        literal(_address(caller, digits)),
-        Text(str(caller.open_requests or ""), justify="right"),
-        Text(format_date(caller.last_contact_at)),
-    )
-
-
-def _address(caller: CallerRecord, digits: str) -> str:
-    """The street address; with the postcode and town when the digits typed are its postcode
-    (the hostess then sees why the caller was found)."""
-    if digits and caller.postcode == digits:
-        town = " ".join(part for part in (caller.postcode, caller.city) if part)
-        return ", ".join(part for part in (caller.address, town) if part)
-    return caller.address
-
-
-def _phones_text(phones: tuple[PhoneRecord, ...], digits: str) -> Text:
-    """The number that matched the query first, then "+N" for the others."""
-    if not phones:
-        return Text("")
-    ordered = sorted(phones, key=lambda p: 0 if digits and digits in _digits_of(p) else 1)
-    first = ordered[0]
-    text = literal(first.display, "" if first.valid else "italic")
-    if not first.valid:
-        text.append(" ⚠")
-    if len(ordered) > 1:
-        text.append(f" +{len(ordered) - 1}", style="dim")
-    return text
-
-
-def _digits_of(phone: PhoneRecord) -> str:
-    national = "".join(ch for ch in phone.display if ch.isdigit())
-    return f"{national} {phone.number.lstrip('+')}"
-
-
-def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
-    place = " · ".join(p for p in (request.category_label, request.location) if p)
-    title = Text(TEXTS["request_row"].format(reference=request.reference), style="bold reverse")
-    title.append("  ")
-    title.append_text(literal(request.caller_name or TEXTS["anonymous"]))
-    return (
-        title,
-        Text(STATUS_LABELS[request.status], style="bold" if request.is_open else ""),
-        literal(place),
-        Text(""),
-        Text(format_date(request.created_at)),
-    )
