@@ -28,10 +28,10 @@ from allo_tui.domain.records import (
 from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
 from allo_tui.screens.lookup_cells import (
-    _caller_cells,
-    _digits_of,
-    _request_cells,
-    _two_lines,
+    caller_cells,
+    phone_digits,
+    request_cells,
+    two_lines,
 )
 from allo_tui.screens.lookup_texts import COLUMNS, TEXTS
 from allo_tui.widgets.binding_commands import BindingCommands
@@ -183,13 +183,13 @@ class LookupScreen(Screen[None]):
         shown: list[ResultRow] = []
         if answer is not None and answer.request is not None:
             self._rows.append(answer.request)
-            shown.append(ResultRow(("request", answer.request), _request_cells(answer.request)))
+            shown.append(ResultRow(("request", answer.request), request_cells(answer.request)))
         if answer is not None:
             digits = phone_query_digits(answer.query) if is_phone_like(answer.query) else ""
             for caller in answer.callers.rows:
                 self._rows.append(caller)
                 # The key holds what the row shows: an unchanged row is not repainted.
-                shown.append(ResultRow(("caller", caller, digits), _caller_cells(caller, digits)))
+                shown.append(ResultRow(("caller", caller, digits), caller_cells(caller, digits)))
         self.query_one("#results", ResultList).set_rows(shown, cursor)
         self._set_count(self._hint() if answer is None else self._count_text(answer))
 
@@ -231,10 +231,10 @@ class LookupScreen(Screen[None]):
                 shown = fill(TEXTS["prefill_name"], value=name)
             before, after = TEXTS["none_keys"].split("{prefill}")
             keys = Text.assemble(before, shown, after)
-        return _two_lines(found, keys)
+        return two_lines(found, keys)
 
     def _hint(self) -> Text:
-        return _two_lines(Text(TEXTS["hint"]), Text(TEXTS["hint_keys"]))
+        return two_lines(Text(TEXTS["hint"]), Text(TEXTS["hint_keys"]))
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -349,7 +349,7 @@ class LookupScreen(Screen[None]):
         if not is_phone_like(query) or REFERENCE_LIKE.fullmatch(query):
             return ""
         digits = phone_query_digits(query)
-        return next((p.display for p in caller.phones if digits in _digits_of(p)), "")
+        return next((p.display for p in caller.phones if digits in phone_digits(p)), "")
 
     def call_ended(self) -> None:
         """F10 ended the call: the box is cleared for the next one."""

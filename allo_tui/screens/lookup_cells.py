@@ -12,7 +12,7 @@ from allo_tui.screens.lookup_texts import TEXTS
 from allo_tui.widgets.literal import literal
 
 
-def _two_lines(first: Text, second: Text) -> Text:
+def two_lines(first: Text, second: Text) -> Text:
     """The status line and, dimmed below it, the keys that act on what is shown."""
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append_text(first)
@@ -23,7 +23,7 @@ def _two_lines(first: Text, second: Text) -> Text:
     return out
 
 
-def _caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
+def caller_cells(caller: CallerRecord, digits: str) -> tuple[Text, ...]:
     return (
         literal(caller.display_name, "bold" if caller.open_requests else ""),
         _phones_text(caller.phones, digits),
@@ -46,7 +46,7 @@ def _phones_text(phones: tuple[PhoneRecord, ...], digits: str) -> Text:
     """The number that matched the query first, then "+N" for the others."""
     if not phones:
         return Text("")
-    ordered = sorted(phones, key=lambda p: 0 if digits and digits in _digits_of(p) else 1)
+    ordered = sorted(phones, key=lambda p: 0 if digits and digits in phone_digits(p) else 1)
     first = ordered[0]
     text = literal(first.display, "" if first.valid else "italic")
     if not first.valid:
@@ -56,12 +56,12 @@ def _phones_text(phones: tuple[PhoneRecord, ...], digits: str) -> Text:
     return text
 
 
-def _digits_of(phone: PhoneRecord) -> str:
+def phone_digits(phone: PhoneRecord) -> str:
     national = "".join(ch for ch in phone.display if ch.isdigit())
     return f"{national} {phone.number.lstrip('+')}"
 
 
-def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
+def request_cells(request: RequestRecord) -> tuple[Text, ...]:
     place = " · ".join(p for p in (request.category_label, request.location) if p)
     title = Text(TEXTS["request_row"].format(reference=request.reference), style="bold reverse")
     title.append("  ")
