@@ -112,6 +112,21 @@ class Backend(ABC):
         (SQLite: a progress handler; PostgreSQL: the connection's `cancel()`)."""
 
     @abstractmethod
+    def caller_search_texts(
+        self, surname, given_name, street_number, street, address_extra, postcode, city
+    ) -> tuple[str | None, str | None]:
+        """What to store in a caller's `search_names` and `search_address` columns when it is
+        written: SQLite stores the `fold`ed text where its FTS5 tokenizer would not fold it as
+        queries are folded, else None. A backend whose text search folds as `fold` does (e.g.
+        PostgreSQL with `unaccent` in its index expressions) returns (None, None)."""
+
+    @abstractmethod
+    def request_search_texts(
+        self, description, street_number, street, landmark
+    ) -> tuple[str | None, str | None]:
+        """The same for a request's `search_description` and `search_location` columns."""
+
+    @abstractmethod
     def history_window(
         self,
         connection: Connection,

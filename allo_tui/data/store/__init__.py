@@ -1,14 +1,15 @@
 """The Store: the one object screens, commands and the benchmark talk to.
 
-Every public method opens its own Session or plain connection (so it is safe from worker
-threads), runs one transaction and returns frozen records from `allo_tui.domain.records`.
-Writes that read first (reference allocation, version checks) begin IMMEDIATE so concurrent
-consoles never lose a row.
+Every public method borrows a connection from the backend (`allo_tui.data.backend`), runs one
+transaction of plain SQL and returns frozen records from `allo_tui.domain.records`; it is safe
+from worker threads. Writes take the write lock before they read (reference allocation, version
+checks), so concurrent consoles never lose a row. Rows become records in one place,
+`allo_tui.data.rows`. SQLAlchemy is never imported here: it serves Alembic's migrations only.
 
 Layout: `Store` is one class made of one part per area, each in its own module and each
-building on `core.StoreCore` (engine, sessions, transactions, clock, calendar, role and
-staleness checks). Method names are those callers have always used; a new method goes in
-the module of its area:
+building on `core.StoreCore` (backend, transactions, clock, calendar, role and staleness
+checks). Method names are those callers have always used; a new method goes in the module of
+its area:
 
 - `requests`: creating a request, reading one, its events, duplicates and history pages;
 - `request_changes`: workflow actions (`apply`) and requalification;
@@ -17,8 +18,8 @@ the module of its area:
 - `drafts`: form drafts, heartbeats, orphans and claims;
 - `operators`: operators and the one at the console;
 - `calls`: the call log;
-- `catalogue`: categories, services, known streets, the demo flag;
-- `common`: shared constants, row-to-record functions and the plain SQL inserts.
+- `catalogue`: categories, services, streets, the demo flag;
+- `writes`: the plain SQL inserts and checks several areas share; `common`: shared constants.
 """
 
 from __future__ import annotations
