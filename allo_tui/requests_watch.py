@@ -25,7 +25,7 @@ from textual.signal import Signal
 
 from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import RequestRecord
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 if TYPE_CHECKING:
     from textual.app import App

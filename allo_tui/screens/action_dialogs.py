@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from allo_tui.domain import limits
 from allo_tui.domain.text import fold, words
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
 
 TEXTS = {

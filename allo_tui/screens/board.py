@@ -34,6 +34,7 @@ from allo_tui.domain.display import local
 from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
 from allo_tui.domain.workflow import Action, is_allowed
+from allo_tui.literal import printable
 from allo_tui.requests_watch import (
     ConnectionLost,
     RequestsChanged,
@@ -44,7 +45,6 @@ from allo_tui.screens.board_services import ServicesPart
 from allo_tui.screens.board_texts import TEXTS
 from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.waiting import wait_until
 
 TICK_SECONDS = 1.0

@@ -9,8 +9,8 @@ from allo_tui.data.errors import user_message
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.records import RequestRecord
 from allo_tui.domain.workflow import Action, WorkflowError
+from allo_tui.literal import printable
 from allo_tui.screens.board_texts import TEXTS
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
 
 

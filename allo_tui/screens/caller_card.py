@@ -22,11 +22,11 @@ from allo_tui.console import console_of
 from allo_tui.domain.display import format_date, format_datetime
 from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
+from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import fill, literal, printable
 
 TEXTS = {
     "loading": "Chargement de la fiche…",

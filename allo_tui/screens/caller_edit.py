@@ -30,6 +30,7 @@ from allo_tui.domain.caller_edit import (  # noqa: F401 (re-exported)
 )
 from allo_tui.domain.records import CallerRecord, ContactPreference, NewCaller
 from allo_tui.domain.sanitize import clean_text
+from allo_tui.literal import fill
 from allo_tui.screens.caller_edit_dialogs import (  # noqa: F401 (re-exported)
     ConfirmDiscardDialog,
     DuplicatePhoneDialog,
@@ -43,7 +44,6 @@ from allo_tui.screens.caller_edit_texts import (  # noqa: F401 (re-exported)
 )
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import fill
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 
 MIN_PHONE_FIELDS = 2

@@ -10,8 +10,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from allo_tui.domain.caller_edit import PhoneOwner
+from allo_tui.literal import fill
 from allo_tui.screens.caller_edit_texts import TEXTS
-from allo_tui.widgets.literal import fill
 
 
 class ConfirmDiscardDialog(ModalScreen[bool]):

@@ -12,9 +12,9 @@ from allo_tui.domain.caller_edit import TEXT_FIELDS, CallerEditResult, PhoneOwne
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError, StaleWriteError, ValidationError
 from allo_tui.domain.records import CallerRecord, NewCaller
+from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.caller_edit_dialogs import DuplicatePhoneDialog
 from allo_tui.screens.caller_edit_texts import FIELD_NAMES, PREFERENCES, TEXTS
-from allo_tui.widgets.literal import fill, literal, printable
 
 
 class SavePart:

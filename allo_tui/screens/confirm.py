@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 TEXTS = {
     "yes": "Oui (o)",

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 
 from allo_tui.console import console_of
 from allo_tui.domain.records import CallInfo, CallOutcome
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 OUTCOMES: tuple[tuple[CallOutcome, str], ...] = (
     (CallOutcome.INFORMATION, "Information donnée"),

@@ -21,6 +21,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from allo_tui.domain.history_filters import HistoryFilters, reference_in
 from allo_tui.domain.records import CategoryRecord, RequestRecord, ServiceRecord
+from allo_tui.literal import printable
 from allo_tui.screens.history_filters import FiltersPart
 from allo_tui.screens.history_texts import TEXTS
 from allo_tui.screens.history_window import WindowPart
@@ -28,7 +29,6 @@ from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.history_table import HistoryTable
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.waiting import wait_until
 

@@ -12,9 +12,9 @@ from textual.widgets import Button
 from allo_tui.domain import periods
 from allo_tui.domain.history_filters import HistoryFilters
 from allo_tui.domain.labels import URGENCY_LABELS
+from allo_tui.literal import printable
 from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, TextPromptDialog
 from allo_tui.screens.history_texts import FILTER_MENU, PERIOD_CHOICES, STATUS_GROUPS, TEXTS
-from allo_tui.widgets.literal import printable
 
 
 def filter_chips(filters: HistoryFilters) -> list[tuple[str, str]]:

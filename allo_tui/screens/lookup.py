@@ -27,6 +27,7 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
 from allo_tui.domain.text import split_name
+from allo_tui.literal import fill
 from allo_tui.screens.lookup_cells import (
     caller_cells,
     phone_digits,
@@ -37,7 +38,6 @@ from allo_tui.screens.lookup_texts import COLUMNS, TEXTS
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import after_queued
-from allo_tui.widgets.literal import fill
 from allo_tui.widgets.result_list import ResultList, ResultRow
 from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.waiting import wait_until

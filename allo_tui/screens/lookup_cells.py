@@ -8,8 +8,8 @@ from rich.text import Text
 from allo_tui.domain.display import format_date
 from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import CallerRecord, PhoneRecord, RequestRecord
+from allo_tui.literal import literal
 from allo_tui.screens.lookup_texts import TEXTS
-from allo_tui.widgets.literal import literal
 
 
 def two_lines(first: Text, second: Text) -> Text:

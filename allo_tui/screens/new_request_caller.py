@@ -13,10 +13,10 @@ from allo_tui.domain.records import (
     CallerRecord,
     CallerSearchResult,
 )
+from allo_tui.literal import printable
 from allo_tui.screens.new_request_texts import (
     TEXTS,
 )
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.typeahead import Suggestion
 
 SUGGESTION_LIMIT = 8

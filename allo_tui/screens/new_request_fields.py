@@ -27,6 +27,7 @@ from allo_tui.domain.request_form import thousands as _thousands
 from allo_tui.domain.sanitize import CleanText
 from allo_tui.domain.streets import Street, load_streets, match_streets
 from allo_tui.domain.text import fold
+from allo_tui.literal import printable
 from allo_tui.screens.new_request_caller import (
     SUGGESTION_LIMIT,
 )
@@ -34,7 +35,6 @@ from allo_tui.screens.new_request_texts import (
     TEXTS,
 )
 from allo_tui.widgets.duplicates_panel import DuplicatesPanel
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import TextCleaned
 from allo_tui.widgets.typeahead import Suggestion, TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker

@@ -8,11 +8,11 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from allo_tui.domain.request_form import street_typed_after_number
+from allo_tui.literal import printable
 from allo_tui.screens.new_request_texts import (
     CHOICE_FIELDS,
     TEXTS,
 )
-from allo_tui.widgets.literal import printable
 from allo_tui.widgets.text_fields import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead, TypeAheadInput
 from allo_tui.widgets.urgency import UrgencyPicker

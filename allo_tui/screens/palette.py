@@ -25,8 +25,8 @@ from textual.screen import Screen
 from textual.widgets.option_list import Option
 
 from allo_tui.console import console_of
+from allo_tui.literal import printable
 from allo_tui.widgets.key_footer import bindings_in_force
-from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "placeholder": "Chercher une commande, une demande (2026-00042), un demandeur…",

@@ -41,6 +41,7 @@ from allo_tui.domain.records import (
 from allo_tui.domain.request_detail import acknowledgement_how
 from allo_tui.domain.request_detail import format_span as format_span  # re-exported
 from allo_tui.domain.workflow import Action, is_allowed
+from allo_tui.literal import fill, printable
 from allo_tui.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
 from allo_tui.screens.request_detail_actions import ActionsPart
 from allo_tui.screens.request_detail_content import (  # noqa: F401 (re-exported)
@@ -53,7 +54,6 @@ from allo_tui.screens.request_detail_texts import TEXTS
 from allo_tui.widgets.action_keys import ActionKeys
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import fill, printable
 
 
 class RequestDetailScreen(ActionsPart, Screen[None]):

@@ -20,12 +20,12 @@ from allo_tui.domain.workflow import (
     is_allowed,
     refusal_reason,
 )
+from allo_tui.literal import printable
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
 from allo_tui.screens.request_detail_content import request_changes
 from allo_tui.screens.request_detail_texts import DONE_LABELS, TEXTS
-from allo_tui.widgets.literal import printable
 
 
 @dataclass(frozen=True, slots=True)

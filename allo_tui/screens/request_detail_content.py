@@ -19,13 +19,13 @@ from allo_tui.domain.labels import (
 )
 from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
 from allo_tui.domain.request_detail import field_changes, format_span
+from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.request_detail_texts import (
     CHANGE_LABELS,
     FIELD_LABELS,
     TEXTS,
     TIMELINE_COLUMNS,
 )
-from allo_tui.widgets.literal import fill, literal, printable
 
 
 def request_changes(old: RequestRecord, new: RequestRecord) -> list[str]:

@@ -27,9 +27,9 @@ from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError
 from allo_tui.domain.labels import EVENT_LABELS, STATUS_LABELS, URGENCY_LABELS
 from allo_tui.domain.records import CallOutcome, EventRecord, RequestRecord
+from allo_tui.literal import literal, printable
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.literal import literal, printable
 from allo_tui.widgets.text_fields import SafeInput
 
 TEXTS = {

@@ -25,7 +25,7 @@ from textual.widgets import Button, Static
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.records import DraftRecord
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
 """How often an open form says its console is alive."""

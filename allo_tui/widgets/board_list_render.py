@@ -11,8 +11,8 @@ from textual.strip import Strip
 from allo_tui.domain.board_layout import SEPARATOR, BoardLine, Column, layout_columns
 from allo_tui.domain.countdown import AcknowledgementState
 from allo_tui.domain.labels import STATUS_LABELS
+from allo_tui.literal import printable
 from allo_tui.widgets.board_list_texts import TEXTS
-from allo_tui.widgets.literal import printable
 
 
 def visible_text(value: str) -> str:

@@ -11,8 +11,8 @@ from textual.widgets.option_list import Option
 from allo_tui.domain.display import format_date
 from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import RequestRecord
+from allo_tui.literal import printable
 from allo_tui.widgets.key_queue import QueuedOptionList
-from allo_tui.widgets.literal import printable
 
 TEXTS = {
     "title": "Doublons possibles",

@@ -20,7 +20,7 @@ from textual.widgets import DataTable
 from allo_tui.domain.display import local
 from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import RequestRecord
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from textual.widgets import Digits, Static
 from allo_tui.domain.display import format_long
 from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.domain.records import RequestRecord
-from allo_tui.widgets.literal import printable
+from allo_tui.literal import printable
 
 TEXTS = {
     "saved_title": "Demande enregistrée — à lire au demandeur :",

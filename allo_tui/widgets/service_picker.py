@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from allo_tui.domain.records import ServiceRecord
-from allo_tui.widgets.literal import literal
+from allo_tui.literal import literal
 
 ALL_SERVICES = 0
 """What the picker returns for "every service" (service ids start at 1)."""
