@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -20,7 +20,7 @@ from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
 from allo_tui.data.backend.sqlite.errors import classify_sqlite
-from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS, read_only_uri
+from allo_tui.data.backend.sqlite.files import check_integrity
 from allo_tui.data.errors import register_classifier
 from allo_tui.domain.records import HistoryCursor, HistoryFilter
 from allo_tui.domain.search import CallerMatches, SearchToken
@@ -49,6 +49,7 @@ class SqliteBackend(Backend):
         self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self._checkpointer = BackgroundCheckpointer(self.path)
+        self._trace: Callable[[str], None] | None = None
 
     # -- connections and transactions -----------------------------------------------------
 
@@ -58,6 +59,7 @@ class SqliteBackend(Backend):
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             connection = connect_raw(self.path)
+        connection.set_trace_callback(self._trace)
         try:
             yield connection
         except BaseException:
@@ -104,6 +106,11 @@ class SqliteBackend(Backend):
         with self._transaction("BEGIN IMMEDIATE") as connection:
             yield connection
         self._checkpointer.wrote()
+
+    def set_trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call `callback` with every statement run on a connection lent from now on, with
+        its parameters expanded by SQLite (the benchmark's floor replays them); None stops."""
+        self._trace = callback
 
     def change_feed(self, counter: str = "requests") -> ChangeFeed:
         return ChangeFeed(self.path, counter)
@@ -170,13 +177,11 @@ class SqliteBackend(Backend):
         backup_database(self.path, Path(destination), replace=replace)
 
     def integrity_problems(self) -> list[str]:
-        connection = sqlite3.connect(read_only_uri(self.path, snapshot=True), uri=True)
-        try:
-            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            rows = [row[0] for row in connection.execute("PRAGMA integrity_check")]
-        finally:
-            connection.close()
-        return [] if rows == ["ok"] else rows
+        integrity, orphan_keys = check_integrity(self.path)
+        problems = [] if integrity == ["ok"] else integrity
+        if orphan_keys:
+            problems.append(f"{orphan_keys} clé(s) étrangère(s) orpheline(s)")
+        return problems
 
     def wait_for_checkpoint(self, timeout: float | None = None) -> None:
         """Wait for the running background checkpoint, if any (tests, and before closing)."""

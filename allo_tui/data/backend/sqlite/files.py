@@ -171,3 +171,17 @@ def schema_revision(path: Path) -> str | None:
         ) from None
     finally:
         connection.close()
+
+
+def check_integrity(path: Path) -> tuple[list[str], int]:
+    """What `PRAGMA integrity_check` reports (`["ok"]` when sound) and how many rows
+    `PRAGMA foreign_key_check` finds (orphan foreign keys), on a read-only `snapshot`
+    connection: nothing is written to the file."""
+    connection = sqlite3.connect(read_only_uri(path, snapshot=True), uri=True)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        integrity = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        orphan_keys = len(connection.execute("PRAGMA foreign_key_check").fetchall())
+    finally:
+        connection.close()
+    return integrity, orphan_keys
