@@ -1,0 +1,89 @@
+"""`allo` without a subcommand, `allo demo` and `allo board`: the commands that open a
+Textual application (imported only when it runs)."""
+
+from __future__ import annotations
+
+import click
+
+from allo_tui.cli.common import (
+    Fail,
+    current_options,
+    database_choice,
+    db_option,
+    open_store,
+    resolve_operator,
+)
+
+
+def run_console(*, demo: bool) -> None:
+    """Open the console on the chosen database, as the resolved operator."""
+    store = open_store()
+    is_demo = demo or store.is_demo()
+    operator = resolve_operator(store, demo=is_demo)
+    from allo_tui.app import AlloApp
+
+    AlloApp(store=store, operator=operator, demo=is_demo).run()
+
+
+@click.command()
+@click.option("--callers", type=click.IntRange(1), default=None, help="Nombre de demandeurs.")
+@click.option(
+    "--requests", "requests_", type=click.IntRange(1), default=None, help="Nombre de demandes."
+)
+@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option("--no-run", is_flag=True, help="Créer la base sans ouvrir la console.")
+@db_option
+def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) -> None:
+    """Ouvre la console sur la base de démonstration (créée au premier usage)."""
+    from allo_tui.data.errors import DatabaseFileError
+    from allo_tui.demo import build_demo
+
+    options = current_options()
+    options.demo = True
+    choice = database_choice(demo=True)
+    try:
+        summary = build_demo(choice.path, callers=callers, requests=requests_, seed=seed)
+    except DatabaseFileError as error:
+        raise Fail(str(error)) from None
+    if summary is not None and getattr(summary, "requests", 0):
+        click.echo(
+            f"base de démonstration prête : {choice.path} "
+            f"({summary.callers} demandeurs, {summary.requests} demandes)",
+            err=True,
+        )
+    if not no_run:
+        run_console(demo=True)
+
+
+@click.command()
+@click.option(
+    "--service", "services", multiple=True, metavar="CODE", help="Limiter à un service (répétable)."
+)
+@click.option("--urgency", type=click.IntRange(1, 4), default=None, help="Limiter à une urgence.")
+@click.option(
+    "--page-seconds",
+    type=click.FloatRange(2, 600),
+    default=10,
+    show_default=True,
+    help="Durée d'affichage de chaque page quand la liste ne tient pas sur l'écran.",
+)
+@db_option
+def board(services: tuple[str, ...], urgency: int | None, page_seconds: float) -> None:
+    """Tableau mural des interventions ouvertes (lecture seule, sans identification)."""
+    store = open_store(create=False, read_only=True)
+    known = {service.code.upper(): service for service in store.services()}
+    wanted = []
+    for code in services:
+        if code.upper() not in known:
+            raise Fail(f"service inconnu : {code!r} (services : {', '.join(sorted(known))})")
+        wanted.append(known[code.upper()].id)
+    from allo_tui.app import BoardApp
+
+    names = {service.id: service.name for service in known.values()}
+    BoardApp(
+        store=store,
+        services=tuple(wanted),
+        urgency=urgency,
+        service_names=names,
+        page_seconds=page_seconds,
+    ).run()
