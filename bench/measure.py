@@ -52,35 +52,22 @@ _TRANSACTION_WORDS = ("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEAS
 class SqlRecorder:
     """Records the SQL a Store sends to SQLite, with its parameters expanded by SQLite itself.
 
-    It hooks the Store's SQLAlchemy pool: every connection checked out while `recording()` is
-    active gets a stdlib trace callback. Since the Store's lookup path also runs its SQL on the
-    pooled DB-API connection, every statement of a Store call is seen, whatever code wrote it.
+    It hooks the Store's SQLite backend: every connection it lends gets a stdlib trace
+    callback, so every statement of a Store call is seen, whatever code wrote it.
     Replaying the statements on a plain `sqlite3` connection to the same file gives the floor:
     what SQLite alone needs for exactly the same work.
     """
 
     def __init__(self, store) -> None:
-        from sqlalchemy import event
-
         self._statements: list[str] = []
         self._active = False
         self._lock = threading.Lock()
-        self._traced: list = []
-        engine = store.engine
-        event.listen(engine, "checkout", self._on_checkout)
-        event.listen(engine, "checkin", self._on_checkin)
+        store.backend.set_trace(self._on_sql)
 
     def _on_sql(self, statement: str) -> None:
         if self._active:
             with self._lock:
                 self._statements.append(statement)
-
-    def _on_checkout(self, dbapi_connection, _record, _proxy) -> None:
-        dbapi_connection.set_trace_callback(self._on_sql)
-
-    def _on_checkin(self, dbapi_connection, _record) -> None:
-        if dbapi_connection is not None:
-            dbapi_connection.set_trace_callback(None)
 
     @contextmanager
     def recording(self):

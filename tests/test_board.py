@@ -142,12 +142,9 @@ def test_the_board_reads_indexes_only_and_never_sorts_the_open_requests(
     connection = sqlite3.connect(store.path)
     try:
         store.board_snapshot(limit=10, services=services)  # warm, then trace one read
-        engine_connection = store.engine.raw_connection()
-        raw = engine_connection.driver_connection
-        raw.set_trace_callback(statements.append)
-        engine_connection.close()  # back to the pool: the next read uses it
+        store.backend.set_trace(statements.append)
         store.board_snapshot(limit=10, services=services)
-        raw.set_trace_callback(None)
+        store.backend.set_trace(None)
         selects = [sql for sql in statements if "INDEXED BY" in sql]
         assert len(selects) == 2, selects
         plans = [

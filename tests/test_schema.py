@@ -238,11 +238,11 @@ def test_the_write_ahead_log_of_a_personal_database_is_private_too(db_path: Path
 
 
 def test_store_connections_use_wal_foreign_keys_and_durable_commits(store: Store):
-    with store.engine.connect() as connection:
-        journal = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
-        foreign_keys = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
-        synchronous = connection.exec_driver_sql("PRAGMA synchronous").scalar()
-        busy_timeout = connection.exec_driver_sql("PRAGMA busy_timeout").scalar()
+    with store.backend.read() as connection:
+        journal = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        foreign_keys = connection.execute("PRAGMA foreign_keys").fetchone()[0]
+        synchronous = connection.execute("PRAGMA synchronous").fetchone()[0]
+        busy_timeout = connection.execute("PRAGMA busy_timeout").fetchone()[0]
 
     assert journal.lower() == "wal"
     assert foreign_keys == 1

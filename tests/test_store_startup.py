@@ -8,11 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
 
-
-@pytest.mark.xfail(strict=True, reason="operators and drafts still read through the ORM")
-def test_the_first_screens_reads_do_not_import_sqlalchemy(db_path: Path) -> None:
+def test_the_first_screens_reads_do_not_import_sqlalchemy(admin, db_path: Path) -> None:
     script = textwrap.dedent(
         f"""
         import sys
@@ -21,7 +18,7 @@ def test_the_first_screens_reads_do_not_import_sqlalchemy(db_path: Path) -> None
         store.categories(); store.services(); store.calendar(); store.known_streets()
         store.search_callers("dupont"); store.callers_holding("03 86 12 34 56")
         store.get_request_by_reference("00042"); store.last_request_id(); store.now()
-        operator = store.get_operator("admin")
+        operator = store.get_operator({admin.login!r})
         store.is_demo(); store.operator_drafts(operator)
         print(sorted(name for name in sys.modules if name.split(".")[0] == "sqlalchemy"))
         """

@@ -6,24 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import lazyload
-
-from allo_tui.data.models import (
-    OPEN_STATUS_SQL,
-    Request,
-)
 from allo_tui.data.rows import (
+    OPEN_STATUS_SQL,
     REQUEST_COLUMNS,
     REQUEST_JOINS,
+    REQUEST_SELECT,
+    batched,
+    db_time,
+    marks,
     request_record,
     utc_time,
-)
-from allo_tui.data.store.common import (
-    _OPEN_REQUESTS,
-    _db_time,
-    _request,
-    _request_select,
 )
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.records import (
@@ -44,30 +36,32 @@ class BoardStore(StoreCore):
         urgency: int | None = None,
     ) -> list[RequestRecord]:
         """Open requests by urgency, then due time (latest-due last)."""
-        query = _request_select().where(_OPEN_REQUESTS)
+        where, params = ["r." + OPEN_STATUS_SQL], []
         if services:
-            query = query.where(Request.service_id.in_(list(services)))
+            where.append(f"r.service_id IN ({marks(len(services))})")
+            params.extend(int(service) for service in services)
         if urgency is not None:
-            query = query.where(Request.urgency == urgency)
-        query = query.order_by(
-            Request.urgency,
-            Request.intervention_due_at.is_(None),
-            Request.intervention_due_at,
-            Request.created_at,
+            where.append("r.urgency = ?")
+            params.append(int(urgency))
+        sql = (
+            REQUEST_SELECT
+            + "WHERE "
+            + " AND ".join(where)
+            + " ORDER BY r.urgency, r.intervention_due_at IS NULL, r.intervention_due_at,"
+            " r.created_at"
         )
         if limit is not None:
-            query = query.limit(limit)
-        with self._read() as session:
-            return [_request(row) for row in session.execute(query)]
+            sql += " LIMIT ?"
+            params.append(limit)
+        with self._read() as connection:
+            return [request_record(row) for row in connection.execute(sql, params)]
 
     def open_counts(self) -> dict[int, int]:
         """Number of open requests per urgency."""
-        with self._read() as session:
-            rows = session.execute(
-                select(Request.urgency, func.count())
-                .where(_OPEN_REQUESTS)
-                .group_by(Request.urgency)
-            )
+        with self._read() as connection:
+            rows = connection.execute(
+                f"SELECT urgency, count(*) FROM requests WHERE {OPEN_STATUS_SQL} GROUP BY urgency"
+            ).fetchall()
             counts = {u: 0 for u in (1, 2, 3, 4)}
             counts.update({urgency: count for urgency, count in rows})
             return counts
@@ -95,8 +89,8 @@ class BoardStore(StoreCore):
         # open request through ix_requests_status_created and sort them all. Every figure is
         # read from an index alone (see migration 0004), never from the table.
         parameters: dict[str, object] = {
-            "now": _db_time(now),
-            "tonight": _db_time(tonight),
+            "now": db_time(now),
+            "tonight": db_time(tonight),
             "limit": limit,
         }
         service_names = [f"service_{index}" for index in range(len(services))]
@@ -106,14 +100,16 @@ class BoardStore(StoreCore):
             if services
             else ""
         )
-        index = "ix_requests_open_service" if services else "ix_requests_open"
+        index = self.backend.dialect.indexed_by(
+            "ix_requests_open_service" if services else "ix_requests_open"
+        )
+        ack_index = self.backend.dialect.indexed_by("ix_requests_ack_owed")
         where = OPEN_STATUS_SQL + in_services
         row_where = where
         if urgency is not None:
             row_where += " AND urgency = :urgency"
             parameters["urgency"] = int(urgency)
-        with self._read() as session:
-            raw = session.connection().connection.driver_connection
+        with self._read() as raw:
             rows = tuple(
                 map(
                     request_record,
@@ -123,10 +119,10 @@ class BoardStore(StoreCore):
                 )
             )
             figures = raw.execute(
-                _board_figures_sql(index, service_names, in_services), parameters
+                _board_figures_sql(index, ack_index, service_names, in_services), parameters
             ).fetchone()
         # Per urgency: late, due later, without a due date (see `_board_figures_sql`).
-        by_urgency = dict(zip(_BOARD_LEVELS, _batched(figures[:12], 3), strict=True))
+        by_urgency = dict(zip(_BOARD_LEVELS, batched(figures[:12], 3), strict=True))
         acks_late, acks_later_today = figures[12], figures[13]
         valid_until = tonight  # "due today" moves at midnight
         for instant in figures[14:]:
@@ -145,19 +141,18 @@ class BoardStore(StoreCore):
 
     def last_request_id(self) -> int:
         """The highest request id so far (0 on an empty database)."""
-        with self._read() as session:
-            return session.scalar(select(func.max(Request.id))) or 0
+        with self._read() as connection:
+            return connection.execute("SELECT max(id) FROM requests").fetchone()[0] or 0
 
     def open_requests_after(self, after_id: int, *, urgency: int) -> list[RequestRecord]:
         """Open requests of one urgency created after `after_id` (oldest first): new arrivals."""
-        query = (
-            _request_select()
-            .options(lazyload("*"))
-            .where(_OPEN_REQUESTS, Request.urgency == urgency, Request.id > after_id)
-            .order_by(Request.id)
-        )
-        with self._read() as session:
-            return [_request(row) for row in session.execute(query)]
+        with self._read() as connection:
+            rows = connection.execute(
+                REQUEST_SELECT + f"WHERE r.{OPEN_STATUS_SQL} AND r.urgency = ? AND r.id > ?"
+                " ORDER BY r.id",
+                (urgency, after_id),
+            )
+            return [request_record(row) for row in rows]
 
 
 # The board's rows in one statement: the window is cut from the partial index first (no sort
@@ -166,7 +161,7 @@ class BoardStore(StoreCore):
 _BOARD_ROWS_SQL = (
     REQUEST_COLUMNS
     + """FROM (
-    SELECT * FROM requests INDEXED BY {index} WHERE {where}
+    SELECT * FROM requests {index} WHERE {where}
     ORDER BY urgency, intervention_due_at, id LIMIT :limit
 ) AS r"""
     + REQUEST_JOINS
@@ -188,7 +183,9 @@ _DUE_RANGES = (
 )
 
 
-def _board_figures_sql(index: str, service_names: Sequence[str], in_services: str) -> str:
+def _board_figures_sql(
+    index: str, ack_index: str, service_names: Sequence[str], in_services: str
+) -> str:
     """The SELECT of the board's figures.
 
     Columns: for each urgency, its open requests late, due later and without a due date
@@ -200,14 +197,13 @@ def _board_figures_sql(index: str, service_names: Sequence[str], in_services: st
 
     def count(where: str) -> str:
         return " + ".join(
-            f"(SELECT count(*) FROM requests INDEXED BY {index}"
-            f" WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
+            f"(SELECT count(*) FROM requests {index} WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
             for scope in scopes
         )
 
     def acks(where: str, what: str = "count(*)") -> str:
         return (
-            f"(SELECT {what} FROM requests INDEXED BY ix_requests_ack_owed"
+            f"(SELECT {what} FROM requests {ack_index}"
             f" WHERE {_ACK_OWED_SQL} AND {where}{in_services})"
         )
 
@@ -219,15 +215,10 @@ def _board_figures_sql(index: str, service_names: Sequence[str], in_services: st
         acks("ack_due_at >= :now AND ack_due_at < :tonight"),
     ]
     columns += [
-        f"(SELECT min(intervention_due_at) FROM requests INDEXED BY {index}"
+        f"(SELECT min(intervention_due_at) FROM requests {index}"
         f" WHERE {OPEN_STATUS_SQL}{scope} AND urgency = {level} AND intervention_due_at >= :now)"
         for scope in scopes
         for level in _BOARD_LEVELS
     ]
     columns.append(acks("ack_due_at >= :now", "min(ack_due_at)"))
     return "SELECT " + ",\n       ".join(columns)
-
-
-def _batched(values: Sequence, size: int) -> list[tuple]:
-    """`values` cut into tuples of `size` (itertools.batched is Python 3.12)."""
-    return [tuple(values[start : start + size]) for start in range(0, len(values), size)]

@@ -62,7 +62,7 @@ class CallerStore(StoreCore):
         the call then raises `SearchCancelled` (`allo_tui.domain.search`).
         """
         token = cancel or SearchToken()
-        with self._raw_read() as connection:
+        with self._read() as connection:
             matches = self.backend.find_callers(connection, query, limit, token)
             rows = caller_rows(connection, matches.ids)
             token.check()
@@ -71,7 +71,7 @@ class CallerStore(StoreCore):
         )
 
     def get_caller(self, caller_id: int) -> CallerRecord:
-        with self._raw_read() as connection:
+        with self._read() as connection:
             rows = caller_rows(connection, [caller_id])
         if not rows:
             raise NotFoundError(f"demandeur n° {caller_id} introuvable")
@@ -82,7 +82,7 @@ class CallerStore(StoreCore):
     ) -> list[CallerRecord]:
         """Other callers who already have this number (to warn before a duplicate)."""
         parsed = parse_phone(number)
-        with self._raw_read() as connection:
+        with self._read() as connection:
             ids = [
                 row[0]
                 for row in connection.execute(
@@ -102,13 +102,13 @@ class CallerStore(StoreCore):
         parsed = parse_phone(number)
         if parsed.e164 is None:
             return []
-        with self._raw_read() as connection:
+        with self._read() as connection:
             ids = caller_ids_holding(connection, [parsed.e164])
             return caller_rows(connection, ids) if ids else []
 
     def create_caller(self, operator: OperatorRecord, new: NewCaller) -> CallerRecord:
         _check_caller_lengths(new)
-        with self._raw_write() as connection:
+        with self._write() as connection:
             caller_id = _insert_caller(connection, self.backend, operator, new, db_time(self.now()))
         return self.get_caller(caller_id)
 
@@ -126,7 +126,7 @@ class CallerStore(StoreCore):
         if unknown:
             raise ValidationError(sorted(unknown)[0], "champ inconnu")
         now = self.now()
-        with self._raw_write() as connection:
+        with self._write() as connection:
             row = connection.execute(
                 f"SELECT {', '.join(CALLER_FIELDS)}, version, updated_at,"
                 " (SELECT display_name FROM operators WHERE operators.id = updated_by_id)"
@@ -174,7 +174,7 @@ class CallerStore(StoreCore):
 
     def caller_requests(self, caller_id: int, limit: int = 500) -> list[RequestRecord]:
         """A caller's requests: open ones first, then newest first."""
-        with self._raw_read() as connection:
+        with self._read() as connection:
             rows = connection.execute(
                 REQUEST_SELECT + f"WHERE r.caller_id = ? ORDER BY (r.{OPEN_STATUS_SQL}) DESC,"
                 " r.created_at DESC, r.id DESC LIMIT ?",

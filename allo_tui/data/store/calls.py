@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
-
-from allo_tui.data.models import (
-    Call,
-    Event,
-    Request,
-)
-from allo_tui.data.store.common import _call
+from allo_tui.data.rows import CALL_SELECT, call_record, db_time, stored_time
 from allo_tui.data.store.core import StoreCore
+from allo_tui.data.store.writes import _add_event, _exists
 from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.records import (
     CallInfo,
@@ -37,39 +31,42 @@ class CallStore(StoreCore):
         note: str = "",
     ) -> CallRecord:
         """Record a call that created no request (or a follow-up note on one)."""
-        now = self.now()
+        now = db_time(self.now())
         outcome = CallOutcome(outcome)
-        with self._write() as session:
-            row = Call(
-                started_at=call.started_at,
-                ended_at=now,
-                operator_id=operator.id,
-                console=call.console,
-                phone=call.phone,
-                caller_id=caller_id,
-                request_id=request_id,
-                outcome=outcome.value,
-            )
-            session.add(row)
+        with self._write() as connection:
+            (call_id,) = connection.execute(
+                "INSERT INTO calls (started_at, ended_at, operator_id, console, phone, caller_id,"
+                " request_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    stored_time(call.started_at),
+                    now,
+                    operator.id,
+                    call.console,
+                    call.phone,
+                    caller_id,
+                    request_id,
+                    outcome.value,
+                ),
+            ).fetchone()
             if request_id is not None and outcome is CallOutcome.FOLLOW_UP:
-                if session.get(Request, request_id) is None:
+                if _exists(connection, "requests", request_id) is None:
                     raise NotFoundError(f"demande n° {request_id} introuvable")
-                session.add(
-                    Event(
-                        request_id=request_id,
-                        at=now,
-                        operator_id=operator.id,
-                        kind=EventKind.NOTE.value,
-                        note=note.strip() or "rappel du demandeur",
-                    )
+                _add_event(
+                    connection,
+                    request_id,
+                    now,
+                    operator.id,
+                    EventKind.NOTE,
+                    note=note.strip() or "rappel du demandeur",
                 )
-            session.flush()
-            return _call(row, operator.login)
+            row = connection.execute(CALL_SELECT + "WHERE calls.id = ?", (call_id,)).fetchone()
+        return call_record(row)
 
     def calls(self, *, since: datetime | None = None, limit: int = 200) -> list[CallRecord]:
         """The call log, newest first."""
-        query = select(Call).order_by(Call.started_at.desc()).limit(limit)
-        if since is not None:
-            query = query.where(Call.started_at >= since)
-        with self._read() as session:
-            return [_call(row, row.operator.login) for row in session.scalars(query)]
+        where, params = ("WHERE calls.started_at >= ? ", [db_time(since)]) if since else ("", [])
+        with self._read() as connection:
+            rows = connection.execute(
+                CALL_SELECT + where + "ORDER BY calls.started_at DESC LIMIT ?", (*params, limit)
+            )
+            return [call_record(row) for row in rows]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from allo_tui.data.models import Setting
 from allo_tui.data.rows import (
     category_rows,
     known_street_rows,
     service_rows,
+    setting,
 )
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.records import (
@@ -21,16 +21,15 @@ class CatalogueStore(StoreCore):
 
     def is_demo(self) -> bool:
         """True for a database built by `allo demo`."""
-        with self._read() as session:
-            value = session.get(Setting, "demo")
-            return bool(value and value.value == "true")
+        with self._read() as connection:
+            return setting(connection, "demo") == "true"
 
     def categories(self) -> list[CategoryRecord]:
-        with self._raw_read() as raw:
+        with self._read() as raw:
             return category_rows(raw)
 
     def services(self) -> list[ServiceRecord]:
-        with self._raw_read() as raw:
+        with self._read() as raw:
             return service_rows(raw)
 
     def find_category(self, text_or_code: str) -> CategoryRecord | None:
@@ -43,5 +42,5 @@ class CatalogueStore(StoreCore):
 
     def known_streets(self, limit: int = 5000) -> list[str]:
         """Streets already used in requests and caller addresses (for type-ahead)."""
-        with self._raw_read() as raw:
+        with self._read() as raw:
             return known_street_rows(raw, limit)

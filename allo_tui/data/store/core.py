@@ -1,22 +1,13 @@
-"""The Store's plumbing: engine, sessions and transactions, clock, calendar, backup
+"""The Store's plumbing: the backend and its transactions, clock, calendar, backup
 and the checks every area shares (roles, stale writes, references)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from allo_tui.data.backend import Backend, ChangeFeed, Connection, open_backend
-from allo_tui.data.models import (
-    Operator,
-    Request,
-)
 from allo_tui.data.rows import normalise_reference, site_calendar, utc_time
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.clock import Clock
@@ -32,26 +23,13 @@ from allo_tui.domain.workflow import WorkflowError
 
 
 class StoreCore:
-    """Sessions and plumbing on one database file; the areas below build on it."""
+    """The backend and the plumbing every area builds on."""
 
     def __init__(self, target: Path | str | Backend, *, clock: Clock | None = None) -> None:
         self.backend = target if isinstance(target, Backend) else open_backend(target)
         self.path = getattr(self.backend, "path", None)
         self.clock = clock or Clock()
-        self._engine = None
-        self._engine_lock = threading.Lock()
         self._calendar: SiteCalendar | None = None
-
-    @property
-    def engine(self):
-        """The SQLAlchemy engine, created on first use (thread-safe)."""
-        if self._engine is None:
-            with self._engine_lock:
-                if self._engine is None:
-                    from allo_tui.data.backend.sqlite.connect import create_engine_for
-
-                    self._engine = create_engine_for(self.path)
-        return self._engine
 
     def preload(self) -> None:
         """Open a first connection and read the calendar now (call from a worker thread once
@@ -60,28 +38,13 @@ class StoreCore:
 
     def close(self) -> None:
         """Close every pooled connection (after the running background checkpoint)."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
         self.backend.close()
 
-    @contextmanager
-    def _read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    def _raw_read(self) -> AbstractContextManager[Connection]:
+    def _read(self) -> AbstractContextManager[Connection]:
         """A connection inside one read transaction (see `Backend.read`)."""
         return self.backend.read()
 
-    @contextmanager
-    def _write(self) -> Iterator[Session]:
-        """One write transaction, begun IMMEDIATE (takes the write lock before reading)."""
-        engine = self.engine.execution_options(sqlite_immediate=True)
-        with Session(engine, expire_on_commit=False) as session, session.begin():
-            yield session
-
-    def _raw_write(self) -> AbstractContextManager[Connection]:
+    def _write(self) -> AbstractContextManager[Connection]:
         """A connection inside one write transaction holding the write lock (`Backend.write`)."""
         return self.backend.write()
 
@@ -101,7 +64,7 @@ class StoreCore:
     def calendar(self) -> SiteCalendar:
         """The site's working-time calendar and due-date targets (cached)."""
         if self._calendar is None:
-            with self._raw_read() as raw:
+            with self._read() as raw:
                 self._calendar = site_calendar(raw)
         return self._calendar
 
@@ -138,26 +101,3 @@ class StoreCore:
             "SELECT id FROM requests WHERE reference = ?", (normal,)
         ).fetchone()
         return row[0] if row else None
-
-    # -- ORM versions, while areas still use sessions -----------------------------------------
-
-    def _current_role(self, session: Session, operator: OperatorRecord) -> Role:
-        row = session.get(Operator, operator.id)
-        if row is None or not row.active:
-            raise UnknownOperatorError(operator.login)
-        return Role(row.role)
-
-    def _require_role(self, session: Session, operator: OperatorRecord, role: Role) -> None:
-        if not self._current_role(session, operator).includes(role):
-            raise WorkflowError("Action réservée aux administrateurs.")
-
-    def _stale(self, what: str, who: Operator | None, when: datetime | None) -> StaleWriteError:
-        local = self.calendar().to_local(when).strftime("%H:%M") if when else ""
-        return StaleWriteError(what, who.display_name if who else "?", when, local)
-
-    def _find_reference(self, session: Session, reference: str) -> Request | None:
-        year = self.calendar().reference_year(self.now())
-        normal = normalise_reference(reference, year)
-        if normal is None:
-            return None
-        return session.scalar(select(Request).where(Request.reference == normal))

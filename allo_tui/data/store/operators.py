@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-
-from allo_tui.data.models import Operator
-from allo_tui.data.store.common import _operator
+from allo_tui.data.rows import OPERATOR_COLUMNS, db_time, operator_record
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.errors import (
     UnknownOperatorError,
@@ -16,19 +13,25 @@ from allo_tui.domain.records import (
     Role,
 )
 
+_BY_LOGIN = f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?"
+_INSERT = (
+    "INSERT INTO operators (login, display_name, role, active, created_at)"
+    " VALUES (?, ?, ?, 1, ?) RETURNING " + OPERATOR_COLUMNS
+)
+
 
 class OperatorStore(StoreCore):
     """Operators, for `Store`."""
 
     def list_operators(self) -> list[OperatorRecord]:
-        with self._read() as session:
-            rows = session.scalars(select(Operator).order_by(Operator.login))
-            return [_operator(row) for row in rows]
+        with self._read() as connection:
+            rows = connection.execute(f"SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login")
+            return [operator_record(row) for row in rows]
 
     def get_operator(self, login: str) -> OperatorRecord | None:
-        with self._read() as session:
-            row = session.scalar(select(Operator).where(Operator.login == login))
-            return _operator(row) if row else None
+        with self._read() as connection:
+            row = connection.execute(_BY_LOGIN, (login,)).fetchone()
+        return operator_record(row) if row else None
 
     def add_operator(
         self, login: str, role: Role | str = Role.OPERATOR, display_name: str = ""
@@ -38,24 +41,20 @@ class OperatorStore(StoreCore):
         if not login:
             raise ValidationError("login", "identifiant vide")
         role = Role(role)
-        with self._write() as session:
-            row = session.scalar(select(Operator).where(Operator.login == login))
+        with self._write() as connection:
+            row = connection.execute(_BY_LOGIN, (login,)).fetchone()
             if row is None:
-                row = Operator(
-                    login=login,
-                    display_name=display_name or login,
-                    role=role.value,
-                    active=True,
-                    created_at=self.now(),
-                )
-                session.add(row)
+                row = connection.execute(
+                    _INSERT, (login, display_name or login, role.value, db_time(self.now()))
+                ).fetchone()
             else:
-                row.role = role.value
-                row.active = True
-                if display_name:
-                    row.display_name = display_name
-            session.flush()
-            return _operator(row)
+                connection.execute(
+                    "UPDATE operators SET role = ?, active = 1,"
+                    " display_name = CASE WHEN ? != '' THEN ? ELSE display_name END WHERE id = ?",
+                    (role.value, display_name, display_name, row[0]),
+                )
+                row = connection.execute(_BY_LOGIN, (login,)).fetchone()
+            return operator_record(row)
 
     def resolve_operator(self, login: str, *, demo: bool = False) -> OperatorRecord:
         """Who is at the console: a known login; the very first one becomes admin.
@@ -63,21 +62,19 @@ class OperatorStore(StoreCore):
         In a demo database any login is accepted as a supervisor. An unknown login on a real
         database raises UnknownOperatorError saying how an admin adds it.
         """
-        with self._write() as session:
-            row = session.scalar(select(Operator).where(Operator.login == login))
-            if row is not None and row.active:
-                return _operator(row)
-            first = session.scalar(select(func.count(Operator.id))) == 0
+        with self._read() as connection:  # the usual case: a known login, no write lock
+            row = connection.execute(_BY_LOGIN, (login,)).fetchone()
+        if row is not None and row[4]:
+            return operator_record(row)
+        with self._write() as connection:
+            row = connection.execute(_BY_LOGIN, (login,)).fetchone()
+            if row is not None and row[4]:
+                return operator_record(row)
+            first = connection.execute("SELECT count(*) FROM operators").fetchone()[0] == 0
             if row is None and (first or demo):
                 role = Role.ADMIN if first and not demo else Role.SUPERVISOR
-                row = Operator(
-                    login=login,
-                    display_name=login,
-                    role=role.value,
-                    active=True,
-                    created_at=self.now(),
-                )
-                session.add(row)
-                session.flush()
-                return _operator(row)
+                row = connection.execute(
+                    _INSERT, (login, login, role.value, db_time(self.now()))
+                ).fetchone()
+                return operator_record(row)
         raise UnknownOperatorError(login)

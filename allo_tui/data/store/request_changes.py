@@ -60,7 +60,7 @@ class RequestChangeStore(StoreCore):
         """
         action = Action(action)
         at = db_time(self.now())
-        with self._raw_write() as connection:
+        with self._write() as connection:
             role = self._role_of(connection, operator)
             request = request_by_id(connection, request_id)
             if request is None:
@@ -153,7 +153,7 @@ class RequestChangeStore(StoreCore):
         calendar = self.calendar()
         now = self.now()
         at = db_time(now)
-        with self._raw_write() as connection:
+        with self._write() as connection:
             role = self._role_of(connection, operator)
             request = request_by_id(connection, request_id)
             if request is None:

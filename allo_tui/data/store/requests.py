@@ -103,7 +103,7 @@ class RequestStore(StoreCore):
         calendar = self.calendar()
         now = self.now()
         at = db_time(now)
-        with self._raw_write() as connection:
+        with self._write() as connection:
             if key is not None:
                 # Under the write lock: a retry running beside the first save waits for it.
                 done = connection.execute(
@@ -214,7 +214,7 @@ class RequestStore(StoreCore):
             return request_by_id(connection, request_id)
 
     def get_request(self, request_id: int) -> RequestRecord:
-        with self._raw_read() as connection:
+        with self._read() as connection:
             request = request_by_id(connection, request_id)
         if request is None:
             raise NotFoundError(f"demande n° {request_id} introuvable")
@@ -225,22 +225,22 @@ class RequestStore(StoreCore):
         reference = normalise_reference(reference, self.calendar().reference_year(self.now()))
         if reference is None:
             return None
-        with self._raw_read() as connection:
+        with self._read() as connection:
             return request_by_reference(connection, reference)
 
     def events(self, request_id: int) -> list[EventRecord]:
         """The timeline of a request, oldest first."""
-        with self._raw_read() as connection:
+        with self._read() as connection:
             return event_records(connection, request_id)
 
     def duplicates_of(self, request_id: int) -> list[RequestRecord]:
         """The requests marked as duplicates of this one, oldest first."""
-        with self._raw_read() as connection:
+        with self._read() as connection:
             return duplicate_records(connection, request_id)
 
     def request_detail(self, request_id: int) -> RequestDetail:
         """The request, its whole timeline (oldest first) and its duplicates, in one read."""
-        with self._raw_read() as connection:
+        with self._read() as connection:
             request = request_by_id(connection, request_id)
             if request is None:
                 raise NotFoundError(f"demande n° {request_id} introuvable")
@@ -258,7 +258,7 @@ class RequestStore(StoreCore):
         if not wanted:
             return []
         since = self.now() - timedelta(days=days)
-        with self._raw_read() as connection:
+        with self._read() as connection:
             # The database's lower() may fold ASCII only (SQLite's does): compare accent- and
             # case-insensitively here, over the category's open requests of the period (a
             # bounded set).
@@ -289,7 +289,7 @@ class RequestStore(StoreCore):
         index chosen from the filters (see `Backend.history_window`).
         """
         now = self.now()
-        with self._raw_read() as connection:
+        with self._read() as connection:
             ids, has_more = self.backend.history_window(
                 connection, filters, now, after=after, before=before, oldest=oldest, limit=limit
             )
@@ -308,5 +308,5 @@ class RequestStore(StoreCore):
         also counts as capped (see `Backend.history_count`).
         """
         now = self.now()
-        with self._raw_read() as connection:
+        with self._read() as connection:
             return self.backend.history_count(connection, filters, now, cap=cap)
