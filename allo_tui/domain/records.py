@@ -9,89 +9,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    """What an operator may do; each role includes the ones before it."""
-
-    OPERATOR = "operator"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
-
-    @property
-    def rank(self) -> int:
-        return {"operator": 0, "supervisor": 1, "admin": 2}[self.value]
-
-    def includes(self, other: Role) -> bool:
-        """True when this role may do everything `other` may do."""
-        return self.rank >= other.rank
-
-
-class Status(StrEnum):
-    """Status of a request (DESIGN §3, status workflow)."""
-
-    NEW = "new"
-    ACKNOWLEDGED = "acknowledged"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    DUPLICATE = "duplicate"
-    CANCELLED = "cancelled"
-
-    @property
-    def is_open(self) -> bool:
-        return self in OPEN_STATUSES
-
-
-OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS})
-RESOLVED_STATUSES = frozenset({Status.DONE, Status.CLOSED})
-ENDED_WITHOUT_INTERVENTION = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CANCELLED})
-
-
-class Channel(StrEnum):
-    PHONE = "phone"
-    COUNTER = "counter"
-    EMAIL = "email"
-    LETTER = "letter"
-    MOBILE_TEAM = "mobile_team"
-    WEB = "web"
-
-
-class Kind(StrEnum):
-    INTERVENTION = "intervention"
-    COMPLAINT = "complaint"
-    REMARK = "remark"
-    INFORMATION = "information"
-
-
-class ContactPreference(StrEnum):
-    PHONE = "phone"
-    LETTER = "letter"
-    EMAIL = "email"
-    NONE = "none"
-
-
-class CallOutcome(StrEnum):
-    """How a call ended (DESIGN §4, F10)."""
-
-    REQUEST_CREATED = "request_created"
-    FOLLOW_UP = "follow_up"
-    INFORMATION = "information"
-    TRANSFERRED = "transferred"
-    WRONG_NUMBER = "wrong_number"
-    HUNG_UP = "hung_up"
-
-
-class EventKind(StrEnum):
-    CREATED = "created"
-    STATUS = "status"
-    NOTE = "note"
-    ASSIGNMENT = "assignment"
-    ACKNOWLEDGEMENT = "acknowledgement"
-    MERGE = "merge"
-    REPORTED_AGAIN = "reported_again"
-    EDIT = "edit"
+from allo_tui.domain.enums import (  # noqa: F401 - re-exported: existing imports keep working
+    ENDED_WITHOUT_INTERVENTION,
+    OPEN_STATUSES,
+    RESOLVED_STATUSES,
+    CallOutcome,
+    Channel,
+    ContactPreference,
+    EventKind,
+    Kind,
+    Role,
+    Status,
+)
 
 
 @dataclass(frozen=True, slots=True)
