@@ -513,9 +513,9 @@ def test_service_steps_happen_in_working_hours(auxerre):
 
 
 def test_callers_look_french_and_live_in_auxerre(auxerre):
-    from allo_tui.domain.streets import load_streets
+    from allo_tui.domain.streets import shipped_streets
 
-    streets = {street.name for street in load_streets()}
+    streets = {street.name for street in shipped_streets()}
     path, _summary = auxerre
     with _connect(path) as connection:
         rows = connection.execute(

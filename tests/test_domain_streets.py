@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from allo_tui.domain.streets import Street, fold, load_streets, match_streets
+from allo_tui.domain.streets import Street, fold, match_streets, shipped_streets
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT.parent / "shared" / "data" / "auxerre-streets-fantoir-2015.csv"
@@ -16,11 +16,11 @@ SOURCE = ROOT.parent / "shared" / "data" / "auxerre-streets-fantoir-2015.csv"
 
 @pytest.fixture(scope="module")
 def streets() -> tuple[Street, ...]:
-    return load_streets()
+    return shipped_streets()
 
 
 def test_register_is_loaded_once_and_complete(streets):
-    assert load_streets() is streets
+    assert shipped_streets() is streets
     assert len(streets) > 1000
     assert {street.kind for street in streets} == {"voie", "lieu-dit"}
     names = [street.name for street in streets]

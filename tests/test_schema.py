@@ -39,6 +39,7 @@ APP_TABLES = {
     "events",
     "calls",
     "drafts",
+    "streets",
     "change_counters",
     "request_keys",
 }

@@ -100,6 +100,17 @@ class Category(Base):
     service: Mapped[Service] = relationship(lazy="joined")
 
 
+class Street(Base):
+    """The street register offered by the street type-ahead (migration 0007)."""
+
+    __tablename__ = "streets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
 class Setting(Base):
     """Site settings shared by every console: key -> JSON text."""
 

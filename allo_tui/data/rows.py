@@ -45,6 +45,7 @@ from allo_tui.domain.reference import (  # noqa: F401 - the Store's areas read t
     format_reference,
     normalise_reference,
 )
+from allo_tui.domain.streets import Street
 
 # -- statuses, references, timestamps -------------------------------------------------------
 
@@ -346,6 +347,14 @@ def site_calendar(connection) -> SiteCalendar:
     """The site's working-time calendar and due-date targets (defaults when never set)."""
     value = setting(connection, "calendar")
     return SiteCalendar.from_dict(json.loads(value) if value else {})
+
+
+def street_rows(connection) -> list[Street]:
+    """The site's street register (active streets), in name order."""
+    rows = connection.execute(
+        "SELECT name, kind FROM streets WHERE active = 1 ORDER BY name, id"
+    ).fetchall()
+    return [Street(name, kind) for name, kind in rows]
 
 
 def known_street_rows(connection, limit: int = 5000) -> list[str]:

@@ -90,7 +90,7 @@ def _make_plan(
     from faker.providers.person.fr_FR import Provider
 
     from allo_tui.domain.calendar import SiteCalendar
-    from allo_tui.domain.streets import load_streets
+    from allo_tui.domain.streets import shipped_streets
 
     try:
         calendar = SiteCalendar.from_dict(state.calendar)
@@ -200,7 +200,7 @@ def _make_plan(
     ]
 
     # -- places and words -----------------------------------------------------------------
-    streets = load_streets()
+    streets = shipped_streets()
     voies = [s.name for s in streets if s.kind == "voie"]
     lieux = [s.name for s in streets if s.kind != "voie"]
     tables["demo_streets"] = [

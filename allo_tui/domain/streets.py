@@ -1,7 +1,8 @@
 """Known streets of the site, for the street type-ahead of the new-request form.
 
-The list ships as `allo_tui/resources/streets_auxerre.csv` (`name;kind`, built from the
-FANTOIR register by `tools/build_streets.py`). Matching is accent- and case-insensitive:
+The register lives in the database (table `streets`, seeded by migration 0007 from
+`allo_tui/resources/streets_auxerre.csv`, `name;kind`, built from the FANTOIR register by
+`tools/build_streets.py`). Matching is accent- and case-insensitive:
 every word typed must start a word of the street name ("rue du tem" finds "Rue du Temple",
 "surugue" finds "Place Charles Surugue").
 """
@@ -49,8 +50,10 @@ class Street:
 
 
 @lru_cache(maxsize=1)
-def load_streets() -> tuple[Street, ...]:
-    """The streets shipped with allo (allo_tui/resources), in file order; read once, cached."""
+def shipped_streets() -> tuple[Street, ...]:
+    """The register shipped with allo (allo_tui/resources), in file order: the seed of the
+    `streets` table (migration 0007) and of the demo's addresses. The console reads the
+    register from the database (`Store.streets`), where imports may change it."""
     resource = resources.files("allo_tui").joinpath("resources", STREETS_RESOURCE)
     text = resource.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text), delimiter=";")
@@ -103,4 +106,4 @@ def match_streets(
     return [name for *_rank, name in found[:limit]]
 
 
-__all__ = ["Street", "fold", "load_streets", "match_streets", "STREETS_RESOURCE"]
+__all__ = ["Street", "fold", "shipped_streets", "match_streets", "STREETS_RESOURCE"]

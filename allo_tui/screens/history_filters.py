@@ -3,15 +3,19 @@ of each filter (status, urgency, category, service, street, dates, late only).""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button
 
+from allo_tui.console import console_of
 from allo_tui.domain import periods
 from allo_tui.domain.history_filters import HistoryFilters
 from allo_tui.domain.labels import URGENCY_LABELS
+from allo_tui.domain.streets import Street, match_streets
 from allo_tui.literal import printable
 from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, TextPromptDialog
 from allo_tui.screens.history_texts import FILTER_MENU, PERIOD_CHOICES, STATUS_GROUPS, TEXTS
@@ -30,15 +34,12 @@ def filter_chips(filters: HistoryFilters) -> list[tuple[str, str]]:
     ]
 
 
-def suggest_streets(typed: str) -> list[tuple[str, str]]:
-    """Streets of the site's referential matching what was typed (for the street filter)."""
+def suggest_streets(streets: Sequence[Street], typed: str) -> list[tuple[str, str]]:
+    """Streets of the site's register matching what was typed (for the street filter); with
+    an empty register the typed text is used as is."""
     if not typed.strip():
         return []
-    try:
-        from allo_tui.domain.streets import load_streets, match_streets
-    except ImportError:  # a site without a street referential: the typed text is used as is
-        return []
-    return [(name, name) for name in match_streets(typed, load_streets(), limit=12)]
+    return [(name, name) for name in match_streets(typed, streets, limit=12)]
 
 
 class FiltersPart:
@@ -144,7 +145,7 @@ class FiltersPart:
         self.app.push_screen(
             SearchChoiceDialog(
                 TEXTS["street_title"],
-                suggest=suggest_streets,
+                suggest=partial(suggest_streets, console_of(self.app).store.streets()),
                 allow_free_text=True,
                 placeholder=TEXTS["street_placeholder"],
                 initial=self.filters.street,

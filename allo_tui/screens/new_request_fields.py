@@ -25,7 +25,7 @@ from allo_tui.domain.request_form import (
 )
 from allo_tui.domain.request_form import thousands as _thousands
 from allo_tui.domain.sanitize import CleanText
-from allo_tui.domain.streets import Street, load_streets, match_streets
+from allo_tui.domain.streets import Street, match_streets
 from allo_tui.domain.text import fold
 from allo_tui.literal import printable
 from allo_tui.screens.new_request_caller import (
@@ -95,9 +95,9 @@ class FieldsPart:
 
     @work(thread=True, exit_on_error=False, group="streets")
     def load_streets(self) -> None:
-        """The shipped referential plus every street already used (can be slow: off the loop)."""
+        """The site's street register plus every street already used (off the loop)."""
         try:
-            shipped = load_streets()
+            shipped = tuple(self.app.store.streets())
             known = self.app.store.known_streets()
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
             self.app.call_from_thread(self._load_failed, error)

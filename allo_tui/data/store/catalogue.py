@@ -7,12 +7,14 @@ from allo_tui.data.rows import (
     known_street_rows,
     service_rows,
     setting,
+    street_rows,
 )
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.records import (
     CategoryRecord,
     ServiceRecord,
 )
+from allo_tui.domain.streets import Street
 from allo_tui.domain.text import fold
 
 
@@ -39,6 +41,13 @@ class CatalogueStore(StoreCore):
             if wanted in (fold(category.code), fold(category.label)):
                 return category
         return None
+
+    def streets(self) -> list[Street]:
+        """The site's street register (table `streets`), read once per Store."""
+        if self._streets is None:
+            with self._read() as connection:
+                self._streets = street_rows(connection)
+        return self._streets
 
     def known_streets(self, limit: int = 5000) -> list[str]:
         """Streets already used in requests and caller addresses (for type-ahead)."""

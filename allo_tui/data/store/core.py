@@ -19,6 +19,7 @@ from allo_tui.domain.records import (
     OperatorRecord,
     Role,
 )
+from allo_tui.domain.streets import Street
 from allo_tui.domain.workflow import WorkflowError
 
 
@@ -30,11 +31,13 @@ class StoreCore:
         self.path = getattr(self.backend, "path", None)
         self.clock = clock or Clock()
         self._calendar: SiteCalendar | None = None
+        self._streets: list[Street] | None = None
 
     def preload(self) -> None:
-        """Open a first connection and read the calendar now (call from a worker thread once
-        the first screen is up, so the first save does not pay for it)."""
+        """Open a first connection and read the calendar and the street register now (call
+        from a worker thread once the first screen is up, so no screen waits for them)."""
         self.calendar()
+        self.streets()
 
     def close(self) -> None:
         """Close every pooled connection (after the running background checkpoint)."""

@@ -1,0 +1,70 @@
+"""The street register lives in the database (migration 0007): every console reads the same
+list, and a street added to the table (by an import, an administrator) is offered."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.worker import WorkerCancelled
+
+from allo_tui.app import AlloApp
+from allo_tui.data.store import Store
+from allo_tui.domain.streets import shipped_streets
+from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.widgets.typeahead import TypeAhead
+
+
+def test_a_new_database_holds_the_shipped_register(db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    try:
+        names = [row[0] for row in connection.execute("SELECT name FROM streets")]
+    finally:
+        connection.close()
+    assert "Rue du Temple" in names
+    assert len(names) == len({street.name for street in shipped_streets()}) > 500
+
+
+def test_the_store_reads_the_register_from_the_database(store: Store) -> None:
+    with store.backend.write() as connection:
+        connection.execute("UPDATE streets SET active = 0 WHERE name = 'Rue du Temple'")
+        connection.execute(
+            "INSERT INTO streets (name, kind, active) VALUES ('Allée des Nouveaux Quartiers',"
+            " 'voie', 1)"
+        )
+    names = [street.name for street in store.streets()]
+    assert "Allée des Nouveaux Quartiers" in names
+    assert "Rue du Temple" not in names, "a retired street is no longer offered"
+
+
+async def test_a_street_added_to_the_table_is_offered_by_the_form(store, admin, db_path) -> None:
+    with store.backend.write() as connection:
+        connection.execute(
+            "INSERT INTO streets (name, kind, active) VALUES ('Allée des Nouveaux Quartiers',"
+            " 'voie', 1)"
+        )
+    console_store = Store(db_path, clock=store.clock)  # a console started after the import
+    app = AlloApp(store=console_store, operator=admin, console="test")
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("f3")
+            await _settle(app, pilot)
+            assert isinstance(app.screen, NewRequestScreen)
+            street = app.screen.query_one("#street", TypeAhead)
+            street.focus()
+            await pilot.press(*["space" if ch == " " else ch for ch in "nouveaux quart"])
+            await _settle(app, pilot)
+            assert "Allée des Nouveaux Quartiers" in [s.text for s in street.suggestions]
+    finally:
+        console_store.close()
+
+
+async def _settle(app: AlloApp, pilot) -> None:
+    for _ in range(3):
+        await pilot.pause(0.05)
+        for _attempt in range(10):
+            try:
+                await app.workers.wait_for_complete()
+            except WorkerCancelled:
+                continue
+            break
