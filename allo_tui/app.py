@@ -102,8 +102,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
     def on_mount(self) -> None:
         self._apply_keymap()
         RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
-        if hasattr(self.store, "preload"):  # a LazyStore: load the ORM once the screen is up
-            self.set_timer(PRELOAD_AFTER_SECONDS, self._preload_store)
+        self.set_timer(PRELOAD_AFTER_SECONDS, self._preload_store)  # once the screen is up
         from allo_tui.screens.restore_draft import offer_orphan_drafts
 
         offer_orphan_drafts(self)  # a call is never lost: offer a dead console's draft
@@ -130,8 +129,8 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
     @work(thread=True, exit_on_error=False, group="preload")
     def _preload_store(self) -> None:
-        """Import the other screens, then SQLAlchemy and the full Store, off the event loop and
-        before they are needed (F3, F4 and F5 then open at once the first time)."""
+        """Import the other screens and read what the Store caches (calendar, streets), off
+        the event loop and before they are needed (F3, F4 and F5 then open at once)."""
         for module, _ in LATER_SCREENS.values():
             importlib.import_module(module)
         self.store.preload()

@@ -14,29 +14,20 @@ engine-specific function.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.records import (
     OPEN_STATUSES,
     CallerRecord,
-    CallOutcome,
-    CallRecord,
-    CategoryRecord,
     Channel,
     ContactPreference,
-    DraftRecord,
     EventKind,
     EventRecord,
     Kind,
-    OperatorRecord,
     PhoneRecord,
     RequestRecord,
-    Role,
-    ServiceRecord,
     Status,
 )
 from allo_tui.domain.reference import (  # noqa: F401 - the Store's areas read them here
@@ -45,7 +36,6 @@ from allo_tui.domain.reference import (  # noqa: F401 - the Store's areas read t
     format_reference,
     normalise_reference,
 )
-from allo_tui.domain.streets import Street
 
 # -- statuses, references, timestamps -------------------------------------------------------
 
@@ -300,117 +290,20 @@ def caller_ids_holding(connection, numbers: Sequence[str]) -> list[int]:
     return [row[0] for row in rows]
 
 
-# -- catalogue and settings -------------------------------------------------------------------
-
-
-def category_rows(connection) -> list[CategoryRecord]:
-    """Active categories in catalogue order, each with its service's name."""
-    rows = connection.execute(
-        "SELECT c.id, c.code, c.label, c.service_id, s.name, c.default_urgency, c.active "
-        "FROM categories c JOIN services s ON s.id = c.service_id "
-        "WHERE c.active ORDER BY c.position, c.id"
-    ).fetchall()
-    return [
-        CategoryRecord(
-            id=row[0],
-            code=row[1],
-            label=row[2],
-            service_id=row[3],
-            service_name=row[4],
-            default_urgency=row[5],
-            active=bool(row[6]),
-        )
-        for row in rows
-    ]
-
-
-def service_rows(connection) -> list[ServiceRecord]:
-    """Active services and teams."""
-    rows = connection.execute(
-        "SELECT id, code, name, is_mobile_team, active FROM services WHERE active ORDER BY id"
-    ).fetchall()
-    return [
-        ServiceRecord(
-            id=row[0], code=row[1], name=row[2], is_mobile_team=bool(row[3]), active=bool(row[4])
-        )
-        for row in rows
-    ]
-
-
-def setting(connection, key: str) -> str | None:
-    """One site setting's stored text, or None when never set."""
-    row = connection.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-    return row[0] if row else None
-
-
-def site_calendar(connection) -> SiteCalendar:
-    """The site's working-time calendar and due-date targets (defaults when never set)."""
-    value = setting(connection, "calendar")
-    return SiteCalendar.from_dict(json.loads(value) if value else {})
-
-
-def street_rows(connection) -> list[Street]:
-    """The site's street register (active streets), in name order."""
-    rows = connection.execute(
-        "SELECT name, kind FROM streets WHERE active = 1 ORDER BY name, id"
-    ).fetchall()
-    return [Street(name, kind) for name, kind in rows]
-
-
-def known_street_rows(connection, limit: int = 5000) -> list[str]:
-    """Streets already used in requests and caller addresses, sorted (for type-ahead)."""
-    rows = connection.execute(
-        "SELECT street FROM requests WHERE street != '' GROUP BY street "
-        "UNION SELECT street FROM callers WHERE street != '' GROUP BY street LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return sorted({row[0] for row in rows})
-
-
-# -- operators, calls, drafts -----------------------------------------------------------------
-
-OPERATOR_COLUMNS = "id, login, display_name, role, active"
-
-
-def operator_record(row) -> OperatorRecord:
-    """An OperatorRecord from a row of `OPERATOR_COLUMNS`."""
-    return OperatorRecord(
-        id=row[0], login=row[1], display_name=row[2], role=Role(row[3]), active=bool(row[4])
-    )
-
-
-CALL_SELECT = (
-    "SELECT calls.id, calls.started_at, calls.ended_at, operators.login, calls.console,"
-    " calls.phone, calls.caller_id, calls.request_id, calls.outcome"
-    " FROM calls JOIN operators ON operators.id = calls.operator_id "
+# The catalogue's and the people's shapes, kept beside these (one source, two files).
+from allo_tui.data.rows.catalogue import (  # noqa: E402, F401
+    category_rows,
+    known_street_rows,
+    service_rows,
+    setting,
+    site_calendar,
+    street_rows,
 )
-
-
-def call_record(row) -> CallRecord:
-    """A CallRecord from a row of `CALL_SELECT`."""
-    return CallRecord(
-        id=row[0],
-        started_at=utc_time(row[1]),
-        ended_at=utc_time(row[2]),
-        operator=row[3],
-        console=row[4],
-        phone=row[5],
-        caller_id=row[6],
-        request_id=row[7],
-        outcome=CallOutcome(row[8]) if row[8] else None,
-    )
-
-
-DRAFT_COLUMNS = "id, operator_id, console, fields, updated_at, heartbeat_at"
-
-
-def draft_record(row) -> DraftRecord:
-    """A DraftRecord from a row of `DRAFT_COLUMNS`."""
-    return DraftRecord(
-        id=row[0],
-        operator_id=row[1],
-        console=row[2],
-        fields=json.loads(row[3] or "{}"),
-        updated_at=utc_time(row[4]),
-        heartbeat_at=utc_time(row[5]),
-    )
+from allo_tui.data.rows.people import (  # noqa: E402, F401
+    CALL_SELECT,
+    DRAFT_COLUMNS,
+    OPERATOR_COLUMNS,
+    call_record,
+    draft_record,
+    operator_record,
+)

@@ -1,0 +1,54 @@
+"""Row shapes of operators, calls and drafts (part of `allo_tui.data.rows`)."""
+
+from __future__ import annotations
+
+import json
+
+from allo_tui.data.rows import utc_time
+from allo_tui.domain.records import CallOutcome, CallRecord, DraftRecord, OperatorRecord, Role
+
+OPERATOR_COLUMNS = "id, login, display_name, role, active"
+
+
+def operator_record(row) -> OperatorRecord:
+    """An OperatorRecord from a row of `OPERATOR_COLUMNS`."""
+    return OperatorRecord(
+        id=row[0], login=row[1], display_name=row[2], role=Role(row[3]), active=bool(row[4])
+    )
+
+
+CALL_SELECT = (
+    "SELECT calls.id, calls.started_at, calls.ended_at, operators.login, calls.console,"
+    " calls.phone, calls.caller_id, calls.request_id, calls.outcome"
+    " FROM calls JOIN operators ON operators.id = calls.operator_id "
+)
+
+
+def call_record(row) -> CallRecord:
+    """A CallRecord from a row of `CALL_SELECT`."""
+    return CallRecord(
+        id=row[0],
+        started_at=utc_time(row[1]),
+        ended_at=utc_time(row[2]),
+        operator=row[3],
+        console=row[4],
+        phone=row[5],
+        caller_id=row[6],
+        request_id=row[7],
+        outcome=CallOutcome(row[8]) if row[8] else None,
+    )
+
+
+DRAFT_COLUMNS = "id, operator_id, console, fields, updated_at, heartbeat_at"
+
+
+def draft_record(row) -> DraftRecord:
+    """A DraftRecord from a row of `DRAFT_COLUMNS`."""
+    return DraftRecord(
+        id=row[0],
+        operator_id=row[1],
+        console=row[2],
+        fields=json.loads(row[3] or "{}"),
+        updated_at=utc_time(row[4]),
+        heartbeat_at=utc_time(row[5]),
+    )
