@@ -20,7 +20,7 @@ from bench.measure import ms, now, percentile
 from bench.minimal_app import READY_TOKEN
 from bench.rows import Row, make_row, missing_row
 from bench.startup import SIZE, allo_command
-from bench.terminal import TerminalProcess, cpu_seconds, python_command, rss_mb
+from bench.terminal import CLOCK_TICKS, TerminalProcess, cpu_seconds, python_command, rss_mb
 from bench.workload import SaveSample
 
 PAST = datetime(2000, 6, 30, 8, 0, tzinfo=UTC)
@@ -132,6 +132,11 @@ def _idle_rows(board, minimal, seconds: float) -> list[Row]:
         name: 100.0 * (cpu_seconds(t.pid) - cpu_start[name]) / elapsed
         for name, t in watched.items()
     }
+    # A process idle for a short window may use less than one clock tick: its CPU then reads
+    # 0, below what /proc can tell apart. The floor is then that resolution (one tick).
+    resolution = 100.0 / CLOCK_TICKS / elapsed
+    if "minimal" in cpu and cpu["minimal"] < resolution:
+        cpu["minimal"] = resolution
     window = f"over {elapsed:.0f} s idle"
     if seconds < 60:
         window += " (shortened from 60 s at this scale)"
