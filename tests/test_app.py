@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pilot_helpers import settle
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
 
@@ -22,11 +23,6 @@ def cell_texts(table) -> list[list[str]]:
         [cell.plain if isinstance(cell, Text) else str(cell) for cell in table.get_row_at(index)]
         for index in range(table.row_count)
     ]
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_function_keys_switch_between_the_four_modes(store, admin) -> None:

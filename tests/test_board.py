@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pilot_helpers import settle
 from textual.widgets import OptionList
 
 from allo_tui.app import AlloApp
@@ -75,11 +76,6 @@ def choose(picker: ServicePicker, store: Store, name: str) -> None:
     service = next(service for service in store.services() if service.name == name)
     options = picker.query_one(OptionList)
     options.highlighted = options.get_option_index(str(service.id))
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_board(app, pilot) -> BoardScreen:

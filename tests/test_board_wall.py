@@ -7,6 +7,7 @@ import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+from pilot_helpers import settle
 from textual.widgets import Digits, Static
 
 from allo_tui.app import BoardApp
@@ -43,11 +44,6 @@ def visible(board: BoardList) -> list[str]:
 
 def text_of(screen: WallScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def start(app: BoardApp, pilot) -> WallScreen:

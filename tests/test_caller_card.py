@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pilot_helpers import settle
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
 
@@ -24,11 +25,6 @@ def make_app(store, operator) -> AlloApp:
     app = AlloApp(store=store, operator=operator, console="test")
     app.animation_level = "none"
     return app
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_card(app: AlloApp, pilot, caller_id: int) -> CallerCardScreen:

@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
@@ -34,13 +35,6 @@ def quick_timers(monkeypatch):
     monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(draft_keeper, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def type_text(pilot, text: str) -> None:

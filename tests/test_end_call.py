@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
@@ -21,13 +22,6 @@ from allo_tui.widgets.typeahead import TypeAhead
 def quick_timers(monkeypatch):
     monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause(0.02)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def test_f10_on_the_form_logs_the_call_and_drops_the_typed_request(

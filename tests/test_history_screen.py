@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pilot_helpers import settle_thrice as settle
 from textual.widgets import Button, Input, Static
 
 from allo_tui.app import AlloApp
@@ -17,12 +18,6 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, Te
 from allo_tui.screens.history import HistoryScreen, reference_in
 from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.history_table import HistoryTable, column_widths
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def references(app) -> list[str]:

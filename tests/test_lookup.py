@@ -6,6 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from pilot_helpers import settle
 from rich.text import Text
 from textual.widgets import Input, Static
 
@@ -51,11 +52,6 @@ def make_app(store, operator) -> AlloApp:
     app = AlloApp(store=store, operator=operator, console="test")
     app.animation_level = "none"
     return app
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def search_for(app: AlloApp, pilot, text: str) -> None:

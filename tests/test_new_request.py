@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from pilot_helpers import settle_timers as settle
 from rich.text import Text
 from textual.widgets import Digits, OptionList, Static
 
@@ -34,24 +35,6 @@ def quick_timers(monkeypatch):
     """Drafts and duplicate look-ups wait a little before writing; tests need not wait a second."""
     monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
-
-
-async def settle(app: AlloApp, pilot) -> None:
-    """Let timers fire and thread workers finish, twice (a worker's answer may start another).
-
-    A search replaced by the next keystroke is a cancelled exclusive worker, which
-    `wait_for_complete` reports by raising: that is the app working, so wait again."""
-    from textual.worker import WorkerCancelled
-
-    for _ in range(3):
-        await pilot.pause(0.02)
-        for _attempt in range(10):
-            try:
-                await app.workers.wait_for_complete()
-            except WorkerCancelled:
-                continue
-            break
-        await pilot.pause()
 
 
 def shown(widget: Static) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from pilot_helpers import settle_twice as settle
 from textual.geometry import Region
 from textual.widgets import Input, OptionList, Static, TextArea
 
@@ -19,13 +20,6 @@ from allo_tui.domain.workflow import Action
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.request_detail import RequestDetailScreen, format_span
-
-
-async def settle(app, pilot) -> None:
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def lamp_request(store: Store, who, **changes):

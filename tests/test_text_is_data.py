@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pilot_helpers import settle_thrice as settle
 from textual import events
 from textual.widgets import Input, TextArea
 
@@ -81,12 +82,6 @@ def assert_literal(app, *expected: str) -> str:
         assert wanted in text, f"{wanted!r} not on screen"
     assert app.is_running and app.return_code is None
     return text
-
-
-async def settle(app, pilot) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def notifications(app) -> list[str]:
