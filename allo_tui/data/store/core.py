@@ -20,7 +20,6 @@ from allo_tui.domain.records import (
     Role,
 )
 from allo_tui.domain.streets import Street
-from allo_tui.domain.workflow import WorkflowError
 
 
 class StoreCore:
@@ -81,10 +80,6 @@ class StoreCore:
         if row is None or not row[1]:
             raise UnknownOperatorError(operator.login)
         return Role(row[0])
-
-    def _check_role(self, connection: Connection, operator: OperatorRecord, role: Role) -> None:
-        if not self._role_of(connection, operator).includes(role):
-            raise WorkflowError("Action réservée aux administrateurs.")
 
     def _stale_write(
         self, what: str, who: str | None, when: str | datetime | None

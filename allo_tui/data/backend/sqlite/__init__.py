@@ -183,10 +183,6 @@ class SqliteBackend(Backend):
             problems.append(f"{orphan_keys} clé(s) étrangère(s) orpheline(s)")
         return problems
 
-    def wait_for_checkpoint(self, timeout: float | None = None) -> None:
-        """Wait for the running background checkpoint, if any (tests, and before closing)."""
-        self._checkpointer.wait(timeout)
-
     def close(self) -> None:
         self._checkpointer.wait(timeout=10)
         with self._lock:

@@ -9,7 +9,6 @@ reference read out to a citizen survives a power cut (NORMAL could lose the last
 
 from __future__ import annotations
 
-import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -156,28 +155,6 @@ def create_engine_for(path: Path, *, snapshot: bool = False):
             connection.exec_driver_sql("BEGIN")
 
     return engine
-
-
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-def fts_prefix_query(text: str, *, column: str | None = None) -> str | None:
-    """Turn typed text into an FTS5 query where every word is a quoted prefix.
-
-    Each word is wrapped in double quotes, so FTS5 syntax typed by a user (`"`, `*`, `-`,
-    `(`, `NEAR`, `AND`, `OR`, `NOT`, `^`) is matched as plain text and never changes the
-    meaning of the query. Words are ANDed. Returns None when nothing searchable was typed.
-    """
-    import unicodedata
-
-    # NFC first: an accent typed as a combining mark ("e" + U+0301) stays inside its word.
-    words = _WORD.findall(unicodedata.normalize("NFC", text).replace("_", " "))
-    if not words:
-        return None
-    terms = " ".join(f'"{word}"*' for word in words)
-    if column:
-        return f"{column} : ({terms})"
-    return terms
 
 
 def fts_phrase(text: str) -> str:
