@@ -88,40 +88,35 @@ class BoardStore(StoreCore):
         # Raw SQL naming its indexes: without ANALYZE statistics SQLite would rather read every
         # open request through ix_requests_status_created and sort them all. Every figure is
         # read from an index alone (see migration 0004), never from the table.
-        parameters: dict[str, object] = {
-            "now": db_time(now),
-            "tonight": db_time(tonight),
-            "limit": limit,
-        }
-        service_names = [f"service_{index}" for index in range(len(services))]
-        parameters.update(zip(service_names, (int(s) for s in services), strict=True))
-        in_services = (
-            " AND service_id IN (" + ", ".join(f":{name}" for name in service_names) + ")"
-            if services
-            else ""
-        )
+        services = tuple(int(service) for service in services)
         index = self.backend.dialect.indexed_by(
             "ix_requests_open_service" if services else "ix_requests_open"
         )
-        ack_index = self.backend.dialect.indexed_by("ix_requests_ack_owed")
-        where = OPEN_STATUS_SQL + in_services
-        row_where = where
+        row_where, row_parameters = OPEN_STATUS_SQL, list(services)
+        if services:
+            row_where += f" AND service_id IN ({marks(len(services))})"
         if urgency is not None:
-            row_where += " AND urgency = :urgency"
-            parameters["urgency"] = int(urgency)
-        with self._read() as raw:
+            row_where += " AND urgency = ?"
+            row_parameters.append(int(urgency))
+        row_parameters.append(limit)
+        figures_sql, figures_parameters = _board_figures(
+            index,
+            self.backend.dialect.indexed_by("ix_requests_ack_owed"),
+            services,
+            db_time(now),
+            db_time(tonight),
+        )
+        with self._read() as connection:
             rows = tuple(
                 map(
                     request_record,
-                    raw.execute(
-                        _BOARD_ROWS_SQL.format(index=index, where=row_where), parameters
+                    connection.execute(
+                        _BOARD_ROWS_SQL.format(index=index, where=row_where), row_parameters
                     ).fetchall(),
                 )
             )
-            figures = raw.execute(
-                _board_figures_sql(index, ack_index, service_names, in_services), parameters
-            ).fetchone()
-        # Per urgency: late, due later, without a due date (see `_board_figures_sql`).
+            figures = connection.execute(figures_sql, figures_parameters).fetchone()
+        # Per urgency: late, due later, without a due date (see `_board_figures`).
         by_urgency = dict(zip(_BOARD_LEVELS, batched(figures[:12], 3), strict=True))
         acks_late, acks_later_today = figures[12], figures[13]
         valid_until = tonight  # "due today" moves at midnight
@@ -162,7 +157,7 @@ _BOARD_ROWS_SQL = (
     REQUEST_COLUMNS
     + """FROM (
     SELECT * FROM requests {index} WHERE {where}
-    ORDER BY urgency, intervention_due_at, id LIMIT :limit
+    ORDER BY urgency, intervention_due_at, id LIMIT ?
 ) AS r"""
     + REQUEST_JOINS
     + "ORDER BY r.urgency, r.intervention_due_at, r.id\n"
@@ -176,49 +171,59 @@ _BOARD_ROWS_SQL = (
 # today = due today). See migration 0004 for the indexes.
 _ACK_OWED_SQL = "acknowledged_at IS NULL AND " + OPEN_STATUS_SQL
 _BOARD_LEVELS = (1, 2, 3, 4)
-_DUE_RANGES = (
-    "intervention_due_at < :now",
-    "intervention_due_at >= :now",
-    "intervention_due_at IS NULL",
+_DUE_RANGES = (  # each with whether it binds `now`
+    ("intervention_due_at < ?", True),
+    ("intervention_due_at >= ?", True),
+    ("intervention_due_at IS NULL", False),
 )
 
 
-def _board_figures_sql(
-    index: str, ack_index: str, service_names: Sequence[str], in_services: str
-) -> str:
-    """The SELECT of the board's figures.
+def _board_figures(
+    index: str, ack_index: str, services: Sequence[int], now: str, tonight: str
+) -> tuple[str, list]:
+    """The SELECT of the board's figures and its parameters, in the order they are bound.
 
     Columns: for each urgency, its open requests late, due later and without a due date
     (12); the acknowledgements owed that are late, and due later today (2); then the next
     instants the figures change by themselves: the next intervention to fall due per
     (service, urgency) and the next acknowledgement to fall due.
     """
-    scopes = [f" AND service_id = :{name}" for name in service_names] or [""]
+    parameters: list = []
+    # One range per service (disjoint ranges of ix_requests_open_service), or the whole index.
+    scopes = [(" AND service_id = ?", [service]) for service in services] or [("", [])]
+    in_services = f" AND service_id IN ({marks(len(services))})" if services else ""
 
-    def count(where: str) -> str:
-        return " + ".join(
-            f"(SELECT count(*) FROM requests {index} WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
-            for scope in scopes
-        )
+    def count(where: str, bound: list) -> str:
+        ranges = []
+        for scope, scope_parameters in scopes:
+            ranges.append(
+                f"(SELECT count(*) FROM requests {index}"
+                f" WHERE {OPEN_STATUS_SQL}{scope} AND {where})"
+            )
+            parameters.extend(scope_parameters + bound)
+        return " + ".join(ranges)
 
-    def acks(where: str, what: str = "count(*)") -> str:
+    def acks(where: str, bound: list, what: str = "count(*)") -> str:
+        parameters.extend([*bound, *services])
         return (
             f"(SELECT {what} FROM requests {ack_index}"
             f" WHERE {_ACK_OWED_SQL} AND {where}{in_services})"
         )
 
     columns = [
-        count(f"urgency = {level} AND {due}") for level in _BOARD_LEVELS for due in _DUE_RANGES
-    ]
-    columns += [
-        acks("ack_due_at < :now"),
-        acks("ack_due_at >= :now AND ack_due_at < :tonight"),
-    ]
-    columns += [
-        f"(SELECT min(intervention_due_at) FROM requests {index}"
-        f" WHERE {OPEN_STATUS_SQL}{scope} AND urgency = {level} AND intervention_due_at >= :now)"
-        for scope in scopes
+        count(f"urgency = {level} AND {due}", [now] if binds_now else [])
         for level in _BOARD_LEVELS
+        for due, binds_now in _DUE_RANGES
     ]
-    columns.append(acks("ack_due_at >= :now", "min(ack_due_at)"))
-    return "SELECT " + ",\n       ".join(columns)
+    columns.append(acks("ack_due_at < ?", [now]))
+    columns.append(acks("ack_due_at >= ? AND ack_due_at < ?", [now, tonight]))
+    for scope, scope_parameters in scopes:
+        for level in _BOARD_LEVELS:
+            columns.append(
+                f"(SELECT min(intervention_due_at) FROM requests {index}"
+                f" WHERE {OPEN_STATUS_SQL}{scope} AND urgency = {level}"
+                " AND intervention_due_at >= ?)"
+            )
+            parameters.extend([*scope_parameters, now])
+    columns.append(acks("ack_due_at >= ?", [now], "min(ack_due_at)"))
+    return "SELECT " + ",\n       ".join(columns), parameters
