@@ -33,7 +33,11 @@ class CallStore(StoreCore):
         """Record a call that created no request (or a follow-up note on one)."""
         now = db_time(self.now())
         outcome = CallOutcome(outcome)
+        follow_up = request_id is not None and outcome is CallOutcome.FOLLOW_UP
         with self._write() as connection:
+            # Checked before the call is inserted, whose foreign key would refuse it first.
+            if follow_up and _exists(connection, "requests", request_id) is None:
+                raise NotFoundError(f"demande n° {request_id} introuvable")
             (call_id,) = connection.execute(
                 "INSERT INTO calls (started_at, ended_at, operator_id, console, phone, caller_id,"
                 " request_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -48,9 +52,7 @@ class CallStore(StoreCore):
                     outcome.value,
                 ),
             ).fetchone()
-            if request_id is not None and outcome is CallOutcome.FOLLOW_UP:
-                if _exists(connection, "requests", request_id) is None:
-                    raise NotFoundError(f"demande n° {request_id} introuvable")
+            if follow_up:
                 _add_event(
                     connection,
                     request_id,
