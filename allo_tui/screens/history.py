@@ -21,6 +21,7 @@ from textual.widgets import Button, Header, Input, Static
 
 from allo_tui.domain.history_filters import HistoryFilters, reference_in
 from allo_tui.domain.records import CategoryRecord, RequestRecord, ServiceRecord
+from allo_tui.domain.streets import Street
 from allo_tui.literal import printable
 from allo_tui.screens.history_filters import FiltersPart
 from allo_tui.screens.history_texts import TEXTS
@@ -66,6 +67,8 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         self._has_newer = False
         self._categories: list[CategoryRecord] = []
         self._services: list[ServiceRecord] = []
+        self._streets: tuple[Street, ...] | None = None
+        """The site's street register for the street filter (None until read, off the loop)."""
         self._started = False
         self._count: tuple[int, bool] | None = None
 
@@ -85,6 +88,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
 
     def on_mount(self) -> None:
         self.load_catalogue()
+        self.load_streets()
 
     async def ready_for_typing(self) -> None:
         """Called by the app as F4 is pressed: returns once the rows are on screen (or after
@@ -196,6 +200,19 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
     def _set_catalogue(self, categories: list[CategoryRecord], services: list[ServiceRecord]):
         self._categories = categories
         self._services = services
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history-streets")
+    def load_streets(self) -> None:
+        """The street register for the street filter (read once per Store, here off the loop)."""
+        try:
+            streets = tuple(self.app.store.streets())
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.app.call_from_thread(self._show_error, error)
+            return
+        self.app.call_from_thread(self._set_streets, streets)
+
+    def _set_streets(self, streets: tuple[Street, ...]) -> None:
+        self._streets = streets
 
     # -- the window of rows ---------------------------------------------------------------
 

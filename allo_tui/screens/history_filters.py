@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
 
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.widgets import Button
 
-from allo_tui.console import console_of
 from allo_tui.domain import periods
 from allo_tui.domain.history_filters import HistoryFilters
 from allo_tui.domain.labels import URGENCY_LABELS
@@ -142,10 +140,16 @@ class FiltersPart:
                 return
             self.set_filters(replace(self.filters, street=street.strip()))
 
+        if self._streets is None:
+            self.load_streets()  # not read yet (or failed): suggestions once it is
+
+        def suggest(typed: str) -> list[tuple[str, str]]:
+            return suggest_streets(self._streets or (), typed)
+
         self.app.push_screen(
             SearchChoiceDialog(
                 TEXTS["street_title"],
-                suggest=partial(suggest_streets, console_of(self.app).store.streets()),
+                suggest=suggest,
                 allow_free_text=True,
                 placeholder=TEXTS["street_placeholder"],
                 initial=self.filters.street,
