@@ -5,7 +5,8 @@ worker (throttled, not debounced: steady typing still writes a draft every `DRAF
 row is never more than about a second behind the keyboard). A heartbeat every `HEARTBEAT_EVERY`
 tells other consoles this one is alive. Saving or discarding the call bumps a generation under
 the same lock the writers take, so a draft write still in flight cannot bring a finished call
-back.
+back. What a draft holds is a `RequestDraft` (`allo_tui.domain.draft_fields`), the one shape the
+form builds and a restored draft is read back into.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from textual.timer import Timer
 
 from allo_tui.console import console_of
+from allo_tui.domain.draft_fields import RequestDraft
 from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
 
 if TYPE_CHECKING:
@@ -37,16 +39,16 @@ class DraftKeeper:
     def __init__(
         self,
         screen: Screen,
-        fields: Callable[[], dict[str, Any]],
+        draft: Callable[[], RequestDraft],
         has_input: Callable[[], bool],
     ) -> None:
         self.screen = screen
-        self._fields = fields
+        self._draft = draft
         self._has_input = has_input
         self._lock = threading.Lock()
         self._generation = 0
         self._timer: Timer | None = None
-        self._last: dict[str, Any] | None = None
+        self._last: RequestDraft | None = None
         self._process = process_identity()
         self.exists = False
         """True while this console has a draft row (written by this keeper or restored)."""
@@ -70,11 +72,12 @@ class DraftKeeper:
         self.cancel_pending()
         if self.paused:
             return
-        fields = self._fields()
-        if fields == self._last:
+        draft = self._draft()
+        if draft == self._last:
             return
         if self._has_input():
-            self._last = fields
+            self._last = draft
+            fields = draft.to_fields()
             generation = self._generation
             self._run(lambda: self._write(fields, generation), "draft_write")
         elif self.exists:

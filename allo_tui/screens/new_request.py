@@ -134,7 +134,7 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
         self._submit_when_ready: tuple[RequestRecord | None] | None = None
         self._street_paste_note: tuple[str, Input, str] | None = None
         """A paste into the N° or street box was changed: (message, box, its value then)."""
-        self._drafts = DraftKeeper(self, self.draft_fields, self.has_input)
+        self._drafts = DraftKeeper(self, self.request_draft, self.has_input)
         self._mounted = asyncio.Event()
         self.key_queue = KeyQueue(self, route=self._route_key, pending=self._keys_wait)
         """Every key and priority action of the form, handled in the order typed."""

@@ -3,13 +3,13 @@ call, and what the form tells the end-of-call screen."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from textual import work
 from textual.widgets import Select
 
 from allo_tui.console import console_of
+from allo_tui.domain.draft_fields import RequestDraft
 from allo_tui.domain.records import (
     Channel,
     Kind,
@@ -25,29 +25,31 @@ class DraftPart:
     """The draft part of `NewRequestScreen`: the fields `DraftKeeper` writes and a restored draft
     puts back, what the form holds, the form emptied for the next call."""
 
+    def request_draft(self) -> RequestDraft:
+        """The form as typed (what `DraftKeeper` writes)."""
+        return RequestDraft(
+            phone=self._typeahead("phone").text,
+            name=self._typeahead("name").text,
+            caller_id=self._caller_id,
+            anonymous=self._anonymous,
+            force_new=self._force_new,
+            category_id=self._typeahead("category").value,
+            category_text=self._typeahead("category").text,
+            street_number=self.query_one("#street_number", SafeInput).value,
+            street=self._typeahead("street").text,
+            landmark=self.query_one("#landmark", SafeInput).value,
+            urgency=self.query_one("#urgency", UrgencyPicker).value,
+            service_id=self._typeahead("service").value,
+            service_text=self._typeahead("service").text,
+            description=self.query_one("#description", LimitedTextArea).text,
+            channel=self.query_one("#channel", Select).value,
+            kind=self.query_one("#kind", Select).value,
+            call_started_at=console_of(self.app).call.started_at,
+        )
+
     def draft_fields(self) -> dict[str, Any]:
         """The form as typed, JSON-safe (the draft's content)."""
-        started = console_of(self.app).call.started_at
-        return {
-            "version": 1,
-            "phone": self._typeahead("phone").text,
-            "name": self._typeahead("name").text,
-            "caller_id": self._caller_id,
-            "anonymous": self._anonymous,
-            "force_new": self._force_new,
-            "category_id": self._typeahead("category").value,
-            "category_text": self._typeahead("category").text,
-            "street_number": self.query_one("#street_number", SafeInput).value,
-            "street": self._typeahead("street").text,
-            "landmark": self.query_one("#landmark", SafeInput).value,
-            "urgency": self.query_one("#urgency", UrgencyPicker).value,
-            "service_id": self._typeahead("service").value,
-            "service_text": self._typeahead("service").text,
-            "description": self.query_one("#description", LimitedTextArea).text,
-            "channel": self.query_one("#channel", Select).value,
-            "kind": self.query_one("#kind", Select).value,
-            "call_started_at": started.isoformat() if started else None,
-        }
+        return self.request_draft().to_fields()
 
     def _touch(self) -> None:
         """Something changed: the draft follows (see `DraftKeeper`)."""
@@ -60,53 +62,45 @@ class DraftPart:
         if fields is not None:
             self.apply_draft(fields)
 
-    def apply_draft(self, fields: dict) -> None:
+    def apply_draft(self, fields: dict[str, Any]) -> None:
         """Put every field back as it was when the draft was written."""
         if not self._catalogue_ready:
             self._pending_draft = fields
             return
+        draft = RequestDraft.from_fields(fields)
         self._reset_form()
-        started = fields.get("call_started_at")
-        if isinstance(started, str):
-            call = console_of(self.app).call
-            try:
-                call.resume(datetime.fromisoformat(started))
-            except ValueError:
-                call.start()
-        self._typeahead("phone").set_text(str(fields.get("phone") or ""))
-        self._typeahead("name").set_text(str(fields.get("name") or ""))
-        self._anonymous = bool(fields.get("anonymous"))
-        self._force_new = bool(fields.get("force_new"))
+        call = console_of(self.app).call
+        if draft.call_started_at is not None:
+            call.resume(draft.call_started_at)
+        elif draft.call_start_unreadable:
+            call.start()
+        self._typeahead("phone").set_text(draft.phone)
+        self._typeahead("name").set_text(draft.name)
+        self._anonymous = draft.anonymous
+        self._force_new = draft.force_new
         self._check_number(self._typeahead("phone").text)
-        category_id = fields.get("category_id")
         self._typeahead("category").set_text(
-            str(fields.get("category_text") or ""),
-            category_id if category_id in self._categories else None,
+            draft.category_text,
+            draft.category_id if draft.category_id in self._categories else None,
         )
-        self.query_one("#street_number", SafeInput).value = str(fields.get("street_number") or "")
-        self._typeahead("street").set_text(str(fields.get("street") or ""))
-        self.query_one("#landmark", SafeInput).value = str(fields.get("landmark") or "")
-        urgency = fields.get("urgency")
-        self.query_one("#urgency", UrgencyPicker).value = urgency if urgency in (1, 2, 3, 4) else 3
-        service_id = fields.get("service_id")
+        self.query_one("#street_number", SafeInput).value = draft.street_number
+        self._typeahead("street").set_text(draft.street)
+        self.query_one("#landmark", SafeInput).value = draft.landmark
+        self.query_one("#urgency", UrgencyPicker).value = draft.urgency
         self._typeahead("service").set_text(
-            str(fields.get("service_text") or ""),
-            service_id if service_id in self._services else None,
+            draft.service_text,
+            draft.service_id if draft.service_id in self._services else None,
         )
-        description = str(fields.get("description") or "")
-        self.query_one("#description", LimitedTextArea).load_text(description)
-        self._update_counter(len(description))
-        for widget_id, enum in (("channel", Channel), ("kind", Kind)):
-            value = fields.get(widget_id)
-            if value in {member.value for member in enum}:
-                self.query_one(f"#{widget_id}", Select).value = value
+        self.query_one("#description", LimitedTextArea).load_text(draft.description)
+        self._update_counter(len(draft.description))
+        self.query_one("#channel", Select).value = draft.channel
+        self.query_one("#kind", Select).value = draft.kind
         self._update_caller_status()
         self._update_street_status()
         self._schedule_duplicates()
-        caller_id = fields.get("caller_id")
-        if isinstance(caller_id, int):
-            self._caller_id = caller_id  # linked at once; the record only feeds the status line
-            self.reload_caller(caller_id)
+        if draft.caller_id is not None:
+            self._caller_id = draft.caller_id  # linked at once; the record only feeds the status
+            self.reload_caller(draft.caller_id)
         self._drafts.restored()
         self._touch()
         self.notify(TEXTS["restored"], markup=False)
@@ -124,17 +118,7 @@ class DraftPart:
 
     def has_input(self) -> bool:
         """True when the form holds something typed (worth a draft and a question)."""
-        if self._confirmed:
-            return False
-        if self._caller_id is not None:
-            return True
-        texts = [self._typeahead(f).text for f in ("phone", "name", "category", "street")]
-        texts += [
-            self.query_one("#street_number", SafeInput).value,
-            self.query_one("#landmark", SafeInput).value,
-            self.query_one("#description", LimitedTextArea).text,
-        ]
-        return any(t.strip() for t in texts)
+        return not self._confirmed and self.request_draft().holds_input()
 
     def _reset_form(self) -> None:
         self._caller = None
