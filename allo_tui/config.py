@@ -24,9 +24,21 @@ class ConfigError(Exception):
 class DatabaseChoice:
     """Where the database is and why (shown by `allo db path`)."""
 
-    path: Path
+    path: Path | str  # a file, or a server's URL (`postgresql://…`, kept as typed)
     source: str  # "--db", "ALLO_DB", "user config", "site config", "default", "demo"
     shared: bool = False  # a site database for several OS users (0660 / 2770)
+
+    @property
+    def is_server(self) -> bool:
+        """True for a database on a server (a URL), False for a file."""
+        return isinstance(self.path, str)
+
+    @property
+    def label(self) -> str:
+        """The database as messages show it (a URL without its password)."""
+        from allo_tui.data.backend.urls import redacted
+
+        return redacted(self.path) if isinstance(self.path, str) else str(self.path)
 
 
 @dataclass(frozen=True)
@@ -214,11 +226,17 @@ def resolve_operator_login(cli_operator: str | None) -> str:
         return "operateur"
 
 
-def _as_path(value: str) -> Path:
+def _as_path(value: str) -> Path | str:
+    """A file path, or a PostgreSQL URL kept as typed (its password never shown)."""
     if "://" in value:
+        from allo_tui.data.backend.urls import is_postgresql_url, redacted
+
         if value.startswith("sqlite:///"):
             return Path(value.removeprefix("sqlite:///")).expanduser()
+        if is_postgresql_url(value):
+            return value
         raise ConfigError(
-            f"base {value!r} : seul SQLite est pris en charge pour l'instant (chemin de fichier)"
+            f"base {redacted(value)!r} : moteur non pris en charge (un chemin de fichier SQLite"
+            " ou postgresql://utilisateur@serveur:5432/base)"
         )
     return Path(value).expanduser()

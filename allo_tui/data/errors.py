@@ -64,6 +64,11 @@ SENTENCES = {
         " démonté) : l'opération n'a pas été faite",
         "vérifiez que le fichier est toujours là puis relancez allo",
     ),
+    "server": (
+        "Le serveur de base de données ne répond pas (réseau coupé ou serveur arrêté) :"
+        " l'opération n'a pas été faite",
+        "vérifiez le réseau et que le serveur PostgreSQL tourne, puis recommencez",
+    ),
     "corrupt": (
         "La base de données est endommagée : l'opération n'a pas été faite",
         "lancez « allo db check » et, s'il le confirme, restaurez la dernière sauvegarde",

@@ -190,6 +190,7 @@ class Request(Base):
             "urgency",
             "intervention_due_at",
             sqlite_where=text(OPEN_STATUS_SQL),
+            postgresql_where=text(OPEN_STATUS_SQL),
         ),
         # History filters (migration 0002): each walks newest first under one filter.
         Index("ix_requests_category_created", "category_id", "created_at"),
@@ -204,14 +205,21 @@ class Request(Base):
             "status",
             "intervention_due_at",
             sqlite_where=text(OPEN_STATUS_SQL),
+            postgresql_where=text(OPEN_STATUS_SQL),
         ),
         Index(
             "ix_requests_duplicate_of",
             "duplicate_of_id",
             sqlite_where=text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=text("duplicate_of_id IS NOT NULL"),
         ),
         # Open requests per caller, for the lookup's count (migration 0003).
-        Index("ix_requests_caller_open", "caller_id", sqlite_where=text(OPEN_STATUS_SQL)),
+        Index(
+            "ix_requests_caller_open",
+            "caller_id",
+            sqlite_where=text(OPEN_STATUS_SQL),
+            postgresql_where=text(OPEN_STATUS_SQL),
+        ),
         # The board's figures and service filter, from indexes only (migration 0004).
         Index(
             "ix_requests_open_service",
@@ -219,12 +227,14 @@ class Request(Base):
             "urgency",
             "intervention_due_at",
             sqlite_where=text(OPEN_STATUS_SQL),
+            postgresql_where=text(OPEN_STATUS_SQL),
         ),
         Index(
             "ix_requests_ack_owed",
             "ack_due_at",
             "service_id",
             sqlite_where=text("acknowledged_at IS NULL AND " + OPEN_STATUS_SQL),
+            postgresql_where=text("acknowledged_at IS NULL AND " + OPEN_STATUS_SQL),
         ),
     )
 

@@ -38,13 +38,21 @@ class MigrationError(DatabaseFileError):
     """An upgrade failed: the file is unchanged (one transaction) and the backup is kept."""
 
 
-def alembic_config(path: Path, connection=None):
+def is_server(target: Path | str) -> bool:
+    """True for a database on a server (a `postgresql://` URL)."""
+    from allo_tui.data.backend.urls import is_postgresql_url
+
+    return isinstance(target, str) and is_postgresql_url(target)
+
+
+def alembic_config(path: Path | str, connection=None):
     """An Alembic Config pointing at the packaged migrations."""
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    url = "postgresql+psycopg://server" if is_server(path) else f"sqlite:///{path}"
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config
@@ -58,13 +66,21 @@ def known_revisions() -> list[str]:
     return [rev.revision for rev in reversed(list(script.walk_revisions()))]
 
 
-def upgrade(path: Path) -> None:
-    """Bring the file to the head revision, in one transaction."""
-    from alembic import command
+def _engine(path: Path | str, *, snapshot: bool = False):
+    if is_server(path):
+        from allo_tui.data.backend.postgresql.schema import create_engine_for as server_engine
 
+        return server_engine(path)
     from allo_tui.data.backend.sqlite.connect import create_engine_for
 
-    engine = create_engine_for(path)
+    return create_engine_for(path, snapshot=snapshot)
+
+
+def upgrade(path: Path | str) -> None:
+    """Bring the database to the head revision, in one transaction."""
+    from alembic import command
+
+    engine = _engine(path)
     try:
         with engine.begin() as connection:
             command.upgrade(alembic_config(path, connection), "head")
@@ -72,22 +88,39 @@ def upgrade(path: Path) -> None:
         engine.dispose()
 
 
-def check_schema(path: Path) -> list[str]:
-    """Differences between the models and the file (empty when in step)."""
+def check_schema(path: Path | str) -> list[str]:
+    """Differences between the models and the database (empty when in step)."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from allo_tui.data.backend.sqlite.connect import create_engine_for, is_fts_internal
+    from allo_tui.data.backend.sqlite.connect import is_fts_internal
     from allo_tui.data.models import Base
+
+    server = is_server(path)
 
     def include_name(name, type_, parent_names):
         return not (type_ == "table" and name and is_fts_internal(name))
 
-    engine = create_engine_for(path, snapshot=True)
+    def include_object(item, name, type_, reflected, compare_to):
+        # PostgreSQL's trigram and lower(street) indexes are written by the migrations alone
+        # (expression indexes the models cannot hold), on both sides of the comparison.
+        return not (
+            server
+            and type_ == "index"
+            and name
+            and (name.endswith("_trgm") or name == "ix_requests_street_created")
+        )
+
+    engine = _engine(path, snapshot=True)
     try:
         with engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"include_name": include_name, "compare_type": True}
+                connection,
+                opts={
+                    "include_name": include_name,
+                    "include_object": include_object,
+                    "compare_type": True,
+                },
             )
             return [str(diff) for diff in compare_metadata(context, Base.metadata)]
     finally:
@@ -114,7 +147,13 @@ def prepare_database(
     Returns what was done: "current", "read-only", "created" or "upgraded from REV (backup:
     …)". Raises DatabaseFileError (with a one-line message) for anything that must not be
     opened; a refused file is left exactly as it was, nothing created beside it.
+
+    A `postgresql://` URL is prepared on its server (`prepare_server`).
     """
+    if is_server(path):
+        return prepare_server(
+            str(path), create=create, initialise_empty=initialise_empty, read_only=read_only
+        )
     path = Path(path)
     check_database_file(path, write=not read_only)
     created = False
@@ -160,7 +199,63 @@ def prepare_database(
     return f"upgraded from {revision} (backup: {backup})"
 
 
-def refuse_unknown_revision(path: Path, revision: str) -> None:
+def prepare_server(
+    url: str, *, create: bool = True, initialise_empty: bool = False, read_only: bool = False
+) -> str:
+    """`prepare_database` for a database on a PostgreSQL server.
+
+    A missing database is created when `create` allows it (and the account may); an existing
+    one without any table is initialised; one holding other tables but no allo stamp is
+    refused. The extensions the schema needs are created, or the SQL an administrator must
+    run is given. An upgrade runs in one transaction (PostgreSQL's DDL is transactional: a
+    failure leaves the schema as it was).
+    """
+    from allo_tui.data.backend.postgresql.schema import (
+        ensure_extensions,
+        opened,
+        schema_revision,
+        user_tables,
+    )
+    from allo_tui.data.backend.urls import redacted
+
+    label = redacted(url)
+    with opened(url, create=create and not read_only) as (connection, created):
+        revision = schema_revision(connection)
+        if revision == HEAD_REVISION:
+            return "current"
+        if revision is None:
+            tables = user_tables(connection)
+            if tables:
+                raise UnknownRevisionError(
+                    f"{label} contient déjà des tables ({', '.join(tables[:3])}…) qui ne sont"
+                    " pas d'allo : choisissez une base vide — rien n'a été modifié"
+                )
+            if read_only:
+                raise DatabaseFileError(f"{label} est vide (allo db init pour l'initialiser)")
+            if not (created or create or initialise_empty):
+                raise EmptyFileError(
+                    f"{label} est une base vide, sans aucune table d'allo :"
+                    " « allo db init » l'initialise"
+                )
+            ensure_extensions(connection, url)
+        else:
+            refuse_unknown_revision(label, revision)
+            if read_only:
+                raise DatabaseFileError(
+                    f"{label} est au schéma {revision}, plus ancien que {HEAD_REVISION} :"
+                    " allo db upgrade le met à jour"
+                )
+    try:
+        upgrade(url)
+    except Exception as error:  # noqa: BLE001 - any failure: one line, the details logged
+        raise MigrationError(
+            f"la mise à jour du schéma de {label} vers {HEAD_REVISION} a échoué"
+            f" ({_reason(error)}) ; la base n'a pas été modifiée"
+        ) from None
+    return "created" if revision is None else f"upgraded from {revision}"
+
+
+def refuse_unknown_revision(path: Path | str, revision: str) -> None:
     """Raise for a stamp this allo does not know: a newer allo's, or no allo's at all."""
     if revision in known_revisions():
         return

@@ -7,8 +7,9 @@ transactions that lock before they read, cancelling a running statement, full-te
 change feed that tells a console another one wrote, backup and integrity check, and the few SQL
 fragments an engine spells its own way (`Dialect`).
 
-One implementation ships today: `allo_tui.data.backend.sqlite` (a file on this PC, stdlib
-`sqlite3`). A server backend (PostgreSQL) plugs in beside it:
+Two implementations ship: `allo_tui.data.backend.sqlite` (a file on this PC, stdlib `sqlite3`)
+and `allo_tui.data.backend.postgresql` (a server shared by several PCs, psycopg 3). Another
+server backend plugs in beside them:
 
 1. a sub-package `allo_tui/data/backend/<name>/` with a class implementing `Backend` (every
    method's docstring below says what a server backend must do);
@@ -165,14 +166,18 @@ class Backend(ABC):
 
 
 def open_backend(target: str | Path) -> Backend:
-    """The backend for a database path (SQLite). A URL of another engine is refused in one
-    line until its backend exists."""
+    """The backend for a database: a file path (SQLite) or a `postgresql://` URL."""
+    from allo_tui.data.backend.urls import is_postgresql_url, redacted
+
     text = str(target)
+    if is_postgresql_url(text):
+        from allo_tui.data.backend.postgresql import PostgresBackend
+
+        return PostgresBackend(text)
     if "://" in text and not text.startswith("sqlite"):
         from allo_tui.data.errors import DatabaseFileError
 
-        scheme = text.split("://", 1)[0]
-        raise DatabaseFileError(f"moteur de base de données non pris en charge : {scheme}")
+        raise DatabaseFileError(f"moteur de base de données non pris en charge : {redacted(text)}")
     from allo_tui.data.backend.sqlite import SqliteBackend
 
     return SqliteBackend(Path(text.removeprefix("sqlite:///")))

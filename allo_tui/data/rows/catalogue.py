@@ -58,7 +58,7 @@ def site_calendar(connection) -> SiteCalendar:
 def street_rows(connection) -> list[Street]:
     """The site's street register (active streets), in name order."""
     rows = connection.execute(
-        "SELECT name, kind FROM streets WHERE active = 1 ORDER BY name, id"
+        "SELECT name, kind FROM streets WHERE active ORDER BY name, id"
     ).fetchall()
     return [Street(name, kind) for name, kind in rows]
 

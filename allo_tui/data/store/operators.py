@@ -16,7 +16,7 @@ from allo_tui.domain.records import (
 _BY_LOGIN = f"SELECT {OPERATOR_COLUMNS} FROM operators WHERE login = ?"
 _INSERT = (
     "INSERT INTO operators (login, display_name, role, active, created_at)"
-    " VALUES (?, ?, ?, 1, ?) RETURNING " + OPERATOR_COLUMNS
+    " VALUES (?, ?, ?, TRUE, ?) RETURNING " + OPERATOR_COLUMNS
 )
 
 
@@ -49,7 +49,7 @@ class OperatorStore(StoreCore):
                 ).fetchone()
             else:
                 connection.execute(
-                    "UPDATE operators SET role = ?, active = 1,"
+                    "UPDATE operators SET role = ?, active = TRUE,"
                     " display_name = CASE WHEN ? != '' THEN ? ELSE display_name END WHERE id = ?",
                     (role.value, display_name, display_name, row[0]),
                 )

@@ -24,7 +24,7 @@ from allo_tui.domain.text import words
 
 _NEXT_REFERENCE_SQL = (
     "INSERT INTO reference_counters (year, last) VALUES (?, 1) "
-    "ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last"
+    "ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last"
 )
 
 

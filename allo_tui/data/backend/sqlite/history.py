@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from allo_tui.data.backend.filters import filter_terms
 from allo_tui.data.backend.sqlite import history_text
 from allo_tui.data.rows import (
     OPEN_STATUS_SQL,
@@ -60,39 +61,11 @@ class _Branch:
 
 def _filter_terms(filters: HistoryFilter, now: datetime, *, skip: str = "") -> tuple[list, list]:
     """SQL terms and parameters for every filter except the one named `skip` (the driver's)."""
-    terms: list[str] = []
-    params: list = []
-    statuses = sorted(status.value for status in filters.statuses)
-    if statuses and skip != "statuses":
-        if frozenset(filters.statuses) == OPEN_STATUSES:
-            terms.append(OPEN_STATUS_SQL)
-        else:
-            terms.append(f"status IN ({','.join('?' * len(statuses))})")
-            params.extend(statuses)
-    if filters.late_only:
-        terms.append(OPEN_STATUS_SQL)
-        terms.append("intervention_due_at < ?")
-        params.append(db_time(now))
-    for name, column in (
-        ("caller_id", "caller_id"),
-        ("service_id", "service_id"),
-        ("category_id", "category_id"),
-        ("urgency", "urgency"),
-    ):
-        value = getattr(filters, name)
-        if value is not None and skip != name:
-            terms.append(f"{column} = ?")
-            params.append(value)
-    if filters.street.strip() and skip != "street":
-        terms.append("street COLLATE NOCASE = ?")
-        params.append(filters.street.strip())
-    if filters.created_from is not None:
-        terms.append("created_at >= ?")
-        params.append(db_time(filters.created_from))
-    if filters.created_to is not None:
-        terms.append("created_at < ?")
-        params.append(db_time(filters.created_to))
-    return terms, params
+    return filter_terms(filters, now, skip=skip, street_term=STREET_TERM)
+
+
+STREET_TERM = "street COLLATE NOCASE = ?"
+"""The street filter, as the index `ix_requests_street_created` is written."""
 
 
 def _branches(filters: HistoryFilter, now: datetime) -> list[_Branch]:
@@ -111,7 +84,7 @@ def _branches(filters: HistoryFilter, now: datetime) -> list[_Branch]:
     if filters.street.strip():
         return driven_by(
             "ix_requests_street_created",
-            "street COLLATE NOCASE = ?",
+            STREET_TERM,
             filters.street.strip(),
             "street",
         )

@@ -20,7 +20,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     _create_tables()
-    _create_sqlite_parts()
+    if op.get_bind().dialect.name == "sqlite":
+        _create_sqlite_parts()
+    else:
+        _create_postgresql_parts()
     _seed_reference_data()
 
 
@@ -204,6 +207,9 @@ def _create_tables() -> None:
             ["urgency", "intervention_due_at"],
             unique=False,
             sqlite_where=sa.text("status IN ('new', 'acknowledged', 'assigned', 'in_progress')"),
+            postgresql_where=sa.text(
+                "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+            ),
         )
         batch_op.create_index(
             "ix_requests_service_created", ["service_id", "created_at"], unique=False
@@ -260,7 +266,8 @@ def _create_tables() -> None:
 
 
 def downgrade() -> None:
-    for statement in SQLITE_DOWNGRADE:
+    downgrade_parts = SQLITE_DOWNGRADE if op.get_bind().dialect.name == "sqlite" else PG_DOWNGRADE
+    for statement in downgrade_parts:
         op.execute(statement)
 
     with op.batch_alter_table("events", schema=None) as batch_op:
@@ -279,6 +286,9 @@ def downgrade() -> None:
         batch_op.drop_index(
             "ix_requests_open",
             sqlite_where=sa.text("status IN ('new', 'acknowledged', 'assigned', 'in_progress')"),
+            postgresql_where=sa.text(
+                "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+            ),
         )
         batch_op.drop_index("ix_requests_created")
         batch_op.drop_index("ix_requests_category_street")
@@ -419,6 +429,43 @@ def _create_sqlite_parts() -> None:
         op.execute(statement)
 
 
+# PostgreSQL parts: the change counters and their notification (sent when the writing
+# transaction commits, to every console listening), and the append-only guard on events. The
+# search indexes (pg_trgm) come with the folded search columns, in migration 0005.
+PG_UPGRADE = [
+    """CREATE FUNCTION allo_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE change_counters SET value = value + 1 WHERE name = TG_TABLE_NAME;
+        PERFORM pg_notify('allo_' || TG_TABLE_NAME, '');
+        RETURN NULL;
+    END $$""",
+    *[
+        f"""CREATE TRIGGER {table}_changed AFTER INSERT OR UPDATE OR DELETE ON {table}
+        FOR EACH STATEMENT EXECUTE FUNCTION allo_count_change()"""
+        for table in ("requests", "callers")
+    ],
+    """CREATE FUNCTION allo_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'events are append-only';
+    END $$""",
+    """CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
+    FOR EACH ROW EXECUTE FUNCTION allo_events_append_only()""",
+]
+
+PG_DOWNGRADE = [
+    "DROP TRIGGER IF EXISTS events_append_only ON events",
+    "DROP TRIGGER IF EXISTS requests_changed ON requests",
+    "DROP TRIGGER IF EXISTS callers_changed ON callers",
+    "DROP FUNCTION IF EXISTS allo_events_append_only()",
+    "DROP FUNCTION IF EXISTS allo_count_change()",
+]
+
+
+def _create_postgresql_parts() -> None:
+    for statement in PG_UPGRADE:
+        op.execute(statement)
+
+
 # The reference catalogue (DESIGN §5): defaults, editable per site.
 SERVICES = [
     ("PROPRETE", "Propreté urbaine", False),
@@ -494,3 +541,10 @@ def _seed_reference_data() -> None:
     op.bulk_insert(counters, [{"name": "requests", "value": 0}, {"name": "callers", "value": 0}])
     settings = sa.table("settings", sa.column("key", sa.String), sa.column("value", sa.Text))
     op.bulk_insert(settings, [{"key": "calendar", "value": "{}"}])
+    if op.get_bind().dialect.name == "postgresql":
+        # Rows inserted with their ids: the sequences must start after them.
+        for table in ("services", "categories"):
+            op.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+                f" (SELECT max(id) FROM {table}))"
+            )

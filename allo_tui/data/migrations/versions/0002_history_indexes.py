@@ -29,6 +29,10 @@ depends_on: str | Sequence[str] | None = None
 OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
 
 
+def _sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
+
+
 def upgrade() -> None:
     with op.batch_alter_table("requests", schema=None) as batch_op:
         batch_op.create_index(
@@ -37,9 +41,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_requests_urgency_created", ["urgency", "created_at"], unique=False
         )
+        # Case-insensitive street filter: NOCASE on SQLite, lower() on PostgreSQL.
+        street = "street COLLATE NOCASE" if _sqlite() else "lower(street)"
         batch_op.create_index(
             "ix_requests_street_created",
-            [sa.text("street COLLATE NOCASE"), "created_at"],
+            [sa.text(street), "created_at"],
             unique=False,
         )
         batch_op.create_index(
@@ -47,12 +53,14 @@ def upgrade() -> None:
             ["created_at", "id", "status", "intervention_due_at"],
             unique=False,
             sqlite_where=sa.text(OPEN_STATUS_SQL),
+            postgresql_where=sa.text(OPEN_STATUS_SQL),
         )
         batch_op.create_index(
             "ix_requests_duplicate_of",
             ["duplicate_of_id"],
             unique=False,
             sqlite_where=sa.text("duplicate_of_id IS NOT NULL"),
+            postgresql_where=sa.text("duplicate_of_id IS NOT NULL"),
         )
 
 

@@ -34,6 +34,7 @@ def upgrade() -> None:
             ["caller_id"],
             unique=False,
             sqlite_where=sa.text(OPEN_STATUS_SQL),
+            postgresql_where=sa.text(OPEN_STATUS_SQL),
         )
 
 

@@ -39,12 +39,14 @@ def upgrade() -> None:
             ["service_id", "urgency", "intervention_due_at"],
             unique=False,
             sqlite_where=sa.text(OPEN_STATUS_SQL),
+            postgresql_where=sa.text(OPEN_STATUS_SQL),
         )
         batch_op.create_index(
             "ix_requests_ack_owed",
             ["ack_due_at", "service_id"],
             unique=False,
             sqlite_where=sa.text(ACK_OWED_SQL),
+            postgresql_where=sa.text(ACK_OWED_SQL),
         )
 
 

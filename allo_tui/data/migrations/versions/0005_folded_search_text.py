@@ -159,6 +159,7 @@ def upgrade() -> None:
     for table, name in _COLUMNS:
         op.add_column(table, sa.Column(name, sa.Text(), nullable=True))
     if op.get_bind().dialect.name != "sqlite":
+        _create_trigram_indexes()
         return
     _replace_triggers(folded=True)
     _fold_rows(
@@ -175,7 +176,32 @@ def upgrade() -> None:
     )
 
 
+# PostgreSQL: the search columns hold folded words, each after a blank (written by the
+# backend, `allo_tui.data.backend.postgresql.search.indexed_words`); trigram indexes find a
+# word's start ("% dup%") and any run of phone digits. The expressions are those the queries
+# use, character for character.
+PG_TRIGRAM_INDEXES = {
+    "ix_callers_words_trgm": "callers USING gin ((search_names || search_address) gin_trgm_ops)",
+    "ix_callers_names_trgm": "callers USING gin (search_names gin_trgm_ops)",
+    "ix_callers_address_trgm": "callers USING gin (search_address gin_trgm_ops)",
+    "ix_caller_phones_digits_trgm": "caller_phones USING gin (search_digits gin_trgm_ops)",
+    "ix_requests_words_trgm": (
+        "requests USING gin ((' ' || replace(reference, '-', ' ')"
+        " || coalesce(search_description, ' ') || coalesce(search_location, ' '))"
+        " gin_trgm_ops)"
+    ),
+}
+
+
+def _create_trigram_indexes() -> None:
+    for name, target in PG_TRIGRAM_INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {target}")
+
+
 def downgrade() -> None:
+    if op.get_bind().dialect.name != "sqlite":
+        for name in PG_TRIGRAM_INDEXES:
+            op.execute(f"DROP INDEX IF EXISTS {name}")
     if op.get_bind().dialect.name == "sqlite":
         # Back to the text itself in the index (the update trigger re-indexes each row), then
         # 0001's triggers.
