@@ -24,7 +24,7 @@ def db() -> None:
 def db_path(demo_flag: bool) -> None:
     """Affiche où est la base de données."""
     choice = database_choice(demo=True if demo_flag else None)
-    click.echo(str(choice.path))
+    click.echo(choice.label)
 
 
 @db.command("init")
@@ -32,7 +32,7 @@ def db_path(demo_flag: bool) -> None:
 def db_init() -> None:
     """Crée la base (si besoin) au dernier schéma ; initialise un fichier vide."""
     store = open_store(initialise_empty=True)
-    click.echo(f"base prête : {store.path}")
+    click.echo(f"base prête : {store.backend.label}")
 
 
 @db.command("upgrade")
@@ -40,7 +40,7 @@ def db_init() -> None:
 def db_upgrade() -> None:
     """Met le schéma à jour (copie de sauvegarde prise avant)."""
     store = open_store(create=False)
-    click.echo(f"schéma à jour : {store.path}")
+    click.echo(f"schéma à jour : {store.backend.label}")
 
 
 @db.command("check")
@@ -51,6 +51,9 @@ def db_check() -> None:
     from allo_tui.data.schema import HEAD_REVISION, check_schema, refuse_unknown_revision
 
     choice = database_choice()
+    if choice.is_server:
+        _check_server(choice.path)
+        return
     revision = _readable_database(choice.path)
     refuse_unknown_revision(choice.path, revision)
     integrity, orphan_keys = check_integrity(choice.path)
@@ -71,6 +74,46 @@ def db_check() -> None:
     click.echo(f"fichier : {choice.path}")
     click.echo(f"schéma : {revision} (attendu {HEAD_REVISION})")
     click.echo(f"intégrité : {'ok' if integrity == ['ok'] else 'ERREUR'}")
+    if problems:
+        raise Fail(" ; ".join(problems))
+    click.echo("tout est en ordre")
+
+
+def _check_server(url: str) -> None:
+    """`db check` on PostgreSQL: the stamp, what the server reports, the schema's shape."""
+    from allo_tui.data.backend.postgresql.schema import opened, schema_revision
+    from allo_tui.data.backend.urls import redacted
+    from allo_tui.data.errors import DatabaseFileError
+    from allo_tui.data.schema import HEAD_REVISION, check_schema, refuse_unknown_revision
+    from allo_tui.data.store import Store
+
+    try:
+        with opened(url, create=False) as (connection, _):
+            revision = schema_revision(connection)
+        if revision is None:
+            raise Fail(f"{redacted(url)} n'a aucune table d'allo : « allo db init » l'initialise")
+        refuse_unknown_revision(redacted(url), revision)
+    except DatabaseFileError as error:
+        raise Fail(str(error)) from None
+    store = Store(url)
+    try:
+        problems = [f"intégrité : {problem}" for problem in store.backend.integrity_problems()]
+    finally:
+        store.close()
+    if revision != HEAD_REVISION:
+        problems.append(
+            f"schéma {revision}, plus ancien que {HEAD_REVISION} : « allo db upgrade » le met à"
+            " jour"
+        )
+    elif not problems:
+        differences = check_schema(url)
+        if differences:
+            problems.append(f"schéma différent du modèle : {differences[:3]}")
+    click.echo(f"base : {redacted(url)}")
+    click.echo(f"schéma : {revision} (attendu {HEAD_REVISION})")
+    click.echo(
+        f"intégrité : {'ERREUR' if any(p.startswith('intégrité') for p in problems) else 'ok'}"
+    )
     if problems:
         raise Fail(" ; ".join(problems))
     click.echo("tout est en ordre")
@@ -115,6 +158,73 @@ def db_backup(destination: Path, force: bool) -> None:
     from allo_tui.data.schema import refuse_unknown_revision
 
     choice = database_choice()
+    if choice.is_server:
+        # A server database: a portable SQLite copy, written by `allo db copy`'s code.
+        if destination.exists() and not force:
+            raise Fail(f"{destination} existe déjà : --force pour le remplacer")
+        _run_copy(choice.path, destination, replace=force)
+        echo_result(f"sauvegarde écrite : {destination}")
+        return
     refuse_unknown_revision(choice.path, _readable_database(choice.path))
     backup_database(choice.path, destination, replace=force)
     echo_result(f"sauvegarde écrite : {destination}")
+
+
+def _database_argument(value: str) -> Path | str:
+    """A file path or a `postgresql://` URL, as `--db` takes them."""
+    from allo_tui.config import ConfigError, _as_path
+
+    try:
+        return _as_path(value)
+    except ConfigError as error:
+        raise Fail(str(error)) from None
+
+
+def _run_copy(source: Path | str, destination: Path | str, *, replace: bool):
+    """Copy with a progress bar on a terminal; every failure is one line."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from allo_tui.data.copy import copy_database
+    from allo_tui.data.errors import DatabaseFileError, user_message
+
+    columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn())
+    with Progress(
+        *columns, transient=True, disable=not click.get_text_stream("stderr").isatty(), console=None
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(table: str, done: int, total: int) -> None:
+            if table not in tasks:
+                tasks[table] = bar.add_task(table, total=total)
+            bar.update(tasks[table], completed=done)
+
+        try:
+            return copy_database(source, destination, replace=replace, progress=progress)
+        except DatabaseFileError as error:
+            raise Fail(str(error)) from None
+        except Exception as error:  # noqa: BLE001 - a database failure: one line, logged
+            raise Fail(user_message(error)) from None
+
+
+@db.command("copy")
+@click.argument("source")
+@click.argument("destination")
+@click.option("--replace", is_flag=True, help="Remplacer le contenu d'une destination non vide.")
+def db_copy(source: str, destination: str, replace: bool) -> None:
+    """Copie toute une base vers une autre (fichier SQLite ou postgresql://…).
+
+    La source est lue dans un seul instantané cohérent (elle peut être en service) ; la
+    destination est écrite en une transaction : une copie interrompue ne laisse rien à moitié.
+    Une destination qui a déjà des données est refusée sans --replace. Les nombres de lignes
+    et une somme de contrôle de chaque table sont comparés à la fin.
+    """
+    from allo_tui.config import DatabaseChoice
+
+    src, dst = _database_argument(source), _database_argument(destination)
+    copied = _run_copy(src, dst, replace=replace)
+    rows = sum(table.rows for table in copied)
+    label = DatabaseChoice(dst, "copy").label
+    echo_result(
+        f"copie terminée : {rows} lignes dans {len(copied)} tables vers {label}"
+        " (nombres et sommes de contrôle identiques)"
+    )
