@@ -1,4 +1,11 @@
-"""Shared fixtures: a real database file in a temp folder, a fixed clock, a Store on it."""
+"""Shared fixtures: a real database (a file in a temp folder, or a PostgreSQL database of its
+own), a fixed clock, a Store on it.
+
+A test module that sets `BACKENDS = ALL_BACKENDS` runs each of its tests on every backend
+enabled (`ALLO_TEST_BACKENDS`, see `tests/backends.py`): `db_path` is then a file path or a
+`postgresql://` URL, which `Store`, `prepare_database` and the CLI's `--db` all take.
+Other modules run on SQLite only.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from backends import ALL_BACKENDS, drop_database, enabled_backends, new_database
 
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
@@ -22,12 +30,47 @@ def clock() -> FixedClock:
     return FixedClock(FIXED_NOW)
 
 
+def pytest_generate_tests(metafunc) -> None:
+    """Run the tests of a module listing `BACKENDS` once per enabled backend."""
+    wanted = getattr(metafunc.module, "BACKENDS", None)
+    only = metafunc.definition.get_closest_marker("backends")
+    if only is not None and wanted:
+        wanted = only.args  # a test about one engine's own mechanics
+    if wanted and "backend" in metafunc.fixturenames:
+        names = [name for name in enabled_backends() if name in wanted]
+        metafunc.parametrize("backend", names, indirect=True)
+
+
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    """A freshly migrated database file."""
-    path = tmp_path / "allo.sqlite3"
+def backend(request) -> str:
+    """The backend the test runs on ("sqlite" unless its module lists `BACKENDS`)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def session_template(tmp_path_factory) -> Path:
+    """One file migrated per test process; `db_path` hands each test a byte copy."""
+    path = tmp_path_factory.mktemp("session-template") / "allo.sqlite3"
     prepare_database(path)
+    assert not path.with_name(path.name + "-wal").exists()  # fully checkpointed
     return path
+
+
+@pytest.fixture
+def db_path(tmp_path: Path, backend: str, session_template: Path):
+    """A freshly migrated database: a file, or the URL of a PostgreSQL database of its own."""
+    if backend == "postgresql":
+        name, url = new_database()
+        yield url
+        drop_database(name)
+        return
+    path = tmp_path / "allo.sqlite3"
+    shutil.copyfile(session_template, path)
+    path.chmod(0o600)
+    yield path
+
+
+__all__ = ["ALL_BACKENDS"]
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
-"""Helpers of the Store tests (tests/test_store*.py): what the file holds, read back with a
-plain `sqlite3` connection, and the requests and callers the tests create."""
+"""Helpers of the Store tests (tests/test_store*.py): what the database holds, read back with
+a plain driver connection (sqlite3 for a file, psycopg for a `postgresql://` URL), and the
+requests and callers the tests create."""
 
 from __future__ import annotations
 
@@ -39,8 +40,27 @@ def staff(store: Store) -> tuple[OperatorRecord, OperatorRecord]:
     )
 
 
-def query(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
-    """Rows read with a plain sqlite3 connection: what the file really holds."""
+def query(path: Path | str, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows read with a plain driver connection: what the database really holds.
+
+    On PostgreSQL, `?` marks are taken as on SQLite, and timestamps come back in the text
+    form SQLite stores (`db_time`), so one assertion holds on both backends."""
+    if isinstance(path, str):
+        import psycopg
+
+        with psycopg.connect(path, autocommit=True) as connection:
+            rows = connection.execute(
+                sql.replace("%", "%%").replace("?", "%s"), params or None
+            ).fetchall()
+        return [
+            tuple(
+                value.replace(tzinfo=UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+                if isinstance(value, datetime)
+                else value
+                for value in row
+            )
+            for row in rows
+        ]
     connection = sqlite3.connect(path)
     try:
         return connection.execute(sql, params).fetchall()
@@ -61,7 +81,53 @@ def table_counts(path: Path) -> dict[str, int]:
     return {table: scalar(path, f"SELECT count(*) FROM {table}") for table in WRITE_TABLES}
 
 
-def fts_rowids(path: Path, table: str, match: str) -> list[int]:
+DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.DatabaseError,)
+"""What the drivers raise for a statement the database refuses (sqlite3, psycopg)."""
+try:
+    import psycopg
+
+    DRIVER_ERRORS = (sqlite3.DatabaseError, psycopg.Error)
+except ImportError:  # pragma: no cover - psycopg is a dependency
+    pass
+
+
+def execute(path: Path | str, sql: str, params: tuple = ()) -> None:
+    """Run one statement and commit it, on a plain driver connection (raises its errors)."""
+    if isinstance(path, str):
+        import psycopg
+
+        with psycopg.connect(path, autocommit=True) as connection:
+            connection.execute(sql.replace("%", "%%").replace("?", "%s"), params or None)
+        return
+    connection = sqlite3.connect(path)
+    try:
+        connection.execute(sql, params)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+# On PostgreSQL the search indexes are trigram indexes on the folded words of these columns.
+_PG_SEARCH = {
+    "caller_search": ("callers", "(search_names || search_address)"),
+    "phone_search": ("caller_phones", "(' ' || search_digits || ' ')"),
+    "request_search": ("requests", "(' ' || coalesce(search_description, ' ') || search_location)"),
+}
+
+
+def fts_rowids(path: Path | str, table: str, match: str) -> list[int]:
+    """The ids a search index finds for one word (FTS5 on SQLite; on PostgreSQL the folded
+    words its trigram indexes cover)."""
+    if isinstance(path, str):
+        source, words = _PG_SEARCH[table]
+        word = match.strip('"')
+        pattern = f"%{word}%" if table == "phone_search" else f"% {word}%"
+        return [
+            row[0]
+            for row in query(
+                path, f"SELECT id FROM {source} WHERE {words} LIKE ? ORDER BY id", (pattern,)
+            )
+        ]
     return [
         row[0] for row in query(path, f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (match,))
     ]

@@ -8,12 +8,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+from conftest import ALL_BACKENDS
 
 from allo_tui.data.backend.sqlite import search
 from allo_tui.data.backend.sqlite.connect import connect_raw
 from allo_tui.data.store import Store
 from allo_tui.domain.records import NewCaller, OperatorRecord
 from allo_tui.domain.search import SearchCancelled, SearchToken, search_tokens
+
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
 # A statement that never ends on its own: only an interrupt stops it.
 ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
@@ -214,6 +218,7 @@ def test_a_name_typed_with_decomposed_accents_is_found(store, operator):
 # -- cancellation -----------------------------------------------------------------------------------
 
 
+@pytest.mark.backends("sqlite")  # SQLite's interrupt; PostgreSQL: test_postgresql.py
 def test_cancel_stops_the_statement_running_inside_sqlite(db_path):
     connection = connect_raw(db_path)
     token = SearchToken()
@@ -227,6 +232,7 @@ def test_cancel_stops_the_statement_running_inside_sqlite(db_path):
     connection.close()
 
 
+@pytest.mark.backends("sqlite")  # SQLite's interrupt; PostgreSQL: test_postgresql.py
 def test_a_cancel_between_two_statements_still_stops_the_next_one(db_path):
     # interrupt() on an idle connection is forgotten by SQLite; the progress handler is not.
     connection = connect_raw(db_path)
@@ -247,6 +253,7 @@ def test_a_search_cancelled_before_it_starts_runs_no_sql(store):
         store.search_callers("zébulon", cancel=token)
 
 
+@pytest.mark.backends("sqlite")  # SQLite's interrupt; PostgreSQL: test_postgresql.py
 def test_the_store_stops_a_running_search_and_its_connection_stays_usable(
     store, operator, monkeypatch
 ):
@@ -284,6 +291,7 @@ def test_the_store_stops_a_running_search_and_its_connection_stays_usable(
         assert ids(store, "zébulon") == [caller]
 
 
+@pytest.mark.backends("sqlite")  # SQLite's interrupt; PostgreSQL: test_postgresql.py
 def test_a_late_cancel_never_interrupts_the_next_user_of_the_connection(db_path):
     connection = connect_raw(db_path)
     token = SearchToken()

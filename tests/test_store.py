@@ -11,9 +11,9 @@ import sqlite3
 import stat
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import (
     ZEBULON,
     query,
@@ -25,11 +25,10 @@ from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.errors import UnknownOperatorError
 from allo_tui.domain.records import Role
 
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`), not migrated."""
-    return migrated_copy
+BACKENDS = ALL_BACKENDS
 
 
 # -- operators ---------------------------------------------------------------------------------
@@ -109,6 +108,7 @@ def test_a_short_reference_means_the_current_paris_year(store: Store, operator, 
 # -- backup ------------------------------------------------------------------------------------
 
 
+@pytest.mark.backends("sqlite")
 def test_backup_while_another_connection_holds_a_write_transaction(
     store: Store, operator, db_path, tmp_path
 ):

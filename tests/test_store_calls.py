@@ -8,22 +8,19 @@ plain `sqlite3` connection) or the records the Store returns.
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import CALL_STARTED, NOW, db_time, query, request_for, table_counts
 
 from allo_tui.data.store import Store
 from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.records import CallInfo, CallOutcome, EventKind
 
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
+
 CALL = CallInfo(started_at=CALL_STARTED, console="poste-1", phone="03 86 12 34 56")
-
-
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`)."""
-    return migrated_copy
 
 
 def test_a_call_without_request_is_logged_with_its_outcome(store: Store, operator, db_path):

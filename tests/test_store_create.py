@@ -8,19 +8,21 @@ Timestamps are stored as UTC text by SQLAlchemy: "YYYY-MM-DD HH:MM:SS.ffffff".
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import (
     CALL_STARTED,
+    DRIVER_ERRORS,
     NOW,
     PARIS,
     ZEBULON,
     category_id,
     db_time,
+    execute,
     fts_rowids,
     query,
     request_for,
@@ -40,11 +42,8 @@ from allo_tui.domain.records import (
     Status,
 )
 
-
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`), not migrated."""
-    return migrated_copy
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
 
 # -- create_request: references ------------------------------------------------------------------
@@ -81,10 +80,7 @@ def test_reference_year_is_the_paris_year_of_the_call(
 
 
 def test_sequence_grows_past_five_digits(store: Store, operator, db_path):
-    connection = sqlite3.connect(db_path)
-    connection.execute("INSERT INTO reference_counters (year, last) VALUES (2026, 99999)")
-    connection.commit()
-    connection.close()
+    execute(db_path, "INSERT INTO reference_counters (year, last) VALUES (2026, 99999)")
 
     request = store.create_request(operator, request_for(store))
 
@@ -278,6 +274,7 @@ def test_a_description_of_exactly_4000_characters_is_accepted(store: Store, oper
 # -- checkpoints ---------------------------------------------------------------------------------
 
 
+@pytest.mark.backends("sqlite")
 def test_saves_leave_the_wal_checkpoint_to_a_background_thread(
     store: Store, operator, db_path, monkeypatch
 ):
@@ -343,7 +340,7 @@ def test_nothing_is_half_written_when_the_first_event_fails(
     monkeypatch.setattr(store_module, "_add_event", broken_event(store_module._add_event))
     new = request_for(store, "ECLAIRAGE", "Lampadaire éteint", new_caller=ZEBULON)
 
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(DRIVER_ERRORS):
         store.create_request(operator, new, CallInfo(started_at=CALL_STARTED, phone="0386123456"))
 
     assert table_counts(db_path) == before_counts

@@ -8,9 +8,9 @@ Timestamps are stored as UTC text by SQLAlchemy: "YYYY-MM-DD HH:MM:SS.ffffff".
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import (
     NOW,
     request_for,
@@ -22,11 +22,10 @@ from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.errors import ValidationError
 from allo_tui.domain.records import NewRequest
 
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`), not migrated."""
-    return migrated_copy
+BACKENDS = ALL_BACKENDS
 
 
 # -- drafts ------------------------------------------------------------------------------------

@@ -4,12 +4,16 @@ screen, a typed reference, the history list, the caller card and the board) retu
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS
 from store_helpers import ZEBULON, request_for, service_id
 
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import RequestRecord, Status
 from allo_tui.domain.workflow import Action
+
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
 
 def test_every_reader_returns_the_same_record_of_a_request(

@@ -7,9 +7,8 @@ Timestamps are stored as UTC text by SQLAlchemy: "YYYY-MM-DD HH:MM:SS.ffffff".
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import (
     NOW,
     add_directory,
@@ -25,11 +24,8 @@ from allo_tui.domain.records import (
     OperatorRecord,
 )
 
-
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`), not migrated."""
-    return migrated_copy
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
 
 # -- search ------------------------------------------------------------------------------------

@@ -7,15 +7,17 @@ Timestamps are stored as UTC text by SQLAlchemy: "YYYY-MM-DD HH:MM:SS.ffffff".
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from store_helpers import (
+    DRIVER_ERRORS,
     NOW,
     ZEBULON,
     db_time,
+    execute,
     query,
     request_for,
     scalar,
@@ -31,11 +33,8 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.workflow import Action, WorkflowError
 
-
-@pytest.fixture
-def db_path(migrated_copy: Path) -> Path:
-    """A migrated database copied from a template (conftest's `migrated_copy`), not migrated."""
-    return migrated_copy
+BACKENDS = ALL_BACKENDS
+"""Each test runs on SQLite and on PostgreSQL."""
 
 
 # -- versioning --------------------------------------------------------------------------------
@@ -376,14 +375,9 @@ def test_a_request_created_as_a_duplicate_tells_the_original(store: Store, opera
 def test_events_cannot_be_updated_or_deleted(store: Store, operator, db_path):
     store.create_request(operator, request_for(store))
     before = query(db_path, "SELECT * FROM events")
-    connection = sqlite3.connect(db_path)
-    try:
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            connection.execute("UPDATE events SET note = 'effacé'")
-        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-            connection.execute("DELETE FROM events")
-        connection.rollback()
-    finally:
-        connection.close()
+    with pytest.raises(DRIVER_ERRORS, match="append-only"):
+        execute(db_path, "UPDATE events SET note = 'effacé'")
+    with pytest.raises(DRIVER_ERRORS, match="append-only"):
+        execute(db_path, "DELETE FROM events")
 
     assert query(db_path, "SELECT * FROM events") == before
