@@ -1,7 +1,8 @@
 """The console's watch on the change feed: one per app, shared by the app and its boards.
 
-A daemon thread polls the foundation's change feed (`PRAGMA data_version`, then the requests
-counter) a few times a second — microseconds per poll — and publishes what it saw on the app's
+A daemon thread polls the backend's change feed (SQLite: `PRAGMA data_version`, then the
+requests counter; PostgreSQL: the notifications already received) a few times a second —
+microseconds per poll — and publishes what it saw on the app's
 event loop through a Textual `Signal`:
 
 - `RequestsChanged` when any connection (this process or another) changed requests, with the
@@ -142,9 +143,10 @@ class RequestsWatch:
         store = self.app.store
         with self._lock:
             try:
-                identity = _file_identity(store.path)
-                if self._identity is not None and identity != self._identity:
-                    # Replaced or restored file: connections on the old one see nothing new.
+                # A file replaced or restored: connections on the old one see nothing new.
+                # (A server database has no file: nothing to watch there.)
+                identity = _file_identity(store.path) if store.path is not None else None
+                if identity is not None and self._identity not in (None, identity):
                     self._close_feed()
                     store.close()
                 self._identity = identity

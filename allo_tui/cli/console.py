@@ -47,7 +47,7 @@ def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) ->
         raise Fail(str(error)) from None
     if summary is not None and getattr(summary, "requests", 0):
         click.echo(
-            f"base de démonstration prête : {choice.path} "
+            f"base de démonstration prête : {choice.label} "
             f"({summary.callers} demandeurs, {summary.requests} demandes)",
             err=True,
         )

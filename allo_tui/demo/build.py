@@ -46,7 +46,7 @@ class DemoSummary:
 
 
 def build_demo(
-    path: Path,
+    path: Path | str,
     *,
     callers: int | None = None,
     requests: int | None = None,
@@ -62,8 +62,14 @@ def build_demo(
     Auxerre's size; the history ends at `now` (aware; default: the current time). With
     `progress`, a progress bar is shown on the terminal.
     """
-    from allo_tui.data.schema import prepare_database
+    from allo_tui.data.schema import is_server, prepare_database
 
+    if is_server(path):
+        from allo_tui.demo.server import build_on_server
+
+        return build_on_server(
+            str(path), callers=callers, requests=requests, seed=seed, now=now, progress=progress
+        )
     started = time.monotonic()
     path = Path(path)
     if now is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allo_tui.data.rows import (
+    OPEN_STATUS_SQL,
     category_rows,
     known_street_rows,
     service_rows,
@@ -25,6 +26,18 @@ class CatalogueStore(StoreCore):
         """True for a database built by `allo demo`."""
         with self._read() as connection:
             return setting(connection, "demo") == "true"
+
+    def row_counts(self) -> dict[str, int]:
+        """How many callers, requests, calls, events and open requests the database holds."""
+        with self._read() as connection:
+            counts = {
+                table: connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in ("callers", "requests", "calls", "events")
+            }
+            counts["open_requests"] = connection.execute(
+                f"SELECT count(*) FROM requests WHERE {OPEN_STATUS_SQL}"
+            ).fetchone()[0]
+        return counts
 
     def categories(self) -> list[CategoryRecord]:
         with self._read() as raw:
