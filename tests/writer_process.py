@@ -23,7 +23,7 @@ FIXED_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 
 
 def main(database: str, login: str, count: int, start_flag: str, ready_flag: str) -> int:
-    store = Store(Path(database), clock=FixedClock(FIXED_NOW))
+    store = Store(database if "://" in database else Path(database), clock=FixedClock(FIXED_NOW))
     try:
         operator = store.resolve_operator(login)
         category_id = store.find_category("VOIRIE").id
