@@ -6,6 +6,7 @@ stamp, its integrity) before any Store is opened, and never write to it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -188,9 +189,7 @@ def _run_copy(source: Path | str, destination: Path | str, *, replace: bool):
     from allo_tui.data.errors import DatabaseFileError, user_message
 
     columns = (TextColumn("{task.description:<16}"), BarColumn(), MofNCompleteColumn())
-    with Progress(
-        *columns, transient=True, disable=not click.get_text_stream("stderr").isatty(), console=None
-    ) as bar:
+    with Progress(*columns, transient=True, disable=not sys.stderr.isatty(), console=None) as bar:
         tasks: dict[str, int] = {}
 
         def progress(table: str, done: int, total: int) -> None:

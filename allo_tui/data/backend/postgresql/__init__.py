@@ -35,6 +35,8 @@ POOL_SIZE = 4
 WRITE_LOCK = 0x616C6C6F  # "allo": the advisory lock every write transaction takes first
 CONNECT_TIMEOUT = 5
 """Seconds a connection attempt may take before the server counts as unreachable."""
+TCP_USER_TIMEOUT_MS = 10_000
+"""Milliseconds sent data may stay unacknowledged before the connection counts as lost."""
 
 
 @lru_cache(maxsize=512)
@@ -63,13 +65,21 @@ class PgConnection:
 
 
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
-    """A new connection (UTC session, no statement left in an implicit transaction)."""
+    """A new connection (UTC session, no statement left in an implicit transaction).
+
+    TCP keepalives and a user timeout make a cut network fail within seconds instead of the
+    minutes the kernel would wait, so the console can say the server is away and retry."""
     return psycopg.connect(
         libpq_url(url),
         autocommit=autocommit,
         connect_timeout=CONNECT_TIMEOUT,
         options="-c timezone=UTC -c datestyle=ISO",
         application_name="allo",
+        keepalives=1,
+        keepalives_idle=5,
+        keepalives_interval=2,
+        keepalives_count=3,
+        tcp_user_timeout=TCP_USER_TIMEOUT_MS,
     )
 
 
@@ -125,20 +135,38 @@ class PostgresBackend(Backend):
 
     @contextmanager
     def _transaction(self, begin: str, *first: str) -> Iterator[PgConnection]:
-        with self._connection() as raw:
-            raw.execute(begin)
-            for statement in first:
-                raw.execute(statement)
-            wrapped = PgConnection(raw) if self._trace is None else _Traced(raw, self._trace)
-            try:
-                yield wrapped
-            except BaseException:
+        for attempt in range(2):
+            with self._connection() as raw:
                 try:
-                    raw.execute("ROLLBACK")
-                except psycopg.Error:
+                    raw.execute(begin)
+                except psycopg.OperationalError:
+                    # A pooled connection the server dropped (restarted, network cut and
+                    # back): nothing was done on it yet, so a fresh one takes its place.
                     _discard(raw)
-                raise
-            raw.execute("COMMIT")
+                    self._drop_idle()
+                    if attempt:
+                        raise
+                    continue
+                for statement in first:
+                    raw.execute(statement)
+                wrapped = PgConnection(raw) if self._trace is None else _Traced(raw, self._trace)
+                try:
+                    yield wrapped
+                except BaseException:
+                    try:
+                        raw.execute("ROLLBACK")
+                    except psycopg.Error:
+                        _discard(raw)
+                    raise
+                raw.execute("COMMIT")
+                return
+
+    def _drop_idle(self) -> None:
+        """Forget every idle connection (after one was found dead, the others likely are)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            _discard(connection)
 
     def read(self):
         """One REPEATABLE READ, READ ONLY snapshot for the block's reads."""
