@@ -28,7 +28,6 @@ from textual.widgets import Header, Input, Label, Select, Static
 
 from allo_tui.domain import limits
 from allo_tui.domain.labels import CHANNEL_LABELS, KIND_LABELS, capitalised
-from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.records import (
     CallerRecord,
     CategoryRecord,
@@ -45,12 +44,6 @@ from allo_tui.domain.request_form import (  # noqa: F401 (re-exported)
 )
 from allo_tui.domain.streets import Street
 from allo_tui.screens.draft_keeper import DraftKeeper
-from allo_tui.screens.new_request_caller import (  # noqa: F401 (re-exported)
-    NUMBER_WAIT,
-    SUGGESTION_LIMIT,
-    CallerPart,
-    caller_prompt,
-)
 from allo_tui.screens.new_request_commands import NewRequestCommands
 from allo_tui.screens.new_request_draft import DraftPart
 from allo_tui.screens.new_request_fields import (  # noqa: F401 (re-exported)
@@ -65,6 +58,7 @@ from allo_tui.screens.new_request_texts import (  # noqa: F401 (re-exported)
     ONE_LINE_FIELDS,
     TEXTS,
 )
+from allo_tui.widgets.caller_picker import CallerPicker
 from allo_tui.widgets.duplicates_panel import DuplicatesPanel
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import KeyQueue, QueuedSelect
@@ -79,7 +73,7 @@ MOUNT_WAIT = 10.0
 """Seconds F3 waits at most for the form to be built before keys go on (see ready_for_typing)."""
 
 
-class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Screen[None]):
+class NewRequestScreen(DraftPart, FieldsPart, KeysPart, SavePart, Screen[None]):
     """Take a request from the caller on the line, from the first word to the reference."""
 
     CSS_PATH = "new_request.tcss"
@@ -118,9 +112,6 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
 
     def __init__(self) -> None:
         super().__init__()
-        self._caller: CallerRecord | None = None  # shown on the status line
-        self._caller_id: int | None = None  # what the request links to (set before a reload)
-        self._anonymous = False
         self._categories: dict[int, CategoryRecord] = {}
         self._services: dict[int, ServiceRecord] = {}
         self._catalogue_ready = False
@@ -140,14 +131,6 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
         """Every key and priority action of the form, handled in the order typed."""
         self._urgency_armed = False
         """Ctrl+G was typed: the next key 1–4 sets the urgency."""
-        self._holders: tuple[str, tuple[CallerRecord, ...]] | None = None
-        """The callers holding the whole number in the phone box: (its E.164 form, holders)."""
-        self._force_new = False
-        """Ctrl+N: a new caller even on a known number."""
-        self._by_number = False
-        """The caller was attached because the number typed is theirs."""
-        self._tab_waiting: Timer | None = None
-        """A Tab typed after a whole number waits for who holds it (keys after it wait too)."""
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -155,22 +138,7 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
         yield Header()
         with Horizontal(id="body"):
             with VerticalScroll(id="form", can_focus=False):
-                with Horizontal(classes="field", id="caller-row"):
-                    yield Label(TEXTS["phone"], classes="label")
-                    yield TypeAhead(
-                        TEXTS["phone_placeholder"],
-                        id="phone",
-                        jump_to="#category-input",
-                        max_length=limits.PHONE,
-                    )
-                    yield Label(TEXTS["name"], classes="sublabel")
-                    yield TypeAhead(
-                        TEXTS["name_placeholder"],
-                        id="name",
-                        jump_to="#category-input",
-                        max_length=limits.NAME,
-                    )
-                yield Static(TEXTS["caller_hint"], id="caller-status", classes="status")
+                yield CallerPicker(next_field="#category-input", id="caller-picker")
                 yield Static("", id="message-caller", classes="message")
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["category"], classes="label")
@@ -263,6 +231,15 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
     def on_unmount(self) -> None:
         self.key_queue.close()
 
+    @property
+    def caller_picker(self) -> CallerPicker:
+        return self.query_one(CallerPicker)
+
+    @property
+    def _caller(self) -> CallerRecord | None:
+        """The known caller shown on the status line (the picker's; tests read it)."""
+        return self.caller_picker.choice.caller
+
     async def ready_for_typing(self) -> None:
         """Called by the app as F3 is pressed: returns once the form can take keys.
 
@@ -301,14 +278,6 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
     def _typeahead_picked(self, event: TypeAhead.Picked) -> None:
         field = event.typeahead.id or ""
         value = event.suggestion.value
-        if field in ("phone", "name") and isinstance(value, CallerRecord):
-            phone = ""
-            if field == "phone":
-                typed = parse_phone(self._typeahead("phone").text)
-                match = [p for p in value.phones if typed.valid and p.number == typed.stored]
-                phone = match[0].display if match else ""
-            self.set_caller(value, phone, focus=not event.by_enter)
-            return
         if field == "category" and isinstance(value, int):
             self._category_chosen(value)
         elif field == "street":
@@ -321,6 +290,17 @@ class NewRequestScreen(CallerPart, DraftPart, FieldsPart, KeysPart, SavePart, Sc
         elif field == "service":
             self._set_message("service", "")
         self._touch()
+
+    # -- the caller ------------------------------------------------------------------------
+
+    @on(CallerPicker.Chosen)
+    @on(CallerPicker.Cleared)
+    def _caller_changed(self) -> None:
+        self._touch()
+
+    @on(CallerPicker.LoadFailed)
+    def _caller_search_failed(self, event: CallerPicker.LoadFailed) -> None:
+        self._load_failed(event.error)
 
     # -- moving on, messages, counter ------------------------------------------------------
 

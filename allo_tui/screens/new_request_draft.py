@@ -23,16 +23,18 @@ from allo_tui.widgets.urgency import UrgencyPicker
 
 class DraftPart:
     """The draft part of `NewRequestScreen`: the fields `DraftKeeper` writes and a restored draft
-    puts back, what the form holds, the form emptied for the next call."""
+    puts back (a `RequestDraft`), the caller or draft the call in progress holds for the form,
+    what the form holds, the form emptied for the next call."""
 
     def request_draft(self) -> RequestDraft:
         """The form as typed (what `DraftKeeper` writes)."""
+        picker = self.caller_picker
         return RequestDraft(
-            phone=self._typeahead("phone").text,
-            name=self._typeahead("name").text,
-            caller_id=self._caller_id,
-            anonymous=self._anonymous,
-            force_new=self._force_new,
+            phone=picker.phone_text,
+            name=picker.name_text,
+            caller_id=picker.choice.caller_id,
+            anonymous=picker.choice.anonymous,
+            force_new=picker.choice.force_new,
             category_id=self._typeahead("category").value,
             category_text=self._typeahead("category").text,
             street_number=self.query_one("#street_number", SafeInput).value,
@@ -56,6 +58,14 @@ class DraftPart:
         if not self._confirmed and not self._saving and self.is_mounted:
             self._drafts.touch()
 
+    def take_pending_caller(self) -> None:
+        """Apply the caller chosen on F2 (the app keeps it until this screen is shown)."""
+        if self._confirmed:
+            self._reset_form()  # F3 after a save: the next call
+        caller = console_of(self.app).call.take_caller()
+        if caller is not None:
+            self.caller_picker.choose(caller)
+
     def take_pending_draft(self) -> None:
         """Apply a draft the app was asked to restore (held by the call in progress)."""
         fields = console_of(self.app).call.take_draft()
@@ -74,11 +84,6 @@ class DraftPart:
             call.resume(draft.call_started_at)
         elif draft.call_start_unreadable:
             call.start()
-        self._typeahead("phone").set_text(draft.phone)
-        self._typeahead("name").set_text(draft.name)
-        self._anonymous = draft.anonymous
-        self._force_new = draft.force_new
-        self._check_number(self._typeahead("phone").text)
         self._typeahead("category").set_text(
             draft.category_text,
             draft.category_id if draft.category_id in self._categories else None,
@@ -95,12 +100,15 @@ class DraftPart:
         self._update_counter(len(draft.description))
         self.query_one("#channel", Select).value = draft.channel
         self.query_one("#kind", Select).value = draft.kind
-        self._update_caller_status()
+        self.caller_picker.restore(
+            draft.phone,
+            draft.name,
+            draft.caller_id,
+            anonymous=draft.anonymous,
+            force_new=draft.force_new,
+        )
         self._update_street_status()
         self._schedule_duplicates()
-        if draft.caller_id is not None:
-            self._caller_id = draft.caller_id  # linked at once; the record only feeds the status
-            self.reload_caller(draft.caller_id)
         self._drafts.restored()
         self._touch()
         self.notify(TEXTS["restored"], markup=False)
@@ -121,20 +129,12 @@ class DraftPart:
         return not self._confirmed and self.request_draft().holds_input()
 
     def _reset_form(self) -> None:
-        self._caller = None
-        self._caller_id = None
-        self._anonymous = False
-        self._force_new = False
-        self._by_number = False
-        self._holders = None
-        if self._tab_waiting is not None:
-            self._tab_waiting.stop()
-            self._tab_waiting = None
+        self.caller_picker.reset()
         self._confirmed = False
         self._saving = False
         self._drafts.forget()
         self._drafts.paused = False
-        for field in ("phone", "name", "category", "street", "service"):
+        for field in ("category", "street", "service"):
             self._typeahead(field).set_text("")
         for widget_id in ("street_number", "landmark"):
             self.query_one(f"#{widget_id}", SafeInput).value = ""
@@ -155,16 +155,15 @@ class DraftPart:
         ):
             self._set_message(field, "")
         self._update_counter(0)
-        self._update_caller_status()
         self._show_duplicates(None, [])
         self._show_confirmation(False)
         self.refresh_bindings()
-        self._focus_now(self._typeahead("phone"))
+        self.caller_picker.focus_phone()
 
     def call_context(self) -> tuple[str, int | None, bool]:
         """For F10: the phone typed, the caller chosen, and whether typed text would be lost."""
-        phone = "" if self._confirmed else self._typeahead("phone").text.strip()
-        caller_id = None if self._confirmed else self._caller_id
+        phone = "" if self._confirmed else self.caller_picker.phone_text.strip()
+        caller_id = None if self._confirmed else self.caller_picker.choice.caller_id
         return phone, caller_id, self.has_input()
 
     def call_ended(self) -> None:

@@ -11,7 +11,6 @@ from textual.widgets import Input, Static
 
 from allo_tui.domain import limits
 from allo_tui.domain.labels import URGENCY_LABELS
-from allo_tui.domain.phone import phone_query_digits
 from allo_tui.domain.records import (
     CategoryRecord,
     RequestRecord,
@@ -28,12 +27,10 @@ from allo_tui.domain.sanitize import CleanText
 from allo_tui.domain.streets import Street, match_streets
 from allo_tui.domain.text import fold
 from allo_tui.literal import printable
-from allo_tui.screens.new_request_caller import (
-    SUGGESTION_LIMIT,
-)
 from allo_tui.screens.new_request_texts import (
     TEXTS,
 )
+from allo_tui.widgets.caller_picker import SUGGESTION_LIMIT, CallerPicker
 from allo_tui.widgets.duplicates_panel import DuplicatesPanel
 from allo_tui.widgets.text_fields import TextCleaned
 from allo_tui.widgets.typeahead import Suggestion, TypeAhead
@@ -158,7 +155,7 @@ class FieldsPart:
     def _field_of(self, widget) -> str:
         node = widget
         while node is not None and node is not self:
-            if node.id in ("phone", "name"):
+            if isinstance(node, CallerPicker):
                 return "caller"
             if node.id in ("category", "street", "service", "landmark", "description"):
                 return node.id
@@ -183,25 +180,7 @@ class FieldsPart:
     def _answer_typed(self, event: TypeAhead.Changed) -> None:
         field = event.typeahead.id or ""
         text = event.text
-        if field in ("phone", "name"):
-            self._caller = None  # what is on screen is what will be saved
-            self._caller_id = None
-            self._by_number = False
-            if field == "name" and text.strip():
-                self._anonymous = False
-            if field == "phone":
-                self._check_number(text)
-            self._update_caller_status()
-            digits = phone_query_digits(text) if field == "phone" else ""
-            if (field == "phone" and len(digits) >= 4) or (
-                field == "name" and len(fold(text)) >= 2
-            ):
-                self.search_callers(field, text)
-            elif field == "name" and len(self._phone_holders()) > 1 and not self._force_new:
-                self._offer_holders()  # ↓ in the empty name box: the callers of a shared line
-            else:
-                event.typeahead.show_suggestions(text, [])
-        elif field in ("category", "service") and not self._catalogue_ready:
+        if field in ("category", "service") and not self._catalogue_ready:
             event.typeahead.loading = True
             return  # answered when the catalogue arrives (an Enter typed meanwhile waits for it)
         elif field == "category":

@@ -34,7 +34,7 @@ class KeysPart:
         or a Tab for who holds the whole phone number typed."""
         if not self.is_mounted:
             return False
-        if self._tab_waiting is not None:
+        if self.caller_picker.waiting_for_number:
             return True
         return any(box.enter_pending for box in self.query(TypeAhead))
 
@@ -107,6 +107,14 @@ class KeysPart:
         street_input.call_later(setattr, street_input, "select_on_focus", selects)
         return True
 
+    def action_new_caller(self) -> None:
+        """Ctrl+N (a new caller, even on a known number), in the order typed."""
+        self.key_queue.put_action(self.caller_picker.mark_new)
+
+    def action_anonymous(self) -> None:
+        """F6 (an anonymous call), in the order typed."""
+        self.key_queue.put_action(self.caller_picker.mark_anonymous)
+
     def action_urgency_key(self) -> None:
         """Ctrl+G: the next key 1–4 sets the urgency, from any field."""
         self.key_queue.put_action(self._arm_urgency)
@@ -159,10 +167,9 @@ class KeysPart:
         self.key_queue.put_action(self._step_focus, False)
 
     def _step_focus(self, forward: bool) -> None:
-        focused = self.focused
-        if forward and focused is self._typeahead("phone").input and self._caller_id is None:
-            self._phone_tab()
+        if forward and self.caller_picker.tab_from_phone():
             return
+        focused = self.focused
         if isinstance(focused, TypeAheadInput) and focused.typeahead.enter_pending:
             # An Enter waits for its answer: the Tab follows it, like the keys typed after it.
             focused.hold_key(events.Key("tab" if forward else "shift+tab", None))
@@ -181,8 +188,8 @@ class KeysPart:
     def _focus_first_empty(self) -> None:
         if self._confirmed:
             return
-        if self._caller_id is None and not self._anonymous and not self._typeahead("phone").text:
-            self._focus_now(self._typeahead("phone"))
+        if self.caller_picker.awaits_caller:
+            self.caller_picker.focus_phone()
         elif self._categories and self._typeahead("category").value is None:
             self._focus_now(self._typeahead("category"))
         else:
@@ -191,10 +198,7 @@ class KeysPart:
     def _focus_field(self, field: str) -> None:
         if field in ("category", "service", "street"):
             self._focus_now(self._typeahead(field))
-        elif field == "caller" and len(self._phone_holders()) > 1:
-            self._focus_now(self._typeahead("name"))
-            self._offer_holders()
         elif field == "caller":
-            self._focus_now(self._typeahead("phone"))
+            self.caller_picker.focus_problem()
         elif field in ("description", "landmark", "street_number"):
             self._focus_now(self.query_one(f"#{field}"))

@@ -48,17 +48,13 @@ class SavePart:
         service_box = self._typeahead("service")
         if service_box.value is None and service_box.is_open:
             service_box.pick_highlighted(by_enter=False)
-        for box in (self._typeahead(f) for f in ("phone", "name", "street")):
-            box.close()
+        picker = self.caller_picker
+        picker.close_lists()
+        self._typeahead("street").close()
         errors: list[tuple[str, str]] = []
-        holders = self._phone_holders()
-        if (
-            len(holders) > 1
-            and self._caller_id is None
-            and not self._force_new
-            and not self._anonymous
-        ):
-            errors.append(("caller", TEXTS["error_caller_shared"].format(count=len(holders))))
+        caller_problem = picker.problem()
+        if caller_problem is not None:
+            errors.append(("caller", caller_problem))
         category = category_box.value if isinstance(category_box.value, int) else None
         if category is None:
             errors.append(("category", TEXTS["error_category"]))
@@ -88,10 +84,10 @@ class SavePart:
             self._focus_field(errors[0][0])
             return
         assert category is not None
-        phone = self._typeahead("phone").text.strip()
-        name = self._typeahead("name").text.strip()
+        phone = picker.phone_text.strip()
+        name = picker.name_text.strip()
         new_caller = None
-        if self._caller_id is None and not self._anonymous and (phone or name):
+        if picker.choice.caller_id is None and not picker.choice.anonymous and (phone or name):
             surname, given_name = split_name(name)
             new_caller = NewCaller(
                 surname=surname, given_name=given_name, phones=(phone,) if phone else ()
@@ -99,9 +95,9 @@ class SavePart:
         new = NewRequest(
             category_id=category,
             description=description,
-            caller_id=self._caller_id,
+            caller_id=picker.choice.caller_id,
             new_caller=new_caller,
-            caller_match=CallerMatch.FORCE_NEW if self._force_new else CallerMatch.NUMBER,
+            caller_match=CallerMatch.FORCE_NEW if picker.choice.force_new else CallerMatch.NUMBER,
             urgency=self.query_one("#urgency", UrgencyPicker).value,
             service_id=service_id,
             channel=Channel(self.query_one("#channel", Select).value),
