@@ -45,7 +45,7 @@ def status_text(
     holders: Sequence[CallerRecord],
     name_typed: str,
 ) -> Text:
-    """The status line under the caller boxes for `case` (see `caller_status`)."""
+    """The status line under the caller boxes for `case` (see `CallerChoice.status`)."""
     if caller is not None:
         text = Text(TEXTS[f"caller_{case.value}"])
         text.append(printable(caller.display_name, one_line=True), "bold")
