@@ -1,9 +1,10 @@
 """Who is calling, as the new-request form works it out: the rules that need no screen.
 
-The form has a phone box and a name box; `CallerChoice` is who the call is linked to. What is typed is searched once it is long enough; a
-whole valid number asks who holds it (`NumberHolders`): one holder is attached on Tab, several (a
-shared household line) must be chosen from, none makes a new caller. The status line under the
-boxes says which of these applies (`CallerChoice.status`).
+The form has a phone box and a name box; `CallerChoice` is who the call is linked to. What is
+typed is searched once it is long enough; a whole valid number asks who holds it
+(`NumberHolders`): one holder is attached on Tab, several (a shared household line) must be
+chosen from, none makes a new caller. The status line under the boxes says which of these
+applies (`CallerChoice.status`).
 """
 
 from __future__ import annotations
