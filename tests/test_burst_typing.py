@@ -11,11 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 from pty_console import CTRL_N, CTRL_Q, CTRL_S, ENTER, F3, PATIENCE, TAB, Console, wait_for
 
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
 from allo_tui.domain.records import NewCaller
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="uses a Linux pseudo-terminal")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -19,6 +20,9 @@ from allo_tui.screens.caller_edit import (
 )
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.screens.request_view import FollowUpDialog, request_detail_class
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 def make_app(store, operator) -> AlloApp:

@@ -8,22 +8,22 @@ form's Ctrl+N forces a new caller.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
+from store_helpers import query
 
 from allo_tui.data.store import Store
 from allo_tui.domain.errors import SharedNumberError
 from allo_tui.domain.records import CallerMatch, NewCaller, NewRequest
 
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-def scalar(path: Path, sql: str, parameters: tuple = ()):
-    connection = sqlite3.connect(path)
-    try:
-        return connection.execute(sql, parameters).fetchone()[0]
-    finally:
-        connection.close()
+
+def scalar(path: Path | str, sql: str, parameters: tuple = ()):
+    return query(path, sql, parameters)[0][0]
 
 
 def new_request(store: Store, caller: NewCaller, **fields) -> NewRequest:

@@ -6,11 +6,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
 
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import CallInfo, CallOutcome, NewCaller, NewRequest
 from allo_tui.domain.workflow import Action
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 CALL = CallInfo(started_at=datetime(2026, 11, 24, 8, 58, tzinfo=UTC), console="poste-2")
 

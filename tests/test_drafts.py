@@ -8,6 +8,7 @@ import sys
 from datetime import timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
@@ -26,6 +27,9 @@ from allo_tui.screens.restore_draft import (
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
@@ -16,6 +17,9 @@ from allo_tui.screens.end_call import EndCallScreen, format_duration
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.typeahead import TypeAhead
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 @pytest.fixture(autouse=True)

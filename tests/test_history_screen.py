@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle_thrice as settle
 from textual.widgets import Button, Input, Static
 
@@ -18,6 +19,9 @@ from allo_tui.screens.action_dialogs import ChoiceDialog, SearchChoiceDialog, Te
 from allo_tui.screens.history import HistoryScreen, reference_in
 from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.history_table import HistoryTable, column_widths
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 def references(app) -> list[str]:

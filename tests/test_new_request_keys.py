@@ -4,6 +4,7 @@ a choice field, Ctrl+G then 1–4, the service from the palette, keys sent with 
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from test_new_request import open_form, settle, shown, type_ahead, type_text
 from textual.widgets import OptionList, Select, Static
 
@@ -15,6 +16,9 @@ from allo_tui.widgets.service_picker import ServicePicker
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 DESCRIPTION = "poubelles renversees devant le numero 12"  # 40 characters (DESIGN §4)
@@ -275,9 +279,7 @@ async def test_a_call_typed_with_no_gap_lands_field_by_field(store, admin) -> No
     assert store.get_caller(saved.caller_id).surname.casefold() == "martin"
 
 
-async def test_a_burst_of_text_reaches_the_description_in_one_go(
-    store, admin, monkeypatch
-) -> None:
+async def test_a_burst_of_text_reaches_the_description_in_one_go(store, admin, monkeypatch) -> None:
     """Keys sent with no gap into one text box are handed over together and waited for once
     (one repaint, not one per key: about 0.25 s for 500 keys in the benchmark's terms, 8 s key
     by key), not each waited for in turn."""

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 
 from allo_tui.data.store import Store
 from allo_tui.domain.errors import StaleWriteError, ValidationError
 from allo_tui.domain.records import EventKind, NewRequest
 from allo_tui.domain.workflow import Action, WorkflowError
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 def pothole(store: Store, who):
@@ -132,12 +136,11 @@ def test_a_requalification_that_changes_nothing_or_names_no_urgency_is_refused(s
 
 
 def test_a_category_no_longer_offered_may_stay_but_not_be_chosen(store, operator, db_path):
-    import sqlite3
+    from store_helpers import execute
 
     request = pothole(store, operator)
     lighting = store.find_category("ECLAIRAGE")
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE categories SET active = 0 WHERE code IN ('VOIRIE', 'ECLAIRAGE')")
+    execute(db_path, "UPDATE categories SET active = FALSE WHERE code IN ('VOIRIE', 'ECLAIRAGE')")
     saved = store.requalify(
         operator,
         request.id,

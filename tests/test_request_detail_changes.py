@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from conftest import ALL_BACKENDS
 from test_request_detail import lamp_request, notifications, open_detail, settle, shown
 from textual.widgets import OptionList, Select, Static, TextArea
 
@@ -21,6 +22,9 @@ from allo_tui.domain.workflow import Action
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.requalify_dialog import RequalifyDialog
 from allo_tui.screens.request_detail import RequestDetailScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 async def test_a_refused_answer_is_kept_shown_with_what_changed_and_saved_on_the_new_version(
@@ -229,11 +233,10 @@ def test_the_request_view_calls_a_reopened_requests_answer_the_previous_one(stor
 
 
 async def test_the_requalify_dialog_opens_on_a_category_no_longer_offered(store, operator, db_path):
-    import sqlite3
+    from store_helpers import execute
 
     request = lamp_request(store, operator)
-    with sqlite3.connect(db_path) as connection:
-        connection.execute("UPDATE categories SET active = 0 WHERE code = 'ECLAIRAGE'")
+    execute(db_path, "UPDATE categories SET active = FALSE WHERE code = 'ECLAIRAGE'")
     app = AlloApp(store=store, operator=operator, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_detail(app, pilot, request.id)

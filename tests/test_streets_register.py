@@ -3,9 +3,10 @@ list, and a street added to the table (by an import, an administrator) is offere
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from conftest import ALL_BACKENDS
+from store_helpers import query
 from textual.worker import WorkerCancelled
 
 from allo_tui.app import AlloApp
@@ -14,23 +15,22 @@ from allo_tui.domain.streets import shipped_streets
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.typeahead import TypeAhead
 
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
+
 
 def test_a_new_database_holds_the_shipped_register(db_path: Path) -> None:
-    connection = sqlite3.connect(db_path)
-    try:
-        names = [row[0] for row in connection.execute("SELECT name FROM streets")]
-    finally:
-        connection.close()
+    names = [row[0] for row in query(db_path, "SELECT name FROM streets")]
     assert "Rue du Temple" in names
     assert len(names) == len({street.name for street in shipped_streets()}) > 500
 
 
 def test_the_store_reads_the_register_from_the_database(store: Store) -> None:
     with store.backend.write() as connection:
-        connection.execute("UPDATE streets SET active = 0 WHERE name = 'Rue du Temple'")
+        connection.execute("UPDATE streets SET active = FALSE WHERE name = 'Rue du Temple'")
         connection.execute(
             "INSERT INTO streets (name, kind, active) VALUES ('Allée des Nouveaux Quartiers',"
-            " 'voie', 1)"
+            " 'voie', TRUE)"
         )
     names = [street.name for street in store.streets()]
     assert "Allée des Nouveaux Quartiers" in names
@@ -41,7 +41,7 @@ async def test_a_street_added_to_the_table_is_offered_by_the_form(store, admin, 
     with store.backend.write() as connection:
         connection.execute(
             "INSERT INTO streets (name, kind, active) VALUES ('Allée des Nouveaux Quartiers',"
-            " 'voie', 1)"
+            " 'voie', TRUE)"
         )
     console_store = Store(db_path, clock=store.clock)  # a console started after the import
     app = AlloApp(store=console_store, operator=admin, console="test")

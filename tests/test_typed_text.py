@@ -8,12 +8,16 @@ Textual's text boxes dropped them as they were typed, while the same text pasted
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 
 from allo_tui.domain.sanitize import clean_text, typed_character
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 FAMILY = "👨\u200d👩\u200d👧"
 INVISIBLE = [

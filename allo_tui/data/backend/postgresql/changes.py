@@ -2,8 +2,8 @@
 
 The triggers that bump `change_counters` also call `pg_notify('allo_<counter>', '')` in the
 writing transaction, so the notification leaves the server when it commits, to every console
-on every machine. `changed()` only looks at what the socket already received (no query, no
-round trip): polled every 100 ms it costs next to nothing while nothing happens. After a
+on every machine. `changed()` only waits on the socket for a notification (no query, no round
+trip to the server): polled every 100 ms it costs next to nothing while nothing happens. After a
 reconnection the counter itself is compared once, so a change made while the link was down is
 not missed.
 """
@@ -13,6 +13,11 @@ from __future__ import annotations
 import threading
 
 import psycopg
+
+
+WAIT_SECONDS = 0.05
+"""How long one poll waits on the socket for a notification on its way (the server sends it
+just after the writer's COMMIT returns); waiting in `select` costs no CPU."""
 
 
 def channel(counter: str) -> str:
@@ -47,7 +52,7 @@ class NotifyFeed:
                     connection.execute(f"LISTEN {channel(self._counter)}")
                     self._connection = connection
                     return self._counter_moved(connection)
-                if not list(self._connection.notifies(timeout=0)):
+                if not list(self._connection.notifies(timeout=WAIT_SECONDS)):
                     return False
                 return self._counter_moved(self._connection)
             except psycopg.Error:
