@@ -163,9 +163,7 @@ def check_keymap(
         if not new_keys:
             refusals.append(KEYMAP_TEXTS["empty"].format(id=binding_id))
             continue
-        priority = any(
-            k.priority for s in homes for k in s.keys if k.binding_id == binding_id
-        )
+        priority = any(k.priority for s in homes for k in s.keys if k.binding_id == binding_id)
         everywhere = any(s.everywhere for s in homes)
         refusal = None
         for key in new_keys:

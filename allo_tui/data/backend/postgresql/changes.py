@@ -14,7 +14,6 @@ import threading
 
 import psycopg
 
-
 WAIT_SECONDS = 0.05
 """How long one poll waits on the socket for a notification on its way (the server sends it
 just after the writer's COMMIT returns); waiting in `select` costs no CPU."""

@@ -99,7 +99,9 @@ def ensure_extensions(connection: psycopg.Connection, url: str) -> None:
         if name in installed:
             continue
         try:
-            connection.execute(sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name)))
+            connection.execute(
+                sql.SQL("CREATE EXTENSION IF NOT EXISTS {}").format(sql.Identifier(name))
+            )
         except psycopg.Error as error:
             raise DatabaseFileError(
                 f"{redacted(url)} : l'extension {name} manque et ce compte ne peut pas la créer"
@@ -110,9 +112,7 @@ def ensure_extensions(connection: psycopg.Connection, url: str) -> None:
 
 def schema_revision(connection: psycopg.Connection) -> str | None:
     """The Alembic stamp of the database, None for a database without one."""
-    exists = connection.execute(
-        "SELECT to_regclass('alembic_version') IS NOT NULL"
-    ).fetchone()[0]
+    exists = connection.execute("SELECT to_regclass('alembic_version') IS NOT NULL").fetchone()[0]
     if not exists:
         return None
     row = connection.execute("SELECT version_num FROM alembic_version").fetchone()

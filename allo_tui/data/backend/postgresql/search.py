@@ -82,9 +82,7 @@ def find_callers(connection, query: str, limit: int, token: SearchToken) -> Call
             matches = search.by_phone(query, limit)
             postcode = _POSTCODE.fullmatch(query)
             if postcode:
-                matches = search.and_postcode(
-                    matches, postcode.group(1) + postcode.group(2), limit
-                )
+                matches = search.and_postcode(matches, postcode.group(1) + postcode.group(2), limit)
             return matches
         return search.by_words(query, limit)
 
