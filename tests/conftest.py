@@ -19,7 +19,7 @@ from backends import ALL_BACKENDS, drop_database, enabled_backends, new_database
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
-from allo_tui.domain.records import OperatorRecord, Role
+from allo_tui.domain.records import NewCaller, OperatorRecord, Role
 
 # Tuesday 24 November 2026, 10:00 in Paris.
 FIXED_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -113,3 +113,26 @@ def migrated_copy(migrated_template: Path, tmp_path: Path) -> Path:
     shutil.copyfile(migrated_template, path)
     path.chmod(0o600)
     return path
+
+
+# -- fixtures several test modules share ------------------------------------------------------
+
+
+@pytest.fixture
+def quick_timers(monkeypatch) -> None:
+    """Drafts and duplicate look-ups wait a little before writing; tests need not wait a second.
+    (A module that drives the new-request form uses it: `pytestmark = usefixtures(...)`.)"""
+    from allo_tui.screens import draft_keeper
+    from allo_tui.screens import new_request as new_request_module
+
+    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
+    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+
+
+ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
+"""The caller the Pilot tests of the new-request form look up, pick and link."""
+
+
+def category(store: Store, code: str):
+    """The catalogue's category with this code (VOIRIE, TAGS, …)."""
+    return next(c for c in store.categories() if c.code == code)

@@ -1,10 +1,16 @@
-"""What Pilot tests share: waiting until the app has done what a key asked."""
+"""What Pilot tests share: waiting until the app has done what a key asked, typing as a
+hostess types, reading what the screen shows, opening the new-request form."""
 
 from __future__ import annotations
 
 from functools import partial
 
+from rich.text import Text
+from textual import events
+from textual.widgets import Static
 from textual.worker import WorkerCancelled
+
+from allo_tui.screens.new_request import NewRequestScreen
 
 
 async def settle(app, pilot, *, rounds: int = 1, pause: float | None = None) -> None:
@@ -31,3 +37,69 @@ settle_thrice = partial(settle, rounds=3)
 """`settle` for screens that chain three loads (the history: window, count, names)."""
 settle_timers = partial(settle, rounds=3, pause=0.02)
 """`settle` that also lets short timers fire (debounced searches, draft saves)."""
+
+
+# -- typing ----------------------------------------------------------------------------------
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type `text` key by key, as a hostess does (Pilot names the space bar "space")."""
+    await pilot.press(*["space" if ch == " " else ch for ch in text])
+
+
+def type_ahead(app, *keys: str) -> None:
+    """Keys typed faster than the app reads them: all queued before it handles the first
+    (Pilot's `press` waits for each key to be handled, a hostess does not)."""
+    for key in keys:
+        character = " " if key == "space" else key if len(key) == 1 else None
+        event = events.Key(key, character)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def settle_typed_ahead(app, pilot) -> None:
+    """`settle_timers` after keys typed at once: each key's search replaces the one before it
+    (an exclusive worker is cancelled, which `wait_for_complete` reports): wait again."""
+    for _ in range(10):
+        try:
+            await settle_timers(app, pilot)
+        except WorkerCancelled:
+            continue
+        return
+
+
+# -- what the screen shows -------------------------------------------------------------------
+
+
+def shown(widget: Static) -> str:
+    """The text a `Static` renders, as plain text."""
+    rendered = widget.render()
+    return rendered.plain if isinstance(rendered, Text) else str(rendered)
+
+
+def painted_lines(app) -> list[str]:
+    """The lines of the current screen as Textual paints them (header, toasts, dialogs too)."""
+    strips = app.screen._compositor.render_strips()
+    return ["".join(segment.text for segment in strip) for strip in strips]
+
+
+def notifications(app) -> list[str]:
+    """The messages of the notifications (toasts) the app holds."""
+    return [notification.message for notification in app._notifications]
+
+
+# -- the new-request form (F3) ---------------------------------------------------------------
+
+
+def form(app) -> NewRequestScreen:
+    """The new-request form, which must be the current screen."""
+    screen = app.screen
+    assert isinstance(screen, NewRequestScreen)
+    return screen
+
+
+async def open_form(app, pilot) -> NewRequestScreen:
+    """Press F3 and wait for the new-request form and its first loads."""
+    await pilot.press("f3")
+    await settle_timers(app, pilot)
+    return form(app)
