@@ -136,3 +136,26 @@ ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 
 def category(store: Store, code: str):
     """The catalogue's category with this code (VOIRIE, TAGS, …)."""
     return next(c for c in store.categories() if c.code == code)
+
+
+@pytest.fixture
+def directory(store: Store, operator: OperatorRecord) -> dict[str, int]:
+    """A few callers whose names exercise the lookup's matching rules; key -> caller id."""
+    people = {
+        "zebulon": NewCaller(
+            surname="Zébulon",
+            given_name="Éléonore",
+            phones=("03 86 12 34 56",),
+            street_number="12",
+            street="rue du Temple",
+            postcode="89000",
+            city="Auxerre",
+        ),
+        "le goff": NewCaller(surname="Le Goff", given_name="Yann", phones=("06 11 22 33 44",)),
+        "ndiaye": NewCaller(surname="N'Diaye", given_name="Awa", street="avenue Jean Jaurès"),
+        "saint-just": NewCaller(surname="Saint-Just", given_name="Louis"),
+        "martin": NewCaller(surname="Martin", given_name="Paul", phones=("03 86 99 00 11",)),
+        "martinez": NewCaller(surname="Martinez", given_name="Ana"),
+        "marchand": NewCaller(surname="Marchand", given_name="Zoé"),
+    }
+    return {key: store.create_caller(operator, new).id for key, new in people.items()}

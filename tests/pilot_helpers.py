@@ -1,5 +1,5 @@
 """What Pilot tests share: waiting until the app has done what a key asked, typing as a
-hostess types, reading what the screen shows, opening the new-request form."""
+hostess types, reading what the screen shows, opening the new-request form, searching in the lookup."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from functools import partial
 
 from rich.text import Text
 from textual import events
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from textual.worker import WorkerCancelled
 
+from allo_tui.app import AlloApp
 from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.widgets.result_list import ResultList
 
 
 async def settle(app, pilot, *, rounds: int = 1, pause: float | None = None) -> None:
@@ -103,3 +105,41 @@ async def open_form(app, pilot) -> NewRequestScreen:
     await pilot.press("f3")
     await settle_timers(app, pilot)
     return form(app)
+
+
+# -- the caller lookup (F2) ------------------------------------------------------------------
+
+
+def make_app(store, operator) -> AlloApp:
+    """The console for `operator` on `store`, without animations."""
+    app = AlloApp(store=store, operator=operator, console="test")
+    app.animation_level = "none"
+    return app
+
+
+async def search_for(app, pilot, text: str) -> None:
+    """Clear the lookup's box and type `text` key by key, as a hostess would."""
+    app.screen.query_one("#query", Input).value = ""
+    await pilot.press(*text) if text else None
+    await settle(app, pilot)
+
+
+def plain(cell) -> str:
+    """A table cell as plain text."""
+    return cell.plain if isinstance(cell, Text) else str(cell)
+
+
+def rows(app) -> list[list[str]]:
+    """The rows of the current screen's result list, as plain text."""
+    results = app.screen.query_one("#results", ResultList)
+    return [[plain(c) for c in results.get_row_at(i)] for i in range(results.row_count)]
+
+
+def names(app) -> list[str]:
+    """The first column (the caller's name) of the current screen's result list."""
+    return [row[0] for row in rows(app)]
+
+
+def count_line(app) -> str:
+    """The line that says how many callers were found."""
+    return str(app.screen.query_one("#count", Static).render())
