@@ -18,6 +18,7 @@ from backends import ALL_BACKENDS, drop_database, enabled_backends, new_database
 
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
+from allo_tui.demo import DemoSummary, build_demo
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import NewCaller, OperatorRecord, Role
 
@@ -159,3 +160,21 @@ def directory(store: Store, operator: OperatorRecord) -> dict[str, int]:
         "marchand": NewCaller(surname="Marchand", given_name="Zoé"),
     }
     return {key: store.create_caller(operator, new).id for key, new in people.items()}
+
+
+@pytest.fixture(scope="session")
+def auxerre(tmp_path_factory) -> tuple[Path, DemoSummary]:
+    """The demo at its default size (a town like Auxerre), built once; tests only read it."""
+    from demo_helpers import NOW
+
+    path = tmp_path_factory.mktemp("auxerre") / "demo.sqlite3"
+    return path, build_demo(path, now=NOW, progress=False)
+
+
+@pytest.fixture(scope="session")
+def small(tmp_path_factory) -> tuple[Path, DemoSummary]:
+    """A small demo (300 callers, 800 requests), built once; tests only read it."""
+    from demo_helpers import NOW
+
+    path = tmp_path_factory.mktemp("small") / "demo.sqlite3"
+    return path, build_demo(path, callers=300, requests=800, now=NOW, progress=False)
