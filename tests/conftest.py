@@ -10,7 +10,7 @@ Other modules run on SQLite only.
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,8 @@ from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
 from allo_tui.demo import DemoSummary, build_demo
 from allo_tui.domain.clock import FixedClock
-from allo_tui.domain.records import NewCaller, OperatorRecord, Role
+from allo_tui.domain.records import NewCaller, NewRequest, OperatorRecord, Role
+from allo_tui.domain.workflow import Action
 
 # Tuesday 24 November 2026, 10:00 in Paris.
 FIXED_NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -178,3 +179,42 @@ def small(tmp_path_factory) -> tuple[Path, DemoSummary]:
 
     path = tmp_path_factory.mktemp("small") / "demo.sqlite3"
     return path, build_demo(path, callers=300, requests=800, now=NOW, progress=False)
+
+
+def create_at(store: Store, who, clock: FixedClock, at: datetime, code: str, **fields):
+    """A request in category `code` created at `at` (the clock is left there)."""
+    clock.set(at)
+    return store.create_request(
+        who, NewRequest(category_id=category(store, code).id, description="test", **fields)
+    )
+
+
+@pytest.fixture
+def board_data(store: Store, admin, clock: FixedClock) -> dict[str, str]:
+    """Nine requests around Tuesday 24 November 2026 10:00 (Paris); one of them closed.
+    Name -> reference; the board lists them in BOARD_ORDER, then REMARKS."""
+    now = FIXED_NOW
+    made = {
+        # created the previous week: acknowledgement late (Mon 18:00) and due today (Tue 18:00)
+        "ack_late": create_at(store, admin, clock, datetime(2026, 11, 19, 9, tzinfo=UTC), "VOIRIE"),
+        "ack_today": create_at(store, admin, clock, datetime(2026, 11, 20, 9, tzinfo=UTC), "TAGS"),
+        "late_1": create_at(
+            store, admin, clock, now - timedelta(hours=2), "DANGER", street="Rue du Temple"
+        ),
+        "closed": create_at(store, admin, clock, now - timedelta(minutes=90), "VOIRIE"),
+        "normal": create_at(store, admin, clock, now - timedelta(hours=1), "ESPVERTS"),
+        "remark_a": create_at(store, admin, clock, now - timedelta(minutes=30), "AUTRE"),
+        "remark_b": create_at(store, admin, clock, now - timedelta(minutes=20), "AUTRE"),
+        "soon_1": create_at(store, admin, clock, now - timedelta(minutes=10), "ARBRE"),
+        "urgent_2": create_at(store, admin, clock, now - timedelta(minutes=1), "SIGNAL"),
+    }
+    clock.set(now)
+    closed = made["closed"]
+    store.apply(admin, closed.id, Action.DONE, expected_version=closed.version, text="fait")
+    return {name: request.reference for name, request in made.items()}
+
+
+BOARD_ORDER = ("late_1", "soon_1", "urgent_2", "ack_late", "ack_today", "normal")
+"""The open requests of `board_data` in the board's order (urgency, then due time)."""
+REMARKS = ("remark_a", "remark_b")
+"""`board_data`'s remarks (urgency 4), listed last."""

@@ -1,5 +1,5 @@
 """What Pilot tests share: waiting until the app has done what a key asked, typing as a
-hostess types, reading what the screen shows, opening the new-request form, searching in the lookup."""
+hostess types, reading what the screen shows, opening the new-request form, searching in the lookup, reading the board."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ from functools import partial
 
 from rich.text import Text
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.worker import WorkerCancelled
 
 from allo_tui.app import AlloApp
+from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.result_list import ResultList
+from allo_tui.widgets.service_picker import ServicePicker
 
 
 async def settle(app, pilot, *, rounds: int = 1, pause: float | None = None) -> None:
@@ -143,3 +146,31 @@ def names(app) -> list[str]:
 def count_line(app) -> str:
     """The line that says how many callers were found."""
     return str(app.screen.query_one("#count", Static).render())
+
+
+# -- the board (F5) --------------------------------------------------------------------------
+
+
+def board_lines(board: BoardList) -> list[str]:
+    """What the board shows, line by line (column titles first)."""
+    return [board.render_line(y).text.rstrip() for y in range(board.size.height)]
+
+
+def row_of(board: BoardList, reference: str) -> str:
+    """The board's line that shows `reference`."""
+    return next(line for line in board_lines(board) if reference in line)
+
+
+def choose(picker: ServicePicker, store, name: str) -> None:
+    """Move the service picker's highlight to the service called `name`."""
+    service = next(service for service in store.services() if service.name == name)
+    options = picker.query_one(OptionList)
+    options.highlighted = options.get_option_index(str(service.id))
+
+
+async def open_board(app, pilot) -> BoardScreen:
+    """Press F5 and wait for the board's first load."""
+    await pilot.press("f5")
+    await settle(app, pilot)
+    assert isinstance(app.screen, BoardScreen)
+    return app.screen

@@ -1,188 +1,24 @@
-"""The live board (F5): order and grouping, countdowns, live updates across connections and
-processes, filters, assignment — on a real database with a fixed clock."""
+"""The live board (F5) in the console: order and grouping by urgency, late rows in the theme's
+error colour, countdowns ticking from memory, repaints of changed lines only, and live updates
+from other connections and processes (also for a hidden board) — on a real database with a
+fixed clock.
+
+Beside it: test_board_read (the Store's board read, layout helpers), test_board_keys.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import subprocess
 import sys
-from datetime import UTC, datetime, timedelta
 
-import pytest
-from pilot_helpers import settle
-from textual.widgets import OptionList
+from conftest import BOARD_ORDER, FIXED_NOW, REMARKS, category, create_at
+from pilot_helpers import board_lines, open_board, row_of, settle
 
 from allo_tui.app import AlloApp
 from allo_tui.data.store import Store
-from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.records import NewRequest, Status
 from allo_tui.domain.workflow import Action
-from allo_tui.screens.board import BoardScreen
-from allo_tui.widgets.board_list import BoardList, layout_columns, visible_text
-from allo_tui.widgets.service_picker import ServicePicker
-
-NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday, 10:00 in Paris
-
-
-def category(store: Store, code: str):
-    return next(c for c in store.categories() if c.code == code)
-
-
-def create(store: Store, who, clock: FixedClock, at: datetime, code: str, **fields):
-    clock.set(at)
-    return store.create_request(
-        who, NewRequest(category_id=category(store, code).id, description="test", **fields)
-    )
-
-
-@pytest.fixture
-def board_data(store: Store, admin, clock: FixedClock) -> dict[str, str]:
-    """Nine requests around Tuesday 24 November 2026 10:00 (Paris); one of them closed."""
-    made = {
-        # created the previous week: acknowledgement late (Mon 18:00) and due today (Tue 18:00)
-        "ack_late": create(store, admin, clock, datetime(2026, 11, 19, 9, 0, tzinfo=UTC), "VOIRIE"),
-        "ack_today": create(store, admin, clock, datetime(2026, 11, 20, 9, 0, tzinfo=UTC), "TAGS"),
-        "late_1": create(
-            store, admin, clock, NOW - timedelta(hours=2), "DANGER", street="Rue du Temple"
-        ),
-        "closed": create(store, admin, clock, NOW - timedelta(minutes=90), "VOIRIE"),
-        "normal": create(store, admin, clock, NOW - timedelta(hours=1), "ESPVERTS"),
-        "remark_a": create(store, admin, clock, NOW - timedelta(minutes=30), "AUTRE"),
-        "remark_b": create(store, admin, clock, NOW - timedelta(minutes=20), "AUTRE"),
-        "soon_1": create(store, admin, clock, NOW - timedelta(minutes=10), "ARBRE"),
-        "urgent_2": create(store, admin, clock, NOW - timedelta(minutes=1), "SIGNAL"),
-    }
-    clock.set(NOW)
-    closed = made["closed"]
-    store.apply(admin, closed.id, Action.DONE, expected_version=closed.version, text="fait")
-    return {name: request.reference for name, request in made.items()}
-
-
-BOARD_ORDER = ("late_1", "soon_1", "urgent_2", "ack_late", "ack_today", "normal")
-REMARKS = ("remark_a", "remark_b")
-
-
-def board_lines(board: BoardList) -> list[str]:
-    """What the board shows, line by line (column titles first)."""
-    return [board.render_line(y).text.rstrip() for y in range(board.size.height)]
-
-
-def row_of(board: BoardList, reference: str) -> str:
-    return next(line for line in board_lines(board) if reference in line)
-
-
-def choose(picker: ServicePicker, store: Store, name: str) -> None:
-    """Move the picker's highlight to the service called `name`."""
-    service = next(service for service in store.services() if service.name == name)
-    options = picker.query_one(OptionList)
-    options.highlighted = options.get_option_index(str(service.id))
-
-
-async def open_board(app, pilot) -> BoardScreen:
-    await pilot.press("f5")
-    await settle(app, pilot)
-    assert isinstance(app.screen, BoardScreen)
-    return app.screen
-
-
-# -- the Store's board read -------------------------------------------------------------
-
-
-def test_snapshot_orders_by_urgency_then_due_time_latest_last(store, board_data) -> None:
-    snapshot = store.board_snapshot(limit=50)
-    references = [request.reference for request in snapshot.rows]
-    assert references == [board_data[name] for name in (*BOARD_ORDER, *REMARKS)]
-    assert board_data["closed"] not in references, "done requests leave the board"
-    assert [request.intervention_due_at for request in snapshot.rows[-2:]] == [None, None]
-
-
-def test_snapshot_counts_open_late_and_acknowledgements_due_today(store, board_data) -> None:
-    counts = store.board_snapshot(limit=1).counts
-    assert counts.open_by_urgency == {1: 2, 2: 1, 3: 3, 4: 2}
-    assert counts.late_by_urgency == {1: 1, 2: 0, 3: 0, 4: 0}
-    assert (counts.acks_due_today, counts.acks_late) == (2, 1)
-    assert counts.valid_until == NOW + timedelta(minutes=50), "when soon_1 turns late"
-    assert counts.at == NOW
-
-
-def test_snapshot_reads_only_the_window_asked_for(store, board_data) -> None:
-    snapshot = store.board_snapshot(limit=3)
-    assert [r.reference for r in snapshot.rows] == [board_data[n] for n in BOARD_ORDER[:3]]
-    assert snapshot.counts.open() == 8, "figures count every open request, not the window"
-
-
-def test_snapshot_filters_rows_by_service_and_urgency(store, board_data) -> None:
-    mobile = next(service for service in store.services() if service.is_mobile_team)
-    by_service = store.board_snapshot(limit=50, services=(mobile.id,))
-    assert [r.reference for r in by_service.rows] == [
-        board_data["late_1"],
-        board_data["soon_1"],
-    ]
-    assert by_service.counts.open() == 2, "figures follow the service filter"
-    by_urgency = store.board_snapshot(limit=50, urgency=4)
-    assert [r.reference for r in by_urgency.rows] == [board_data[n] for n in REMARKS]
-    assert by_urgency.counts.open() == 8, "figures show every urgency for context"
-
-
-@pytest.mark.parametrize("services", [(), (1,)])
-def test_the_board_reads_indexes_only_and_never_sorts_the_open_requests(
-    store, board_data, services
-) -> None:
-    """Every statement of the board's read, as SQLite plans it: the rows, then one statement
-    of figures made only of index range searches (each open request counted once)."""
-    import sqlite3
-
-    statements: list[str] = []
-    original = sqlite3.Connection.execute
-
-    connection = sqlite3.connect(store.path)
-    try:
-        store.board_snapshot(limit=10, services=services)  # warm, then trace one read
-        store.backend.set_trace(statements.append)
-        store.board_snapshot(limit=10, services=services)
-        store.backend.set_trace(None)
-        selects = [sql for sql in statements if "INDEXED BY" in sql]
-        assert len(selects) == 2, selects
-        plans = [
-            [row[3] for row in original(connection, "EXPLAIN QUERY PLAN " + sql)] for sql in selects
-        ]
-    finally:
-        connection.close()
-    rows, figures = plans
-    index = "ix_requests_open_service" if services else "ix_requests_open"
-    assert any(f"USING INDEX {index}" in step for step in rows), rows
-    # Only the small window is sorted again after the joins, never the open requests.
-    assert rows.index("MATERIALIZE r") < rows.index("USE TEMP B-TREE FOR ORDER BY"), rows
-    searches = [step for step in figures if step.startswith("SEARCH")]
-    assert all(
-        step.startswith("SCALAR SUBQUERY") or step == "SCAN CONSTANT ROW" or step in searches
-        for step in figures
-    ), figures
-    assert all("USING INDEX ix_requests_" in step for step in searches), searches
-    # Per urgency: late, due later, no due date; disjoint ranges of the board's index.
-    for bound in ("<?)", ">?)", "=?)"):
-        ranges = [s for s in searches if index in s and f"intervention_due_at{bound}" in s]
-        assert len(ranges) >= 4, (bound, searches)
-    assert any("ix_requests_ack_owed (ack_due_at<?)" in step for step in searches), searches
-
-
-# -- layout helpers ---------------------------------------------------------------------
-
-
-def test_narrow_boards_drop_the_least_needed_columns_first() -> None:
-    wide = [column.key for column, _, _ in layout_columns(160)]
-    narrow = [column.key for column, _, _ in layout_columns(80)]
-    assert "since" in wide and "since" not in narrow
-    assert {"urgency", "reference", "due", "status", "category"} <= set(narrow)
-    for width in (60, 80, 120, 200):
-        column, x, cell = layout_columns(width)[-1]
-        assert x + cell <= width
-
-
-def test_typed_text_cannot_drive_the_terminal() -> None:
-    assert visible_text("Rue \x1b[31mrouge") == "Rue ␛[31mrouge"
-    assert visible_text("[bold]x") == "[bold]x"
-
 
 # -- the console board ------------------------------------------------------------------
 
@@ -288,7 +124,7 @@ async def test_rows_revealed_by_a_bigger_window_are_not_new_arrivals(
         bigger = store.board_snapshot(limit=5)
         board.set_rows(bigger.rows, bigger.counts, now)
         assert not board._arrivals, "scrolling further is not news"
-        new = create(store, admin, clock, NOW, "ARBRE")  # urgency 1: inside the window
+        new = create_at(store, admin, clock, FIXED_NOW, "ARBRE")  # urgency 1: inside the window
         fresh = store.board_snapshot(limit=6)
         board.set_rows(fresh.rows, fresh.counts, now)
         assert set(board._arrivals) == {new.id}
@@ -382,92 +218,10 @@ async def test_a_hidden_board_catches_up_when_shown_again(store, admin, board_da
         await asyncio.to_thread(app.requests_watch.check)
         await pilot.press("f4")
         await settle(app, pilot)
-        new = create(store, admin, app.clock, NOW, "SIGNAL")
+        new = create_at(store, admin, app.clock, FIXED_NOW, "SIGNAL")
         await asyncio.to_thread(app.requests_watch.check)
         await settle(app, pilot)
         assert all(r.reference != new.reference for r in screen.board_list.rows)
         await pilot.press("f5")
         await settle(app, pilot)
         assert any(r.reference == new.reference for r in screen.board_list.rows)
-
-
-# -- keys -------------------------------------------------------------------------------
-
-
-async def test_digit_keys_show_one_urgency_and_zero_shows_all(store, admin, board_data) -> None:
-    app = AlloApp(store=store, operator=admin, console="test")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_board(app, pilot)
-        await pilot.press("down", "down", "down", "4")
-        await settle(app, pilot)
-        assert [r.reference for r in screen.board_list.rows] == [board_data[n] for n in REMARKS]
-        assert screen.board_list.highlighted.reference == board_data["remark_a"], "from the top"
-        assert "urgence 4" in str(screen.query_one("#board-filter").render())
-        await pilot.press("0")
-        await settle(app, pilot)
-        assert len(screen.board_list.rows) == 8
-        assert not screen.query_one("#board-filter").display
-
-
-async def test_f_filters_by_service(store, admin, board_data) -> None:
-    app = AlloApp(store=store, operator=admin, console="test")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_board(app, pilot)
-        await pilot.press("f")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ServicePicker)
-        choose(app.screen, store, "Voirie")
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert app.screen is screen
-        assert [r.reference for r in screen.board_list.rows] == [board_data["ack_late"]], (
-            "only the open Voirie request"
-        )
-        assert "Voirie" in str(screen.query_one("#board-filter").render())
-
-
-async def test_enter_opens_the_request_detail(store, admin, board_data) -> None:
-    from allo_tui.screens.request_detail import RequestDetailScreen
-
-    app = AlloApp(store=store, operator=admin, console="test")
-    async with app.run_test(size=(140, 40)) as pilot:
-        await open_board(app, pilot)
-        await pilot.press("down", "enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, RequestDetailScreen)
-        request = store.get_request_by_reference(board_data["soon_1"])
-        assert request is not None and app.screen.request_id == request.id
-
-
-async def test_supervisor_assigns_from_the_board(store, supervisor, board_data) -> None:
-    app = AlloApp(store=store, operator=supervisor, console="test")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_board(app, pilot)
-        assert screen.board_list.highlighted.reference == board_data["late_1"]
-        await pilot.press("g")
-        await settle(app, pilot)
-        assert isinstance(app.screen, ServicePicker)
-        choose(app.screen, store, "Voirie")
-        await pilot.press("enter")
-        await settle(app, pilot)
-    saved = store.get_request_by_reference(board_data["late_1"])
-    assert saved is not None
-    assert (saved.service_name, saved.status) == ("Voirie", Status.ASSIGNED)
-
-
-async def test_operators_cannot_reassign_from_the_board(store, operator, board_data) -> None:
-    request = store.get_request_by_reference(board_data["late_1"])
-    assert request is not None
-    mobile = next(service for service in store.services() if service.is_mobile_team)
-    store.apply(
-        operator, request.id, Action.ASSIGN, expected_version=request.version, service_id=mobile.id
-    )
-    app = AlloApp(store=store, operator=operator, console="test")
-    async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_board(app, pilot)
-        assert screen.board_list.highlighted.reference == board_data["late_1"]
-        assert screen.check_action("assign", ()) is None, (
-            "greyed out: reassigning is a supervisor's"
-        )
-        await pilot.press("down")
-        assert screen.check_action("assign", ()) is True
