@@ -20,7 +20,7 @@ from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
 from allo_tui.demo import DemoSummary, build_demo
 from allo_tui.domain.clock import FixedClock
-from allo_tui.domain.records import NewCaller, NewRequest, OperatorRecord, Role
+from allo_tui.domain.records import NewCaller, NewRequest, OperatorRecord, RequestRecord, Role
 from allo_tui.domain.workflow import Action
 
 # Tuesday 24 November 2026, 10:00 in Paris.
@@ -218,3 +218,65 @@ BOARD_ORDER = ("late_1", "soon_1", "urgent_2", "ack_late", "ack_today", "normal"
 """The open requests of `board_data` in the board's order (urgency, then due time)."""
 REMARKS = ("remark_a", "remark_b")
 """`board_data`'s remarks (urgency 4), listed last."""
+
+
+@pytest.fixture
+def hostess(store: Store, admin):
+    """The app's operator: a supervisor with a plain name (the header is tested on its own)."""
+    return store.add_operator("hostess", Role.SUPERVISOR, "Anne Hôtesse")
+
+
+@pytest.fixture
+def hostile(store: Store, db_path: Path, hostess, admin) -> RequestRecord:
+    """An urgency-1 request whose every text field is hostile (see hostile_text.py), with a
+    note and a caller."""
+    from hostile_text import (
+        AGENT_NAME,
+        CATEGORY_LABEL,
+        DESCRIPTION,
+        GIVEN_NAME,
+        LANDMARK,
+        NEIGHBOURHOOD,
+        NOTE,
+        SERVICE_NAME,
+        STREET,
+        SURNAME,
+        sql,
+    )
+
+    agent = store.add_operator("agent", Role.SUPERVISOR, AGENT_NAME)
+    caller = store.create_caller(
+        agent,
+        NewCaller(
+            surname=SURNAME,
+            given_name=GIVEN_NAME,
+            phones=("06 12 34 56 78", "\x1b[31m12"),
+            email="[u]x@y.fr\x1b[0m",
+            street=STREET,
+            neighbourhood=NEIGHBOURHOOD,
+            notes=NOTE,
+        ),
+    )
+    category = store.find_category("DANGER")
+    request = store.create_request(
+        agent,
+        NewRequest(
+            category_id=category.id,
+            description=DESCRIPTION,
+            caller_id=caller.id,
+            street=STREET,
+            landmark=LANDMARK,
+            neighbourhood=NEIGHBOURHOOD,
+        ),
+    )
+    store.apply(agent, request.id, Action.NOTE, expected_version=1, text=NOTE)
+    # Site-edited catalogue and an imported row: NUL and a C1 control only SQL would write.
+    sql(db_path, "UPDATE services SET name = ? WHERE id = ?", SERVICE_NAME, request.service_id)
+    sql(db_path, "UPDATE categories SET label = ? WHERE id = ?", CATEGORY_LABEL, category.id)
+    sql(
+        db_path,
+        "UPDATE requests SET description = description || ? WHERE id = ?",
+        "\x00\x85fin",
+        request.id,
+    )
+    return store.get_request(request.id)
