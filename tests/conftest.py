@@ -280,3 +280,19 @@ def hostile(store: Store, db_path: Path, hostess, admin) -> RequestRecord:
         request.id,
     )
     return store.get_request(request.id)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """(store, every request newest first) — a read-only history (history_helpers.py), built
+    once for each module that reads it."""
+    from history_helpers import NOW, build_history
+
+    path = tmp_path_factory.mktemp("history-store") / "allo.sqlite3"
+    prepare_database(path)
+    clock = FixedClock(NOW)
+    store = Store(path, clock=clock)
+    build_history(store, clock)
+    everything = list(store.history(limit=10_000).rows)
+    yield store, everything
+    store.close()
