@@ -296,3 +296,19 @@ def built(tmp_path_factory):
     everything = list(store.history(limit=10_000).rows)
     yield store, everything
     store.close()
+
+
+def lamp_request(store: Store, who, **changes):
+    """A lighting request from a caller, on Rue du Temple."""
+    category = store.find_category("ECLAIRAGE")
+    caller = store.create_caller(who, NewCaller(surname="Zébulon", given_name="Éléonore"))
+    fields = dict(
+        category_id=category.id,
+        description="Lampadaire éteint [bold]depuis[/bold] hier",
+        caller_id=caller.id,
+        street_number="12",
+        street="Rue du Temple",
+        landmark="devant l'école",
+    )
+    fields.update(changes)
+    return store.create_request(who, NewRequest(**fields))

@@ -1,5 +1,5 @@
 """What Pilot tests share: waiting until the app has done what a key asked, typing as a
-hostess types, reading what the screen shows, opening the new-request form, searching in the lookup, reading the board."""
+hostess types, reading what the screen shows, opening the new-request form, searching in the lookup, reading the board and the request detail."""
 
 from __future__ import annotations
 
@@ -7,12 +7,14 @@ from functools import partial
 
 from rich.text import Text
 from textual import events
+from textual.geometry import Region
 from textual.widgets import Input, OptionList, Static
 from textual.worker import WorkerCancelled
 
 from allo_tui.app import AlloApp
 from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.new_request import NewRequestScreen
+from allo_tui.screens.request_detail import RequestDetailScreen
 from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.result_list import ResultList
 from allo_tui.widgets.service_picker import ServicePicker
@@ -174,3 +176,38 @@ async def open_board(app, pilot) -> BoardScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, BoardScreen)
     return app.screen
+
+
+# -- the request detail ----------------------------------------------------------------------
+
+
+def shown_in(screen, selector: str) -> str:
+    """The text a widget shows on screen, its lines joined (trailing blanks removed)."""
+    widget = screen.query_one(selector)
+    lines = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return "\n".join(line.text.rstrip() for line in lines)
+
+
+def link_texts(screen) -> list[str]:
+    """The request detail's links (original, duplicates), as shown."""
+    links = screen.query_one("#detail-links", OptionList)
+    return [str(links.get_option_at_index(i).prompt) for i in range(links.option_count)]
+
+
+async def open_detail(app, pilot, request_id: int) -> RequestDetailScreen:
+    """Push the detail of request `request_id` and wait for its loads."""
+    app.push_screen(RequestDetailScreen(request_id))
+    await settle_twice(app, pilot)
+    assert isinstance(app.screen, RequestDetailScreen)
+    return app.screen
+
+
+def enabled(screen, key: str) -> bool:
+    """True when the key is listed (footer, palette) and works now."""
+    active = screen.active_bindings.get(key)
+    return active is not None and active.enabled
+
+
+def listed(screen, key: str) -> bool:
+    """True when the key is listed (footer, palette), working now or not."""
+    return key in screen.active_bindings
