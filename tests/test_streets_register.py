@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import ALL_BACKENDS
+from pilot_helpers import settle, type_text
 from store_helpers import query
-from textual.worker import WorkerCancelled
 
 from allo_tui.app import AlloApp
 from allo_tui.data.store import Store
@@ -48,23 +48,12 @@ async def test_a_street_added_to_the_table_is_offered_by_the_form(store, admin, 
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("f3")
-            await _settle(app, pilot)
+            await settle(app, pilot, rounds=3, pause=0.05)
             assert isinstance(app.screen, NewRequestScreen)
             street = app.screen.query_one("#street", TypeAhead)
             street.focus()
-            await pilot.press(*["space" if ch == " " else ch for ch in "nouveaux quart"])
-            await _settle(app, pilot)
+            await type_text(pilot, "nouveaux quart")
+            await settle(app, pilot, rounds=3, pause=0.05)
             assert "Allée des Nouveaux Quartiers" in [s.text for s in street.suggestions]
     finally:
         console_store.close()
-
-
-async def _settle(app: AlloApp, pilot) -> None:
-    for _ in range(3):
-        await pilot.pause(0.05)
-        for _attempt in range(10):
-            try:
-                await app.workers.wait_for_complete()
-            except WorkerCancelled:
-                continue
-            break
