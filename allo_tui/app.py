@@ -20,10 +20,14 @@ from allo_tui.domain.call import CallInProgress
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, OperatorRecord
 from allo_tui.domain.sanitize import printable
-from allo_tui.requests_watch import RequestsWatch
+from allo_tui.requests_watch import ConnectionLost, ConnectionRestored, RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
 from allo_tui.widgets.binding_commands import BindingCommands
+
+APP_TEXTS = {
+    "database_away": "base de données injoignable, nouvel essai…",
+}
 
 if TYPE_CHECKING:
     from allo_tui.screens.new_request import NewRequestScreen
@@ -92,6 +96,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
         self.call = CallInProgress(self.clock, self.console_name)
         name = printable(operator.display_name, one_line=True)
         self.sub_title = f"{name} ({operator.role.value})" + (" — démo" if demo else "")
+        self._sub_title = self.sub_title
 
     def get_driver_class(self):
         """Textual's driver, reading a large paste in bulk (see `allo_tui.terminal_input`)."""
@@ -101,11 +106,19 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
     def on_mount(self) -> None:
         self._apply_keymap()
-        RequestsWatch.attach(self)  # urgency-1 arrivals ring and show on every console
+        watch = RequestsWatch.attach(self)  # urgency-1 arrivals ring on every console
+        watch.signal.subscribe(self, self._database_reachable)
         self.set_timer(PRELOAD_AFTER_SECONDS, self._preload_store)  # once the screen is up
         from allo_tui.screens.restore_draft import offer_orphan_drafts
 
         offer_orphan_drafts(self)  # a call is never lost: offer a dead console's draft
+
+    def _database_reachable(self, event) -> None:
+        """The header says when the database cannot be reached, until it can again."""
+        if isinstance(event, ConnectionLost):
+            self.sub_title = f"{self._sub_title} — {APP_TEXTS['database_away']}"
+        elif isinstance(event, ConnectionRestored):
+            self.sub_title = self._sub_title
 
     def _apply_keymap(self) -> None:
         """The config file's remaps, minus those that would take a key already bound where

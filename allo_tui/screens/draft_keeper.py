@@ -5,7 +5,9 @@ worker (throttled, not debounced: steady typing still writes a draft every `DRAF
 row is never more than about a second behind the keyboard). A heartbeat every `HEARTBEAT_EVERY`
 tells other consoles this one is alive. Saving or discarding the call bumps a generation under
 the same lock the writers take, so a draft write still in flight cannot bring a finished call
-back. What a draft holds is a `RequestDraft` (`allo_tui.domain.draft_fields`), the one shape the
+back. While the database cannot be reached, the draft goes to a file on this PC instead
+(`allo_tui.local_draft`), until the database answers again or the call is over. What a draft
+holds is a `RequestDraft` (`allo_tui.domain.draft_fields`), the one shape the
 form builds and a restored draft is read back into.
 """
 
@@ -19,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from textual.timer import Timer
 
 from allo_tui.console import console_of
+from allo_tui.data.errors import database_error
 from allo_tui.domain.draft_fields import RequestDraft
+from allo_tui.local_draft import delete_local_draft, write_local_draft
 from allo_tui.screens.restore_draft import HEARTBEAT_EVERY, process_identity
 
 if TYPE_CHECKING:
@@ -30,6 +34,10 @@ DRAFT_DELAY = 1.0
 
 TEXTS = {
     "failed": "Brouillon non enregistré : {error}",
+    "kept_here": (
+        "Base de données injoignable : le brouillon est gardé sur ce poste et repartira vers"
+        " la base dès son retour"
+    ),
 }
 
 
@@ -54,6 +62,8 @@ class DraftKeeper:
         """True while this console has a draft row (written by this keeper or restored)."""
         self.paused = False
         """While True (saving, confirmation shown), changes write nothing."""
+        self.kept_here = False
+        """True while the draft is kept in a file on this PC (the database was away)."""
 
     # -- on the event loop ------------------------------------------------------------------
 
@@ -105,7 +115,11 @@ class DraftKeeper:
         self._last = None
 
     def beat(self) -> None:
-        if self.exists:
+        if self.kept_here and self._last is not None and not self.paused:
+            # Kept on this PC while the database was away: try to put it back there.
+            fields, generation = self._last.to_fields(), self._generation
+            self._run(lambda: self._write(fields, generation), "draft_write")
+        elif self.exists:
             self._run(self._heartbeat, "draft_heartbeat")
 
     # -- in worker threads ------------------------------------------------------------------
@@ -117,25 +131,54 @@ class DraftKeeper:
             yield
             self._generation += 1
             self.exists = False
+            self._forget_here()
 
     def write_now(self, fields: dict[str, Any]) -> None:
         """Write the draft at once (Ctrl+Q keeps it); raises on failure."""
         self._write(fields, self._generation)
+
+    def keep_here(self, fields: dict[str, Any]) -> None:
+        """Keep the draft in the file on this PC now (a save found the database away)."""
+        self._run(lambda: self._keep_here(fields, notify=False), "draft_keep_here")
 
     def _write(self, fields: dict[str, Any], generation: int) -> None:
         console = console_of(self.screen.app)
         with self._lock:
             if generation != self._generation:
                 return  # the call was saved or discarded meanwhile
-            console.store.save_draft(
-                console.operator, console.console_name, dict(fields, process=self._process)
-            )
+            fields = dict(fields, process=self._process)
+            try:
+                console.store.save_draft(console.operator, console.console_name, fields)
+            except Exception as error:
+                if database_error(error) is None:
+                    raise
+                self._keep_here(fields, notify=not self.kept_here)
+                return
             self.exists = True
+            if self.kept_here:
+                self._forget_here()
+
+    def _keep_here(self, fields: dict[str, Any], *, notify: bool) -> None:
+        """Write the draft to this PC's file (in a worker thread)."""
+        console = console_of(self.screen.app)
+        write_local_draft(console.store.label, console.console_name, fields)
+        self.kept_here = True
+        if notify:
+            self.screen.app.call_from_thread(
+                self.screen.app.notify, TEXTS["kept_here"], severity="warning", markup=False
+            )
+
+    def _forget_here(self) -> None:
+        """The draft is in the database again, or the call is over: drop this PC's file."""
+        console = console_of(self.screen.app)
+        delete_local_draft(console.store.label, console.console_name)
+        self.kept_here = False
 
     def _delete(self) -> None:
         console = console_of(self.screen.app)
         with self._lock:
             self._generation += 1
+            self._forget_here()
             console.store.discard_draft(console.operator, console.console_name)
             self.exists = False
 

@@ -121,6 +121,10 @@ class NewRequestScreen(DraftPart, FieldsPart, KeysPart, SavePart, Screen[None]):
         self._duplicate_timer: Timer | None = None
         self._saving = False
         self._confirmed = False
+        self._save_key: str | None = None
+        """The key of this call's save, kept across retries: a save whose COMMIT answer was lost
+        and is tried again returns the request it created instead of creating a second one."""
+        self._retry_timer: Timer | None = None
         self._pending_draft: dict | None = None
         self._submit_when_ready: tuple[RequestRecord | None] | None = None
         self._street_paste_note: tuple[str, Input, str] | None = None

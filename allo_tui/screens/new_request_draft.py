@@ -132,6 +132,8 @@ class DraftPart:
         self.caller_picker.reset()
         self._confirmed = False
         self._saving = False
+        self._stop_retrying()
+        self._save_key = None
         self._drafts.forget()
         self._drafts.paused = False
         for field in ("category", "street", "service"):

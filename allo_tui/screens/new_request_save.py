@@ -3,10 +3,13 @@ and leaving the form (Esc, the next call, quitting)."""
 
 from __future__ import annotations
 
+import uuid
+
 from textual import work
 from textual.widgets import Select
 
 from allo_tui.console import console_of
+from allo_tui.data.errors import database_error
 from allo_tui.domain import limits
 from allo_tui.domain.errors import AlloError, ValidationError
 from allo_tui.domain.records import (
@@ -25,6 +28,11 @@ from allo_tui.screens.new_request_texts import (
 from allo_tui.widgets.request_confirmation import RequestConfirmation
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.urgency import UrgencyPicker
+
+RETRY_SECONDS = 5
+"""Seconds between two tries of a save while the database server is away."""
+RETRY_KINDS = frozenset({"server"})
+"""Database failures after which a save is tried again by itself (the server is away)."""
 
 
 class SavePart:
@@ -84,6 +92,8 @@ class SavePart:
             self._focus_field(errors[0][0])
             return
         assert category is not None
+        if self._save_key is None:
+            self._save_key = uuid.uuid4().hex
         phone = picker.phone_text.strip()
         name = picker.name_text.strip()
         new_caller = None
@@ -106,6 +116,7 @@ class SavePart:
             street=self._typeahead("street").text,
             landmark=self.query_one("#landmark", SafeInput).value,
             duplicate_of_id=original.id if original else None,
+            idempotency_key=f"console:{self._save_key}",
         )
         self._drafts.cancel_pending()
         self._drafts.paused = True
@@ -126,10 +137,14 @@ class SavePart:
                 original = store.get_request(original.id)
         except ValidationError as error:
             self.app.call_from_thread(self._field_error, error.field, error.message)
-        except AlloError as error:
-            self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
-            self.app.call_from_thread(self._failed, repr(error))
+            found = database_error(error)
+            if found is not None and found.kind in RETRY_KINDS:
+                self.app.call_from_thread(self._server_away, original, str(found))
+            elif found is not None or isinstance(error, AlloError):
+                self.app.call_from_thread(self._failed, str(found or error))
+            else:
+                self.app.call_from_thread(self._failed, repr(error))
         else:
             self.app.call_from_thread(self._saved, record, original)
 
@@ -150,7 +165,37 @@ class SavePart:
         self.app.log.error(message)
         self.notify(TEXTS["error"].format(error=message), severity="error", markup=False)
 
+    def _server_away(self, original: RequestRecord | None, message: str) -> None:
+        """The server did not answer: keep everything here and try again in a while."""
+        first = self._retry_timer is None
+        self._saving = False
+        self._drafts.paused = False
+        self.refresh_bindings()
+        self._drafts.keep_here(self.draft_fields())
+        if first:
+            self.app.log.error(message)
+            self.notify(
+                TEXTS["server_away"].format(error=message, seconds=RETRY_SECONDS),
+                severity="error",
+                markup=False,
+                timeout=RETRY_SECONDS * 3,
+            )
+        self._retry_timer = self.set_timer(RETRY_SECONDS, lambda: self._retry_save(original))
+
+    def _retry_save(self, original: RequestRecord | None) -> None:
+        """Try the save again (with the same key), unless the call was saved or dropped."""
+        if self._confirmed or self._saving or self._save_key is None or not self.has_input():
+            return
+        self._submit(original)
+
+    def _stop_retrying(self) -> None:
+        if self._retry_timer is not None:
+            self._retry_timer.stop()
+            self._retry_timer = None
+
     def _saved(self, record: RequestRecord, original: RequestRecord | None) -> None:
+        self._stop_retrying()
+        self._save_key = None
         self._saving = False
         self._confirmed = True
         self._drafts.forget()

@@ -30,6 +30,11 @@ TEXTS = {
         "Collage coupé : {received} caractères reçus, {kept} gardés (limite {limit})."
     ),
     "error": "Enregistrement impossible : {error}",
+    "server_away": (
+        "{error} — la demande n'est pas perdue : le formulaire et son brouillon restent sur ce"
+        " poste, et l'enregistrement est réessayé toutes les {seconds} s jusqu'au retour du"
+        " serveur"
+    ),
     "load_error": "Chargement impossible : {error}",
     "confirm_discard": "Abandonner cette demande ?",
     "confirm_discard_detail": "La saisie sera perdue et son brouillon supprimé.",

@@ -26,6 +26,7 @@ from allo_tui.console import console_of
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.records import DraftRecord
 from allo_tui.literal import printable
+from allo_tui.local_draft import delete_local_draft, read_local_draft
 
 HEARTBEAT_EVERY = timedelta(seconds=10)
 """How often an open form says its console is alive."""
@@ -214,6 +215,17 @@ class RestoreDraftScreen(ModalScreen[str]):
             self.dismiss(event.button.id or "later")
 
 
+def push_local_draft(app: App) -> None:
+    """A draft this console kept on this PC while the database was away (the console was
+    closed before it came back) goes into the database, to be offered like any other."""
+    console = console_of(app)
+    fields = read_local_draft(console.store.label, console.console_name)
+    if fields is None:
+        return
+    console.store.save_draft(console.operator, console.console_name, fields)
+    delete_local_draft(console.store.label, console.console_name)
+
+
 def offer_orphan_drafts(app: App, skip: frozenset[int] = frozenset()) -> None:
     """Look for orphan drafts off the event loop and offer the newest one not in `skip`.
 
@@ -222,6 +234,7 @@ def offer_orphan_drafts(app: App, skip: frozenset[int] = frozenset()) -> None:
 
     def find() -> None:
         try:
+            push_local_draft(app)
             drafts = [d for d in orphan_drafts(app) if d.id not in skip]
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
             app.call_from_thread(_failed, app, error)

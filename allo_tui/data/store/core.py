@@ -32,6 +32,16 @@ class StoreCore:
         self._calendar: SiteCalendar | None = None
         self._streets: list[Street] | None = None
 
+    @property
+    def label(self) -> str:
+        """The database as messages name it (a file path; a URL without its password)."""
+        return self.backend.label
+
+    @property
+    def is_server(self) -> bool:
+        """True for a database on a server (PostgreSQL), False for a file on this PC."""
+        return self.path is None
+
     def preload(self) -> None:
         """Open a first connection and read the calendar and the street register now (call
         from a worker thread once the first screen is up, so no screen waits for them)."""
