@@ -175,7 +175,7 @@ class SavePart:
         if first:
             self.app.log.error(message)
             self.notify(
-                TEXTS["server_away"].format(error=message, seconds=RETRY_SECONDS),
+                TEXTS["server_away"].format(seconds=RETRY_SECONDS),
                 severity="error",
                 markup=False,
                 timeout=RETRY_SECONDS * 3,
@@ -194,6 +194,8 @@ class SavePart:
             self._retry_timer = None
 
     def _saved(self, record: RequestRecord, original: RequestRecord | None) -> None:
+        if self._retry_timer is not None:
+            self.app.clear_notifications()  # "the server does not answer" is over
         self._stop_retrying()
         self._save_key = None
         self._saving = False

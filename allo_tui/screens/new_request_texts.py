@@ -31,9 +31,9 @@ TEXTS = {
     ),
     "error": "Enregistrement impossible : {error}",
     "server_away": (
-        "{error} — la demande n'est pas perdue : le formulaire et son brouillon restent sur ce"
-        " poste, et l'enregistrement est réessayé toutes les {seconds} s jusqu'au retour du"
-        " serveur"
+        "Le serveur de base de données ne répond pas : la demande n'est pas perdue. Le"
+        " formulaire et son brouillon restent sur ce poste ; l'enregistrement est réessayé"
+        " toutes les {seconds} s et se fera dès le retour du serveur."
     ),
     "load_error": "Chargement impossible : {error}",
     "confirm_discard": "Abandonner cette demande ?",
