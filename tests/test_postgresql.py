@@ -277,3 +277,46 @@ def test_every_table_is_copied(tmp_path: Path, pg_url):
 
     names = {table.name for table in copied}
     assert {"requests", "events", "callers", "caller_phones", "calls", "drafts"} <= names
+
+
+def test_an_older_schema_on_the_server_is_upgraded_in_one_go(empty_name):
+    from alembic import command
+
+    from allo_tui.data.backend.postgresql.schema import create_engine_for
+    from allo_tui.data.schema import alembic_config
+
+    url = with_database(server_url(), empty_name)
+    with connect(server_url()) as admin:
+        admin.execute(f'CREATE DATABASE "{empty_name}"')
+    with connect(url) as connection:
+        connection.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    engine = create_engine_for(url)
+    try:
+        with engine.begin() as connection:
+            command.upgrade(alembic_config(url, connection), "0006")
+    finally:
+        engine.dispose()
+    assert scalar(url, "SELECT to_regclass('streets') IS NULL") is True
+
+    outcome = prepare_database(url)
+
+    assert outcome == "upgraded from 0006"
+    assert scalar(url, "SELECT version_num FROM alembic_version") == "0007"
+    assert scalar(url, "SELECT count(*) FROM streets") > 500
+
+
+def test_a_server_url_is_taken_from_allo_db_and_the_config_file(monkeypatch, tmp_path):
+    from allo_tui.config import resolve_database
+
+    url = "postgresql://allo:secret@db.mairie.local:5432/allo"
+    monkeypatch.setenv("ALLO_DB", url)
+    from_env = resolve_database(None)
+    monkeypatch.delenv("ALLO_DB")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    (tmp_path / "allo-tui").mkdir()
+    (tmp_path / "allo-tui" / "config.toml").write_text(f'database = "{url}"\n')
+    from_file = resolve_database(None)
+
+    assert from_env.path == from_file.path == url  # kept as typed, not made a path
+    assert from_env.is_server and from_file.is_server
+    assert from_file.label == "postgresql://allo:***@db.mairie.local:5432/allo"
