@@ -8,6 +8,10 @@ the same run (the same SQL through the stdlib `sqlite3` module, or a minimal Tex
 Results go to `bench/results/<scale>.json`; `python -m bench.report` rewrites the README's
 Performance section from them.
 
+`--backend postgresql` measures the database figures on a PostgreSQL copy of the same dataset
+(floors: the same SQL through a plain psycopg connection; see `bench/postgres.py`), into
+`bench/results/<scale>-postgresql.json`.
+
 This package is kept free of heavy imports so that `python -m bench.minimal_app` (the start-up
 floor) pays for nothing it would not pay anyway.
 """

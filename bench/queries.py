@@ -3,13 +3,18 @@
 For every sample the Store call is first run once with its SQL recorded (warming the caches
 for both sides), then timed; the recorded statements are then timed on a stdlib connection to
 the same file. The two timings alternate sample by sample so neither side gets a warmer cache.
+On PostgreSQL (`path` is then the work database's URL) the plain connection is psycopg's and
+the statements are parsed from the backend's trace before the clock starts (`bench.postgres`)
+and replayed once untimed first, as the capture warmed the Store's own connection.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+from bench import postgres
 from bench.measure import SqlRecorder, median, ms, now, percentile, raw_connection, replay
 from bench.rows import HISTORY_FILTERS, Row, make_row
 
@@ -20,19 +25,35 @@ def compare(
     """Seconds per call through the Store and for the same SQL on `connection`."""
     store_times: list[float] = []
     raw_times: list[float] = []
+    on_sqlite = isinstance(connection, sqlite3.Connection)
     for call in calls:
         statements = recorder.capture(call)
+        if not on_sqlite:
+            statements = postgres.prepare(statements)
+            # psycopg prepares a statement server-side from its 5th run on a connection: the
+            # Store's pooled connection has just run these once more (the capture), so has this.
+            postgres.replay(connection, statements)
         started = now()
         call()
         store_times.append(now() - started)
         started = now()
-        replay(connection, statements)
+        if on_sqlite:
+            replay(connection, statements)
+        else:
+            postgres.replay(connection, statements)
         raw_times.append(now() - started)
     return store_times, raw_times
 
 
+def floor_connection(path):
+    """A plain connection to the database the Store works on (a file, or a URL)."""
+    if postgres.is_url(path):
+        return postgres.raw_connection(path)
+    return raw_connection(path)
+
+
 def lookup_rows(store, recorder, path: Path, queries: list[tuple[str, str]]) -> list[Row]:
-    connection = raw_connection(path)
+    connection = floor_connection(path)
     try:
         calls = [lambda q=q: store.search_callers(q) for _, q in queries]
         store_times, raw_times = compare(store, recorder, connection, calls)
@@ -96,7 +117,7 @@ def p99_row(
 
 
 def history_rows(store, recorder, path: Path, filters: dict[str, list], window: int) -> list[Row]:
-    connection = raw_connection(path)
+    connection = floor_connection(path)
     rows = []
     try:
         for key, _label in HISTORY_FILTERS:
@@ -114,7 +135,7 @@ def history_rows(store, recorder, path: Path, filters: dict[str, list], window: 
 def detail_row(store, recorder, path: Path, request_ids: list[int]) -> Row:
     """What opening a request's detail runs: `Store.request_detail` (the request, its whole
     timeline and its duplicates), on requests with 50 events each."""
-    connection = raw_connection(path)
+    connection = floor_connection(path)
     try:
         calls = [lambda i=i: store.request_detail(i) for i in request_ids]
         store_times, raw_times = compare(store, recorder, connection, calls)
@@ -142,7 +163,7 @@ def board_query_row(store, recorder, path: Path, samples: int, row_limit: int) -
             store.open_interventions(limit=row_limit)
             store.open_counts()
 
-    connection = raw_connection(path)
+    connection = floor_connection(path)
     try:
         store_times, raw_times = compare(store, recorder, connection, [board_query] * samples)
     finally:

@@ -1,5 +1,8 @@
 """The table, for the terminal and for the README (`python -m bench.report` rewrites the README's
-Performance section, between its markers, from bench/results/*.json)."""
+Performance section, between its markers, from bench/results/*.json).
+
+`<scale>.json` is a SQLite run; `<scale>-postgresql.json` (`--backend postgresql`) is shown after
+it as a second table, its values beside the SQLite ones of the same scale."""
 
 from __future__ import annotations
 
@@ -21,7 +24,19 @@ FLOOR_SHORT = {
     "minimal Textual app": "minimal app",
     "minimal Textual app, full-screen repaint": "minimal repaint",
     "raw single-row insert": "raw insert",
+    "same SQL, raw psycopg": "psycopg",
 }
+POSTGRESQL = "postgresql"
+POSTGRESQL_HEADERS = (
+    "figure",
+    "PostgreSQL",
+    "SQLite (above)",
+    "target",
+    "floor (same run)",
+    "ratio",
+    "met",
+)
+NOT_ON_POSTGRESQL = "not run on PostgreSQL"
 HEADERS = ("figure", "value", "target", "floor (same run)", "ratio", "met")
 
 
@@ -116,6 +131,67 @@ def _notes(results: dict) -> list[tuple[str, str]]:
     return [(row["figure"], row["note"]) for row in results["rows"] if row.get("note")]
 
 
+def _markdown_line(values) -> str:
+    return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
+
+
+def is_postgresql(results: dict) -> bool:
+    return results.get("backend") == POSTGRESQL
+
+
+def _shown_on_postgresql(row: dict) -> bool:
+    return NOT_ON_POSTGRESQL not in (row.get("note") or "")
+
+
+def postgresql_table(results: dict, sqlite: dict | None) -> str:
+    """The PostgreSQL run's rows, each beside the SQLite value of the same scale."""
+    sqlite_rows = {row["key"]: row for row in (sqlite or {}).get("rows", [])}
+    out = [_markdown_line(POSTGRESQL_HEADERS), "|---|---:|---:|---:|---:|---:|---|"]
+    for row in results["rows"]:
+        if not _shown_on_postgresql(row):
+            continue
+        figure, value, target, floor, ratio, met = cells(row)
+        if met == "MISSED":
+            met = "**missed**"
+        other = sqlite_rows.get(row["key"])
+        beside = format_value(other["value"], other["unit"]) if other else "—"
+        out.append(_markdown_line((figure, value, beside, target, floor, ratio, met)))
+    return "\n".join(out)
+
+
+def _postgresql_section(results: dict, sqlite: dict | None) -> list[str]:
+    server = results.get("postgresql", {})
+    title = f"### {results['scale'].capitalize()} scale on PostgreSQL: {results['description']}"
+    line = _machine_line(results)
+    line = line.replace(
+        "; the run took",
+        f", PostgreSQL {server.get('version', '?')} on the same machine (127.0.0.1, default"
+        f" settings), psycopg {server.get('psycopg', '?')}; the run took",
+    )
+    out = ["", title, "", line, ""]
+    out.append(
+        "The same dataset, copied from the SQLite file by `copy_database` (then `VACUUM ANALYZE`);"
+        " floors are the Store's own statements replayed through a plain psycopg connection."
+    )
+    out += ["", postgresql_table(results, sqlite)]
+    skipped = [row["figure"] for row in results["rows"] if not _shown_on_postgresql(row)]
+    notes = [
+        (row["figure"], row["note"])
+        for row in results["rows"]
+        if row.get("note") and _shown_on_postgresql(row)
+    ]
+    if notes:
+        out.append("")
+        out += [f"- {figure}: {note}" for figure, note in notes]
+    if skipped:
+        out += [
+            "",
+            "Not run on PostgreSQL (terminal and Textual only, or the demo generator, which writes"
+            " SQLite; see the table above): " + "; ".join(skipped) + ".",
+        ]
+    return out
+
+
 def markdown_table(results: dict) -> str:
     def line(values) -> str:
         return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
@@ -138,6 +214,7 @@ def section(all_results: list[dict]) -> str:
         "```sh",
         "python -m bench --scale small    # Auxerre-sized, under 2 minutes",
         "python -m bench --scale city     # 1M callers / 5M requests, under 15 minutes",
+        "python -m bench --scale small --backend postgresql   # the same on a PostgreSQL copy",
         "python -m bench.report           # rewrite this section from bench/results/*.json",
         "```",
         "",
@@ -150,10 +227,24 @@ def section(all_results: list[dict]) -> str:
         "number has shown its caller; keystroke and board-render figures use Pilot and count until",
         "the first frame painted after the table changed. See `bench/__init__.py` and each module's",
         "docstring for exactly what is timed.",
+        "",
+        "With `--backend postgresql` the dataset is copied once into a PostgreSQL database on the",
+        "server of `--postgres-url` (default `postgresql://root@127.0.0.1:5432/postgres`; cached as",
+        "`bench_<key>`), each run works on a clone of it (`CREATE DATABASE … TEMPLATE`), and the",
+        "floors are the same SQL through a plain psycopg connection.",
     ]
+    measured = {r["scale"] for r in all_results if is_postgresql(r)}
+    unmeasured = [name for name in SCALE_ORDER if name not in measured]
+    if unmeasured:
+        scales = " and ".join(f"{name.capitalize()}-scale" for name in unmeasured)
+        out.append(f"{scales} PostgreSQL figures are not measured yet.")
     if not all_results:
         out += ["", "No results yet: run `python -m bench`."]
+    by_scale = {r["scale"]: r for r in all_results if not is_postgresql(r)}
     for results in all_results:
+        if is_postgresql(results):
+            out += _postgresql_section(results, by_scale.get(results["scale"]))
+            continue
         out += ["", f"### {results['scale'].capitalize()} scale: {results['description']}", ""]
         out += [_machine_line(results), ""]
         out.append(markdown_table(results))
@@ -166,7 +257,8 @@ def section(all_results: list[dict]) -> str:
 
 def load_results(folder: Path = RESULTS) -> list[dict]:
     found = {path.stem: json.loads(path.read_text()) for path in folder.glob("*.json")}
-    return [found[name] for name in SCALE_ORDER if name in found]
+    names = [n for scale in SCALE_ORDER for n in (scale, f"{scale}-{POSTGRESQL}")]
+    return [found[name] for name in names if name in found]
 
 
 def rewrite_readme(readme: Path = README, results: list[dict] | None = None) -> bool:

@@ -69,13 +69,14 @@ HISTORY_FILTERS = (
     ("caller", "one caller"),
 )
 WRITER_COUNTS = (2, 4)
+POSTGRESQL_WRITER_COUNTS = (2, 4, 8)
 
 RAW_SQL = "same SQL, stdlib sqlite3"
 MINIMAL_APP = "minimal Textual app"
 MINIMAL_REPAINT = "minimal Textual app, full-screen repaint"
 
 
-def _figures() -> list[Figure]:
+def _figures(writer_counts: tuple[int, ...] = WRITER_COUNTS) -> list[Figure]:
     figures = [
         Figure(
             "startup",
@@ -161,7 +162,7 @@ def _figures() -> list[Figure]:
             MINIMAL_APP,
         ),
     ]
-    for count in WRITER_COUNTS:
+    for count in writer_counts:
         figures += [
             Figure(f"writers.{count}.rate", f"{count} writer processes, requests/s", "/s"),
             Figure(
@@ -185,7 +186,9 @@ def _figures() -> list[Figure]:
 
 
 FIGURES: tuple[Figure, ...] = tuple(_figures())
-BY_KEY = {figure.key: figure for figure in FIGURES}
+POSTGRESQL_FIGURES: tuple[Figure, ...] = tuple(_figures(POSTGRESQL_WRITER_COUNTS))
+"""The figures of `--backend postgresql`: the same, with 8 writer processes too."""
+BY_KEY = {figure.key: figure for figure in POSTGRESQL_FIGURES + FIGURES}
 
 
 @dataclass

@@ -26,7 +26,17 @@ from bench.dataset import (
     remove_database,
     work_copy,
 )
-from bench.rows import FIGURES, HISTORY_FILTERS, WRITER_COUNTS, Row, make_row, missing_row
+from bench.rows import (
+    FIGURES,
+    HISTORY_FILTERS,
+    POSTGRESQL_FIGURES,
+    POSTGRESQL_WRITER_COUNTS,
+    RAW_SQL,
+    WRITER_COUNTS,
+    Row,
+    make_row,
+    missing_row,
+)
 from bench.scales import SCALES, Scale
 from bench.terminal import child_environment
 
@@ -34,6 +44,10 @@ DEFAULT_RESULTS = BENCH_DIR / "results"
 REPO = BENCH_DIR.parent
 HISTORY_WINDOW = 50
 NOT_RUN = "not run (--only)"
+NOT_ON_POSTGRESQL = "not run on PostgreSQL"
+BACKENDS = ("sqlite", "postgresql")
+SKIPPED_ON_POSTGRESQL = ("typing", "startup", "paste", "render")
+"""Groups of the terminal and Textual, the same whatever the database: left to SQLite's table."""
 GROUPS = (
     "lookup",
     "history",
@@ -65,6 +79,19 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="exit with status 1 when a figure could not be measured (CI); missed targets never fail",
     )
     parser.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="the database the Store runs on: the SQLite file (default), or a PostgreSQL copy"
+        " of it on the server of --postgres-url (results in <scale>-postgresql.json)",
+    )
+    parser.add_argument(
+        "--postgres-url",
+        default=None,
+        help="a PostgreSQL URL of an account allowed to create databases (default:"
+        " $BENCH_POSTGRES_URL, else postgresql://root@127.0.0.1:5432/postgres)",
+    )
+    parser.add_argument(
         "--only",
         default="",
         help=f"comma-separated groups to run (default: all): {', '.join(GROUPS)}",
@@ -88,12 +115,28 @@ def main(argv: list[str] | None = None) -> int:
         print(dataset.path)
         return 0
     _log(f"database: {dataset.path.name} ({dataset.meta['counts']})")
+    on_postgresql = arguments.backend == "postgresql"
+    server: dict = {}
+    if on_postgresql:
+        from bench import postgres
+
+        admin = postgres.admin_url(arguments.postgres_url)
+        template, server = postgres.ensure_database(
+            dataset.path, dataset.meta["key"], dataset.meta["built_at"], admin, log=_log
+        )
     with tempfile.TemporaryDirectory(prefix="run-", dir=arguments.cache_dir) as folder:
         work = work_copy(dataset, Path(folder))
+        target = None
         try:
-            rows = measure(scale, dataset, work, Path(folder), groups)
+            if on_postgresql:
+                target = postgres.work_database(admin, template)
+                server["version"] = postgres.server_version(target)
+                _log(f"PostgreSQL {server['version']}: work database {target.rsplit('/', 1)[1]}")
+            rows = measure(scale, dataset, work, Path(folder), groups, target=target)
         finally:
             remove_database(work)
+            if target is not None:
+                postgres.drop_database(admin, target)
     results = {
         "scale": scale.name,
         "description": scale.description,
@@ -104,12 +147,21 @@ def main(argv: list[str] | None = None) -> int:
         "software": software(),
         "rows": [row.to_json() for row in rows],
     }
+    name = scale.name
+    if on_postgresql:
+        results["backend"] = "postgresql"
+        results["postgresql"] = {**server, "psycopg": _version("psycopg")}
+        name += "-postgresql"
     arguments.results_dir.mkdir(parents=True, exist_ok=True)
-    output = arguments.results_dir / f"{scale.name}.json"
+    output = arguments.results_dir / f"{name}.json"
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(report.text_table(results))
     _log(f"written {output} in {results['run_seconds']} s")
-    unmeasured = [row.key for row in rows if row.value is None and NOT_RUN not in row.note]
+    unmeasured = [
+        row.key
+        for row in rows
+        if row.value is None and NOT_RUN not in row.note and NOT_ON_POSTGRESQL not in row.note
+    ]
     if arguments.strict and unmeasured:
         _log(f"not measured: {', '.join(unmeasured)}")
         return 1
@@ -117,21 +169,36 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def measure(
-    scale: Scale, dataset: Dataset, work: Path, folder: Path, groups: list[str]
+    scale: Scale,
+    dataset: Dataset,
+    work: Path,
+    folder: Path,
+    groups: list[str],
+    *,
+    target: str | None = None,
 ) -> list[Row]:
+    """Every figure of `groups`. The workload is drawn from the SQLite copy `work`; the Store
+    and the floors run on `target` when given (a PostgreSQL work database's URL), else on
+    `work`."""
     from allo_tui.data.store import Store
     from bench import workload
     from bench.measure import SqlRecorder
 
+    on_postgresql = target is not None
+    database = target if on_postgresql else work
     env = child_environment(folder / "home")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH", "")) if p)
     measured: dict[str, Row] = {}
-    store = Store(work)
+    store = Store(database)
     recorder = SqlRecorder(store)
     saves = workload.save_samples(work, max(scale.saves, 1))
 
     def run(group: str, keys: list[str], function) -> None:
         if group not in groups:
+            return
+        if on_postgresql and group in SKIPPED_ON_POSTGRESQL:
+            for key in keys:
+                measured[key] = not_on_postgresql(key, "terminal and Textual only")
             return
         _log(f"measuring {group}…")
         began = time.perf_counter()
@@ -148,15 +215,23 @@ def measure(
         run(
             "lookup",
             ["lookup.p50", "lookup.p99"],
-            lambda: _lookup(store, recorder, work, scale),
+            lambda: _lookup(store, recorder, work, scale, database),
         )
         run(
             "history",
             [f"history.{key}.p99" for key, _ in HISTORY_FILTERS],
-            lambda: _history(store, recorder, work, scale),
+            lambda: _history(store, recorder, work, scale, database),
         )
-        run("detail", ["detail.p99"], lambda: [_detail(store, recorder, work, scale)])
-        run("board", ["board.query.p99"], lambda: [_board_query(store, recorder, work, scale)])
+        run(
+            "detail",
+            ["detail.p99"],
+            lambda: [_detail(store, recorder, work, scale, database)],
+        )
+        run(
+            "board",
+            ["board.query.p99"],
+            lambda: [_board_query(store, recorder, work, scale, database)],
+        )
     finally:
         store.close()
     run("typing", ["keystroke.p95"], lambda: [_typing(work, scale)])
@@ -169,39 +244,58 @@ def measure(
     run(
         "live",
         ["board.idle_cpu", "board.idle_rss", "board.visible.p95"],
-        lambda: _live(work, scale, saves[0], env),
+        lambda: _live(database, scale, saves[0], env),
     )
     run("render", ["board.render.p95"], lambda: [_render(work, scale, saves[0])])
-    run("save", ["save.p50", "save.p99"], lambda: _save(work, saves))
-    writer_keys = [
-        f"writers.{n}.{what}" for n in WRITER_COUNTS for what in ("rate", "errors", "lost")
-    ]
-    run("writers", writer_keys, lambda: _writers(work, scale, env))
-    for row in demo_rows(scale, dataset):
-        measured[row.key] = row
-    return [measured.get(figure.key) or missing_row(figure.key, NOT_RUN) for figure in FIGURES]
+    run("save", ["save.p50", "save.p99"], lambda: _save(database, saves))
+    counts = POSTGRESQL_WRITER_COUNTS if on_postgresql else WRITER_COUNTS
+    writer_keys = [f"writers.{n}.{what}" for n in counts for what in ("rate", "errors", "lost")]
+    run("writers", writer_keys, lambda: _writers(database, scale, env, counts))
+    if on_postgresql:
+        for key in ("demo.rate", "demo.seconds"):
+            measured[key] = not_on_postgresql(key, "the demo generator writes SQLite")
+        for row in measured.values():
+            if row.floor_label == RAW_SQL:
+                from bench.postgres import FLOOR_LABEL
+
+                row.floor_label = FLOOR_LABEL
+    else:
+        for row in demo_rows(scale, dataset):
+            measured[row.key] = row
+    figures = POSTGRESQL_FIGURES if on_postgresql else FIGURES
+    return [measured.get(figure.key) or missing_row(figure.key, NOT_RUN) for figure in figures]
 
 
-def _lookup(store, recorder, work, scale):
+def not_on_postgresql(key: str, why: str) -> Row:
+    """A figure `--backend postgresql` leaves to the SQLite table (neither met nor missed)."""
+    row = missing_row(key, "")
+    row.note = f"{NOT_ON_POSTGRESQL} ({why}: see the SQLite table)"
+    row.met = None
+    return row
+
+
+def _lookup(store, recorder, work, scale, database):
     from bench import queries, workload
 
     return queries.lookup_rows(
-        store, recorder, work, workload.lookup_queries(work, scale.lookup_queries)
+        store, recorder, database, workload.lookup_queries(work, scale.lookup_queries)
     )
 
 
-def _detail(store, recorder, work, scale):
-    from bench import queries, workload
+def _detail(store, recorder, work, scale, database):
+    from bench import postgres, queries, workload
 
     request_ids = workload.detail_requests(work, scale.history_samples)
-    return queries.detail_row(store, recorder, work, request_ids)
+    if postgres.is_url(database):
+        postgres.add_detail_notes(database, request_ids, workload.DETAIL_EVENTS)
+    return queries.detail_row(store, recorder, database, request_ids)
 
 
-def _history(store, recorder, work, scale):
+def _history(store, recorder, work, scale, database):
     from bench import queries, workload
 
     filters = workload.history_filters(work, scale.history_samples)
-    return queries.history_rows(store, recorder, work, filters, history_window())
+    return queries.history_rows(store, recorder, database, filters, history_window())
 
 
 def history_window() -> int:
@@ -210,10 +304,12 @@ def history_window() -> int:
     return int(getattr(module, "WINDOW", HISTORY_WINDOW))
 
 
-def _board_query(store, recorder, work, scale):
+def _board_query(store, recorder, work, scale, database):
     from bench import queries
 
-    return queries.board_query_row(store, recorder, work, scale.board_queries, board_row_limit())
+    return queries.board_query_row(
+        store, recorder, database, scale.board_queries, board_row_limit()
+    )
 
 
 def board_row_limit() -> int:
@@ -268,10 +364,10 @@ def _save(work, saves):
         store.close()
 
 
-def _writers(work, scale, env):
+def _writers(work, scale, env, counts=WRITER_COUNTS):
     from bench import writes
 
-    return writes.writer_rows(work, WRITER_COUNTS, scale.writer_seconds, env)
+    return writes.writer_rows(work, counts, scale.writer_seconds, env)
 
 
 def demo_rows(scale: Scale, dataset: Dataset) -> list[Row]:
@@ -330,12 +426,15 @@ def load_average() -> float:
         return float("nan")
 
 
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
 def software() -> dict:
-    def version(name: str) -> str:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            return "?"
+    version = _version
 
     try:
         commit = subprocess.run(

@@ -2,6 +2,7 @@
 
     python -m bench.writer DB TAG INDEX SECONDS START_FLAG READY_FLAG
 
+DB is a SQLite file or a PostgreSQL URL.
 Opens its own Store, says it is ready by creating READY_FLAG, waits for START_FLAG so every
 writer starts at the same moment, then saves requests (each with an existing caller, a first
 event and a call) for SECONDS, counting every error instead of stopping. Prints one JSON line:
@@ -23,17 +24,24 @@ def main(
 ) -> int:
     from allo_tui.data.store import Store
     from allo_tui.domain.records import CallInfo, NewRequest
+    from bench import postgres
     from bench.workload import connect
     from bench.writes import bench_operator
 
-    path = Path(database)
     rng = random.Random(index)
-    connection = connect(path)
-    try:
-        callers = [r[0] for r in connection.execute("SELECT id FROM callers LIMIT 5000")]
-        categories = [r[0] for r in connection.execute("SELECT id FROM categories WHERE active")]
-    finally:
-        connection.close()
+    if postgres.is_url(database):
+        path = database
+        callers, categories = postgres.writer_choices(database)
+    else:
+        path = Path(database)
+        connection = connect(path)
+        try:
+            callers = [r[0] for r in connection.execute("SELECT id FROM callers LIMIT 5000")]
+            categories = [
+                r[0] for r in connection.execute("SELECT id FROM categories WHERE active")
+            ]
+        finally:
+            connection.close()
     store = Store(path)
     saved = 0
     error_kinds: dict[str, int] = {}

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from bench import postgres
 from bench.measure import ms, now, percentile, raw_connection
 from bench.rows import Row, make_row
 from bench.terminal import python_command
@@ -49,6 +50,8 @@ def save_rows(store, path: Path, samples: list[SaveSample]) -> list[Row]:
     from allo_tui.domain.records import CallInfo
 
     operator = bench_operator(store, "bench-save")
+    if postgres.is_url(path):
+        return _save_rows_postgresql(store, operator, path, samples)
     connection = raw_connection(path)
     connection.execute(
         f"CREATE TABLE IF NOT EXISTS {FLOOR_TABLE} (id INTEGER PRIMARY KEY, at TEXT, note TEXT)"
@@ -77,6 +80,38 @@ def save_rows(store, path: Path, samples: list[SaveSample]) -> list[Row]:
             raw_times.append(now() - started)
     finally:
         connection.close()
+    return _save_figures(store_times, raw_times, samples)
+
+
+def _save_rows_postgresql(store, operator, url: str, samples: list[SaveSample]) -> list[Row]:
+    """The same on PostgreSQL: the floor is a raw insert through psycopg (bench.postgres)."""
+    from allo_tui.domain.records import CallInfo
+
+    floor = postgres.InsertFloor(url)
+    store_times: list[float] = []
+    raw_times: list[float] = []
+    try:
+        store.create_request(operator, new_request(samples[0]))  # warm-up
+        floor.insert("warm-up")
+        for sample in samples:
+            call = CallInfo(
+                started_at=store.now() - timedelta(minutes=3),
+                console="bench",
+                phone=sample.phone,
+            )
+            request = new_request(sample)
+            started = now()
+            store.create_request(operator, request, call)
+            store_times.append(now() - started)
+            started = now()
+            floor.insert(sample.description[:200])
+            raw_times.append(now() - started)
+    finally:
+        floor.close()
+    return _save_figures(store_times, raw_times, samples)
+
+
+def _save_figures(store_times: list[float], raw_times: list[float], samples: list) -> list[Row]:
     return [
         make_row(
             "save.p50",
@@ -186,6 +221,8 @@ def _writers(path: Path, count: int, seconds: float, env: dict) -> list[Row]:
 
 def _count_tagged(path: Path, tag: str) -> tuple[int, int]:
     """Requests written by the writers, and how many have both their event and their call."""
+    if postgres.is_url(path):
+        return postgres.count_tagged(path, tag)
     connection = sqlite3.connect(path)
     try:
         connection.execute("PRAGMA busy_timeout = 10000")

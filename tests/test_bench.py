@@ -17,7 +17,8 @@ if str(REPO) not in sys.path:  # bench/ is a folder of the repository, not an in
     sys.path.insert(0, str(REPO))
 
 from bench import report  # noqa: E402
-from bench.rows import FIGURES  # noqa: E402
+from bench.rows import FIGURES, POSTGRESQL_FIGURES  # noqa: E402
+from bench.run import parse_arguments  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +77,93 @@ def test_readme_section_is_generated_from_the_json(tiny_results: dict, tmp_path:
     for row in tiny_results["rows"]:
         assert row["figure"] in text
     assert report.rewrite_readme(readme, [results]) is False
+
+
+# -- --backend postgresql ----------------------------------------------------------------------
+
+
+def test_the_backend_option_parses() -> None:
+    assert parse_arguments([]).backend == "sqlite"
+    arguments = parse_arguments(
+        ["--backend", "postgresql", "--postgres-url", "postgresql://u@h/db"]
+    )
+    assert arguments.backend == "postgresql"
+    assert arguments.postgres_url == "postgresql://u@h/db"
+    with pytest.raises(SystemExit):
+        parse_arguments(["--backend", "oracle"])
+
+
+@pytest.fixture(scope="module")
+def tiny_postgresql_results(tmp_path_factory) -> dict:
+    from backends import enabled_backends, server_url
+
+    if "postgresql" not in enabled_backends():
+        pytest.skip("ALLO_TEST_BACKENDS leaves PostgreSQL out")
+    folder = tmp_path_factory.mktemp("bench-postgresql")
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--scale",
+            "tiny",
+            "--backend",
+            "postgresql",
+            "--postgres-url",
+            server_url(),
+            "--cache-dir",
+            str(folder / "cache"),
+            "--results-dir",
+            str(folder / "results"),
+            "--strict",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    return json.loads((folder / "results" / "tiny-postgresql.json").read_text())
+
+
+def test_a_tiny_postgresql_run_measures_every_database_figure(
+    tiny_postgresql_results: dict,
+) -> None:
+    rows = {row["key"]: row for row in tiny_postgresql_results["rows"]}
+    assert tiny_postgresql_results["backend"] == "postgresql"
+    assert list(rows) == [figure.key for figure in POSTGRESQL_FIGURES]
+    skipped = {key for key, row in rows.items() if "not run on PostgreSQL" in row["note"]}
+    assert skipped == {
+        "startup",
+        "keystroke.p95",
+        "paste.description",
+        "paste.one_line",
+        "board.render.p95",
+        "demo.rate",
+        "demo.seconds",
+    }
+    for key, row in rows.items():
+        if key in skipped:
+            continue
+        assert row["value"] is not None, (key, row["note"])
+        if row["floor_label"]:
+            assert row["floor"] > 0, key
+    for count in (2, 4, 8):
+        assert rows[f"writers.{count}.errors"]["value"] == 0
+        assert rows[f"writers.{count}.lost"]["value"] == 0
+    assert rows["lookup.p99"]["floor_label"] == "same SQL, raw psycopg"
+
+
+def test_the_readme_shows_postgresql_beside_sqlite(
+    tiny_results: dict, tiny_postgresql_results: dict, tmp_path: Path
+) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{report.BEGIN}\n{report.END}\n")
+    sqlite = {**tiny_results, "scale": "small"}
+    postgresql = {**tiny_postgresql_results, "scale": "small"}
+    assert report.rewrite_readme(readme, [sqlite, postgresql]) is True
+    text = readme.read_text()
+    assert "### Small scale on PostgreSQL" in text
+    assert "| figure | PostgreSQL | SQLite (above) |" in text
+    assert "8 writer processes, lost rows" in text
+    assert "City-scale PostgreSQL figures are not measured yet." in text
