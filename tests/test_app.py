@@ -7,6 +7,7 @@ Beside it: test_app_keys (keys on screen, help, key map, Ctrl+C) and test_app_pa
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle, type_ahead
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -19,6 +20,9 @@ from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.typeahead import TypeAhead
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 def cell_texts(table) -> list[list[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import painted_lines, settle
 
 from allo_tui.app import AlloApp
@@ -15,6 +16,9 @@ from allo_tui.domain.records import NewCaller, NewRequest
 from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.history import HistoryScreen
 from allo_tui.screens.new_request import NewRequestScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- keys on screen, help, key map ---------------------------------------------------------
 

@@ -4,6 +4,7 @@ caller from a caller card opened on the lookup, and lists its own commands in Fr
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle
 from textual.widgets import Input
 
@@ -11,6 +12,9 @@ from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
 from allo_tui.screens.board import BoardScreen
 from allo_tui.screens.lookup import LookupScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 async def test_palette_in_french_finds_the_board_and_opens_a_reference(store, admin):

@@ -12,13 +12,16 @@ import asyncio
 import subprocess
 import sys
 
-from conftest import BOARD_ORDER, FIXED_NOW, REMARKS, category, create_at
+from conftest import ALL_BACKENDS, BOARD_ORDER, FIXED_NOW, REMARKS, category, create_at
 from pilot_helpers import board_lines, open_board, row_of, settle
 
 from allo_tui.app import AlloApp
 from allo_tui.data.store import Store
 from allo_tui.domain.records import NewRequest, Status
 from allo_tui.domain.workflow import Action
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- the console board ------------------------------------------------------------------
 

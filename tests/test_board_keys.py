@@ -4,13 +4,16 @@ the request, a supervisor assigns from the board and an operator cannot.
 
 from __future__ import annotations
 
-from conftest import REMARKS
+from conftest import ALL_BACKENDS, REMARKS
 from pilot_helpers import choose, open_board, settle
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import Status
 from allo_tui.domain.workflow import Action
 from allo_tui.widgets.service_picker import ServicePicker
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- keys -------------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import itertools
 from dataclasses import replace
 
 import pytest
+from conftest import ALL_BACKENDS
 from history_helpers import expected_ids, single_filters
 
 from allo_tui.data.schema import prepare_database
@@ -25,6 +26,9 @@ from allo_tui.domain.records import (
     NewRequest,
     Status,
 )
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- filters --------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ import random
 from datetime import timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 from history_helpers import NOW, START, STREETS, expected_ids, walk_down
 
 from allo_tui.data.backend.sqlite import history_text as history_sql
@@ -20,6 +21,9 @@ from allo_tui.domain.records import (
     NewRequest,
     Status,
 )
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- counts and the bounded free-text search ------------------------------------------------
 

@@ -6,6 +6,7 @@ rows just newer, and requests arriving between windows are neither skipped nor r
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from history_helpers import START, expected_ids, single_filters, walk_down
 
 from allo_tui.data.schema import prepare_database
@@ -16,6 +17,9 @@ from allo_tui.domain.records import (
     HistoryFilter,
     NewRequest,
 )
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- keyset windows -------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle_thrice as settle
 from textual.widgets import Button
 
@@ -11,6 +12,9 @@ from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewRequest
 from allo_tui.screens.action_dialogs import SearchChoiceDialog
 from allo_tui.screens.history import HistoryScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 def chip_texts(app) -> list[str]:

@@ -7,6 +7,7 @@ Beside it: test_lookup_latest_wins, _literal, _reference and _call.
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import count_line, make_app, names, rows, search_for, settle
 from textual.widgets import Input, Static
 
@@ -15,6 +16,9 @@ from allo_tui.screens.caller_card import CallerCardScreen
 from allo_tui.screens.caller_edit import CallerEditScreen
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.widgets.result_list import ResultList
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- every query form ---------------------------------------------------------------------------
 

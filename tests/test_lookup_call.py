@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import count_line, make_app, names, rows, search_for, settle
 from textual.widgets import Input, Static
 
 from allo_tui.domain.records import CallOutcome
 from allo_tui.screens.caller_card import CallerCardScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- the call in progress -----------------------------------------------------------------------------------
 

@@ -4,11 +4,15 @@ queries holding markup or escape sequences show literally.
 
 from __future__ import annotations
 
+from conftest import ALL_BACKENDS
 from pilot_helpers import count_line, make_app, names, search_for, settle
 from textual.widgets import Input, Static
 
 from allo_tui.domain.records import NewCaller
 from allo_tui.screens.lookup import LookupScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- typed text is data -------------------------------------------------------------------------------
 

@@ -7,12 +7,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import count_line, make_app, names, rows, search_for, settle
 from textual.widgets import Input
 
 from allo_tui.domain.records import CallOutcome, EventKind, NewRequest
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.request_view import FollowUpDialog, RequestViewScreen
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- a reference typed in the box --------------------------------------------------------------------------
 

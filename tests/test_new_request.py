@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import ZEBULON, category
+from conftest import ALL_BACKENDS, ZEBULON, category
 from pilot_helpers import open_form, shown, type_ahead, type_text
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
@@ -30,6 +30,9 @@ from allo_tui.screens.new_request import NewRequestScreen, split_leading_number,
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
 

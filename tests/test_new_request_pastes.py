@@ -6,6 +6,7 @@ description.
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import open_form, shown, type_text
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
@@ -14,6 +15,9 @@ from allo_tui.app import AlloApp
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
 

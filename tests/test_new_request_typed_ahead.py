@@ -6,7 +6,7 @@ catalogue or the streets have loaded).
 from __future__ import annotations
 
 import pytest
-from conftest import ZEBULON
+from conftest import ALL_BACKENDS, ZEBULON
 from pilot_helpers import form, open_form, settle_typed_ahead, type_ahead, type_text
 from pilot_helpers import settle_timers as settle
 
@@ -17,6 +17,9 @@ from allo_tui.domain.records import (
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.typeahead import TypeAhead, TypeAheadInput
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
 

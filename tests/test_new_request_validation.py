@@ -5,7 +5,7 @@ service), said beside the field with the focus on it, and how a long category la
 from __future__ import annotations
 
 import pytest
-from conftest import category
+from conftest import ALL_BACKENDS, category
 from pilot_helpers import open_form, shown, type_text
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
@@ -13,6 +13,9 @@ from textual.widgets import Static
 from allo_tui.app import AlloApp
 from allo_tui.widgets.text_fields import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
 

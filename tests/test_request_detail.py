@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from conftest import lamp_request
+from conftest import ALL_BACKENDS, lamp_request
 from pilot_helpers import link_texts, notifications, open_detail, shown_in
 from pilot_helpers import settle_twice as settle
 from textual.widgets import Input, OptionList
@@ -20,6 +20,9 @@ from textual.widgets import Input, OptionList
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import EventKind, Status
 from allo_tui.screens.request_detail import RequestDetailScreen, format_span
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # test_request_detail_changes imports these helpers from here.
 shown = shown_in

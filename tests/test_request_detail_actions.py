@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from conftest import lamp_request
+from conftest import ALL_BACKENDS, lamp_request
 from pilot_helpers import enabled, listed, notifications, open_detail, shown_in
 from pilot_helpers import settle_twice as settle
 from textual.widgets import Static, TextArea
@@ -22,6 +22,9 @@ from allo_tui.domain.records import EventKind, Status
 from allo_tui.domain.workflow import Action
 from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
 from allo_tui.screens.confirm import ConfirmDialog
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
 async def test_operator_acknowledges_assigns_starts_and_marks_done_by_keys(store, operator):

@@ -4,6 +4,7 @@ Textual does. Fed the way the terminal driver feeds it: in reads of at most 4,09
 from __future__ import annotations
 
 import pytest
+from conftest import ALL_BACKENDS
 from textual import events
 from textual.app import App
 from textual.drivers.headless_driver import HeadlessDriver
@@ -11,6 +12,9 @@ from textual.drivers.linux_driver import LinuxDriver
 
 from allo_tui.app import AlloApp
 from allo_tui.terminal_input import BulkPasteLinuxDriver, BulkPasteParser, driver_class
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 START, END = "\x1b[200~", "\x1b[201~"
 LINE = "Nid-de-poule devant le 12 rue du Temple\r"
