@@ -8,26 +8,26 @@ print the same reference, exit 0 and write nothing.
 from __future__ import annotations
 
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from conftest import ALL_BACKENDS
+from store_helpers import query
 
 from allo_tui.data.store import Store
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 PHONE = "03 86 99 01 99"
 LAUNCHER = Path(__file__).with_name("cli_process.py")
 
 
-def rows(db: Path, sql: str) -> list[tuple]:
-    connection = sqlite3.connect(db)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
+def rows(db: Path | str, sql: str) -> list[tuple]:
+    return query(db, sql)
 
 
 @pytest.fixture

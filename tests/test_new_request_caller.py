@@ -7,9 +7,9 @@ creates a new caller on a known number, after saying who holds it.
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from conftest import ALL_BACKENDS
+from store_helpers import query
 from test_new_request import open_form, settle, shown, type_text
 from textual.widgets import Static
 
@@ -19,6 +19,9 @@ from allo_tui.screens import draft_keeper
 from allo_tui.screens import new_request as new_request_module
 from allo_tui.widgets.text_fields import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 ARTHUR = NewCaller(surname="Zébulon", given_name="Arthur", phones=("03 86 12 34 56",))
@@ -31,11 +34,7 @@ def quick_timers(monkeypatch):
 
 
 def caller_rows(db_path) -> int:
-    connection = sqlite3.connect(db_path)
-    try:
-        return connection.execute("SELECT count(*) FROM callers").fetchone()[0]
-    finally:
-        connection.close()
+    return query(db_path, "SELECT count(*) FROM callers")[0][0]
 
 
 def status(app: AlloApp) -> str:
