@@ -131,6 +131,15 @@ def quick_timers(monkeypatch) -> None:
     monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
 
 
+@pytest.fixture
+def quick_heartbeat(quick_timers, monkeypatch) -> None:
+    """`quick_timers`, and a draft's heartbeat (the sign its console is alive) every 0.05 s
+    instead of every few seconds (the draft tests watch it beat)."""
+    from allo_tui.screens import draft_keeper
+
+    monkeypatch.setattr(draft_keeper, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
+
+
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 """The caller the Pilot tests of the new-request form look up, pick and link."""
 

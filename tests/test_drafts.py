@@ -8,14 +8,13 @@ import sys
 from datetime import timedelta
 
 import pytest
-from conftest import ALL_BACKENDS
+from conftest import ALL_BACKENDS, ZEBULON
 from pilot_helpers import settle_timers as settle
+from pilot_helpers import type_text
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
-from allo_tui.domain.records import DraftRecord, NewCaller
-from allo_tui.screens import draft_keeper
-from allo_tui.screens import new_request as new_request_module
+from allo_tui.domain.records import DraftRecord
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.new_request import NewRequestScreen
 from allo_tui.screens.restore_draft import (
@@ -31,18 +30,7 @@ from allo_tui.widgets.urgency import UrgencyPicker
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
-
-
-@pytest.fixture(autouse=True)
-def quick_timers(monkeypatch):
-    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
-    monkeypatch.setattr(draft_keeper, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
-    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
-
-
-async def type_text(pilot, text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
+pytestmark = pytest.mark.usefixtures("quick_heartbeat")
 
 
 def dead_process() -> dict:

@@ -11,8 +11,6 @@ from textual.widgets import Static
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import CallOutcome, NewCaller
-from allo_tui.screens import draft_keeper
-from allo_tui.screens import new_request as new_request_module
 from allo_tui.screens.end_call import EndCallScreen, format_duration
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen
@@ -21,11 +19,7 @@ from allo_tui.widgets.typeahead import TypeAhead
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-
-@pytest.fixture(autouse=True)
-def quick_timers(monkeypatch):
-    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
-    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("quick_timers")
 
 
 async def test_f10_on_the_form_logs_the_call_and_drops_the_typed_request(

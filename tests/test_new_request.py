@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import ALL_BACKENDS, ZEBULON, category
-from pilot_helpers import open_form, shown, type_ahead, type_text
+from pilot_helpers import open_form, shown, type_text
 from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
@@ -35,9 +35,6 @@ BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
-
-# test_new_request_caller and test_new_request_keys import these helpers from here.
-__all__ = ["open_form", "settle", "shown", "type_ahead", "type_text"]
 
 
 async def test_a_whole_call_typed_from_the_keyboard_is_stored(store, admin, clock) -> None:

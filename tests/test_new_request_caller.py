@@ -8,29 +8,23 @@ creates a new caller on a known number, after saying who holds it.
 from __future__ import annotations
 
 import pytest
-from conftest import ALL_BACKENDS
+from conftest import ALL_BACKENDS, ZEBULON
+from pilot_helpers import open_form, shown, type_ahead, type_text
+from pilot_helpers import settle_timers as settle
 from store_helpers import query
-from test_new_request import open_form, settle, shown, type_text
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller
-from allo_tui.screens import draft_keeper
-from allo_tui.screens import new_request as new_request_module
 from allo_tui.widgets.text_fields import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 ARTHUR = NewCaller(surname="Zébulon", given_name="Arthur", phones=("03 86 12 34 56",))
 
-
-@pytest.fixture(autouse=True)
-def quick_timers(monkeypatch):
-    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
-    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("quick_timers")
 
 
 def caller_rows(db_path) -> int:
@@ -87,8 +81,6 @@ async def test_keys_typed_right_after_the_tab_wait_for_the_caller_found(
     store, admin, db_path
 ) -> None:
     """The Tab's answer moves the focus to the category: keys sent with it follow it there."""
-    from test_new_request import type_ahead
-
     caller = store.create_caller(admin, ZEBULON)
     app = AlloApp(store=store, operator=admin, console="test")
     async with app.run_test(size=(80, 24)) as pilot:

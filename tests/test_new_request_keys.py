@@ -4,14 +4,12 @@ a choice field, Ctrl+G then 1–4, the service from the palette, keys sent with 
 from __future__ import annotations
 
 import pytest
-from conftest import ALL_BACKENDS
-from test_new_request import open_form, settle, shown, type_ahead, type_text
+from conftest import ALL_BACKENDS, ZEBULON
+from pilot_helpers import open_form, shown, type_ahead, type_text
+from pilot_helpers import settle_timers as settle
 from textual.widgets import OptionList, Select, Static
 
 from allo_tui.app import AlloApp
-from allo_tui.domain.records import NewCaller
-from allo_tui.screens import draft_keeper
-from allo_tui.screens import new_request as new_request_module
 from allo_tui.widgets.service_picker import ServicePicker
 from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
@@ -20,14 +18,9 @@ from allo_tui.widgets.urgency import UrgencyPicker
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 DESCRIPTION = "poubelles renversees devant le numero 12"  # 40 characters (DESIGN §4)
 
-
-@pytest.fixture(autouse=True)
-def quick_timers(monkeypatch):
-    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
-    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("quick_timers")
 
 
 class Counted:
