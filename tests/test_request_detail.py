@@ -24,10 +24,6 @@ from allo_tui.screens.request_detail import RequestDetailScreen, format_span
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-# test_request_detail_changes imports these helpers from here.
-shown = shown_in
-__all__ = ["lamp_request", "notifications", "open_detail", "settle", "shown"]
-
 
 async def test_detail_shows_every_field_the_due_dates_and_text_literally(store, operator):
     request = lamp_request(store, operator)

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from conftest import ALL_BACKENDS
-from test_request_detail import lamp_request, notifications, open_detail, settle, shown
+from conftest import ALL_BACKENDS, lamp_request
+from pilot_helpers import notifications, open_detail, shown_in
+from pilot_helpers import settle_twice as settle
 from textual.widgets import OptionList, Select, Static, TextArea
 
 from allo_tui.app import AlloApp
@@ -59,7 +60,7 @@ async def test_a_refused_answer_is_kept_shown_with_what_changed_and_saved_on_the
             await pilot_b.press(*" ce matin", "ctrl+s")
             await settle(app_b, pilot_b)
             assert app_b.screen is screen_b
-            assert "Terminée" in shown(screen_b, "#detail-title")
+            assert "Terminée" in shown_in(screen_b, "#detail-title")
     console_a.close()
     saved = store.get_request(request.id)
     assert (saved.status, saved.answer, saved.acknowledged_how) == (
@@ -109,7 +110,7 @@ async def test_the_detail_follows_a_change_made_by_another_console(
         other.close()
         await asyncio.to_thread(app.requests_watch.check)
         await settle(app, pilot)
-        assert "Accusée" in shown(screen, "#detail-title")
+        assert "Accusée" in shown_in(screen, "#detail-title")
         assert screen.request.version == 2
         assert any(
             "modifiée par Chef Superviseur" in text and "courriel" in text
@@ -147,7 +148,7 @@ async def test_a_reopened_requests_answer_reads_as_the_previous_one(store, super
     app = AlloApp(store=store, operator=supervisor, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_detail(app, pilot, request.id)
-        fields = shown(screen, "#detail-fields")
+        fields = shown_in(screen, "#detail-fields")
         assert "Réponse précédente" in fields and "Lampe changée" in fields
         assert "Réponse au demandeur" not in fields
         assert "version" not in fields, "no version number for the hostess"
@@ -191,9 +192,9 @@ async def test_q_requalifies_the_urgency_and_the_timeline_shows_old_and_new(stor
         await pilot.press("tab", *"danger", "ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
-        timeline = shown(screen, "#detail-timeline")
+        timeline = shown_in(screen, "#detail-timeline")
         assert "Urgence : 3 (Normale) → 1 (Immédiate)" in timeline
-        assert "1 — Immédiate" in shown(screen, "#detail-fields")
+        assert "1 — Immédiate" in shown_in(screen, "#detail-fields")
     saved = store.get_request(request.id)
     assert saved.urgency == 1
     assert saved.intervention_due_at == clock.now() + timedelta(hours=1)
