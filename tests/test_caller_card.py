@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ALL_BACKENDS
-from pilot_helpers import settle
+from pilot_helpers import make_app, settle
 from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TextArea
 
@@ -23,12 +23,6 @@ from allo_tui.screens.request_view import FollowUpDialog, request_detail_class
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
-
-
-def make_app(store, operator) -> AlloApp:
-    app = AlloApp(store=store, operator=operator, console="test")
-    app.animation_level = "none"
-    return app
 
 
 async def open_card(app: AlloApp, pilot, caller_id: int) -> CallerCardScreen:
