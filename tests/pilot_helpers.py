@@ -1,5 +1,6 @@
 """What Pilot tests share: waiting until the app has done what a key asked, typing as a
-hostess types, reading what the screen shows, opening the new-request form, searching in the lookup, reading the board and the request detail."""
+hostess types, reading what the screen shows, opening the new-request form, searching in the
+lookup, reading the board, the request detail and the history's filter chips."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from functools import partial
 from rich.text import Text
 from textual import events
 from textual.geometry import Region
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Button, Input, OptionList, Static
 from textual.worker import WorkerCancelled
 
 from allo_tui.app import AlloApp
@@ -176,6 +177,14 @@ async def open_board(app, pilot) -> BoardScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, BoardScreen)
     return app.screen
+
+
+# -- the history (F4) ------------------------------------------------------------------------
+
+
+def chip_texts(app) -> list[str]:
+    """The history's filter chips, as labelled (each ends with "✕")."""
+    return [str(chip.label) for chip in app.screen.query(".chip").results(Button)]
 
 
 # -- the request detail ----------------------------------------------------------------------

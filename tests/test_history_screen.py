@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import ALL_BACKENDS
+from pilot_helpers import chip_texts
 from pilot_helpers import settle_thrice as settle
 from textual.widgets import Button, Input, Static
 
@@ -30,10 +31,6 @@ def references(app) -> list[str]:
 
 def count_text(app) -> str:
     return str(app.screen.query_one("#history-count", Static).render())
-
-
-def chip_texts(app) -> list[str]:
-    return [str(chip.label) for chip in app.screen.query(".chip").results(Button)]
 
 
 async def open_history(app, pilot) -> HistoryScreen:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from conftest import ALL_BACKENDS
+from pilot_helpers import chip_texts
 from pilot_helpers import settle_thrice as settle
-from textual.widgets import Button
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewRequest
@@ -15,10 +15,6 @@ from allo_tui.screens.history import HistoryScreen
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
-
-
-def chip_texts(app) -> list[str]:
-    return [str(chip.label) for chip in app.screen.query(".chip").results(Button)]
 
 
 async def test_the_street_filter_reads_the_register_only_in_worker_threads(
