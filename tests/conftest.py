@@ -134,10 +134,23 @@ def quick_timers(monkeypatch) -> None:
 @pytest.fixture
 def quick_heartbeat(quick_timers, monkeypatch) -> None:
     """`quick_timers`, and a draft's heartbeat (the sign its console is alive) every 0.05 s
-    instead of every few seconds (the draft tests watch it beat)."""
+    instead of every 10 s (the draft tests watch it beat)."""
     from allo_tui.screens import draft_keeper
 
     monkeypatch.setattr(draft_keeper, "HEARTBEAT_EVERY", timedelta(seconds=0.05))
+
+
+@pytest.fixture
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """platformdirs and the environment point into the temp folder (data, config, and state
+    where the log goes), ALLO_DB is unset and the operator is "amelie"; the folder.
+    (A module that runs the `allo` command uses it: `pytestmark = usefixtures(...)`.)"""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.delenv("ALLO_DB", raising=False)
+    monkeypatch.setenv("ALLO_OPERATOR", "amelie")
+    return tmp_path
 
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))

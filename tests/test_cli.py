@@ -15,14 +15,7 @@ BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """platformdirs and the environment point into the temp folder."""
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("ALLO_DB", raising=False)
-    monkeypatch.setenv("ALLO_OPERATOR", "amelie")
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("isolated_home")
 
 
 def run(*args: str, env: dict | None = None):

@@ -24,14 +24,7 @@ from allo_tui.data.store import Store
 READ_ONLY_COMMANDS = (("operator", "list"), ("db", "check"), ("db", "backup", "{copy}"))
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ALLO_DB", raising=False)
-    monkeypatch.setenv("ALLO_OPERATOR", "amelie")
-    return tmp_path
+pytestmark = pytest.mark.usefixtures("isolated_home")
 
 
 def allo(db: Path, *args: str):

@@ -23,15 +23,14 @@ from allo_tui.data.store import Store
 from allo_tui.domain.records import NewRequest
 
 
-@pytest.fixture(autouse=True)
-def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    monkeypatch.delenv("ALLO_DB", raising=False)
-    monkeypatch.setenv("ALLO_OPERATOR", "amelie")
+@pytest.fixture
+def nothing_logged_yet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's memory of failures logged in the last minute starts empty (it logs the same
+    failure once a minute)."""
     monkeypatch.setattr(errors_module, "_last_logged", {})
-    return tmp_path
+
+
+pytestmark = pytest.mark.usefixtures("isolated_home", "nothing_logged_yet")
 
 
 def log_path(tmp_path: Path) -> Path:
