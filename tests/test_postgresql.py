@@ -25,7 +25,7 @@ from allo_tui.data.backend.postgresql import connect, search
 from allo_tui.data.backend.urls import redacted, with_database
 from allo_tui.data.copy import copy_database
 from allo_tui.data.errors import DatabaseFileError
-from allo_tui.data.schema import NewerSchemaError, prepare_database
+from allo_tui.data.schema import HEAD_REVISION, NewerSchemaError, prepare_database
 from allo_tui.data.store import Store
 from allo_tui.domain.search import SearchCancelled, SearchToken
 
@@ -301,7 +301,7 @@ def test_an_older_schema_on_the_server_is_upgraded_in_one_go(empty_name):
     outcome = prepare_database(url)
 
     assert outcome == "upgraded from 0006"
-    assert scalar(url, "SELECT version_num FROM alembic_version") == "0007"
+    assert scalar(url, "SELECT version_num FROM alembic_version") == HEAD_REVISION
     assert scalar(url, "SELECT count(*) FROM streets") > 500
 
 

@@ -42,6 +42,7 @@ APP_TABLES = {
     "streets",
     "change_counters",
     "request_keys",
+    "operator_services",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

@@ -78,7 +78,9 @@ class _Shape:
         key = table.columns[self.key[0]]
         self.serial = (
             key.name
-            if isinstance(key.type, Integer) and self.name != "reference_counters"
+            if isinstance(key.type, Integer)
+            and len(self.key) == 1
+            and self.name != "reference_counters"
             else None
         )
         self.times = {i for i, c in enumerate(table.columns) if isinstance(c.type, DateTime)} | {
@@ -89,22 +91,25 @@ class _Shape:
 
     def batches(self, connection) -> Iterable[list[tuple]]:
         """The table's rows in key order, BATCH at a time (keyset: flat memory)."""
-        (key,) = self.key
-        position = self.columns.index(key)
+        # A key of several columns (operator_services) is compared as a row value.
+        key = ", ".join(self.key)
+        after = f"({key}) > ({', '.join('?' * len(self.key))})" if len(self.key) > 1 else ""
+        positions = [self.columns.index(column) for column in self.key]
         select = f"SELECT {', '.join(self.columns)} FROM {self.name}"
-        last = None
+        last: tuple | None = None
         while True:
             if last is None:
                 sql, params = f"{select} ORDER BY {key} LIMIT ?", (BATCH,)
             else:
-                sql, params = f"{select} WHERE {key} > ? ORDER BY {key} LIMIT ?", (last, BATCH)
+                sql = f"{select} WHERE {after or f'{key} > ?'} ORDER BY {key} LIMIT ?"
+                params = (*last, BATCH)
             rows = connection.execute(sql, params).fetchall()
             if not rows:
                 return
             yield rows
             if len(rows) < BATCH:
                 return
-            last = rows[-1][position]
+            last = tuple(rows[-1][position] for position in positions)
 
     def insert(self) -> str:
         marks = ", ".join("?" * len(self.columns))

@@ -86,6 +86,15 @@ class Service(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+class OperatorService(Base):
+    """A service agent's service (role `service`, migration 0008)."""
+
+    __tablename__ = "operator_services"
+
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+
+
 class Category(Base):
     __tablename__ = "categories"
 

@@ -10,18 +10,32 @@ from enum import StrEnum
 
 
 class Role(StrEnum):
-    """What an operator may do; each role includes the ones before it."""
+    """What an operator may do.
+
+    `operator` < `supervisor` < `admin`: each includes the ones before it. `service` (a
+    technical service's or the mobile team's agent, attached to services) stands outside
+    that ranking: it includes no other role and no other role includes it; what it may do
+    is in the role x action table of `allo_tui.domain.workflow`.
+    """
 
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    SERVICE = "service"
 
     @property
-    def rank(self) -> int:
-        return {"operator": 0, "supervisor": 1, "admin": 2}[self.value]
+    def rank(self) -> int | None:
+        """The place in operator < supervisor < admin; None for `service` (outside it)."""
+        return {"operator": 0, "supervisor": 1, "admin": 2}.get(self.value)
+
+    @property
+    def is_ranked(self) -> bool:
+        return self.rank is not None
 
     def includes(self, other: Role) -> bool:
         """True when this role may do everything `other` may do."""
+        if self.rank is None or other.rank is None:
+            return self is other
         return self.rank >= other.rank
 
 

@@ -30,6 +30,10 @@ class OperatorRecord:
     display_name: str
     role: Role
     active: bool = True
+    service_ids: tuple[int, ...] = ()
+    """The services a service agent (role `service`) is attached to; empty for other roles."""
+    service_codes: tuple[str, ...] = ()
+    """Their codes as in the catalogue (`VOIRIE`), in the same order as `service_ids`."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,44 @@ from allo_tui.domain.records import CallOutcome, CallRecord, DraftRecord, Operat
 OPERATOR_COLUMNS = "id, login, display_name, role, active"
 
 
-def operator_record(row) -> OperatorRecord:
-    """An OperatorRecord from a row of `OPERATOR_COLUMNS`."""
+OPERATOR_SERVICES_SELECT = (
+    "SELECT operator_services.operator_id, services.id, services.code FROM operator_services"
+    " JOIN services ON services.id = operator_services.service_id"
+)
+"""A service agent's services: (operator id, service id, service code) rows."""
+
+
+def operator_record(row, services: list[tuple[int, str]] | None = None) -> OperatorRecord:
+    """An OperatorRecord from a row of `OPERATOR_COLUMNS` and the (id, code) of its services."""
+    services = sorted(services or (), key=lambda service: service[1])
     return OperatorRecord(
-        id=row[0], login=row[1], display_name=row[2], role=Role(row[3]), active=bool(row[4])
+        id=row[0],
+        login=row[1],
+        display_name=row[2],
+        role=Role(row[3]),
+        active=bool(row[4]),
+        service_ids=tuple(service[0] for service in services),
+        service_codes=tuple(service[1] for service in services),
     )
+
+
+def operator_services(connection, operator_id: int | None = None) -> dict[int, list]:
+    """operator id -> [(service id, code)] of one operator (or of all when None)."""
+    if operator_id is None:
+        rows = connection.execute(OPERATOR_SERVICES_SELECT).fetchall()
+    else:
+        rows = connection.execute(
+            OPERATOR_SERVICES_SELECT + " WHERE operator_services.operator_id = ?", (operator_id,)
+        ).fetchall()
+    found: dict[int, list] = {}
+    for owner, service_id, code in rows:
+        found.setdefault(owner, []).append((service_id, code))
+    return found
+
+
+def operator_with_services(connection, row) -> OperatorRecord:
+    """The OperatorRecord of a row of `OPERATOR_COLUMNS`, its services read on `connection`."""
+    return operator_record(row, operator_services(connection, row[0]).get(row[0]))
 
 
 CALL_SELECT = (

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from allo_tui.data.rows import OPERATOR_COLUMNS, db_time, operator_record
+from collections.abc import Sequence
+
+from allo_tui.data.backend import Connection
+from allo_tui.data.rows import OPERATOR_COLUMNS, db_time
+from allo_tui.data.rows.people import operator_record, operator_services, operator_with_services
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.errors import (
     UnknownOperatorError,
@@ -25,23 +29,44 @@ class OperatorStore(StoreCore):
 
     def list_operators(self) -> list[OperatorRecord]:
         with self._read() as connection:
-            rows = connection.execute(f"SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login")
-            return [operator_record(row) for row in rows]
+            rows = connection.execute(
+                f"SELECT {OPERATOR_COLUMNS} FROM operators ORDER BY login"
+            ).fetchall()
+            services = operator_services(connection)
+        return [operator_record(row, services.get(row[0])) for row in rows]
 
     def get_operator(self, login: str) -> OperatorRecord | None:
         with self._read() as connection:
             row = connection.execute(_BY_LOGIN, (login,)).fetchone()
-        return operator_record(row) if row else None
+            return operator_with_services(connection, row) if row else None
 
     def add_operator(
-        self, login: str, role: Role | str = Role.OPERATOR, display_name: str = ""
+        self,
+        login: str,
+        role: Role | str = Role.OPERATOR,
+        display_name: str = "",
+        services: Sequence[str] = (),
     ) -> OperatorRecord:
-        """Add an operator; a login already there gets the new role and name."""
+        """Add an operator; a login already there gets the new role, name and services.
+
+        `services`: the codes of a service agent's services (role `service`, at least one;
+        case-insensitive, as in the catalogue); other roles take none. One transaction.
+        """
         login = login.strip()
         if not login:
             raise ValidationError("login", "identifiant vide")
         role = Role(role)
+        wanted = [code.strip() for code in services if code.strip()]
+        if role is Role.SERVICE and not wanted:
+            raise ValidationError(
+                "service", "Un agent de service est rattaché à au moins un service (--service)."
+            )
+        if role is not Role.SERVICE and wanted:
+            raise ValidationError(
+                "service", f"Seul un agent de service (rôle service) a des services, pas {role}."
+            )
         with self._write() as connection:
+            service_ids = _service_ids(connection, wanted)
             row = connection.execute(_BY_LOGIN, (login,)).fetchone()
             if row is None:
                 row = connection.execute(
@@ -54,7 +79,13 @@ class OperatorStore(StoreCore):
                     (role.value, display_name, display_name, row[0]),
                 )
                 row = connection.execute(_BY_LOGIN, (login,)).fetchone()
-            return operator_record(row)
+            connection.execute("DELETE FROM operator_services WHERE operator_id = ?", (row[0],))
+            for service_id in service_ids:
+                connection.execute(
+                    "INSERT INTO operator_services (operator_id, service_id) VALUES (?, ?)",
+                    (row[0], service_id),
+                )
+            return operator_with_services(connection, row)
 
     def resolve_operator(self, login: str, *, demo: bool = False) -> OperatorRecord:
         """Who is at the console: a known login; the very first one becomes admin.
@@ -64,12 +95,12 @@ class OperatorStore(StoreCore):
         """
         with self._read() as connection:  # the usual case: a known login, no write lock
             row = connection.execute(_BY_LOGIN, (login,)).fetchone()
-        if row is not None and row[4]:
-            return operator_record(row)
+            if row is not None and row[4]:
+                return operator_with_services(connection, row)
         with self._write() as connection:
             row = connection.execute(_BY_LOGIN, (login,)).fetchone()
             if row is not None and row[4]:
-                return operator_record(row)
+                return operator_with_services(connection, row)
             first = connection.execute("SELECT count(*) FROM operators").fetchone()[0] == 0
             if row is None and (first or demo):
                 role = Role.ADMIN if first and not demo else Role.SUPERVISOR
@@ -78,3 +109,25 @@ class OperatorStore(StoreCore):
                 ).fetchone()
                 return operator_record(row)
         raise UnknownOperatorError(login)
+
+
+def _service_ids(connection: Connection, codes: Sequence[str]) -> list[int]:
+    """The ids of the active services with these codes (any case), in order, each once.
+
+    An unknown code is refused in one line listing the known ones.
+    """
+    rows = connection.execute(
+        "SELECT id, code FROM services WHERE active = TRUE ORDER BY code"
+    ).fetchall()
+    by_code = {code.casefold(): service_id for service_id, code in rows}
+    unknown = [code for code in codes if code.casefold() not in by_code]
+    if unknown:
+        known = ", ".join(code for _id, code in rows) or "aucun"
+        raise ValidationError(
+            "service", f"Service inconnu : {', '.join(unknown)} (services connus : {known})."
+        )
+    ids: list[int] = []
+    for code in codes:
+        if by_code[code.casefold()] not in ids:
+            ids.append(by_code[code.casefold()])
+    return ids
