@@ -7,6 +7,7 @@ derived from TRANSITIONS, so a wrong rule makes a test fail.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,12 +19,22 @@ from allo_tui.domain.workflow import (
     URGENCY_LABELS,
     Action,
     Qualification,
+    Reach,
+    Screen,
     WorkflowError,
     allowed_actions,
     check,
+    check_service,
     is_allowed,
+    may_open,
+    permitted_statuses,
+    refusal_reason,
     requalification_texts,
     requalified_intervention_due,
+    role_table_markdown,
+    role_table_rows,
+    screen_reach,
+    service_refusal,
     target_status,
 )
 
@@ -58,8 +69,27 @@ PERMISSIONS = {
 
 MINIMUM_ROLE = {"O": Role.OPERATOR, "S": Role.SUPERVISOR, "A": Role.ADMIN}
 
+# What a service agent (role `service`, outside the ranking) may do on their services'
+# requests: X = allowed, . = not.
+SERVICE_PERMISSIONS = {
+    #                    new ack asg inp don clo rej dup can
+    Action.ACKNOWLEDGE: " .   .   .   .   .   .   .   .   . ",
+    Action.ASSIGN: "     .   .   .   .   .   .   .   .   . ",
+    Action.START: "      X   X   X   .   .   .   .   .   . ",
+    Action.DONE: "       X   X   X   X   .   .   .   .   . ",
+    Action.CLOSE: "      .   .   .   .   .   .   .   .   . ",
+    Action.REJECT: "     .   .   .   .   .   .   .   .   . ",
+    Action.DUPLICATE: "  .   .   .   .   .   .   .   .   . ",
+    Action.CANCEL: "     .   .   .   .   .   .   .   .   . ",
+    Action.NOTE: "       X   X   X   X   X   X   X   X   X ",
+    Action.REOPEN: "     .   .   .   .   .   .   .   .   . ",
+    Action.REQUALIFY: "  .   .   .   .   .   .   .   .   . ",
+}
+
 
 def expected_allowed(action: Action, status: Status, role: Role) -> bool:
+    if role is Role.SERVICE:
+        return SERVICE_PERMISSIONS[action].split()[STATUS_COLUMNS.index(status)] == "X"
     cells = PERMISSIONS[action].split()
     cell = cells[STATUS_COLUMNS.index(status)]
     return cell != "." and role.includes(MINIMUM_ROLE[cell])
@@ -74,6 +104,15 @@ def test_permission_table_covers_every_action_and_status() -> None:
     assert set(PERMISSIONS) == set(Action)
     assert set(STATUS_COLUMNS) == set(Status)
     assert all(len(row.split()) == len(STATUS_COLUMNS) for row in PERMISSIONS.values())
+    assert set(SERVICE_PERMISSIONS) == set(Action)
+    assert all(len(row.split()) == len(STATUS_COLUMNS) for row in SERVICE_PERMISSIONS.values())
+    assert set(Role) == {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE}
+
+
+@pytest.mark.parametrize(("action", "role"), [(a, r) for a in Action for r in Role])
+def test_permitted_statuses_is_the_cell_of_the_table(action: Action, role: Role) -> None:
+    expected = {status for status in Status if expected_allowed(action, status, role)}
+    assert permitted_statuses(action, role) == expected
 
 
 @pytest.mark.parametrize(("action", "status", "role"), ALL_COMBINATIONS)
@@ -339,4 +378,87 @@ def test_requalification_texts_name_only_what_changed_with_the_due_dates() -> No
     assert old == "Catégorie : Voirie · Urgence : 3 (Normale) · Intervention : 04/12/2026 10:00"
     assert new == (
         "Catégorie : Danger sur la voie · Urgence : 1 (Immédiate) · Intervention : 25/11/2026 13:00"
+    )
+
+
+# -- the service role: their services only; the screens; the README's table ---------------------
+
+SCREENS = {
+    #                         operator supervisor admin service
+    Screen.LOOKUP: "          all      all        all   -",
+    Screen.CALLER_CARD: "     all      all        all   -",
+    Screen.NEW_REQUEST: "     all      all        all   -",
+    Screen.END_CALL: "        all      all        all   -",
+    Screen.HISTORY: "         all      all        all   own",
+    Screen.BOARD: "           all      all        all   own",
+    Screen.QUEUE: "           -        all        all   own",
+    Screen.REQUEST_DETAIL: "  all      all        all   own",
+}
+ROLE_COLUMNS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE)
+REACH = {"all": Reach.ALL, "own": Reach.OWN_SERVICES, "-": None}
+
+
+@pytest.mark.parametrize(("screen", "role"), [(s, r) for s in Screen for r in Role])
+def test_screen_access_matches_the_screen_table(screen: Screen, role: Role) -> None:
+    assert set(SCREENS) == set(Screen) and set(ROLE_COLUMNS) == set(Role)
+    expected = REACH[SCREENS[screen].split()[ROLE_COLUMNS.index(role)]]
+    assert screen_reach(screen, role) is expected
+    assert may_open(screen, role) is (expected is not None)
+
+
+def test_service_sits_outside_the_ranking() -> None:
+    for ranked in (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN):
+        assert not Role.SERVICE.includes(ranked)
+        assert not ranked.includes(Role.SERVICE)
+    assert Role.SERVICE.includes(Role.SERVICE)
+    assert Role.ADMIN.includes(Role.OPERATOR) and not Role.OPERATOR.includes(Role.SUPERVISOR)
+
+
+@pytest.mark.parametrize("role", [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN])
+def test_other_roles_act_on_every_services_requests(role: Role) -> None:
+    assert service_refusal(role, 3, "Voirie", []) is None
+    assert service_refusal(role, None, "", []) is None
+
+
+def test_a_service_agent_acts_on_their_services_requests_only() -> None:
+    assert service_refusal(Role.SERVICE, 2, "Voirie", [2, 3]) is None
+    check_service(Role.SERVICE, 3, "Équipe mobile", [2, 3])
+    with pytest.raises(WorkflowError) as refused:
+        check_service(Role.SERVICE, 5, "Éclairage public", [2, 3])
+    assert refused.value.reason == (
+        "Cette demande relève du service « Éclairage public » : vous n'agissez que sur les"
+        " demandes de vos services."
+    )
+    assert "aucun service" in (service_refusal(Role.SERVICE, None, "", [2]) or "")
+
+
+def test_a_refused_service_action_says_it_belongs_to_the_call_centre() -> None:
+    assert refusal_reason(Action.REJECT, Status.NEW, Role.SERVICE) == (
+        "Action réservée au centre d'appels : un service ne la fait pas."
+    )
+    assert "statut" in (refusal_reason(Action.START, Status.IN_PROGRESS, Role.SERVICE) or "")
+    assert allowed_actions(Status.ASSIGNED, Role.SERVICE) == [
+        Action.START,
+        Action.DONE,
+        Action.NOTE,
+    ]
+
+
+def test_the_readme_shows_the_role_table_of_the_workflow() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- role-table:")
+    start = readme.index("\n", start) + 1
+    end = readme.index("<!-- /role-table -->")
+    assert readme[start:end] == role_table_markdown(), (
+        "README's role table differs from allo_tui/domain/workflow.py: paste"
+        " role_table_markdown() between the role-table markers"
+    )
+
+
+def test_the_role_table_has_a_row_per_screen_and_action_and_a_column_per_role() -> None:
+    rows = role_table_rows()
+    assert len(rows) == len(Screen) + len(Action)
+    assert all(len(cells) == len(Role) for _what, cells in rows)
+    assert role_table_markdown().splitlines()[0] == (
+        "| screen or action | operator | supervisor | admin | service |"
     )

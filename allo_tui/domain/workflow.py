@@ -5,11 +5,18 @@
 start, mark done, mark duplicates and add notes, and requalify (category, service,
 urgency) a request not yet assigned; supervisors also reject, cancel, close, reopen,
 reassign and requalify at any open status; admins may do everything supervisors may.
+
+Service agents (role `service`, outside that ranking) act on their own services' requests
+only: start, mark done with the answer and add notes (see `SERVICE_FROM`).
+
+This module is the one source of the role x action table (`permitted_statuses`,
+`SCREEN_ACCESS`); the README's table is generated from it (`role_table_markdown`) and a
+test keeps the two equal.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -55,6 +62,9 @@ class Transition:
     """French verb shown in the UI."""
     text_label: str = ""
     """French label of the text field (required or optional); empty when there is none."""
+    service_from: frozenset[Status] = frozenset()
+    """Statuses a service agent (role `service`) may do it from, on their services' requests
+    only; empty: never."""
 
 
 _ROLE_SCOPE = {
@@ -71,6 +81,22 @@ _REOPENABLE = frozenset(
 _REASSIGN_FROM = frozenset({Status.ASSIGNED, Status.IN_PROGRESS})
 # Operators may requalify a request only before it is assigned to a service.
 _OPERATOR_REQUALIFY_FROM = frozenset({Status.NEW, Status.ACKNOWLEDGED})
+_STARTABLE = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED})
+
+# What a service agent does with a request of their services (DESIGN §3). Of today's
+# actions: start it, mark it done with the answer to the citizen, add a note for the call
+# centre. Not acknowledging (the call centre's promise to the citizen, made by letter,
+# e-mail or phone), assigning or requalifying (a request that is not theirs goes back to
+# the call centre: "renvoyer", to come), marking a duplicate (the original may be another
+# service's, which they do not see), nor the supervisors' reject, cancel, close, reopen.
+SERVICE_FROM: Mapping[Action, frozenset[Status]] = MappingProxyType(
+    {
+        Action.START: _STARTABLE,
+        Action.DONE: OPEN_STATUSES,
+        Action.NOTE: _ALL_STATUSES,
+    }
+)
+"""The service role's column of the role x action table: action -> statuses."""
 
 
 def _rule(
@@ -82,7 +108,8 @@ def _rule(
     requires_text: bool = False,
     text_label: str = "",
 ) -> Transition:
-    return Transition(action, from_statuses, role, requires_text, label, text_label)
+    service_from = SERVICE_FROM.get(action, frozenset())
+    return Transition(action, from_statuses, role, requires_text, label, text_label, service_from)
 
 
 TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
@@ -95,7 +122,7 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
         Action.ASSIGN: _rule(Action.ASSIGN, OPEN_STATUSES, Role.OPERATOR, "Affecter"),
         Action.START: _rule(
             Action.START,
-            frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED}),
+            _STARTABLE,
             Role.OPERATOR,
             "Démarrer",
         ),
@@ -160,6 +187,134 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
 """The rule of every action."""
 
 
+class Screen(StrEnum):
+    """A screen of the console, for the role x screen part of the table."""
+
+    LOOKUP = "lookup"
+    CALLER_CARD = "caller_card"
+    NEW_REQUEST = "new_request"
+    END_CALL = "end_call"
+    HISTORY = "history"
+    BOARD = "board"
+    QUEUE = "queue"
+    REQUEST_DETAIL = "request_detail"
+
+
+class Reach(StrEnum):
+    """Which requests a role sees on a screen it may open."""
+
+    ALL = "all"
+    """Every request (hostesses, supervisors, admins)."""
+    OWN_SERVICES = "own_services"
+    """The requests of the agent's services only."""
+
+
+@dataclass(frozen=True)
+class ScreenRule:
+    """Who may open a screen, and which requests each role sees there."""
+
+    screen: Screen
+    key: str
+    """Its key ("" when it is reached from another screen)."""
+    label: str
+    """French name."""
+    reach: Mapping[Role, Reach]
+    """The roles that may open it; a role not listed may not."""
+
+
+_EVERYONE_ALL = {Role.OPERATOR: Reach.ALL, Role.SUPERVISOR: Reach.ALL, Role.ADMIN: Reach.ALL}
+_SERVICE_TOO = {**_EVERYONE_ALL, Role.SERVICE: Reach.OWN_SERVICES}
+
+SCREEN_ACCESS: Mapping[Screen, ScreenRule] = MappingProxyType(
+    {
+        rule.screen: rule
+        for rule in (
+            # Service agents take no calls: no lookup, no caller card (the caller's name and
+            # phone are on the request detail), no new request, no end of call.
+            ScreenRule(Screen.LOOKUP, "F2", "Recherche d'appelant", _EVERYONE_ALL),
+            ScreenRule(Screen.CALLER_CARD, "", "Fiche appelant", _EVERYONE_ALL),
+            ScreenRule(Screen.NEW_REQUEST, "F3", "Nouvelle demande", _EVERYONE_ALL),
+            ScreenRule(Screen.END_CALL, "F10", "Fin d'appel sans demande", _EVERYONE_ALL),
+            ScreenRule(Screen.HISTORY, "F4", "Historique", _SERVICE_TOO),
+            ScreenRule(Screen.BOARD, "F5", "Tableau de bord", _SERVICE_TOO),
+            # A hostess has no service, so no queue; supervisors open any service's queue.
+            ScreenRule(
+                Screen.QUEUE,
+                "F7",
+                "Ma file",
+                {
+                    Role.SUPERVISOR: Reach.ALL,
+                    Role.ADMIN: Reach.ALL,
+                    Role.SERVICE: Reach.OWN_SERVICES,
+                },
+            ),
+            ScreenRule(Screen.REQUEST_DETAIL, "", "Détail de la demande", _SERVICE_TOO),
+        )
+    }
+)
+"""The screens part of the role x action table."""
+
+
+def screen_reach(screen: Screen, role: Role) -> Reach | None:
+    """Which requests `role` sees on `screen`; None when it may not open it."""
+    return SCREEN_ACCESS[Screen(screen)].reach.get(Role(role))
+
+
+def may_open(screen: Screen, role: Role) -> bool:
+    """True when `role` may open `screen`."""
+    return screen_reach(screen, role) is not None
+
+
+_STATUS_ORDER = tuple(Status)
+
+
+def _statuses_text(statuses: frozenset[Status]) -> str:
+    if not statuses:
+        return "—"
+    if statuses == _ALL_STATUSES:
+        return "any status"
+    if statuses == OPEN_STATUSES:
+        return "open"
+    return ", ".join(status.value for status in _STATUS_ORDER if status in statuses)
+
+
+_TABLE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE)
+
+
+def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
+    """The role x action table as text: (screen or action, one cell per role of
+    `_TABLE_ROLES`). An action's cell lists the statuses it may start from."""
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for rule in SCREEN_ACCESS.values():
+        key = f"{rule.key} " if rule.key else ""
+        cells = []
+        for role in _TABLE_ROLES:
+            reach = rule.reach.get(role)
+            cells.append("—" if reach is None else "yes" if reach is Reach.ALL else "own services")
+        rows.append((f"screen: {key}{rule.label}", tuple(cells)))
+    for action in Action:
+        cells = []
+        for role in _TABLE_ROLES:
+            statuses = permitted_statuses(action, role)
+            text = _statuses_text(statuses)
+            if role is Role.SERVICE and statuses:
+                text += " (own services)"
+            cells.append(text)
+        rows.append((f"{action.value} ({TRANSITIONS[action].label})", tuple(cells)))
+    return rows
+
+
+def role_table_markdown() -> str:
+    """The role x action table in Markdown, as the README shows it."""
+    lines = [
+        "| screen or action | " + " | ".join(role.value for role in _TABLE_ROLES) + " |",
+        "|---|" + "---|" * len(_TABLE_ROLES),
+    ]
+    for what, cells in role_table_rows():
+        lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
 class WorkflowError(Exception):
     """An action refused by the workflow; `reason` is a French sentence for the user."""
 
@@ -168,10 +323,34 @@ class WorkflowError(Exception):
         self.reason = reason
 
 
+def permitted_statuses(action: Action, role: Role) -> frozenset[Status]:
+    """One cell of the role x action table: the statuses `role` may do `action` from.
+
+    For `service`, on the requests of the agent's own services only (`service_refusal`).
+    """
+    action, role = Action(action), Role(role)
+    rule = TRANSITIONS[action]
+    if role is Role.SERVICE:
+        return rule.service_from
+    if not role.includes(rule.role):
+        return frozenset()
+    if action is Action.ASSIGN and not role.includes(Role.SUPERVISOR):
+        return rule.from_statuses - _REASSIGN_FROM
+    if action is Action.REQUALIFY and not role.includes(Role.SUPERVISOR):
+        return rule.from_statuses & _OPERATOR_REQUALIFY_FROM
+    return rule.from_statuses
+
+
 def _refusal(action: Action, status: Status, role: Role) -> str | None:
     """The French reason why `role` may not do `action` from `status`, or None."""
     action, status, role = Action(action), Status(status), Role(role)
     rule = TRANSITIONS[action]
+    if role is Role.SERVICE:
+        if not rule.service_from:
+            return "Action réservée au centre d'appels : un service ne la fait pas."
+        if status not in rule.service_from:
+            return f"Impossible depuis le statut « {STATUS_LABELS[status]} »."
+        return None
     if not role.includes(rule.role):
         return f"Action réservée {_ROLE_SCOPE[rule.role]}."
     if status not in rule.from_statuses:
@@ -190,6 +369,43 @@ def _refusal(action: Action, status: Status, role: Role) -> str | None:
 def refusal_reason(action: Action, status: Status, role: Role) -> str | None:
     """The French reason why `role` may not do `action` from `status`; None when allowed."""
     return _refusal(action, status, role)
+
+
+def service_refusal(
+    role: Role,
+    request_service_id: int | None,
+    request_service_name: str,
+    service_ids: Collection[int],
+) -> str | None:
+    """Why a service agent may not act on this request (not one of their services), or None.
+
+    Other roles act on every service's requests: always None for them.
+    """
+    if Role(role) is not Role.SERVICE:
+        return None
+    if request_service_id is None:
+        return (
+            "Cette demande n'est affectée à aucun service : vous n'agissez que sur les demandes"
+            " de vos services."
+        )
+    if request_service_id not in service_ids:
+        return (
+            f"Cette demande relève du service « {request_service_name} » : vous n'agissez que"
+            " sur les demandes de vos services."
+        )
+    return None
+
+
+def check_service(
+    role: Role,
+    request_service_id: int | None,
+    request_service_name: str,
+    service_ids: Collection[int],
+) -> None:
+    """Raise WorkflowError (French reason) when a service agent's request is not theirs."""
+    reason = service_refusal(role, request_service_id, request_service_name, service_ids)
+    if reason is not None:
+        raise WorkflowError(reason)
 
 
 def check(action: Action, status: Status, role: Role, *, text: str = "") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import db_time, request_by_id, stored_time
+from allo_tui.data.rows.people import operator_services
 from allo_tui.data.store.core import StoreCore
 from allo_tui.data.store.writes import _add_event, _as_typed
 from allo_tui.domain.errors import (
@@ -15,12 +16,14 @@ from allo_tui.domain.records import (
     EventKind,
     OperatorRecord,
     RequestRecord,
+    Role,
     Status,
 )
 from allo_tui.domain.workflow import (
     Action,
     Qualification,
     check,
+    check_service,
     requalification_texts,
     requalified_intervention_due,
     target_status,
@@ -68,6 +71,7 @@ class RequestChangeStore(StoreCore):
             if action is not Action.NOTE and request.version != expected_version:
                 raise self._stale_write("Demande", request.updated_by, request.updated_at)
             status = request.status
+            _check_own_service(connection, operator, role, request)
             check(action, status, role, text=text)
             events: list[tuple[EventKind, str, str, str]] = []  # kind, old, new, note
             if action is Action.NOTE:
@@ -160,6 +164,7 @@ class RequestChangeStore(StoreCore):
                 raise NotFoundError(f"demande n° {request_id} introuvable")
             if request.version != expected_version:
                 raise self._stale_write("Demande", request.updated_by, request.updated_at)
+            _check_own_service(connection, operator, role, request)
             check(Action.REQUALIFY, request.status, role, text=text)
             category = connection.execute(
                 "SELECT label, service_id, active FROM categories WHERE id = ?", (category_id,)
@@ -214,6 +219,25 @@ class RequestChangeStore(StoreCore):
                 note=_as_typed(text),
             )
             return request_by_id(connection, request_id)
+
+
+def _check_own_service(
+    connection: Connection, operator: OperatorRecord, role: Role, request: RequestRecord
+) -> None:
+    """Refuse (WorkflowError) a service agent's action on a request not of their services.
+
+    Their services are read in the same transaction, never taken from the record the
+    console holds (an admin may have changed them since it logged in).
+    """
+    if role is not Role.SERVICE:
+        return
+    services = operator_services(connection, operator.id).get(operator.id, [])
+    check_service(
+        role,
+        request.service_id,
+        request.service_name,
+        [service_id for service_id, _code in services],
+    )
 
 
 def _service_name(connection: Connection, service_id: int | None) -> str | None:
