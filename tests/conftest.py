@@ -155,6 +155,8 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
 """The caller the Pilot tests of the new-request form look up, pick and link."""
+ARTHUR = NewCaller(surname="Zébulon", given_name="Arthur", phones=("03 86 12 34 56",))
+"""Zébulon's household: `ZEBULON`'s phone line is his too (a number with two holders)."""
 
 
 def category(store: Store, code: str):

@@ -3,19 +3,15 @@ the call is linked to and tells its screen with `Chosen` and `Cleared` messages.
 
 from __future__ import annotations
 
-from conftest import ALL_BACKENDS
+from conftest import ALL_BACKENDS, ARTHUR, ZEBULON
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from allo_tui.domain.records import NewCaller
 from allo_tui.widgets.caller_picker import CallerPicker
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
-
-ZEBULON = NewCaller(surname="Zébulon", given_name="Éléonore", phones=("03 86 12 34 56",))
-ARTHUR = NewCaller(surname="Zébulon", given_name="Arthur", phones=("03 86 12 34 56",))
 
 
 class PickerApp(App[None]):

@@ -8,21 +8,19 @@ creates a new caller on a known number, after saying who holds it.
 from __future__ import annotations
 
 import pytest
-from conftest import ALL_BACKENDS, ZEBULON
+from conftest import ALL_BACKENDS, ARTHUR, ZEBULON
 from pilot_helpers import open_form, shown, type_ahead, type_text
 from pilot_helpers import settle_timers as settle
 from store_helpers import query
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
-from allo_tui.domain.records import NewCaller
 from allo_tui.widgets.text_fields import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
 
-ARTHUR = NewCaller(surname="Zébulon", given_name="Arthur", phones=("03 86 12 34 56",))
 
 pytestmark = pytest.mark.usefixtures("quick_timers")
 
