@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ALL_BACKENDS
-from store_helpers import query
+from store_helpers import scalar
 
 from allo_tui.data.store import Store
 from allo_tui.domain.errors import SharedNumberError
@@ -20,10 +20,6 @@ from allo_tui.domain.records import CallerMatch, NewCaller, NewRequest
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""
-
-
-def scalar(path: Path | str, sql: str, parameters: tuple = ()):
-    return query(path, sql, parameters)[0][0]
 
 
 def new_request(store: Store, caller: NewCaller, **fields) -> NewRequest:
