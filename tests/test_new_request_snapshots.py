@@ -7,14 +7,8 @@ from textual.widgets import Input, TextArea
 
 from allo_tui.app import AlloApp
 from allo_tui.domain.records import NewCaller, NewRequest
-from allo_tui.screens import draft_keeper
-from allo_tui.screens import new_request as new_request_module
 
-
-@pytest.fixture(autouse=True)
-def quick_timers(monkeypatch):
-    monkeypatch.setattr(draft_keeper, "DRAFT_DELAY", 0.01)
-    monkeypatch.setattr(new_request_module, "DUPLICATE_DELAY", 0.01)
+pytestmark = pytest.mark.usefixtures("quick_timers")
 
 
 def _data(store, admin, clock):

@@ -18,12 +18,9 @@ from hostile_text import (
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    monkeypatch.delenv("ALLO_DB", raising=False)
-    monkeypatch.setenv("ALLO_OPERATOR", "amelie")
-    return tmp_path / "cli.sqlite3"
+def cli_env(isolated_home: Path) -> Path:
+    """The database file the command is given, in an isolated home."""
+    return isolated_home / "cli.sqlite3"
 
 
 def allo(db: Path, *args: str):
