@@ -49,6 +49,14 @@ def backend(request) -> str:
     return getattr(request, "param", "sqlite")
 
 
+@pytest.fixture
+def pg_url():
+    """A fresh migrated PostgreSQL database of this test's own (tests of the server alone)."""
+    name, url = new_database()
+    yield url
+    drop_database(name)
+
+
 @pytest.fixture(scope="session")
 def session_template(tmp_path_factory) -> Path:
     """One file migrated per test process; `db_path` hands each test a byte copy."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from backends import drop_database, new_database, server_url
+from backends import drop_database, server_url
 from click.testing import CliRunner
 from store_helpers import query, request_for, scalar, staff
 
@@ -33,14 +33,6 @@ pytestmark = pytest.mark.skipif(
     "postgresql" not in __import__("backends").enabled_backends(),
     reason="ALLO_TEST_BACKENDS leaves PostgreSQL out",
 )
-
-
-@pytest.fixture
-def pg_url():
-    """A fresh migrated PostgreSQL database of this test's own."""
-    name, url = new_database()
-    yield url
-    drop_database(name)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
-from backends import drop_database, enabled_backends, new_database
+from backends import enabled_backends
 from pilot_helpers import make_app, notifications, open_form, settle, shown, type_text
 from store_helpers import scalar
 from tcp_proxy import TcpProxy
@@ -31,10 +31,8 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def server_database():
-    name, url = new_database()
-    yield url
-    drop_database(name)
+def server_database(pg_url):
+    return pg_url
 
 
 @pytest.fixture
