@@ -11,29 +11,27 @@ from pathlib import Path
 
 import pytest
 
+from allo_tui.domain.access import Reach, Screen, may_open, screen_reach
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.records import Role, Status
+from allo_tui.domain.requalification import (
+    Qualification,
+    requalification_texts,
+    requalified_intervention_due,
+)
+from allo_tui.domain.role_table import role_table_markdown, role_table_rows
 from allo_tui.domain.workflow import (
     STATUS_LABELS,
     TRANSITIONS,
     URGENCY_LABELS,
     Action,
-    Qualification,
-    Reach,
-    Screen,
     WorkflowError,
     allowed_actions,
     check,
     check_service,
     is_allowed,
-    may_open,
     permitted_statuses,
     refusal_reason,
-    requalification_texts,
-    requalified_intervention_due,
-    role_table_markdown,
-    role_table_rows,
-    screen_reach,
     service_refusal,
     target_status,
 )

@@ -9,16 +9,15 @@ reassign and requalify at any open status; admins may do everything supervisors 
 Service agents (role `service`, outside that ranking) act on their own services' requests
 only: start, mark done with the answer and add notes (see `SERVICE_FROM`).
 
-This module is the one source of the role x action table (`permitted_statuses`,
-`SCREEN_ACCESS`); the README's table is generated from it (`role_table_markdown`) and a
-test keeps the two equal.
+This module and `allo_tui.domain.access` (which screens each role opens) are the one source of
+the role x action table; the README's table is generated from both
+(`allo_tui.domain.role_table`) and a test keeps them equal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import TYPE_CHECKING
@@ -27,7 +26,7 @@ from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS  # noqa: F401 -
 from allo_tui.domain.records import OPEN_STATUSES, Role, Status
 
 if TYPE_CHECKING:
-    from allo_tui.domain.calendar import SiteCalendar
+    pass
 
 
 class Action(StrEnum):
@@ -187,134 +186,6 @@ TRANSITIONS: Mapping[Action, Transition] = MappingProxyType(
 """The rule of every action."""
 
 
-class Screen(StrEnum):
-    """A screen of the console, for the role x screen part of the table."""
-
-    LOOKUP = "lookup"
-    CALLER_CARD = "caller_card"
-    NEW_REQUEST = "new_request"
-    END_CALL = "end_call"
-    HISTORY = "history"
-    BOARD = "board"
-    QUEUE = "queue"
-    REQUEST_DETAIL = "request_detail"
-
-
-class Reach(StrEnum):
-    """Which requests a role sees on a screen it may open."""
-
-    ALL = "all"
-    """Every request (hostesses, supervisors, admins)."""
-    OWN_SERVICES = "own_services"
-    """The requests of the agent's services only."""
-
-
-@dataclass(frozen=True)
-class ScreenRule:
-    """Who may open a screen, and which requests each role sees there."""
-
-    screen: Screen
-    key: str
-    """Its key ("" when it is reached from another screen)."""
-    label: str
-    """French name."""
-    reach: Mapping[Role, Reach]
-    """The roles that may open it; a role not listed may not."""
-
-
-_EVERYONE_ALL = {Role.OPERATOR: Reach.ALL, Role.SUPERVISOR: Reach.ALL, Role.ADMIN: Reach.ALL}
-_SERVICE_TOO = {**_EVERYONE_ALL, Role.SERVICE: Reach.OWN_SERVICES}
-
-SCREEN_ACCESS: Mapping[Screen, ScreenRule] = MappingProxyType(
-    {
-        rule.screen: rule
-        for rule in (
-            # Service agents take no calls: no lookup, no caller card (the caller's name and
-            # phone are on the request detail), no new request, no end of call.
-            ScreenRule(Screen.LOOKUP, "F2", "Recherche d'appelant", _EVERYONE_ALL),
-            ScreenRule(Screen.CALLER_CARD, "", "Fiche appelant", _EVERYONE_ALL),
-            ScreenRule(Screen.NEW_REQUEST, "F3", "Nouvelle demande", _EVERYONE_ALL),
-            ScreenRule(Screen.END_CALL, "F10", "Fin d'appel sans demande", _EVERYONE_ALL),
-            ScreenRule(Screen.HISTORY, "F4", "Historique", _SERVICE_TOO),
-            ScreenRule(Screen.BOARD, "F5", "Tableau de bord", _SERVICE_TOO),
-            # A hostess has no service, so no queue; supervisors open any service's queue.
-            ScreenRule(
-                Screen.QUEUE,
-                "F7",
-                "Ma file",
-                {
-                    Role.SUPERVISOR: Reach.ALL,
-                    Role.ADMIN: Reach.ALL,
-                    Role.SERVICE: Reach.OWN_SERVICES,
-                },
-            ),
-            ScreenRule(Screen.REQUEST_DETAIL, "", "Détail de la demande", _SERVICE_TOO),
-        )
-    }
-)
-"""The screens part of the role x action table."""
-
-
-def screen_reach(screen: Screen, role: Role) -> Reach | None:
-    """Which requests `role` sees on `screen`; None when it may not open it."""
-    return SCREEN_ACCESS[Screen(screen)].reach.get(Role(role))
-
-
-def may_open(screen: Screen, role: Role) -> bool:
-    """True when `role` may open `screen`."""
-    return screen_reach(screen, role) is not None
-
-
-_STATUS_ORDER = tuple(Status)
-
-
-def _statuses_text(statuses: frozenset[Status]) -> str:
-    if not statuses:
-        return "—"
-    if statuses == _ALL_STATUSES:
-        return "any status"
-    if statuses == OPEN_STATUSES:
-        return "open"
-    return ", ".join(status.value for status in _STATUS_ORDER if status in statuses)
-
-
-_TABLE_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE)
-
-
-def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
-    """The role x action table as text: (screen or action, one cell per role of
-    `_TABLE_ROLES`). An action's cell lists the statuses it may start from."""
-    rows: list[tuple[str, tuple[str, ...]]] = []
-    for rule in SCREEN_ACCESS.values():
-        key = f"{rule.key} " if rule.key else ""
-        cells = []
-        for role in _TABLE_ROLES:
-            reach = rule.reach.get(role)
-            cells.append("—" if reach is None else "yes" if reach is Reach.ALL else "own services")
-        rows.append((f"screen: {key}{rule.label}", tuple(cells)))
-    for action in Action:
-        cells = []
-        for role in _TABLE_ROLES:
-            statuses = permitted_statuses(action, role)
-            text = _statuses_text(statuses)
-            if role is Role.SERVICE and statuses:
-                text += " (own services)"
-            cells.append(text)
-        rows.append((f"{action.value} ({TRANSITIONS[action].label})", tuple(cells)))
-    return rows
-
-
-def role_table_markdown() -> str:
-    """The role x action table in Markdown, as the README shows it."""
-    lines = [
-        "| screen or action | " + " | ".join(role.value for role in _TABLE_ROLES) + " |",
-        "|---|" + "---|" * len(_TABLE_ROLES),
-    ]
-    for what, cells in role_table_rows():
-        lines.append(f"| {what} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
 class WorkflowError(Exception):
     """An action refused by the workflow; `reason` is a French sentence for the user."""
 
@@ -467,73 +338,3 @@ def target_status(action: Action, status: Status, *, acknowledged: bool) -> Stat
         case Action.CANCEL:
             return Status.CANCELLED
     raise AssertionError(f"unhandled action {action!r}")  # pragma: no cover
-
-
-def requalified_intervention_due(
-    calendar: SiteCalendar,
-    *,
-    called_at: datetime,
-    requalified_at: datetime,
-    old_urgency: int,
-    new_urgency: int,
-    current_due: datetime | None,
-) -> datetime | None:
-    """The intervention due date after the urgency went from `old_urgency` to `new_urgency`.
-
-    A raised urgency (a smaller number) counts its target from the requalification: the
-    service could not know before; but it never moves the due date later than it was (a
-    request nearly due at urgency 3 raised to 2 keeps its nearer date). A lowered one counts
-    from the call, as if it had been taken so. The same urgency keeps `current_due` (which
-    may have been moved by a wait). The acknowledgement due date never changes: it depends
-    on the call alone.
-    """
-    if new_urgency == old_urgency:
-        return current_due
-    if new_urgency > old_urgency:
-        return calendar.intervention_due(called_at, new_urgency)
-    due = calendar.intervention_due(requalified_at, new_urgency)
-    if due is not None and current_due is not None:
-        return min(due, current_due)
-    return due
-
-
-@dataclass(frozen=True)
-class Qualification:
-    """What a requalification changes: category, service, urgency, and the due date they imply."""
-
-    category: str
-    """The category's label."""
-    service: str
-    """The service's name ("" when none)."""
-    urgency: int
-    intervention_due_at: datetime | None
-
-
-def requalification_texts(
-    old: Qualification, new: Qualification, calendar: SiteCalendar
-) -> tuple[str, str]:
-    """The old and new values of a requalification Event, in French, changed parts only.
-
-    "Catégorie : Voirie · Urgence : 3 (Normale) · Intervention : 04/12/2026 10:00" (site time);
-    an urgency with no target reads "Intervention : aucune".
-    """
-
-    def due(at: datetime | None) -> str:
-        return calendar.to_local(at).strftime("%d/%m/%Y %H:%M") if at else "aucune"
-
-    parts: tuple[list[str], list[str]] = ([], [])
-    fields = (
-        ("Catégorie", old.category, new.category),
-        ("Service", old.service or "—", new.service or "—"),
-        (
-            "Urgence",
-            f"{old.urgency} ({URGENCY_LABELS.get(old.urgency, '?')})",
-            f"{new.urgency} ({URGENCY_LABELS.get(new.urgency, '?')})",
-        ),
-        ("Intervention", due(old.intervention_due_at), due(new.intervention_due_at)),
-    )
-    for label, before, after in fields:
-        if before != after:
-            parts[0].append(f"{label} : {before}")
-            parts[1].append(f"{label} : {after}")
-    return " · ".join(parts[0]), " · ".join(parts[1])

@@ -25,7 +25,7 @@ from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.display import format_long
 from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import CategoryRecord, RequestRecord, ServiceRecord
-from allo_tui.domain.workflow import requalified_intervention_due
+from allo_tui.domain.requalification import requalified_intervention_due
 from allo_tui.literal import printable
 from allo_tui.screens.action_dialogs import label_content
 from allo_tui.widgets.text_fields import SafeInput

@@ -19,13 +19,15 @@ from allo_tui.domain.records import (
     Role,
     Status,
 )
-from allo_tui.domain.workflow import (
-    Action,
+from allo_tui.domain.requalification import (
     Qualification,
-    check,
-    check_service,
     requalification_texts,
     requalified_intervention_due,
+)
+from allo_tui.domain.workflow import (
+    Action,
+    check,
+    check_service,
     target_status,
 )
 
