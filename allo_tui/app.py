@@ -16,6 +16,7 @@ from textual.app import App, get_system_commands_provider
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from allo_tui.domain import access
 from allo_tui.domain.call import CallInProgress
 from allo_tui.domain.clock import Clock
 from allo_tui.domain.records import CallerRecord, OperatorRecord
@@ -27,6 +28,18 @@ from allo_tui.widgets.binding_commands import BindingCommands
 
 APP_TEXTS = {
     "database_away": "base de données injoignable, nouvel essai…",
+    "not_for_role": "« {screen} » n'est pas ouvert au rôle {role}.",
+}
+# The app's keys that open a screen the role table (`allo_tui.domain.access`) may deny.
+_ACTION_SCREENS = {
+    "new_request": access.Screen.NEW_REQUEST,
+    "end_call_without_request": access.Screen.END_CALL,
+}
+_MODE_SCREENS = {
+    "lookup": access.Screen.LOOKUP,
+    "new_request": access.Screen.NEW_REQUEST,
+    "history": access.Screen.HISTORY,
+    "board": access.Screen.BOARD,
 }
 
 if TYPE_CHECKING:
@@ -154,9 +167,14 @@ class AlloApp(FrenchTextualCommands, App[None]):
         """F10: the call ends with an outcome (information, transfer…) and no request."""
         from allo_tui.screens.end_call import end_call_without_request
 
+        if self._refuse(access.Screen.END_CALL):
+            return
+
         end_call_without_request(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not self._may(action, parameters):
+            return False  # not this role's screen: neither shown nor acted on
         if action in ("end_call_without_request", "go", "switch_mode", "new_request", "help"):
             # A dialog is answered first: the keys stay in the footer below it, dimmed.
             return None if isinstance(self.screen, ModalScreen) else True
@@ -223,6 +241,8 @@ class AlloApp(FrenchTextualCommands, App[None]):
     async def action_go(self, mode: str) -> None:
         """F2, F4, F5: show the mode's screen; returns once it takes keys, so that the keys
         typed next, held meanwhile, reach it (the first visit builds the screen)."""
+        if mode in _MODE_SCREENS and self._refuse(_MODE_SCREENS[mode]):
+            return
         await self.switch_mode(mode)
         await self.screen_ready()
 
@@ -244,6 +264,8 @@ class AlloApp(FrenchTextualCommands, App[None]):
         """F3: the screen's own new request (lookup: the highlighted caller; caller card: its
         caller) or an anonymous one; returns once the form takes keys, so that the keys typed
         after F3, held meanwhile, land in it (the first F3 of a session builds the form)."""
+        if self._refuse(access.Screen.NEW_REQUEST):
+            return
         if hasattr(self.screen, "action_new_request"):
             await self.run_action("new_request", self.screen)
         else:
@@ -252,17 +274,54 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
     def start_request(self, caller: CallerRecord | None) -> None:
         """Open the new-request form, pre-filled with `caller` when one was chosen."""
+        if self._refuse(access.Screen.NEW_REQUEST):
+            return
         self.call.attach_caller(caller)
         if self._showing_new_request_form():
             self.screen.take_pending_caller()
         else:
             self.switch_mode("new_request")
 
+    def _may(self, action: str, parameters: tuple[object, ...]) -> bool:
+        """May this operator's role open the screen `action` leads to?"""
+        screen = _ACTION_SCREENS.get(action)
+        if action in ("go", "switch_mode") and parameters:
+            screen = _MODE_SCREENS.get(str(parameters[0]))
+        return screen is None or access.may_open(screen, self.operator.role)
+
+    def _refuse(self, screen: access.Screen) -> bool:
+        """Say so and return True when the role may not open `screen`."""
+        if access.may_open(screen, self.operator.role):
+            return False
+        rule = access.SCREEN_ACCESS[screen]
+        self.notify(
+            APP_TEXTS["not_for_role"].format(screen=rule.label, role=self.operator.role.value),
+            severity="warning",
+            markup=False,
+        )
+        return True
+
     def open_caller_card(self, caller_id: int) -> None:
         """Show the card of caller `caller_id` on top of the current screen."""
         from allo_tui.screens.caller_card import CallerCardScreen
 
+        if self._refuse(access.Screen.CALLER_CARD):
+            return
         self.push_screen(CallerCardScreen(caller_id))
+
+
+class ServiceConsoleApp(AlloApp):
+    """The console of a service agent: it opens on the board of their own services, and the
+    call centre's screens (lookup, caller card, new request, end of call) are not theirs."""
+
+    DEFAULT_MODE = "board"
+
+
+def console_app(store, operator: OperatorRecord, **options) -> AlloApp:
+    """The console for `operator`: a service agent's, or the call centre's."""
+    if not access.may_open(access.Screen.LOOKUP, operator.role):
+        return ServiceConsoleApp(store=store, operator=operator, **options)
+    return AlloApp(store=store, operator=operator, **options)
 
 
 class BoardApp(App[None]):

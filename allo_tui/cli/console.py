@@ -20,9 +20,9 @@ def run_console(*, demo: bool) -> None:
     store = open_store()
     is_demo = demo or store.is_demo()
     operator = resolve_operator(store, demo=is_demo)
-    from allo_tui.app import AlloApp
+    from allo_tui.app import console_app
 
-    AlloApp(store=store, operator=operator, demo=is_demo).run()
+    console_app(store, operator, demo=is_demo).run()
 
 
 @click.command()

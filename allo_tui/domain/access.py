@@ -84,6 +84,15 @@ def screen_reach(screen: Screen, role: Role) -> Reach | None:
     return SCREEN_ACCESS[Screen(screen)].reach.get(Role(role))
 
 
+def own_services(screen: Screen, console) -> tuple[int, ...]:
+    """The services `console`'s operator is kept to on `screen` (a service agent's own), or
+    () when they see every request there."""
+    operator = console.operator
+    if screen_reach(screen, operator.role) is Reach.OWN_SERVICES:
+        return tuple(operator.service_ids) or (-1,)  # attached to none: sees nothing
+    return ()
+
+
 def may_open(screen: Screen, role: Role) -> bool:
     """True when `role` may open `screen`."""
     return screen_reach(screen, role) is not None

@@ -26,6 +26,8 @@ class HistoryFilters:
     street: str = ""
     period: periods.Period | None = None
     late_only: bool = False
+    scope: tuple[int, ...] = ()
+    """The services a service agent's history is kept to (not a filter one can clear)."""
 
     def to_store(self) -> HistoryFilter:
         """The Store's filter."""
@@ -39,6 +41,7 @@ class HistoryFilters:
             created_from=self.period.start if self.period else None,
             created_to=self.period.end if self.period else None,
             late_only=self.late_only,
+            service_ids=self.scope,
         )
 
     def active(self) -> list[tuple[str, str]]:

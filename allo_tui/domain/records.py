@@ -298,6 +298,8 @@ class HistoryFilter:
     created_to: datetime | None = None  # exclusive, UTC
     late_only: bool = False
     caller_id: int | None = None
+    service_ids: tuple[int, ...] = ()
+    """Within these services only (a service agent's history); empty: every service."""
 
 
 @dataclass(frozen=True, slots=True)

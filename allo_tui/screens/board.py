@@ -30,6 +30,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
+from allo_tui.console import console_of
+from allo_tui.domain import access
 from allo_tui.domain.display import local
 from allo_tui.domain.labels import URGENCY_LABELS
 from allo_tui.domain.records import BoardSnapshot, RequestRecord, Role, ServiceRecord
@@ -268,6 +270,8 @@ class BoardScreen(ServicesPart, LiveBoard):
         super().__init__(services=services, urgency=urgency)
         self._extra_rows = 0
         self._services: list[ServiceRecord] = []
+        self._scope: tuple[int, ...] = ()
+        """A service agent's own services: the board never shows more."""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -278,6 +282,9 @@ class BoardScreen(ServicesPart, LiveBoard):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        self._scope = access.own_services(access.Screen.BOARD, console_of(self.app))
+        if self._scope:
+            self.services = self._scope
         self.query_one("#board-status").display = False
         self._show_filter()
 
@@ -335,7 +342,7 @@ class BoardScreen(ServicesPart, LiveBoard):
             role: Role = self.app.operator.role
             return True if is_allowed(Action.ASSIGN, request.status, role) else None
         if action == "show_all":
-            return True if (self.services or self.urgency is not None) else None
+            return True if (self.services != self._scope or self.urgency is not None) else None
         return True
 
     def on_board_list_selected(self, event: BoardList.Selected) -> None:
@@ -366,4 +373,4 @@ class BoardScreen(ServicesPart, LiveBoard):
         self._set_filter(services=self.services, urgency=level)
 
     def action_show_all(self) -> None:
-        self._set_filter(services=(), urgency=None)
+        self._set_filter(services=self._scope, urgency=None)

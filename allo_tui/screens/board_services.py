@@ -22,15 +22,14 @@ class ServicesPart:
 
     def _pick_filter(self) -> None:
         current = self.services[0] if len(self.services) == 1 else None
-        picker = ServicePicker(
-            self._services, title=TEXTS["pick_filter"], allow_all=True, current=current
-        )
+        offered = [s for s in self._services if not self._scope or s.id in self._scope]
+        picker = ServicePicker(offered, title=TEXTS["pick_filter"], allow_all=True, current=current)
         self.app.push_screen(picker, self._filter_chosen)
 
     def _filter_chosen(self, choice: int | None) -> None:
         if choice is None:
             return
-        services = () if choice == ALL_SERVICES else (choice,)
+        services = self._scope if choice == ALL_SERVICES else (choice,)
         self._set_filter(services=services, urgency=self.urgency)
 
     def action_assign(self) -> None:

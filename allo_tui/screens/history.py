@@ -19,6 +19,8 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Static
 
+from allo_tui.console import console_of
+from allo_tui.domain import access
 from allo_tui.domain.history_filters import HistoryFilters, reference_in
 from allo_tui.domain.records import CategoryRecord, RequestRecord, ServiceRecord
 from allo_tui.domain.streets import Street
@@ -87,6 +89,10 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         return self.query_one("#history", HistoryTable)
 
     def on_mount(self) -> None:
+        # A service agent's history holds their own services' requests only.
+        scope = access.own_services(access.Screen.HISTORY, console_of(self.app))
+        if scope:
+            self.filters = replace(self.filters, scope=scope)
         self.load_catalogue()
         self.load_streets()
 
@@ -131,7 +137,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         if field.value:
             field.value = ""
         elif self.filters.any:
-            self.set_filters(HistoryFilters(text=self.filters.text))
+            self.set_filters(HistoryFilters(text=self.filters.text, scope=self.filters.scope))
 
     def action_reload(self) -> None:
         self.reload()

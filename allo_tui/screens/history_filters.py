@@ -67,7 +67,9 @@ class FiltersPart:
                 case "late":
                     self.action_toggle_late()
                 case "clear":
-                    self.set_filters(HistoryFilters(text=self.filters.text))
+                    self.set_filters(
+                        HistoryFilters(text=self.filters.text, scope=self.filters.scope)
+                    )
                 case _:
                     getattr(self, f"action_filter_{name}")()
 

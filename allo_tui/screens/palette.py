@@ -115,17 +115,23 @@ class NavigationCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], Any], str]]:
         app = self.app
         entries = [
-            ("board", "mode.board", partial(app.run_action, "go('board')")),
-            ("history", "mode.history", partial(app.run_action, "go('history')")),
-            ("lookup", "mode.lookup", partial(app.run_action, "go('lookup')")),
-            ("new_request", "mode.new_request", partial(app.run_action, "new_request")),
-            ("end_call", "app.end_call", partial(app.run_action, "end_call_without_request")),
-            ("help", "app.help", partial(app.run_action, "help")),
-            ("quit", "app.quit", partial(app.run_action, "quit")),
+            ("board", "mode.board", "go", ("board",)),
+            ("history", "mode.history", "go", ("history",)),
+            ("lookup", "mode.lookup", "go", ("lookup",)),
+            ("new_request", "mode.new_request", "new_request", ()),
+            ("end_call", "app.end_call", "end_call_without_request", ()),
+            ("help", "app.help", "help", ()),
+            ("quit", "app.quit", "quit", ()),
         ]
         return [
-            (TEXTS[name], command, TEXTS[f"{name}_help"].format(key=_key(app, binding_id)))
-            for name, binding_id, command in entries
+            (
+                TEXTS[name],
+                partial(app.run_action, f"{action}({', '.join(map(repr, parameters))})"),
+                TEXTS[f"{name}_help"].format(key=_key(app, binding_id)),
+            )
+            for name, binding_id, action, parameters in entries
+            # Only the screens this operator's role may open (a service agent has no lookup).
+            if app.check_action(action, parameters) is not False
         ]
 
     async def discover(self) -> Hits:

@@ -37,6 +37,9 @@ def filter_terms(
         if value is not None and skip != name:
             terms.append(f"{column} = ?")
             params.append(value)
+    if filters.service_ids:
+        terms.append(f"service_id IN ({','.join('?' * len(filters.service_ids))})")
+        params.extend(filters.service_ids)
     if filters.street.strip() and skip != "street":
         terms.append(street_term)
         params.append(filters.street.strip())
