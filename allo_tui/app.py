@@ -159,6 +159,7 @@ class AlloApp(FrenchTextualCommands, App[None]):
         the event loop and before they are needed (F3, F4 and F5 then open at once)."""
         for module, _ in LATER_SCREENS.values():
             importlib.import_module(module)
+        importlib.import_module("phonenumbers")  # the first phone typed parses at once
         self.store.preload()
 
     # -- the call in progress (`self.call`) ----------------------------------------------

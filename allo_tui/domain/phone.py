@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat
+if TYPE_CHECKING:  # `phonenumbers` (10 ms to import) loads on the first parse, off start-up
+    import phonenumbers
 
 # French overseas departments and communities share the French national plan:
 # dialled from mainland France as "0590 12 34 56", but they have their own country
@@ -57,6 +58,9 @@ def _invalid(raw: str) -> ParsedPhone:
 
 
 def _try_parse(text: str, region: str) -> phonenumbers.PhoneNumber | None:
+    import phonenumbers
+    from phonenumbers import NumberParseException
+
     try:
         number = phonenumbers.parse(text, region)
     except NumberParseException:
@@ -91,6 +95,9 @@ def parse_phone(raw: str, region: str = "FR") -> ParsedPhone:
                 break
     if number is None:
         return _invalid(text)
+
+    import phonenumbers
+    from phonenumbers import PhoneNumberFormat
 
     e164 = phonenumbers.format_number(number, PhoneNumberFormat.E164)
     national = phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
