@@ -40,6 +40,7 @@ _MODE_SCREENS = {
     "new_request": access.Screen.NEW_REQUEST,
     "history": access.Screen.HISTORY,
     "board": access.Screen.BOARD,
+    "queue": access.Screen.QUEUE,
 }
 
 if TYPE_CHECKING:
@@ -55,6 +56,7 @@ LATER_SCREENS = {
     "new_request": ("allo_tui.screens.new_request", "NewRequestScreen"),
     "history": ("allo_tui.screens.history", "HistoryScreen"),
     "board": ("allo_tui.screens.board", "BoardScreen"),
+    "queue": ("allo_tui.screens.queue", "QueueScreen"),
 }
 
 
@@ -85,6 +87,9 @@ class AlloApp(FrenchTextualCommands, App[None]):
         Binding("f3", "new_request", "Nouvelle demande", id="mode.new_request", priority=True),
         Binding("f4", "go('history')", "Historique", id="mode.history", priority=True),
         Binding("f5", "go('board')", "Tableau", id="mode.board", priority=True),
+        # The queue is a service's screen: in the footer of a service agent's console only
+        # (supervisors reach it by F7 and the palette; hostesses have none).
+        Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True, show=False),
         Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call", priority=True),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]
@@ -312,10 +317,13 @@ class AlloApp(FrenchTextualCommands, App[None]):
 
 
 class ServiceConsoleApp(AlloApp):
-    """The console of a service agent: it opens on the board of their own services, and the
+    """The console of a service agent: it opens on their queue (F7), and the
     call centre's screens (lookup, caller card, new request, end of call) are not theirs."""
 
-    DEFAULT_MODE = "board"
+    DEFAULT_MODE = "queue"
+    BINDINGS = [
+        Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True),
+    ]
 
 
 def console_app(store, operator: OperatorRecord, **options) -> AlloApp:

@@ -58,12 +58,13 @@ def test_a_service_agent_gets_the_service_console_and_a_hostess_the_call_centres
     assert type(console_app(store, operator, console="test")) is AlloApp
 
 
-async def test_a_service_agent_opens_on_the_board_of_their_services_only(store: Store, operator):
+async def test_a_service_agents_board_shows_their_services_only(store: Store, operator):
     pothole, lamp = two_services(store, operator)
     agent = store.add_operator("voirie1", Role.SERVICE, "Agent Voirie", ["VOIRIE"])
     app = console_app(store, agent, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle_timers(app, pilot)
+        await pilot.press("f5")
         await settle(app, pilot, rounds=3, pause=0.2)
         assert isinstance(app.screen, BoardScreen)
         shown = "\n".join(board_lines(app.screen.board_list))
@@ -76,7 +77,7 @@ async def test_a_service_agent_opens_on_the_board_of_their_services_only(store: 
         assert lamp.reference not in shown
 
         keys = footer_keys(app)
-        assert "F5" in keys and "F4" in keys
+        assert "F5" in keys and "F4" in keys and "F7" in keys
         assert "F2" not in keys and "F3" not in keys and "F10" not in keys
         await pilot.press("f2")
         await settle(app, pilot)

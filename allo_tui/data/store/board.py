@@ -134,6 +134,32 @@ class BoardStore(StoreCore):
         )
         return BoardSnapshot(rows=rows, counts=counts)
 
+    def service_queue(
+        self, services: Sequence[int] = (), *, late_only: bool = False, limit: int = 500
+    ) -> list[RequestRecord]:
+        """A service's queue: the open requests of `services` (every service's when empty,
+        never a request with no service), late first, then by intervention due time (none
+        last), then by id; at most `limit`."""
+        now = db_time(self.now())
+        services = tuple(int(service) for service in services)
+        where = f"r.{OPEN_STATUS_SQL} AND r.service_id IS NOT NULL"
+        parameters: list = []
+        if services:
+            where += f" AND r.service_id IN ({marks(len(services))})"
+            parameters.extend(services)
+        if late_only:
+            where += " AND r.intervention_due_at < ?"
+            parameters.append(now)
+        sql = (
+            f"{REQUEST_SELECT} WHERE {where} ORDER BY"
+            " CASE WHEN r.intervention_due_at < ? THEN 0 ELSE 1 END,"
+            " CASE WHEN r.intervention_due_at IS NULL THEN 1 ELSE 0 END,"
+            " r.intervention_due_at, r.id LIMIT ?"
+        )
+        with self._read() as connection:
+            rows = connection.execute(sql, (*parameters, now, limit)).fetchall()
+        return [request_record(row) for row in rows]
+
     def last_request_id(self) -> int:
         """The highest request id so far (0 on an empty database)."""
         with self._read() as connection:
