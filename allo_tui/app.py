@@ -321,8 +321,13 @@ class ServiceConsoleApp(AlloApp):
     call centre's screens (lookup, caller card, new request, end of call) are not theirs."""
 
     DEFAULT_MODE = "queue"
+    # The console's keys in the same order, the queue's shown (F2, F3 and F10 stay hidden:
+    # the role table denies them).
     BINDINGS = [
-        Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True),
+        Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True)
+        if isinstance(binding, Binding) and binding.id == "mode.queue"
+        else binding
+        for binding in AlloApp.BINDINGS
     ]
 
 
