@@ -8,9 +8,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from conftest import BOARD_ORDER, FIXED_NOW, REMARKS
+from conftest import ALL_BACKENDS, BOARD_ORDER, FIXED_NOW, REMARKS
 
 from allo_tui.widgets.board_list import layout_columns, visible_text
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- the Store's board read -------------------------------------------------------------
 
@@ -52,6 +55,7 @@ def test_snapshot_filters_rows_by_service_and_urgency(store, board_data) -> None
 
 
 @pytest.mark.parametrize("services", [(), (1,)])
+@pytest.mark.backends("sqlite")  # SQLite's own mechanics
 def test_the_board_reads_indexes_only_and_never_sorts_the_open_requests(
     store, board_data, services
 ) -> None:

@@ -7,6 +7,8 @@ import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
+import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import settle
 from textual.widgets import Digits, Static
 
@@ -17,6 +19,10 @@ from allo_tui.domain.records import NewRequest
 from allo_tui.screens.board import RETRY_SECONDS
 from allo_tui.screens.wall import WallScreen
 from allo_tui.widgets.board_list import BoardList
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL (its own mechanics
+and snapshots on SQLite only)."""
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday, 10:00 in Paris
 
@@ -133,6 +139,7 @@ async def test_wall_narrowed_to_a_service_and_an_urgency(store, admin, clock) ->
         assert screen.query_one("#count-3", Digits).value == "0", "figures follow the service"
 
 
+@pytest.mark.backends("sqlite")  # a file's mechanics, or a snapshot
 async def test_wall_keeps_the_last_data_while_the_file_is_away(
     store, db_path, admin, clock
 ) -> None:
@@ -174,6 +181,7 @@ class FlakyStore(Store):
         return super().board_snapshot(**options)
 
 
+@pytest.mark.backends("sqlite")  # a file's mechanics, or a snapshot
 async def test_wall_retries_a_locked_database_until_it_answers(db_path, clock) -> None:
     store = FlakyStore(db_path, clock=clock)
     admin = store.resolve_operator("admin")
@@ -228,6 +236,7 @@ def _snapshot_data(store: Store, admin, clock: FixedClock) -> None:
     store.apply(admin, made[4].id, Action.ACKNOWLEDGE, expected_version=1, how="phone")
 
 
+@pytest.mark.backends("sqlite")  # a file's mechanics, or a snapshot
 def test_wall_snapshot(snap_compare, store, admin, clock) -> None:
     _snapshot_data(store, admin, clock)
     app = BoardApp(store)
@@ -240,6 +249,7 @@ def test_wall_snapshot(snap_compare, store, admin, clock) -> None:
     assert snap_compare(app, terminal_size=(120, 30), run_before=ready)
 
 
+@pytest.mark.backends("sqlite")  # a file's mechanics, or a snapshot
 def test_wall_snapshot_at_80x24(snap_compare, store, admin, clock) -> None:
     _snapshot_data(store, admin, clock)
     app = BoardApp(store)
@@ -252,6 +262,7 @@ def test_wall_snapshot_at_80x24(snap_compare, store, admin, clock) -> None:
     assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
 
+@pytest.mark.backends("sqlite")  # a file's mechanics, or a snapshot
 def test_console_board_snapshot(snap_compare, store, supervisor, clock) -> None:
     from allo_tui.app import AlloApp
 

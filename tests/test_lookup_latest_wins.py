@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from conftest import ALL_BACKENDS
 from pilot_helpers import count_line, make_app, names, rows, settle
 
 from allo_tui.data.backend.sqlite import search
 from allo_tui.data.store import Store
 from allo_tui.domain.search import SearchToken
+
+BACKENDS = ALL_BACKENDS
+"""Each test that opens a database runs on SQLite and on PostgreSQL."""
 
 # -- the latest keystroke always wins ---------------------------------------------------------------
 
@@ -81,6 +86,7 @@ async def test_clearing_the_box_wins_over_a_search_still_running(store, operator
         assert count_line(app).startswith("Tapez un téléphone")
 
 
+@pytest.mark.backends("sqlite")  # SQLite's own mechanics
 async def test_a_superseded_search_is_stopped_inside_sqlite(
     store, operator, directory, monkeypatch
 ):
