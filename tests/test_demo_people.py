@@ -96,5 +96,15 @@ def test_demo_operators(auxerre):
     assert operators["amartin"] == "operator"
     assert operators["bdurand"] == "operator"
     assert operators["csuper"] == "supervisor"
-    assert set(operators.values()) <= {"operator", "supervisor", "admin"}
+    assert operators["dmoreau"] == operators["iroux"] == "service"
+    assert set(operators.values()) <= {"operator", "supervisor", "admin", "service"}
+    with read_only(path) as connection:
+        attached = dict(
+            connection.execute(
+                "SELECT o.login, s.code FROM operator_services AS a"
+                " JOIN operators AS o ON o.id = a.operator_id"
+                " JOIN services AS s ON s.id = a.service_id"
+            )
+        )
+    assert attached["dmoreau"] == "VOIRIE" and attached["iroux"] == "EMI"
     assert len(used) >= 5

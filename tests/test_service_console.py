@@ -118,3 +118,22 @@ async def test_a_service_agent_is_refused_the_caller_card(store: Store, operator
         await settle(app, pilot)
         assert not type(app.screen).__name__.startswith("CallerCard")
         assert any("Fiche appelant" in text for text in notifications(app))
+
+
+async def test_a_service_agents_detail_offers_their_actions_and_no_caller_card(
+    store: Store, operator
+):
+    from pilot_helpers import open_detail
+
+    pothole, _lamp = two_services(store, operator)
+    agent = store.add_operator("voirie1", Role.SERVICE, "Agent Voirie", ["VOIRIE"])
+    app = console_app(store, agent, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle_timers(app, pilot)
+        screen = await open_detail(app, pilot, pothole.id)
+        keys = footer_keys(app)
+        assert "Démarrer" in keys and "Terminer" in keys and "Note" in keys
+        assert "Fiche" not in keys and "Affecter" not in keys
+        assert screen.check_action("open_caller", ()) is False
+        links = screen.query_one("#detail-links")
+        assert links.option_count == 0

@@ -1,4 +1,5 @@
-"""The demo operators: hostesses, supervisors, team leads."""
+"""The demo operators: hostesses, supervisors, and one agent (role `service`) per technical
+service and for the mobile team, attached to their service."""
 
 from __future__ import annotations
 
@@ -24,12 +25,12 @@ _DEMO_OPERATORS = [
     ("amartin", "Anne Martin", "operator", "accueil"),
     ("bdurand", "Brigitte Durand", "operator", "accueil"),
     ("csuper", "Claire Supervielle", "supervisor", "supervision"),
-    ("dmoreau", "Didier Moreau", "operator", "VOIRIE"),
-    ("elefevre", "Éric Lefèvre", "operator", "PROPRETE"),
-    ("fgarnier", "Fabienne Garnier", "operator", "ESPVERTS"),
-    ("gbernard", "Gilles Bernard", "operator", "ECLAIRAGE"),
-    ("hpetit", "Hugo Petit", "operator", "SIGNAL"),
-    ("iroux", "Isabelle Roux", "operator", "EMI"),
+    ("dmoreau", "Didier Moreau", "service", "VOIRIE"),
+    ("elefevre", "Éric Lefèvre", "service", "PROPRETE"),
+    ("fgarnier", "Fabienne Garnier", "service", "ESPVERTS"),
+    ("gbernard", "Gilles Bernard", "service", "ECLAIRAGE"),
+    ("hpetit", "Hugo Petit", "service", "SIGNAL"),
+    ("iroux", "Isabelle Roux", "service", "EMI"),
     ("admin", "Administrateur allo", "admin", "admin"),
 ]
 
@@ -58,13 +59,19 @@ def _insert_operators(
                 number += 1
                 login = f"{base}{number}"
             logins.add(login)
-            role = "supervisor" if team == "supervision" else "operator"
+            role = {"supervision": "supervisor", "accueil": "operator"}.get(team, "service")
             wanted.append((login, f"{given} {surname}", role, team))
     created = "2020-01-06 07:00:00.000000"
     connection.executemany(
         "INSERT OR IGNORE INTO operators (login, display_name, role, active, created_at)"
         " VALUES (?, ?, ?, 1, ?)",
         [(login, name, role, created) for login, name, role, _team in wanted],
+    )
+    connection.executemany(
+        "INSERT OR IGNORE INTO operator_services (operator_id, service_id)"
+        " SELECT o.id, s.id FROM operators AS o JOIN services AS s ON s.code = ?"
+        " WHERE o.login = ?",
+        [(team, login) for login, _name, role, team in wanted if role == "service"],
     )
     ids = dict(connection.execute("SELECT login, id FROM operators"))
     operators = []

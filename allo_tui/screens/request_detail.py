@@ -27,6 +27,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from allo_tui.data.errors import user_message
+from allo_tui.domain import access
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import NotFoundError
@@ -233,7 +234,9 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
         links.clear_options()
         request = detail.request
         options: list[Option] = []
-        if request.caller_id is not None:
+        if request.caller_id is not None and access.may_open(
+            access.Screen.CALLER_CARD, self.app.operator.role
+        ):
             options.append(
                 Option(
                     fill(TEXTS["caller_link"], name=request.caller_name),

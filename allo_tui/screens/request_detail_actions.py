@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from textual import events, work
 
 from allo_tui.data.errors import user_message
+from allo_tui.domain import access
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError, StaleWriteError
 from allo_tui.domain.labels import ACKNOWLEDGEMENT_LABELS as HOW_LABELS
@@ -62,6 +63,8 @@ class ActionsPart:
                 return False
             return None if self._busy else True
         if action == "open_caller":
+            if not access.may_open(access.Screen.CALLER_CARD, self.app.operator.role):
+                return False  # a service agent reads the caller's name here, no card
             request = self.request
             return True if request is not None and request.caller_id is not None else None
         return True
