@@ -172,3 +172,37 @@ def word_tier(typed: list[str], surname: str, given_name: str) -> int:
             return 0
         return 1 if on_surname else 2
     return 3 if on_surname else 4
+
+
+FTS_WORDS = 2
+"""How many typed words the index itself matches (the longest ones); the others are checked here."""
+COMMON_WORDS = frozenset(
+    {
+        # street types and the little words of French addresses: in most addresses, so
+        # matching them in the index costs much and narrows nothing (checked here instead).
+        *("rue", "avenue", "av", "boulevard", "bd", "place", "pl", "chemin", "ch", "allee"),
+        *("impasse", "imp", "route", "rte", "quai", "square", "cours", "voie", "sentier"),
+        *("residence", "res", "cite", "lotissement", "hameau", "passage", "rond", "point"),
+        *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
+    }
+)
+STREET_NUMBER_DIGITS = 4
+"""A typed number this short is a street number (longer: a postcode, in every address)."""
+
+
+def telling_words(typed: list[str], site_words: frozenset[str]) -> tuple[list[str], str]:
+    """What the index matches itself (FTS5 on SQLite, the word B-tree on PostgreSQL): the FTS_WORDS longest words (two letters or more) that are
+    neither common address words nor the start of the town or postcode of most callers;
+    and a street number (up to STREET_NUMBER_DIGITS digits), which narrows an address a lot.
+    """
+
+    def common(word: str) -> bool:
+        return word in COMMON_WORDS or any(site.startswith(word) for site in site_words)
+
+    letters = [word for word in typed if len(word) >= 2 and not word.isdigit()]
+    chosen = sorted(letters, key=lambda word: (common(word), -len(word)))[:FTS_WORDS]
+    chosen = [word for word in chosen if not common(word)] or chosen[:1]
+    number = next((w for w in typed if w.isdigit() and len(w) <= STREET_NUMBER_DIGITS), "")
+    if not chosen and not number:
+        chosen = [word for word in typed if len(word) >= 2][:1]  # a postcode, say
+    return chosen, number

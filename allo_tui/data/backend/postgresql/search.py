@@ -2,9 +2,10 @@
 
 The same rules as SQLite's FTS5 search (`allo_tui.data.backend.sqlite.search`), the same
 ranking in Python on a bounded read. A caller's `search_names` and `search_address` hold the
-folded words of the name and the address, each after a blank (" dupont jean "), so "starts a
-word" is `LIKE '% dup%'`, which a trigram GIN index answers. Phone digits are matched anywhere
-in `caller_phones.search_digits` by the same kind of index.
+folded words of the name and the address, each after a blank (" dupont jean "); a trigger
+copies each word to `caller_words`, whose B-tree answers "a word starts with dup"
+(`word LIKE 'dup%'`). Phone digits are matched anywhere in `caller_phones.search_digits` by a
+trigram GIN index.
 
 A search is stopped from another thread by `SearchToken.cancel()`, which cancels the
 statement running on the server (the connection's `cancel()`).
@@ -30,6 +31,7 @@ from allo_tui.domain.search import (
     search_tokens,
     sorted_words,
     starts_one,
+    telling_words,
     with_elisions,
     word_tier,
 )
@@ -39,12 +41,21 @@ CAP = 200
 MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
 CANDIDATES = CAP + 1
-STREET_NUMBER_DIGITS = 4
-"""A typed number this short is a street number, matched whole."""
 PHONE_CHECKED_CANDIDATES = 400
 
+SITE_SAMPLE = 200
+"""Callers sampled to learn the town and postcode words most addresses share."""
+
 _POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
-_WORDS_SQL = "(c.search_names || c.search_address)"
+_SITE_WORDS: dict[str, frozenset[str]] = {}
+# A caller having a word that starts with / is the parameter (table `caller_words`, kept by a
+# trigger: migration 0009); the planner reads the word's range, or walks callers by id.
+_CALLER_ROW = (
+    "SELECT c.id, c.surname, c.given_name, c.street_number, c.street, c.address_extra,"
+    " c.postcode, c.city FROM callers AS c"
+)
+DENSE = 5_000
+"""A word held more often than this is read by walking the callers in id order."""
 
 
 def indexed_words(text: str) -> str:
@@ -155,21 +166,14 @@ class _Search:
         typed = list(dict.fromkeys(search_tokens(query)))[:MAX_WORDS]
         if not [word for word in typed if len(word) >= 2]:
             return NO_MATCH
-        number = next((w for w in typed if w.isdigit() and len(w) <= STREET_NUMBER_DIGITS), "")
-        matched = [word for word in typed if len(word) >= 2 and word != number]
-        terms = [f"{_WORDS_SQL} LIKE ?" for _ in matched]
-        params: list = [like_word_start(word) for word in matched]
-        if number:
-            terms.append(f"{_WORDS_SQL} LIKE ?")
-            params.append(f"% {number} %")
-        checks = [word for word in typed if word not in matched and word != number]
+        # As on SQLite, one telling word drives the read (not "rue", "de", nor the town most
+        # callers share; else the street number), and the others are checked here on its
+        # candidates.
+        chosen, number = telling_words(typed, self.site_words())
+        chosen = chosen[:1]
+        checks = [word for word in typed if word not in chosen and word != number]
         fetch = max(CANDIDATES, limit) * (2 if checks else 1)
-        rows = self.rows(
-            "SELECT c.id, c.surname, c.given_name, c.street_number, c.street,"
-            " c.address_extra, c.postcode, c.city FROM callers AS c"
-            f" WHERE {' AND '.join(terms)} ORDER BY c.id LIMIT ?",
-            (*params, fetch),
-        )
+        rows = self.rows(*self.candidates(chosen[0] if chosen else None, number, fetch))
         if checks:
             kept: dict[int, tuple[str, str]] = {}
             for row in rows:
@@ -197,6 +201,66 @@ class _Search:
 
         ordered = sorted(kept, key=rank)
         return CallerMatches(ids=tuple(ordered[:limit]), total=total, capped=capped)
+
+    def candidates(self, word: str | None, number: str, fetch: int) -> tuple[str, tuple]:
+        """The read of the first `fetch` callers (by id) having a word starting with `word`
+        and, when given, the word `number`.
+
+        A word held by few callers is read from its range of the word index, then the callers
+        by id; a common one ("le", "rue") from the callers in id order, each checked in the
+        (caller_id, word) key, which stops as soon as enough are found. Which one is decided
+        by counting the range up to `DENSE` entries (a millisecond), not by the planner's
+        estimate of a prefix, which is often far off.
+        """
+        driver, value = ("w.word LIKE ?", f"{word}%") if word else ("w.word = ?", number)
+        also, also_params = "", ()
+        if word and number:
+            also = (
+                " AND EXISTS (SELECT 1 FROM caller_words AS n"
+                " WHERE n.caller_id = w.caller_id AND n.word = ?)"
+            )
+            also_params = (number,)
+        dense = (
+            self.rows(
+                "SELECT count(*) FROM (SELECT 1 FROM caller_words AS w"
+                f" WHERE {driver} LIMIT ?) AS found",
+                (value, DENSE),
+            )[0][0]
+            >= DENSE
+        )
+        if dense:
+            where = (
+                f"EXISTS (SELECT 1 FROM caller_words AS w WHERE w.caller_id = c.id AND {driver}"
+                f"{also})"
+            )
+            return f"{_CALLER_ROW} WHERE {where} ORDER BY c.id LIMIT ?", (
+                value,
+                *also_params,
+                fetch,
+            )
+        return (
+            f"{_CALLER_ROW} JOIN (SELECT DISTINCT w.caller_id FROM caller_words AS w"
+            f" WHERE {driver}{also} ORDER BY w.caller_id LIMIT ?) AS m ON m.caller_id = c.id"
+            " ORDER BY c.id",
+            (value, *also_params, fetch),
+        )
+
+    def site_words(self) -> frozenset[str]:
+        """Words of the town and postcode most callers share (cached per database)."""
+        key = self.connection.raw.info.dsn
+        words = _SITE_WORDS.get(key)
+        if words is None:
+            rows = self.rows(
+                "SELECT postcode || ' ' || city FROM callers ORDER BY id LIMIT ?", (SITE_SAMPLE,)
+            )
+            counts: dict[str, int] = {}
+            for (text,) in rows:
+                for word in set(search_tokens(text or "")):
+                    counts[word] = counts.get(word, 0) + 1
+            words = frozenset(w for w, n in counts.items() if n * 4 >= len(rows) > 0)
+            if len(rows) >= SITE_SAMPLE:  # a small database is sampled again next time
+                _SITE_WORDS[key] = words
+        return words
 
     def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
         """Folded (surname, given name) of each caller, for ranking."""

@@ -31,6 +31,7 @@ from allo_tui.domain.search import (
     search_tokens,
     sorted_words,
     starts_one,
+    telling_words,
     word_tier,
 )
 
@@ -40,26 +41,12 @@ MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
 CANDIDATES = CAP + 1
 """Callers read for a name or address query before ranking (and counting up to CAP)."""
-FTS_WORDS = 2
-"""How many typed words FTS5 itself matches (the longest ones); the others are checked here."""
-COMMON_WORDS = frozenset(
-    {
-        # street types and the little words of French addresses: in most addresses, so
-        # matching them in FTS5 costs much and narrows nothing (checked here instead).
-        *("rue", "avenue", "av", "boulevard", "bd", "place", "pl", "chemin", "ch", "allee"),
-        *("impasse", "imp", "route", "rte", "quai", "square", "cours", "voie", "sentier"),
-        *("residence", "res", "cite", "lotissement", "hameau", "passage", "rond", "point"),
-        *("de", "du", "des", "la", "le", "les", "au", "aux", "et", "en", "sur", "sous"),
-    }
-)
 ELIDED_WORD_LENGTH = {"n": 3, "o": 3, "d": 6, "l": 6}
 """How long a typed word must be before its elided form is looked up too: "d" and "l" start
 many address words (d'Alsace), so their lists are long and a short rest ("lyon": "l" then
 "yon…") matches too much to be worth it."""
 PREFIX_INDEX_LENGTH = 4
 """The longest prefix FTS5 has an index for (`prefix='2 3 4'` in the schema)."""
-STREET_NUMBER_DIGITS = 4
-"""A typed number this short is a street number (longer: a postcode, in every address)."""
 SITE_SAMPLE = 200
 """Callers sampled to learn the town and postcode words most addresses share."""
 CHECKED_FACTOR = 2
@@ -227,7 +214,7 @@ class _Search:
         # such a word is worse: FTS5 first merges the lists of every word starting with it
         # ("auxerre"* costs tens of milliseconds on a large city). One-letter words have no
         # prefix index at all.
-        chosen, number = _telling_words(typed, self.site_words())
+        chosen, number = telling_words(typed, self.site_words())
         # A street number is matched whole (a one-digit number has no prefix index, and
         # "8" must not bring every "89000" postcode).
         # The most telling word is matched as typed. A prefix longer than the prefix index
@@ -340,24 +327,6 @@ class _Search:
             ):
                 found[caller_id] = (folded(surname), folded(given_name))
         return found
-
-
-def _telling_words(typed: list[str], site_words: frozenset[str]) -> tuple[list[str], str]:
-    """What FTS5 matches itself: the FTS_WORDS longest words (two letters or more) that are
-    neither common address words nor the start of the town or postcode of most callers;
-    and a street number (up to STREET_NUMBER_DIGITS digits), which narrows an address a lot.
-    """
-
-    def common(word: str) -> bool:
-        return word in COMMON_WORDS or any(site.startswith(word) for site in site_words)
-
-    letters = [word for word in typed if len(word) >= 2 and not word.isdigit()]
-    chosen = sorted(letters, key=lambda word: (common(word), -len(word)))[:FTS_WORDS]
-    chosen = [word for word in chosen if not common(word)] or chosen[:1]
-    number = next((w for w in typed if w.isdigit() and len(w) <= STREET_NUMBER_DIGITS), "")
-    if not chosen and not number:
-        chosen = [word for word in typed if len(word) >= 2][:1]  # a postcode, say
-    return chosen, number
 
 
 def _fts_prefix(word: str) -> str:
