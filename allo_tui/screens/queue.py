@@ -28,7 +28,7 @@ from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.service_picker import ALL_SERVICES, ServicePicker
 
 TICK_SECONDS = 1.0
-WORDS = 60
+WORDS = 40
 """Characters of the caller's words shown in the list (the detail has them all)."""
 
 
@@ -150,9 +150,9 @@ class QueueScreen(Screen[None]):
             literal(str(request.urgency), "bold" if request.urgency == 1 else ""),
             literal(request.reference),
             literal(STATUS_LABELS[request.status]),
-            literal(request.service_name or ""),
             literal(place),
             literal(words),
+            literal(request.service_name or ""),  # last: one service's queue needs it least
         )
 
     def _tick(self) -> None:

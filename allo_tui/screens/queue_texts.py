@@ -8,5 +8,5 @@ TEXTS = {
     "empty": "Aucune demande ouverte dans cette file.",
     "unreadable": "File illisible : {error}",
     "pick_service": "Quelle file ?",
-    "columns": ("Échéance", "Urg.", "N°", "Statut", "Service", "Lieu", "Demande"),
+    "columns": ("Échéance", "Urg.", "N°", "Statut", "Lieu", "Demande", "Service"),
 }
