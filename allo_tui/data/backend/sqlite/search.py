@@ -18,6 +18,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+from allo_tui.data.backend.caller_lookup import CAP, names_of, phone_matches, ranked, then_postcode
 from allo_tui.data.backend.sqlite.connect import fts_phrase
 from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
 from allo_tui.domain.search import (
@@ -32,11 +33,8 @@ from allo_tui.domain.search import (
     sorted_words,
     starts_one,
     telling_words,
-    word_tier,
 )
 
-CAP = 200
-"""Matches are counted up to this number; beyond it the screen says "200+"."""
 MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
 CANDIDATES = CAP + 1
@@ -165,18 +163,7 @@ class _Search:
             read_capped = len(hits) >= fetch
             if checked:
                 hits = [hit for hit in hits if any(digits in f for f in hit[1].split())]
-        tiers: dict[int, int] = {caller_id: 0 for caller_id in exact}
-        for caller_id, search_digits in hits:
-            starts = any(form.startswith(digits) for form in search_digits.split())
-            tier = 1 if starts else 2
-            tiers[caller_id] = min(tiers.get(caller_id, tier), tier)
-        capped = read_capped or len(exact) > CAP or len(tiers) > CAP
-        if not tiers:
-            return NO_MATCH
-        # Within a tier, oldest caller first: stable, and no names to read for hundreds of
-        # numbers sharing an area code.
-        ordered = sorted(tiers, key=lambda i: (tiers[i], i))
-        return CallerMatches(ids=tuple(ordered[:limit]), total=min(len(tiers), CAP), capped=capped)
+        return phone_matches(exact, hits, digits, read_capped=read_capped, limit=limit)
 
     def and_postcode(self, by_phone: CallerMatches, postcode: str, limit: int) -> CallerMatches:
         """`by_phone`, then the callers whose address has `postcode`, by name."""
@@ -188,17 +175,7 @@ class _Search:
                 (f'address : ("{postcode}" OR "{postcode[:2]} {postcode[2:]}")', CAP + 1),
             )
         ]
-        seen = set(by_phone.ids)
-        living = [caller_id for caller_id in living if caller_id not in seen]
-        if not living:
-            return by_phone
-        names = self.names_of(living)
-        living.sort(key=lambda caller_id: (*names.get(caller_id, ("", "")), caller_id))
-        ids = (*by_phone.ids, *living)
-        # by_phone.total counts numbers found beyond those it returned (at most CAP).
-        found = by_phone.total + len(living)
-        capped = by_phone.capped or len(living) > CAP or found > CAP
-        return CallerMatches(ids=ids[:limit], total=min(found, CAP), capped=capped)
+        return then_postcode(by_phone, living, self.rows, limit)
 
     # -- name and address --------------------------------------------------------------------
 
@@ -254,17 +231,7 @@ class _Search:
             folded = self.names_of(kept)
             total, capped = min(len(anywhere), CAP), len(anywhere) > CAP
 
-        tiers: dict[tuple[str, str], int] = {}  # names repeat: each pair is ranked once
-
-        def rank(caller_id: int) -> tuple:
-            names = folded.get(caller_id, ("", ""))
-            tier = tiers.get(names)
-            if tier is None:
-                tier = tiers[names] = word_tier(typed, *names)
-            return (tier, *names, caller_id)
-
-        ordered = sorted(kept, key=rank)
-        return CallerMatches(ids=tuple(ordered[:limit]), total=total, capped=capped)
+        return ranked(kept, folded, typed, total=total, capped=capped, limit=limit)
 
     def check_words(
         self, candidates: list[int], checks: list[str], enough: int, *, exhaustive: bool
@@ -318,15 +285,7 @@ class _Search:
 
     def names_of(self, ids: list[int]) -> dict[int, tuple[str, str]]:
         """Folded (surname, given name) of each caller, for ranking."""
-        found: dict[int, tuple[str, str]] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for caller_id, surname, given_name in self.rows(
-                f"SELECT id, surname, given_name FROM callers WHERE id IN ({marks})", chunk
-            ):
-                found[caller_id] = (folded(surname), folded(given_name))
-        return found
+        return names_of(self.rows, ids)
 
 
 def _fts_prefix(word: str) -> str:
