@@ -6,13 +6,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from allo_tui.domain.search import NO_MATCH, CallerMatches, folded, word_tier
+from allo_tui.domain.phone import parse_phone, phone_query_digits
+from allo_tui.domain.search import NO_MATCH, CallerMatches, folded, may_be_whole, word_tier
 
 CAP = 200
 """Matches are counted up to this number; beyond it the screen says "200+"."""
 
 Rows = Callable[[str, Sequence], list[tuple]]
 """Runs one statement of the search (checking its cancel token first) and returns its rows."""
+
+
+def exact_number(rows: Rows, query: str) -> tuple[str, list[int]]:
+    """The digits typed, and the callers holding exactly the number typed. Parsing is only
+    worth it for what may be a whole number (partial numbers are invalid and would be tried
+    against every overseas region); else the stored raw text is compared."""
+    digits = phone_query_digits(query)
+    stored = parse_phone(query).stored if may_be_whole(query, digits) else query
+    exact = [
+        row[0]
+        for row in rows(
+            "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
+            (stored, CAP + 1),
+        )
+    ]
+    return digits, exact
 
 
 def phone_matches(

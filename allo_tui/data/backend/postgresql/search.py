@@ -19,8 +19,14 @@ from contextlib import contextmanager
 
 from psycopg import errors as pg_errors
 
-from allo_tui.data.backend.caller_lookup import CAP, phone_matches, ranked, then_postcode
-from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
+from allo_tui.data.backend.caller_lookup import (
+    CAP,
+    exact_number,
+    phone_matches,
+    ranked,
+    then_postcode,
+)
+from allo_tui.domain.phone import is_phone_like
 from allo_tui.domain.search import (
     NO_MATCH,
     CallerMatches,
@@ -28,7 +34,6 @@ from allo_tui.domain.search import (
     SearchToken,
     address_words,
     folded,
-    may_be_whole,
     search_tokens,
     sorted_words,
     starts_one,
@@ -108,15 +113,7 @@ class _Search:
         return self.connection.execute(sql, parameters).fetchall()
 
     def by_phone(self, query: str, limit: int) -> CallerMatches:
-        digits = phone_query_digits(query)
-        stored = parse_phone(query).stored if may_be_whole(query, digits) else query
-        exact = [
-            row[0]
-            for row in self.rows(
-                "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
-                (stored, CAP + 1),
-            )
-        ]
+        digits, exact = exact_number(self.rows, query)
         hits: list[tuple[int, str]] = []
         read_capped = False
         if len(digits) >= 3:

@@ -18,9 +18,16 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from allo_tui.data.backend.caller_lookup import CAP, names_of, phone_matches, ranked, then_postcode
+from allo_tui.data.backend.caller_lookup import (
+    CAP,
+    exact_number,
+    names_of,
+    phone_matches,
+    ranked,
+    then_postcode,
+)
 from allo_tui.data.backend.sqlite.connect import fts_phrase
-from allo_tui.domain.phone import is_phone_like, parse_phone, phone_query_digits
+from allo_tui.domain.phone import is_phone_like
 from allo_tui.domain.search import (
     NO_MATCH,
     CallerMatches,
@@ -28,7 +35,6 @@ from allo_tui.domain.search import (
     SearchToken,
     address_words,
     folded,
-    may_be_whole,
     search_tokens,
     sorted_words,
     starts_one,
@@ -135,17 +141,7 @@ class _Search:
     # -- phone ------------------------------------------------------------------------------
 
     def by_phone(self, query: str, limit: int) -> CallerMatches:
-        digits = phone_query_digits(query)
-        # Parsing is only worth it for what may be a whole number (partial numbers are
-        # invalid and would be tried against every overseas region); else the stored raw text.
-        stored = parse_phone(query).stored if may_be_whole(query, digits) else query
-        exact = [
-            row[0]
-            for row in self.rows(
-                "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
-                (stored, CAP + 1),
-            )
-        ]
+        digits, exact = exact_number(self.rows, query)
         hits: list[tuple[int, str]] = []
         read_capped = False
         if len(digits) >= 3:  # the trigram index cannot match fewer characters
