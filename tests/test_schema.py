@@ -29,6 +29,8 @@ from allo_tui.data.store import Store
 
 APP_TABLES = {
     "operators",
+    "outcomes",
+    "rejection_reasons",
     "services",
     "categories",
     "settings",

@@ -7,10 +7,11 @@ live in the migrations and in `sqlite.py`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -28,7 +29,10 @@ from sqlalchemy.types import TypeDecorator
 
 from allo_tui.data.backend.sqlite.fts_text import caller_search_texts, request_search_texts
 
-OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+# Written exactly as `allo_tui.data.rows.OPEN_STATUS_SQL` (migration 0010 made it six statuses).
+OPEN_STATUS_SQL = (
+    "status IN ('new', 'acknowledged', 'assigned', 'in_progress', 'planned', 'waiting')"
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -74,6 +78,11 @@ class Operator(Base):
     role: Mapped[str] = mapped_column(String(16))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # `allo serve`'s login (migration 0010): a slow salted hash ("" when none is set), the
+    # failures in a row, and the end of a lockout.
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Service(Base):
@@ -93,6 +102,30 @@ class OperatorService(Base):
 
     operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"), primary_key=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("services.id"), primary_key=True)
+
+
+class Outcome(Base):
+    """A coded outcome of a request done ("réparé", "nettoyé"…; migration 0010)."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class RejectionReason(Base):
+    """A coded reason to reject a request ("sans suite"; migration 0010)."""
+
+    __tablename__ = "rejection_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 class Category(Base):
@@ -281,6 +314,19 @@ class Request(Base):
     # text the FTS5 tokenizer does not fold (migration 0005; see `search.index_text`).
     search_description: Mapped[str | None] = mapped_column(Text)
     search_location: Mapped[str | None] = mapped_column(Text)
+    # The services' workflow (migration 0010): the planned day (status `planned`); the coded
+    # outcome of a request done and the coded reason of a rejection; what a waiting request
+    # awaits ("citizen" or "third_party"), since when, and the status it resumes; to whom it
+    # was transferred; sent back to the call centre by a service, until reassigned.
+    planned_for: Mapped[date | None] = mapped_column(Date)
+    outcome_code: Mapped[str] = mapped_column(String(32), default="")
+    rejection_reason_code: Mapped[str] = mapped_column(String(32), default="")
+    waiting_kind: Mapped[str] = mapped_column(String(16), default="")
+    waiting_for: Mapped[str] = mapped_column(Text, default="")
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    resume_status: Mapped[str] = mapped_column(String(16), default="")
+    transferred_to: Mapped[str] = mapped_column(String(200), default="")
+    sent_back: Mapped[bool] = mapped_column(Boolean, default=False)
 
     category: Mapped[Category] = relationship(lazy="joined")
     service: Mapped[Service | None] = relationship(lazy="joined")

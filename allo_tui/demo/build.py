@@ -13,6 +13,7 @@ from pathlib import Path
 
 from allo_tui.data.backend.sqlite.files import BUSY_TIMEOUT_MS
 from allo_tui.data.errors import DatabaseFileError
+from allo_tui.data.rows import OPEN_STATUS_SQL
 from allo_tui.demo.constants import (
     _SEARCH_TABLES,
     _SHADOWS,
@@ -121,10 +122,7 @@ def _summary(path: Path, seconds: float) -> DemoSummary:
             requests=count("SELECT count(*) FROM requests"),
             calls=count("SELECT count(*) FROM calls"),
             events=count("SELECT count(*) FROM events"),
-            open_requests=count(
-                "SELECT count(*) FROM requests"
-                " WHERE status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
-            ),
+            open_requests=count(f"SELECT count(*) FROM requests WHERE {OPEN_STATUS_SQL}"),
             seconds=round(seconds, 3),
         )
     finally:

@@ -46,6 +46,12 @@ class Status(StrEnum):
     ACKNOWLEDGED = "acknowledged"
     ASSIGNED = "assigned"
     IN_PROGRESS = "in_progress"
+    PLANNED = "planned"
+    """Planned by its service for a day (`planned_for`)."""
+    WAITING = "waiting"
+    """On hold, waiting for the citizen or a third party (`waiting_for`)."""
+    TRANSFERRED = "transferred"
+    """Passed to a third party (`transferred_to`): our part is over."""
     DONE = "done"
     CLOSED = "closed"
     REJECTED = "rejected"
@@ -57,9 +63,20 @@ class Status(StrEnum):
         return self in OPEN_STATUSES
 
 
-OPEN_STATUSES = frozenset({Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS})
+OPEN_STATUSES = frozenset(
+    {
+        Status.NEW,
+        Status.ACKNOWLEDGED,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.PLANNED,
+        Status.WAITING,
+    }
+)
 RESOLVED_STATUSES = frozenset({Status.DONE, Status.CLOSED})
-ENDED_WITHOUT_INTERVENTION = frozenset({Status.REJECTED, Status.DUPLICATE, Status.CANCELLED})
+ENDED_WITHOUT_INTERVENTION = frozenset(
+    {Status.REJECTED, Status.DUPLICATE, Status.CANCELLED, Status.TRANSFERRED}
+)
 
 
 class Channel(StrEnum):

@@ -49,7 +49,7 @@ FILTER_NAMES = {
 STATUS_GROUPS: tuple[tuple[str, frozenset[Status]], ...] = (
     ("Ouvertes", OPEN_STATUSES),
     ("Terminées ou clôturées", RESOLVED_STATUSES),
-    ("Sans suite, doublons ou annulées", ENDED_WITHOUT_INTERVENTION),
+    ("Sans suite, transmises, doublons ou annulées", ENDED_WITHOUT_INTERVENTION),
     *((label, frozenset({status})) for status, label in STATUS_LABELS.items()),
 )
 FILTER_MENU = (

@@ -42,7 +42,9 @@ from allo_tui.domain.reference import (  # noqa: F401 - the Store's areas read t
 OPEN_VALUES = tuple(sorted(status.value for status in OPEN_STATUSES))
 # Written exactly as the partial index `ix_requests_open` is (SQLite uses a partial index only
 # for a WHERE that repeats its condition; an `IN` with bound parameters does not match it).
-OPEN_STATUS_SQL = "status IN ('new', 'acknowledged', 'assigned', 'in_progress')"
+OPEN_STATUS_SQL = (
+    "status IN ('new', 'acknowledged', 'assigned', 'in_progress', 'planned', 'waiting')"
+)
 assert set(OPEN_VALUES) == set(re.findall(r"'(\w+)'", OPEN_STATUS_SQL))
 
 IN_BATCH = 500
