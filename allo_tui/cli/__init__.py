@@ -42,6 +42,7 @@ from allo_tui.cli.console import run_console
 from allo_tui.cli.db import db as db_group
 from allo_tui.cli.operators import operator as operator_group
 from allo_tui.cli.requests import request as request_group
+from allo_tui.cli.serve import serve as serve_command
 
 __all__ = [
     "EXIT_UNEXPECTED",
@@ -73,7 +74,14 @@ def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None) -
         run_console(demo=demo)
 
 
-for _command in (demo_command, board_command, db_group, operator_group, request_group):
+for _command in (
+    demo_command,
+    board_command,
+    serve_command,
+    db_group,
+    operator_group,
+    request_group,
+):
     main.add_command(_command)
 
 
