@@ -1,11 +1,13 @@
 """The command palette (Ctrl+P), global and in French.
 
-Every screen offers: going to the four modes, a new request, ending the call, the help, quitting
-("Aller au tableau", "Historique des demandes"…); a reference typed ("2026-00042") opens that
-request; any other text offers the callers it finds, and a search of it on F2. The keys of the
-current screen are there too (`BindingCommands`), for terminals and browsers that keep some keys
-for themselves. Textual's own texts (placeholder, "No matches found", system commands) are
-replaced by French ones.
+Every screen offers: going to the modes (the queue, "Ma file", for the roles that have one), a
+new request, ending the call, the help, quitting ("Aller au tableau", "Historique des
+demandes"…); a reference typed ("2026-00042") opens that request; any other text offers the
+callers it finds, and a search of it on F2. The keys of the current screen are there too
+(`BindingCommands`), for terminals and browsers that keep some keys for themselves: with `allo
+serve`, every key of the console (Ctrl+N, Ctrl+Q, the F-keys…) is reachable from Ctrl+P.
+Textual's own texts (placeholder, "No matches found", system commands) are replaced by French
+ones.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ TEXTS = {
     "board_help": "touche {key} — les demandes ouvertes par urgence",
     "history": "Historique des demandes",
     "history_help": "touche {key} — toutes les demandes, filtres",
+    "queue": "Ma file : les demandes de mon service",
+    "queue_help": "touche {key} — les demandes ouvertes du service, en retard d'abord",
     "lookup": "Rechercher un demandeur",
     "lookup_help": "touche {key} — par téléphone, nom ou adresse",
     "new_request": "Nouvelle demande",
@@ -117,6 +121,7 @@ class NavigationCommands(Provider):
         entries = [
             ("board", "mode.board", "go", ("board",)),
             ("history", "mode.history", "go", ("history",)),
+            ("queue", "mode.queue", "go", ("queue",)),
             ("lookup", "mode.lookup", "go", ("lookup",)),
             ("new_request", "mode.new_request", "new_request", ()),
             ("end_call", "app.end_call", "end_call_without_request", ()),
