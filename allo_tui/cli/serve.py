@@ -13,8 +13,10 @@ visited elsewhere cannot drive a session on this machine.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shlex
+import signal
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +40,7 @@ TEXTS = {
 TITLE = "Allô Mairie"
 TEMPLATES = Path(__file__).resolve().parent.parent / "resources" / "serve"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+SESSIONS_END = 10.0  # seconds the sessions have to quit when the server stops
 
 
 def session_command(database: Path | str) -> tuple[str, dict[str, str]]:
@@ -77,6 +80,7 @@ def make_server(command: str, *, host: str, port: int, public_url: str | None):
                 public_url=public_url,
                 templates_path=TEMPLATES,
             )
+            self.sessions: set[asyncio.Task] = set()
 
         def allowed(self, request: web.Request) -> bool:
             """A WebSocket from our page (or from no page: a script of the machine's own)."""
@@ -93,12 +97,46 @@ def make_server(command: str, *, host: str, port: int, public_url: str | None):
                     err=True,
                 )
                 raise web.HTTPForbidden()
-            return await super().handle_websocket(request)
+            session = asyncio.current_task()
+            assert session is not None
+            self.sessions.add(session)
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                self.sessions.discard(session)
 
         async def on_startup(self, app: web.Application) -> None:
-            click.echo(TEXTS["serving"].format(url=self.public_url))
-            click.echo(TEXTS["stop"])
-            sys.stdout.flush()
+            """Said once listening (`run`), not before: the port may be taken."""
+
+        def run(self) -> None:
+            """Listen, say where, and serve until SIGINT or SIGTERM (which end every
+            session); a port that cannot be listened on raises OSError before anything is
+            said."""
+            self.initialize_logging()
+            asyncio.run(self._serve())
+
+        async def _serve(self) -> None:
+            stopped = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signal_number in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signal_number, stopped.set)
+            runner = web.AppRunner(await self._make_app(), handle_signals=False)
+            await runner.setup()
+            try:
+                await web.TCPSite(runner, self.host, self.port).start()
+                click.echo(TEXTS["serving"].format(url=self.public_url))
+                click.echo(TEXTS["stop"])
+                sys.stdout.flush()
+                await stopped.wait()
+                # Each session is told to quit and its page to close, at once (aiohttp alone
+                # would wait for every WebSocket to end).
+                sessions = list(self.sessions)
+                for session in sessions:
+                    session.cancel()
+                if sessions:
+                    await asyncio.wait(sessions, timeout=SESSIONS_END)
+            finally:
+                await runner.cleanup()
 
     return AlloServer()
 
@@ -134,7 +172,7 @@ def serve(host: str, port: int, public_url: str | None) -> None:
     click.echo(TEXTS["database"].format(database=choice.label))
     server = make_server(command, host=host, port=port, public_url=public_url)
     try:
-        server.serve()
+        server.run()
     except OSError as error:
         raise Fail(
             TEXTS["cannot_listen"].format(host=host, port=port, reason=error.strerror or error)
