@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from allo_tui.cli.common import Fail, database_choice, db_option, open_store
+from allo_tui.cli.common import Fail, current_options, database_choice, db_option, open_store
 
 TEXTS = {
     "serving": "Allô Mairie dans un navigateur : {url}",
@@ -160,9 +160,17 @@ def serve(host: str, port: int, public_url: str | None) -> None:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise Fail(TEXTS["bad_url"].format(url=public_url))
         public_url = public_url.rstrip("/")
+    choice = database_choice()
+    if current_options().demo:  # `allo --demo serve`: the demo database, built on first use
+        from allo_tui.data.errors import DatabaseFileError
+        from allo_tui.demo import build_demo
+
+        try:
+            build_demo(choice.path)
+        except DatabaseFileError as error:
+            raise Fail(str(error)) from None
     # The database is checked (created, upgraded) once here, not by every session.
     open_store()
-    choice = database_choice()
     command, environment = session_command(choice.path)
     os.environ.update(environment)
     # A served session is whoever logs in on it, never the operator of this shell.
