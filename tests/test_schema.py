@@ -45,6 +45,7 @@ APP_TABLES = {
     "change_counters",
     "request_keys",
     "operator_services",
+    "audit",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

@@ -354,6 +354,22 @@ class Event(Base):
     operator: Mapped[Operator] = relationship(lazy="joined")
 
 
+class Audit(Base):
+    """Append-only record of administrative actions: who, when, what, old -> new (migration
+    0011; triggers refuse UPDATE and DELETE)."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_at", "at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    old_value: Mapped[str] = mapped_column(Text, default="")
+    new_value: Mapped[str] = mapped_column(Text, default="")
+
+
 class Call(Base):
     """Every call handled, with or without a request."""
 
