@@ -40,6 +40,7 @@ from allo_tui.cli.console import board as board_command
 from allo_tui.cli.console import demo as demo_command
 from allo_tui.cli.console import run_console
 from allo_tui.cli.db import db as db_group
+from allo_tui.cli.export import export as export_command
 from allo_tui.cli.operators import operator as operator_group
 from allo_tui.cli.requests import request as request_group
 from allo_tui.cli.serve import serve as serve_command
@@ -81,6 +82,7 @@ for _command in (
     db_group,
     operator_group,
     request_group,
+    export_command,
 ):
     main.add_command(_command)
 

@@ -19,6 +19,7 @@ its area:
 - `operators`: operators and the one at the console;
 - `calls`: the call log;
 - `catalogue`: categories, services, streets, the demo flag;
+- `exports`: `allo export`'s reads in keyset batches, and the audit;
 - `writes`: the plain SQL inserts and checks several areas share; `common`: shared constants.
 """
 
@@ -30,6 +31,7 @@ from allo_tui.data.store.callers import CallerStore
 from allo_tui.data.store.calls import CallStore
 from allo_tui.data.store.catalogue import CatalogueStore
 from allo_tui.data.store.drafts import DraftStore
+from allo_tui.data.store.exports import ExportStore
 from allo_tui.data.store.operators import OperatorStore
 from allo_tui.data.store.request_changes import RequestChangeStore
 from allo_tui.data.store.requests import RequestStore
@@ -46,6 +48,7 @@ class Store(
     BoardStore,
     CallStore,
     DraftStore,
+    ExportStore,
 ):
     """Façade over one database file. Cheap to create; the engine is made on first use.
 

@@ -1,0 +1,98 @@
+"""CSV files for a French spreadsheet (Excel, LibreOffice set to French), written row by row.
+
+One writer for every CSV the `allo` command writes (`allo export`, the review's tables):
+
+- UTF-8 with a byte order mark (Excel then reads accents right), `;` between cells (the comma
+  is the French decimal separator), CRLF line ends, a cell quoted only when it must be;
+- timestamps (aware) in the site's time, Paris by default: `dd/mm/yyyy HH:MM`; dates
+  `dd/mm/yyyy`; decimals with a comma (`47,798`); booleans `Oui`/`Non`; None empty; a list
+  or tuple joined with ` / ` (a caller's phones);
+- text that a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or
+  a carriage return, OWASP's CSV injection list) is written with a leading single quote, so
+  it shows as typed and runs nothing. Numbers are numbers, never escaped: `-1,5` stays one.
+  Phone numbers are written in national format (`03 86 12 34 56`), which needs no quote.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+PARIS = ZoneInfo("Europe/Paris")
+ENCODING = "utf-8-sig"
+"""UTF-8 with a byte order mark: open the file with it (and `newline=""`)."""
+DELIMITER = ";"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may take for the start of a formula (OWASP, CSV injection)."""
+LIST_SEPARATOR = " / "
+
+
+def safe_text(text: str) -> str:
+    """Text a spreadsheet shows as typed: a leading quote before a formula's first character."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def decimal_text(value: float | Decimal) -> str:
+    """A decimal number with a comma, without trailing zeros (`47.5` -> `47,5`)."""
+    if isinstance(value, Decimal):
+        text = format(value, "f")
+    else:
+        if value != value or value in (float("inf"), float("-inf")):
+            return ""
+        text = f"{value:.10f}".rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+    return text.replace(".", ",")
+
+
+def cell(value: Any, zone: ZoneInfo = PARIS) -> str:
+    """One value as the French CSV cell shows it (see the module docstring)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float | Decimal):
+        return decimal_text(value)
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the CSV writer; use aware UTC")
+        return value.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list | tuple):
+        return safe_text(LIST_SEPARATOR.join(cell(item, zone) for item in value))
+    return safe_text(str(value))
+
+
+class FrenchCsvWriter:
+    """Rows of Python values written as French CSV on a text stream opened with `ENCODING`
+    and `newline=""` (`open_french_csv` opens one)."""
+
+    def __init__(self, stream: IO[str], zone: ZoneInfo = PARIS) -> None:
+        self._writer = csv.writer(stream, delimiter=DELIMITER, lineterminator="\r\n")
+        self._zone = zone
+
+    def header(self, names: Iterable[str]) -> None:
+        """The header line (names are text: escaped like any cell)."""
+        self._writer.writerow([safe_text(name) for name in names])
+
+    def row(self, values: Iterable[Any]) -> None:
+        zone = self._zone
+        self._writer.writerow([cell(value, zone) for value in values])
+
+    def rows(self, rows: Iterable[Iterable[Any]]) -> None:
+        zone = self._zone
+        self._writer.writerows([cell(value, zone) for value in row] for row in rows)
+
+
+def open_french_csv(path) -> IO[str]:
+    """A new file for `FrenchCsvWriter` (UTF-8 with BOM, universal newlines off)."""
+    return open(path, "w", encoding=ENCODING, newline="")  # noqa: SIM115 - the caller closes

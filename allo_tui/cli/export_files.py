@@ -1,0 +1,168 @@
+"""The files `allo export` writes, row by row (flat memory), into a temporary file beside the
+destination that takes its name only once complete: an export that fails or is interrupted
+leaves no half-written file.
+
+- CSV: `csv_fr` (French Excel);
+- xlsx: openpyxl's write-only workbook (rows streamed to disk), a new sheet past the
+  1,048,576 rows a sheet holds (header included), text never taken for a formula;
+- JSON: one array of objects, written an object at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from allo_tui.cli.csv_fr import FrenchCsvWriter, open_french_csv
+from allo_tui.cli.export_values import Layout
+
+FORMATS = ("csv", "xlsx", "json")
+SHEET_ROWS = 1_048_576
+"""The rows an xlsx sheet holds, its header included (Excel's limit)."""
+
+Advance = Callable[[int], None]
+"""Told how many rows were just written (the progress bar)."""
+
+
+@contextmanager
+def replaced_atomically(destination: Path) -> Iterator[Path]:
+    """A temporary path beside `destination`, renamed onto it when the block succeeds and
+    removed when it fails."""
+    handle, name = tempfile.mkstemp(
+        prefix=f".{destination.name}.", suffix=".tmp", dir=destination.parent
+    )
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, 0o600)  # an export may hold personal data: the owner's alone
+        os.replace(temporary, destination)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _chunks(rows: Iterable[tuple], size: int = 500) -> Iterator[list[tuple]]:
+    chunk: list[tuple] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def write_csv(path: Path, layout: Layout, rows: Iterable[tuple], advance: Advance) -> int:
+    count = 0
+    with open_french_csv(path) as stream:
+        writer = FrenchCsvWriter(stream, layout.zone)
+        writer.header(layout.headers)
+        for chunk in _chunks(rows):
+            writer.rows(layout.for_people(row) for row in chunk)
+            count += len(chunk)
+            advance(len(chunk))
+    return count
+
+
+def write_json(path: Path, layout: Layout, rows: Iterable[tuple], advance: Advance) -> int:
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write("[")
+        for chunk in _chunks(rows):
+            for row in chunk:
+                stream.write(",\n" if count else "\n")
+                stream.write(json.dumps(layout.for_programs(row), ensure_ascii=False))
+                count += 1
+            advance(len(chunk))
+        stream.write("\n]\n" if count else "]\n")
+    return count
+
+
+def write_xlsx(
+    path: Path,
+    layout: Layout,
+    rows: Iterable[tuple],
+    advance: Advance,
+    sheet_name: str,
+) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    zone = layout.zone
+    per_sheet = SHEET_ROWS - 1
+    sheets = 0
+    sheet = None
+    in_sheet = per_sheet
+    count = 0
+
+    def new_sheet():
+        nonlocal sheets
+        sheets += 1
+        made = book.create_sheet(sheet_name if sheets == 1 else f"{sheet_name} ({sheets})")
+        made.append([_text_cell(WriteOnlyCell, made, header) for header in layout.headers])
+        return made
+
+    def value_of(target, value):
+        if isinstance(value, tuple):
+            value = " / ".join(value)
+        if isinstance(value, str):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            return _text_cell(WriteOnlyCell, target, value) if value.startswith("=") else value
+        if isinstance(value, datetime):
+            moment = WriteOnlyCell(target, value.astimezone(zone).replace(tzinfo=None))
+            moment.number_format = "dd/mm/yyyy hh:mm"
+            return moment
+        return value
+
+    for chunk in _chunks(rows):
+        for row in chunk:
+            if in_sheet == per_sheet:
+                sheet = new_sheet()
+                in_sheet = 0
+            sheet.append([value_of(sheet, value) for value in layout.for_people(row)])
+            in_sheet += 1
+            count += 1
+        advance(len(chunk))
+    if sheet is None:
+        new_sheet()
+    book.save(path)
+    return count
+
+
+def _text_cell(cell_type, sheet, text: str):
+    """A cell holding `text` as text, whatever it starts with (never a formula)."""
+    made = cell_type(sheet, text)
+    made.data_type = "s"
+    return made
+
+
+def write_export(
+    file_format: str,
+    path: Path,
+    layout: Layout,
+    rows: Iterable[tuple],
+    advance: Advance,
+    sheet_name: str,
+) -> int:
+    """Write `rows` to `path` in `file_format`; the number of rows written."""
+    if file_format == "csv":
+        return write_csv(path, layout, rows, advance)
+    if file_format == "json":
+        return write_json(path, layout, rows, advance)
+    return write_xlsx(path, layout, rows, advance, sheet_name)
+
+
+def default_name(kind: str, file_format: str, now: datetime, zone: ZoneInfo) -> str:
+    """The file an export writes when no --out is given: `demandes-2026-12-04-1530.csv`."""
+    return f"export-{kind}-{now.astimezone(zone):%Y-%m-%d-%H%M}.{file_format}"
