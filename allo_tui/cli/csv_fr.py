@@ -68,7 +68,10 @@ def cell(value: Any, zone: ZoneInfo = PARIS) -> str:
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
     if isinstance(value, list | tuple):
-        return safe_text(LIST_SEPARATOR.join(cell(item, zone) for item in value))
+        # Only the cell's first character matters to a spreadsheet: the joined text is
+        # escaped once.
+        parts = (item if isinstance(item, str) else cell(item, zone) for item in value)
+        return safe_text(LIST_SEPARATOR.join(parts))
     return safe_text(str(value))
 
 
