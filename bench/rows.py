@@ -181,6 +181,14 @@ def _figures(writer_counts: tuple[int, ...] = WRITER_COUNTS) -> list[Figure]:
             Target("at_least", 20_000, "/s"),
         ),
         Figure("demo.seconds", "demo generation, whole build", "s", Target("below", 300, "s")),
+        Figure("export.csv.rate", "export requests CSV, rows per second", "/s"),
+        Figure(
+            "export.csv.peak_rss",
+            "export requests CSV, peak memory",
+            "MB",
+            # Flat memory: batches, whatever the number of requests.
+            Target("below", 150, "MB"),
+        ),
     ]
     return figures
 

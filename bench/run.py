@@ -60,6 +60,7 @@ GROUPS = (
     "render",
     "save",
     "writers",
+    "export",
 )
 
 
@@ -251,6 +252,11 @@ def measure(
     counts = POSTGRESQL_WRITER_COUNTS if on_postgresql else WRITER_COUNTS
     writer_keys = [f"writers.{n}.{what}" for n in counts for what in ("rate", "errors", "lost")]
     run("writers", writer_keys, lambda: _writers(database, scale, env, counts))
+    run(
+        "export",
+        ["export.csv.rate", "export.csv.peak_rss"],
+        lambda: _export(database, folder, env),
+    )
     if on_postgresql:
         for key in ("demo.rate", "demo.seconds"):
             measured[key] = not_on_postgresql(key, "the demo generator writes SQLite")
@@ -368,6 +374,12 @@ def _writers(work, scale, env, counts=WRITER_COUNTS):
     from bench import writes
 
     return writes.writer_rows(work, counts, scale.writer_seconds, env)
+
+
+def _export(database, folder, env):
+    from bench import export
+
+    return export.export_rows(database, folder, env)
 
 
 def demo_rows(scale: Scale, dataset: Dataset) -> list[Row]:
