@@ -319,3 +319,17 @@ def test_batches_read_every_row_once(store: Store, admin, clock, monkeypatch) ->
     ) as export_rows:
         assert export_rows.total == 0
         assert list(export_rows.rows) == []
+
+
+def test_no_callers_file_without_its_audit_row(
+    db_path, town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(*_args, **_kwargs):
+        raise RuntimeError("audit unavailable")
+
+    monkeypatch.setattr(Store, "record_callers_export", failing)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run(db_path, "callers", "--out", str(folder / "demandeurs.csv"))
+    assert result.exit_code != 0
+    assert list(folder.iterdir()) == []

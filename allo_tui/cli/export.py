@@ -95,9 +95,13 @@ def export(
 
         out = default_name(what, file_format, store.now(), zone)
     path = _destination(out, force)
-    count = _write(store, operator, kind, filters, file_format, path, zone)
-    if kind is ExportKind.CALLERS:
-        store.record_callers_export(operator, filters, count, file_format)
+
+    def written(count: int) -> None:
+        # Recorded before the file takes its name: no callers file without its audit row.
+        if kind is ExportKind.CALLERS:
+            store.record_callers_export(operator, filters, count, file_format)
+
+    count = _write(store, operator, kind, filters, file_format, path, zone, written)
     echo_result(texts.WRITTEN.format(count=f"{count:,}".replace(",", " "), path=one_line(out)))
 
 
@@ -137,8 +141,9 @@ def _destination(out: str, force: bool) -> Path:
     return path
 
 
-def _write(store, operator, kind, filters, file_format, path: Path, zone) -> int:
-    """Read and write with a progress bar on a terminal; the rows written."""
+def _write(store, operator, kind, filters, file_format, path: Path, zone, written) -> int:
+    """Read and write with a progress bar on a terminal; the rows written. `written(count)`
+    runs once the rows are in the temporary file, before it takes its name."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from allo_tui.cli.export_files import replaced_atomically, write_export
@@ -164,7 +169,7 @@ def _write(store, operator, kind, filters, file_format, path: Path, zone) -> int
 
             try:
                 with replaced_atomically(path) as temporary:
-                    return write_export(
+                    count = write_export(
                         file_format,
                         temporary,
                         layout,
@@ -172,6 +177,8 @@ def _write(store, operator, kind, filters, file_format, path: Path, zone) -> int
                         advance,
                         texts.SHEET_NAMES[kind],
                     )
+                    written(count)
+                    return count
             except OSError as error:
                 raise Fail(
                     texts.CANNOT_WRITE.format(path=one_line(str(path)), reason=error.strerror)
