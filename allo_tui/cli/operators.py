@@ -1,6 +1,9 @@
-"""`allo operator`: add (or change) and list the operators."""
+"""`allo operator`: add (or change) and list the operators; their passwords (`passwd`), and
+`disable`, `enable`, `unlock` their logins. Every command but `list` is an admin's."""
 
 from __future__ import annotations
+
+import sys
 
 import click
 
@@ -42,14 +45,9 @@ def operator_add(login: str, role: str, display_name: str, services: tuple[str, 
     Un agent de service (--role service) est rattaché à un ou plusieurs services (--service).
     """
     from allo_tui.domain.errors import ValidationError
-    from allo_tui.domain.records import Role
 
     store = open_store()
-    me = resolve_operator(store, demo=store.is_demo())  # on an empty database: the first admin
-    if not me.role.includes(Role.ADMIN):
-        raise Fail(
-            f"{me.login} n'est pas administrateur : seul un administrateur ajoute des opérateurs"
-        )
+    _admin(store, "ajoute des opérateurs")
     try:
         record = store.add_operator(login, role, display_name, services)
     except ValidationError as error:
@@ -67,12 +65,123 @@ def operator_list() -> None:
     """Liste les opérateurs."""
     store = open_store(create=False, read_only=True)
     lines = []
+    states = store.login_states()
+    calendar = store.calendar()
     for record in store.list_operators():
-        state = "" if record.active else " (inactif)"
+        state = "" if record.active else " (désactivé)"
         services = ",".join(record.service_codes) or "-"
+        login = states.get(record.login)
+        password = "mot de passe" if login and login.password_set else "sans mot de passe"
+        if login and login.locked_until:
+            until = calendar.to_local(login.locked_until).strftime("%d/%m %H:%M")
+            password += f", bloqué jusqu'à {until}"
         lines.append(
             f"{one_line(record.login)}\t{record.role.value}\t{one_line(record.display_name)}"
-            f"{state}\t{services}"
+            f"{state}\t{services}\t{password}"
         )
     if lines:
         echo_result("\n".join(lines))
+
+
+def _admin(store, what: str):
+    """The operator running the command, who must be an admin (on an empty database the first
+    one becomes admin, as for `operator add`)."""
+    from allo_tui.domain.records import Role
+
+    me = resolve_operator(store, demo=store.is_demo())
+    if not me.role.includes(Role.ADMIN):
+        raise Fail(f"{me.login} n'est pas administrateur : seul un administrateur {what}")
+    return me
+
+
+def _read_password() -> str:
+    """The new password: typed twice, hidden, on a terminal; else one line of stdin."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = click.prompt(TEXTS["prompt"], hide_input=True, default="", show_default=False)
+        second = click.prompt(TEXTS["again"], hide_input=True, default="", show_default=False)
+        if first != second:
+            raise Fail(TEXTS["mismatch"])
+        return first
+    line = click.get_text_stream("stdin").readline()
+    if not line:
+        raise Fail(TEXTS["no_input"])
+    return line.removesuffix("\n").removesuffix("\r")
+
+
+TEXTS = {
+    "prompt": "Nouveau mot de passe",
+    "again": "Le même, encore une fois",
+    "mismatch": "les deux saisies diffèrent : mot de passe inchangé",
+    "no_input": "aucun mot de passe lu sur l'entrée standard : mot de passe inchangé",
+    "passwd": "{login} : mot de passe enregistré",
+    "disable": "{login} : désactivé (refusé sur toutes les consoles d'ici quelques secondes)",
+    "enable": "{login} : réactivé",
+    "unlock": "{login} : débloqué",
+}
+
+
+@operator.command("passwd")
+@click.argument("login")
+@db_option
+def operator_passwd(login: str) -> None:
+    """Définit le mot de passe d'un opérateur (connexion par navigateur, allo serve).
+
+    Tapé deux fois sans écho sur un terminal ; sinon lu sur une ligne de l'entrée standard.
+    Réservé aux administrateurs.
+    """
+    from allo_tui.domain.errors import ValidationError
+
+    store = open_store()
+    _admin(store, "définit les mots de passe")
+    if store.get_operator(login.strip()) is None:
+        from allo_tui.domain.errors import UnknownOperatorError
+
+        raise Fail(str(UnknownOperatorError(login)))
+    password = _read_password()
+    try:
+        record = store.set_password(login, password)
+    except ValidationError as error:
+        raise Fail(f"{error} Mot de passe inchangé.") from None
+    echo_result(TEXTS["passwd"].format(login=one_line(record.login)))
+
+
+@operator.command("disable")
+@click.argument("login")
+@db_option
+def operator_disable(login: str) -> None:
+    """Désactive un identifiant : refusé partout (consoles, commandes, navigateur).
+
+    Le dernier administrateur actif ne peut pas être désactivé. Réservé aux administrateurs.
+    """
+    _switch(login, active=False)
+
+
+@operator.command("enable")
+@click.argument("login")
+@db_option
+def operator_enable(login: str) -> None:
+    """Réactive un identifiant désactivé. Réservé aux administrateurs."""
+    _switch(login, active=True)
+
+
+@operator.command("unlock")
+@click.argument("login")
+@db_option
+def operator_unlock(login: str) -> None:
+    """Débloque un identifiant bloqué après trop d'essais manqués. Réservé aux administrateurs."""
+    store = open_store()
+    _admin(store, "débloque les identifiants")
+    record = store.unlock_operator(login)
+    echo_result(TEXTS["unlock"].format(login=one_line(record.login)))
+
+
+def _switch(login: str, *, active: bool) -> None:
+    from allo_tui.domain.errors import ValidationError
+
+    store = open_store()
+    _admin(store, "active ou désactive les identifiants")
+    try:
+        record = store.set_operator_active(login, active)
+    except ValidationError as error:
+        raise Fail(str(error)) from None
+    echo_result(TEXTS["enable" if active else "disable"].format(login=one_line(record.login)))

@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import OPERATOR_COLUMNS, db_time
 from allo_tui.data.rows.people import operator_record, operator_services, operator_with_services
-from allo_tui.data.store.core import StoreCore
+from allo_tui.data.store.logins import LoginStore
 from allo_tui.domain.errors import (
     UnknownOperatorError,
     ValidationError,
 )
+from allo_tui.domain.passwords import DisabledOperatorError
 from allo_tui.domain.records import (
     OperatorRecord,
     Role,
@@ -24,7 +25,7 @@ _INSERT = (
 )
 
 
-class OperatorStore(StoreCore):
+class OperatorStore(LoginStore):
     """Operators, for `Store`."""
 
     def list_operators(self) -> list[OperatorRecord]:
@@ -91,7 +92,8 @@ class OperatorStore(StoreCore):
         """Who is at the console: a known login; the very first one becomes admin.
 
         In a demo database any login is accepted as a supervisor. An unknown login on a real
-        database raises UnknownOperatorError saying how an admin adds it.
+        database raises UnknownOperatorError saying how an admin adds it; a disabled one
+        DisabledOperatorError.
         """
         with self._read() as connection:  # the usual case: a known login, no write lock
             row = connection.execute(_BY_LOGIN, (login,)).fetchone()
@@ -108,6 +110,8 @@ class OperatorStore(StoreCore):
                     _INSERT, (login, login, role.value, db_time(self.now()))
                 ).fetchone()
                 return operator_record(row)
+        if row is not None:
+            raise DisabledOperatorError(login)
         raise UnknownOperatorError(login)
 
 
