@@ -24,6 +24,7 @@ from allo_tui.domain.sanitize import printable
 from allo_tui.requests_watch import ConnectionLost, ConnectionRestored, RequestsWatch
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.palette import FrenchTextualCommands, NavigationCommands, RecordCommands
+from allo_tui.session_guard import GuardedApp
 from allo_tui.widgets.binding_commands import BindingCommands
 
 APP_TEXTS = {
@@ -69,8 +70,9 @@ def _later_screen(module: str, name: str) -> Callable[[], Screen]:
     return make
 
 
-class AlloApp(FrenchTextualCommands, App[None]):
-    """The operator's console (a `allo_tui.console.Console` for its screens)."""
+class AlloApp(GuardedApp, FrenchTextualCommands, App[None]):
+    """The operator's console (a `allo_tui.console.Console` for its screens); `GuardedApp`
+    logs it out when its login is disabled or a served session stays idle."""
 
     TITLE = TITLE
     MODES = {

@@ -66,13 +66,20 @@ __all__ = [
 @click.option(
     "--operator", metavar="LOGIN", envvar="ALLO_OPERATOR", help="Identifiant de l'opérateur."
 )
+@click.option(
+    "--login",
+    is_flag=True,
+    help="Ouvrir sur l'écran d'identification (mot de passe), comme dans un navigateur.",
+)
 @click.version_option(package_name="allo-tui", prog_name="allo")
 @click.pass_context
-def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None) -> None:
+def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None, login: bool) -> None:
     """allo — la console Allô Mairie (sans sous-commande : ouvre la console)."""
     ctx.obj = Options(db=db, demo=demo, operator=operator)
+    if login and ctx.invoked_subcommand is not None:
+        raise Fail("--login ouvre la console : il ne s'emploie pas avec une sous-commande")
     if ctx.invoked_subcommand is None:
-        run_console(demo=demo)
+        run_console(demo=demo, login=login)
 
 
 for _command in (

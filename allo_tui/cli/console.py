@@ -15,14 +15,28 @@ from allo_tui.cli.common import (
 )
 
 
-def run_console(*, demo: bool) -> None:
-    """Open the console on the chosen database, as the resolved operator."""
+def run_console(*, demo: bool, login: bool = False) -> None:
+    """Open the console on the chosen database, as the resolved operator; with `login`, on
+    the login screen instead (a served session: `allo serve` runs `allo --login`).
+
+    A console whose login gets disabled meanwhile ends with one line saying so.
+    """
     store = open_store()
     is_demo = demo or store.is_demo()
+    if login:
+        from allo_tui.served import run_served
+
+        run_served(store, demo=is_demo)
+        return
     operator = resolve_operator(store, demo=is_demo)
     from allo_tui.app import console_app
+    from allo_tui.session_guard import SessionGuard
 
-    console_app(store, operator, demo=is_demo).run()
+    app = console_app(store, operator, demo=is_demo)
+    app.session_guard = guard = SessionGuard()
+    app.run()
+    if guard.logout_reason is not None:
+        raise Fail(guard.logout_reason)
 
 
 @click.command()
