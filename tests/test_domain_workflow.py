@@ -21,11 +21,14 @@ from allo_tui.domain.requalification import (
 )
 from allo_tui.domain.role_table import role_table_markdown, role_table_rows
 from allo_tui.domain.workflow import (
+    ACTIVE_STATUSES,
     STATUS_LABELS,
     TRANSITIONS,
     URGENCY_LABELS,
+    WAITING_KINDS,
     Action,
     WorkflowError,
+    acting_status,
     allowed_actions,
     check,
     check_service,
@@ -34,6 +37,7 @@ from allo_tui.domain.workflow import (
     refusal_reason,
     service_refusal,
     target_status,
+    waiting_kind_refusal,
 )
 
 STATUS_COLUMNS = (
@@ -41,6 +45,9 @@ STATUS_COLUMNS = (
     Status.ACKNOWLEDGED,
     Status.ASSIGNED,
     Status.IN_PROGRESS,
+    Status.PLANNED,
+    Status.WAITING,
+    Status.TRANSFERRED,
     Status.DONE,
     Status.CLOSED,
     Status.REJECTED,
@@ -50,19 +57,26 @@ STATUS_COLUMNS = (
 
 # Who may do what, from which status.
 # O = operators and above, S = supervisors and above, A = admins only, . = nobody.
+# On a waiting request every action but a note, an acknowledgement and resume first resumes
+# the status it had (tested below), so their `wai` cell is empty.
 PERMISSIONS = {
-    #                    new ack asg inp don clo rej dup can
-    Action.ACKNOWLEDGE: " O   O   O   O   .   .   .   .   . ",
-    Action.ASSIGN: "     O   O   S   S   .   .   .   .   . ",
-    Action.START: "      O   O   O   .   .   .   .   .   . ",
-    Action.DONE: "       O   O   O   O   .   .   .   .   . ",
-    Action.CLOSE: "      .   .   .   .   S   .   .   .   . ",
-    Action.REJECT: "     S   S   S   S   .   .   .   .   . ",
-    Action.DUPLICATE: "  O   O   O   O   .   .   .   .   . ",
-    Action.CANCEL: "     S   S   S   S   .   .   .   .   . ",
-    Action.NOTE: "       O   O   O   O   O   O   O   O   O ",
-    Action.REOPEN: "     .   .   .   .   S   S   S   S   S ",
-    Action.REQUALIFY: "  O   O   S   S   .   .   .   .   . ",
+    #                    new ack asg inp pla wai tra don clo rej dup can
+    Action.ACKNOWLEDGE: " O   O   O   O   O   O   .   .   .   .   .   . ",
+    Action.ASSIGN: "     O   O   S   S   S   .   .   .   .   .   .   . ",
+    Action.START: "      O   O   O   .   O   .   .   .   .   .   .   . ",
+    Action.DONE: "       O   O   O   O   O   .   .   .   .   .   .   . ",
+    Action.CLOSE: "      .   .   .   .   .   .   .   S   .   .   .   . ",
+    Action.REJECT: "     S   S   S   S   S   .   .   .   .   .   .   . ",
+    Action.DUPLICATE: "  O   O   O   O   O   .   .   .   .   .   .   . ",
+    Action.CANCEL: "     S   S   S   S   S   .   .   .   .   .   .   . ",
+    Action.NOTE: "       O   O   O   O   O   O   O   O   O   O   O   O ",
+    Action.REOPEN: "     .   .   .   .   .   .   S   S   S   S   S   S ",
+    Action.REQUALIFY: "  O   O   S   S   S   .   .   .   .   .   .   . ",
+    Action.PLAN: "       S   S   S   S   S   .   .   .   .   .   .   . ",
+    Action.WAIT: "       O   O   O   O   O   .   .   .   .   .   .   . ",
+    Action.RESUME: "     .   .   .   .   .   O   .   .   .   .   .   . ",
+    Action.SEND_BACK: "  S   S   S   S   S   .   .   .   .   .   .   . ",
+    Action.TRANSFER: "   S   S   S   S   S   .   .   .   .   .   .   . ",
 }
 
 MINIMUM_ROLE = {"O": Role.OPERATOR, "S": Role.SUPERVISOR, "A": Role.ADMIN}
@@ -70,18 +84,23 @@ MINIMUM_ROLE = {"O": Role.OPERATOR, "S": Role.SUPERVISOR, "A": Role.ADMIN}
 # What a service agent (role `service`, outside the ranking) may do on their services'
 # requests: X = allowed, . = not.
 SERVICE_PERMISSIONS = {
-    #                    new ack asg inp don clo rej dup can
-    Action.ACKNOWLEDGE: " .   .   .   .   .   .   .   .   . ",
-    Action.ASSIGN: "     .   .   .   .   .   .   .   .   . ",
-    Action.START: "      X   X   X   .   .   .   .   .   . ",
-    Action.DONE: "       X   X   X   X   .   .   .   .   . ",
-    Action.CLOSE: "      .   .   .   .   .   .   .   .   . ",
-    Action.REJECT: "     .   .   .   .   .   .   .   .   . ",
-    Action.DUPLICATE: "  .   .   .   .   .   .   .   .   . ",
-    Action.CANCEL: "     .   .   .   .   .   .   .   .   . ",
-    Action.NOTE: "       X   X   X   X   X   X   X   X   X ",
-    Action.REOPEN: "     .   .   .   .   .   .   .   .   . ",
-    Action.REQUALIFY: "  .   .   .   .   .   .   .   .   . ",
+    #                    new ack asg inp pla wai tra don clo rej dup can
+    Action.ACKNOWLEDGE: " .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.ASSIGN: "     .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.START: "      X   X   X   .   X   .   .   .   .   .   .   . ",
+    Action.DONE: "       X   X   X   X   X   .   .   .   .   .   .   . ",
+    Action.CLOSE: "      .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.REJECT: "     .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.DUPLICATE: "  .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.CANCEL: "     .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.NOTE: "       X   X   X   X   X   X   X   X   X   X   X   X ",
+    Action.REOPEN: "     .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.REQUALIFY: "  .   .   .   .   .   .   .   .   .   .   .   . ",
+    Action.PLAN: "       X   X   X   X   X   .   .   .   .   .   .   . ",
+    Action.WAIT: "       X   X   X   X   X   .   .   .   .   .   .   . ",
+    Action.RESUME: "     .   .   .   .   .   X   .   .   .   .   .   . ",
+    Action.SEND_BACK: "  X   X   X   X   X   .   .   .   .   .   .   . ",
+    Action.TRANSFER: "   X   X   X   X   X   .   .   .   .   .   .   . ",
 }
 
 
@@ -137,19 +156,25 @@ def test_check_raises_a_french_reason_exactly_when_not_allowed(
 # Status after the action, for a request that was / was not acknowledged.
 # "=" means the status does not change.
 TARGETS = {
-    #                     new  ack  asg  inp  don  clo  rej  dup  can
-    Action.ACKNOWLEDGE: ("ack", "=", "=", "=", None, None, None, None, None),
-    Action.ASSIGN: ("asg", "asg", "asg", "asg", None, None, None, None, None),
-    Action.START: ("inp", "inp", "inp", None, None, None, None, None, None),
-    Action.DONE: ("don", "don", "don", "don", None, None, None, None, None),
-    Action.CLOSE: (None, None, None, None, "clo", None, None, None, None),
-    Action.REJECT: ("rej", "rej", "rej", "rej", None, None, None, None, None),
-    Action.DUPLICATE: ("dup", "dup", "dup", "dup", None, None, None, None, None),
-    Action.CANCEL: ("can", "can", "can", "can", None, None, None, None, None),
-    Action.NOTE: ("=", "=", "=", "=", "=", "=", "=", "=", "="),
-    Action.REOPEN: (None, None, None, None, "re", "re", "re", "re", "re"),
+    #                     new  ack  asg  inp  pla  wai  tra  don  clo  rej  dup  can
+    Action.ACKNOWLEDGE: ("ack", "=", "=", "=", "=", "=", *[None] * 6),
+    Action.ASSIGN: ("asg", "asg", "asg", "asg", "asg", *[None] * 7),
+    Action.START: ("inp", "inp", "inp", None, "inp", *[None] * 7),
+    Action.DONE: ("don", "don", "don", "don", "don", *[None] * 7),
+    Action.CLOSE: (*[None] * 7, "clo", *[None] * 4),
+    Action.REJECT: ("rej", "rej", "rej", "rej", "rej", *[None] * 7),
+    Action.DUPLICATE: ("dup", "dup", "dup", "dup", "dup", *[None] * 7),
+    Action.CANCEL: ("can", "can", "can", "can", "can", *[None] * 7),
+    Action.NOTE: ("=",) * 12,
+    Action.REOPEN: (*[None] * 6, "re", "re", "re", "re", "re", "re"),
     # Not a status change: Store.requalify changes the fields, `apply` refuses it.
-    Action.REQUALIFY: (None, None, None, None, None, None, None, None, None),
+    Action.REQUALIFY: (None,) * 12,
+    Action.PLAN: ("pla", "pla", "pla", "pla", "pla", *[None] * 7),
+    Action.WAIT: ("wai", "wai", "wai", "wai", "wai", *[None] * 7),
+    # Without the status to resume (tested below with it).
+    Action.RESUME: (None,) * 12,
+    Action.SEND_BACK: ("re", "re", "re", "re", "re", *[None] * 7),
+    Action.TRANSFER: ("tra", "tra", "tra", "tra", "tra", *[None] * 7),
 }
 SHORT = {
     "ack": Status.ACKNOWLEDGED,
@@ -160,6 +185,9 @@ SHORT = {
     "rej": Status.REJECTED,
     "dup": Status.DUPLICATE,
     "can": Status.CANCELLED,
+    "pla": Status.PLANNED,
+    "wai": Status.WAITING,
+    "tra": Status.TRANSFERRED,
 }
 
 
@@ -204,8 +232,9 @@ def test_operator_cannot_reassign_but_supervisor_can() -> None:
 @pytest.mark.parametrize(
     ("action", "status", "role", "label"),
     [
-        (Action.DONE, Status.IN_PROGRESS, Role.OPERATOR, "Réponse au demandeur"),
-        (Action.REJECT, Status.NEW, Role.SUPERVISOR, "Motif du rejet"),
+        (Action.WAIT, Status.IN_PROGRESS, Role.OPERATOR, "Ce qui est attendu"),
+        (Action.SEND_BACK, Status.ASSIGNED, Role.SERVICE, "Motif du renvoi"),
+        (Action.TRANSFER, Status.PLANNED, Role.SUPERVISOR, "Transmise à"),
         (Action.NOTE, Status.CLOSED, Role.OPERATOR, "Note"),
     ],
 )
@@ -219,7 +248,17 @@ def test_blank_text_is_refused_when_the_action_requires_it(
 
 
 @pytest.mark.parametrize(
-    "action", [Action.ACKNOWLEDGE, Action.ASSIGN, Action.START, Action.DUPLICATE, Action.CANCEL]
+    "action",
+    [
+        Action.ACKNOWLEDGE,
+        Action.ASSIGN,
+        Action.START,
+        Action.DUPLICATE,
+        Action.CANCEL,
+        Action.DONE,  # the coded outcome is required, checked by the store
+        Action.REJECT,  # the coded reason is required, checked by the store
+        Action.PLAN,  # the day is required, checked by the store
+    ],
 )
 def test_actions_without_required_text_accept_a_blank_text(action: Action) -> None:
     check(action, Status.NEW, Role.ADMIN, text="  ")
@@ -231,14 +270,19 @@ def test_actions_without_required_text_accept_a_blank_text(action: Action) -> No
         (Action.ACKNOWLEDGE, False),
         (Action.ASSIGN, False),
         (Action.START, False),
-        (Action.DONE, True),
+        (Action.DONE, False),
         (Action.CLOSE, False),
-        (Action.REJECT, True),
+        (Action.REJECT, False),
         (Action.DUPLICATE, False),
         (Action.CANCEL, False),
         (Action.NOTE, True),
         (Action.REOPEN, False),
         (Action.REQUALIFY, False),
+        (Action.PLAN, False),
+        (Action.WAIT, True),
+        (Action.RESUME, False),
+        (Action.SEND_BACK, True),
+        (Action.TRANSFER, True),
     ],
 )
 def test_requires_text_flags(action: Action, requires_text: bool) -> None:
@@ -261,6 +305,11 @@ def test_requires_text_flags(action: Action, requires_text: bool) -> None:
         (Action.NOTE, "Ajouter une note"),
         (Action.REOPEN, "Rouvrir"),
         (Action.REQUALIFY, "Requalifier"),
+        (Action.PLAN, "Programmer"),
+        (Action.WAIT, "Mettre en attente"),
+        (Action.RESUME, "Reprendre"),
+        (Action.SEND_BACK, "Renvoyer au centre d'appels"),
+        (Action.TRANSFER, "Transmettre à un tiers"),
     ],
 )
 def test_transitions_carry_french_labels(action: Action, label: str) -> None:
@@ -277,6 +326,7 @@ def test_allowed_actions_for_an_operator_on_a_new_request() -> None:
         Action.DUPLICATE,
         Action.NOTE,
         Action.REQUALIFY,
+        Action.WAIT,
     ]
 
 
@@ -307,6 +357,9 @@ def test_status_labels_are_french() -> None:
         Status.ACKNOWLEDGED: "Accusée",
         Status.ASSIGNED: "Affectée",
         Status.IN_PROGRESS: "En cours",
+        Status.PLANNED: "Programmée",
+        Status.WAITING: "En attente",
+        Status.TRANSFERRED: "Transmise",
         Status.DONE: "Terminée",
         Status.CLOSED: "Clôturée",
         Status.REJECTED: "Sans suite",
@@ -439,6 +492,10 @@ def test_a_refused_service_action_says_it_belongs_to_the_call_centre() -> None:
         Action.START,
         Action.DONE,
         Action.NOTE,
+        Action.PLAN,
+        Action.WAIT,
+        Action.SEND_BACK,
+        Action.TRANSFER,
     ]
 
 
@@ -459,4 +516,71 @@ def test_the_role_table_has_a_row_per_screen_and_action_and_a_column_per_role() 
     assert all(len(cells) == len(Role) for _what, cells in rows)
     assert role_table_markdown().splitlines()[0] == (
         "| screen or action | operator | supervisor | admin | service |"
+    )
+
+
+# -- a waiting request: resumed first by every action but a note, an acknowledgement ---------
+
+
+@pytest.mark.parametrize("resume", sorted(ACTIVE_STATUSES))
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+def test_on_a_waiting_request_an_action_is_checked_from_the_status_it_resumes(
+    action: Action, role: Role, resume: Status
+) -> None:
+    if action in (Action.NOTE, Action.ACKNOWLEDGE, Action.RESUME):
+        expected = expected_allowed(action, Status.WAITING, role)
+    else:
+        expected = expected_allowed(action, resume, role)
+    assert is_allowed(action, Status.WAITING, role, resume_status=resume) is expected
+    assert (action in allowed_actions(Status.WAITING, role, resume_status=resume)) is expected
+
+
+@pytest.mark.parametrize("resume", sorted(ACTIVE_STATUSES))
+def test_resume_returns_to_the_status_it_had_and_other_actions_go_on_from_it(
+    resume: Status,
+) -> None:
+    assert (
+        target_status(Action.RESUME, Status.WAITING, acknowledged=True, resume_status=resume)
+        is resume
+    )
+    assert (
+        target_status(Action.DONE, Status.WAITING, acknowledged=False, resume_status=resume)
+        is Status.DONE
+    )
+    assert (
+        target_status(Action.NOTE, Status.WAITING, acknowledged=False, resume_status=resume)
+        is Status.WAITING
+    )
+    assert (
+        target_status(Action.ACKNOWLEDGE, Status.WAITING, acknowledged=False, resume_status=resume)
+        is Status.WAITING
+    )
+    assert acting_status(Action.TRANSFER, Status.WAITING, resume) is resume
+    assert acting_status(Action.NOTE, Status.WAITING, resume) is Status.WAITING
+
+
+def test_a_waiting_request_without_its_status_to_resume_offers_only_what_keeps_it_waiting() -> None:
+    assert allowed_actions(Status.WAITING, Role.SERVICE) == [Action.NOTE, Action.RESUME]
+    with pytest.raises(WorkflowError):
+        target_status(Action.RESUME, Status.WAITING, acknowledged=False)
+
+
+def test_operators_wait_for_the_citizen_only() -> None:
+    assert waiting_kind_refusal(Role.OPERATOR, "citizen") is None
+    assert waiting_kind_refusal(Role.OPERATOR, "third_party") == (
+        "Attente d'un tiers réservée aux services et aux superviseurs."
+    )
+    for role in (Role.SUPERVISOR, Role.ADMIN, Role.SERVICE):
+        assert waiting_kind_refusal(role, "third_party") is None
+    assert "demandeur ou un tiers" in (waiting_kind_refusal(Role.SERVICE, "") or "")
+    assert WAITING_KINDS == ("citizen", "third_party")
+
+
+def test_send_back_and_reopen_go_to_acknowledged_when_it_was_else_new() -> None:
+    for action in (Action.SEND_BACK,):
+        assert target_status(action, Status.PLANNED, acknowledged=True) is Status.ACKNOWLEDGED
+        assert target_status(action, Status.IN_PROGRESS, acknowledged=False) is Status.NEW
+    assert (
+        target_status(Action.REOPEN, Status.TRANSFERRED, acknowledged=True) is Status.ACKNOWLEDGED
     )

@@ -6,7 +6,7 @@ They never carry ORM objects or Sessions; they are safe to pass between threads.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from allo_tui.domain.enums import (  # noqa: F401 - re-exported: existing imports keep working
@@ -130,6 +130,25 @@ class RequestRecord:
     version: int = 1
     updated_at: datetime | None = None
     updated_by: str = ""
+    planned_for: date | None = None
+    """The day its service planned it for (status `planned`)."""
+    outcome_code: str = ""
+    outcome_label: str = ""
+    """The coded outcome of a request done (`outcomes`), with its label ("Réparé")."""
+    rejection_reason_code: str = ""
+    rejection_reason_label: str = ""
+    """The coded reason of a rejected request (`rejection_reasons`), with its label."""
+    waiting_kind: str = ""
+    """Who a waiting request waits for: "citizen", "third_party" ("" when not waiting)."""
+    waiting_for: str = ""
+    """What is awaited, as typed."""
+    waiting_since: datetime | None = None
+    resume_status: Status | None = None
+    """The status a waiting request resumes."""
+    transferred_to: str = ""
+    """The third party a transferred request was passed to, as typed."""
+    sent_back: bool = False
+    """Sent back to the call centre by a service (its service cleared), until reassigned."""
 
     @property
     def location(self) -> str:
@@ -141,6 +160,14 @@ class RequestRecord:
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+
+@dataclass(frozen=True, slots=True)
+class CodedItem:
+    """One entry of a coded list (outcomes, rejection reasons): its code and French label."""
+
+    code: str
+    label: str
 
 
 @dataclass(frozen=True, slots=True)

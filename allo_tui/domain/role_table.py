@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from allo_tui.domain.access import SCREEN_ACCESS, Reach
 from allo_tui.domain.records import OPEN_STATUSES, Role, Status
-from allo_tui.domain.workflow import TRANSITIONS, Action, permitted_statuses
+from allo_tui.domain.workflow import ACTIVE_STATUSES, TRANSITIONS, Action, permitted_statuses
 
 _ALL_STATUSES = frozenset(Status)
 _STATUS_ORDER = tuple(Status)
@@ -18,6 +18,8 @@ def _statuses_text(statuses: frozenset[Status]) -> str:
         return "any status"
     if statuses == OPEN_STATUSES:
         return "open"
+    if statuses == ACTIVE_STATUSES:
+        return "open*"
     return ", ".join(status.value for status in _STATUS_ORDER if status in statuses)
 
 
@@ -40,6 +42,8 @@ def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
         for role in _TABLE_ROLES:
             statuses = permitted_statuses(action, role)
             text = _statuses_text(statuses)
+            if action is Action.WAIT and role is Role.OPERATOR and statuses:
+                text += " (for the citizen only)"
             if role is Role.SERVICE and statuses:
                 text += " (own services)"
             cells.append(text)
@@ -55,4 +59,12 @@ def role_table_markdown() -> str:
     ]
     for what, cells in role_table_rows():
         lines.append(f"| {what} | " + " | ".join(cells) + " |")
+    lines += ["", WAITING_NOTE]
     return "\n".join(lines) + "\n"
+
+
+WAITING_NOTE = (
+    "\\* = open but waiting. On a waiting request every action but a note, an acknowledgement"
+    " and `resume` first resumes the status it had, and is allowed when it is allowed from"
+    " that status."
+)

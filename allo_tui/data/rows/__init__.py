@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from allo_tui.domain.records import (
     OPEN_STATUSES,
@@ -77,6 +77,17 @@ def utc_time(value: str | datetime | None) -> datetime | None:
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+def stored_date(value: str | date | None) -> date | None:
+    """A stored day (`YYYY-MM-DD` text on SQLite, a date on PostgreSQL) as a date."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10])
+
+
 def marks(count: int) -> str:
     """`?, ?, …` for an `IN` list of `count` values."""
     return ",".join("?" * count)
@@ -102,7 +113,10 @@ SELECT r.id, r.reference, r.created_at, r.channel, r.kind, r.category_id, r.serv
        r.acknowledged_at, r.acknowledged_how, r.answer, r.duplicate_of_id, r.closed_at,
        r.version, r.updated_at,
        categories.label, services.name, callers.surname, callers.given_name,
-       created_by.display_name, updated_by.display_name, original.reference
+       created_by.display_name, updated_by.display_name, original.reference,
+       r.planned_for, r.outcome_code, outcome.label, r.rejection_reason_code, reason.label,
+       r.waiting_kind, r.waiting_for, r.waiting_since, r.resume_status, r.transferred_to,
+       r.sent_back
 """
 REQUEST_JOINS = """
 JOIN categories ON categories.id = r.category_id
@@ -111,6 +125,8 @@ LEFT JOIN callers ON callers.id = r.caller_id
 LEFT JOIN operators AS created_by ON created_by.id = r.created_by_id
 LEFT JOIN operators AS updated_by ON updated_by.id = r.updated_by_id
 LEFT JOIN requests AS original ON original.id = r.duplicate_of_id
+LEFT JOIN outcomes AS outcome ON outcome.code = r.outcome_code
+LEFT JOIN rejection_reasons AS reason ON reason.code = r.rejection_reason_code
 """
 REQUEST_SELECT = REQUEST_COLUMNS + "FROM requests AS r" + REQUEST_JOINS
 """A request with the names the UI shows; append `WHERE …` on `r`. Rows: `request_record`.
@@ -125,6 +141,8 @@ def request_record(row) -> RequestRecord:
         latitude, longitude, ack_due_at, intervention_due_at, acknowledged_at, acknowledged_how,
         answer, duplicate_of_id, closed_at, version, updated_at,
         category, service, surname, given_name, created_by, updated_by, original,
+        planned_for, outcome_code, outcome_label, reason_code, reason_label,
+        waiting_kind, waiting_for, waiting_since, resume_status, transferred_to, sent_back,
     ) = row  # fmt: skip
     caller_name = " ".join(p for p in ((surname or "").upper(), given_name or "") if p)
     return RequestRecord(
@@ -160,6 +178,18 @@ def request_record(row) -> RequestRecord:
         version=version,
         updated_at=utc_time(updated_at),
         updated_by=updated_by or "",
+        planned_for=stored_date(planned_for),
+        outcome_code=outcome_code,
+        # A code no longer in its list (edited away) is shown as stored.
+        outcome_label=outcome_label or outcome_code,
+        rejection_reason_code=reason_code,
+        rejection_reason_label=reason_label or reason_code,
+        waiting_kind=waiting_kind,
+        waiting_for=waiting_for,
+        waiting_since=utc_time(waiting_since),
+        resume_status=_STATUSES.get(resume_status),
+        transferred_to=transferred_to,
+        sent_back=bool(sent_back),
     )
 
 
