@@ -150,11 +150,15 @@ def test_a_supervisor_can_reject_with_a_reason(store: Store, operator, superviso
     clock.advance(hours=2)
 
     rejected = store.apply(
-        supervisor, request.id, Action.REJECT, expected_version=1, text="Domaine privé"
+        supervisor, request.id, Action.REJECT, expected_version=1, reason_code="DOMAINE_PRIVE"
     )
 
     assert rejected.status is Status.REJECTED
     assert not rejected.is_open
+    assert (rejected.rejection_reason_code, rejected.rejection_reason_label) == (
+        "DOMAINE_PRIVE",
+        "Domaine privé",
+    )
     assert rejected.closed_at == NOW + timedelta(hours=2)
     assert query(
         db_path, "SELECT kind, old_value, new_value, note, operator_id FROM events ORDER BY id"
@@ -171,25 +175,45 @@ def test_a_rejection_needs_a_reason(store: Store, operator, supervisor, db_path)
     request = store.create_request(operator, request_for(store))
     before = _state(db_path)
 
-    with pytest.raises(WorkflowError):
-        store.apply(supervisor, request.id, Action.REJECT, expected_version=1, text="   ")
+    with pytest.raises(ValidationError) as refused:
+        store.apply(supervisor, request.id, Action.REJECT, expected_version=1, text="Privé")
+    assert refused.value.message == "Choisissez le motif du rejet dans la liste."
+    with pytest.raises(ValidationError) as refused:
+        store.apply(
+            supervisor, request.id, Action.REJECT, expected_version=1, reason_code="INCONNU"
+        )
+    assert "n'est pas dans la liste" in refused.value.message
 
     assert _state(db_path) == before
 
 
-def test_done_requires_the_answer_given_to_the_citizen(store: Store, operator, db_path):
+def test_done_requires_a_coded_outcome_and_keeps_the_answer_given_to_the_citizen(
+    store: Store, operator, db_path
+):
     request = store.create_request(operator, request_for(store))
     before = _state(db_path)
 
-    with pytest.raises(WorkflowError):
-        store.apply(operator, request.id, Action.DONE, expected_version=1, text=" \n ")
+    with pytest.raises(ValidationError) as refused:
+        store.apply(operator, request.id, Action.DONE, expected_version=1, text="Rebouché")
+    assert refused.value.message == "Choisissez la réponse apportée dans la liste."
     assert _state(db_path) == before
 
     done = store.apply(
-        operator, request.id, Action.DONE, expected_version=1, text="Trou rebouché le jour même"
+        operator,
+        request.id,
+        Action.DONE,
+        expected_version=1,
+        outcome_code="REPARE",
+        text="Trou rebouché le jour même",
     )
     assert done.status is Status.DONE
-    assert query(db_path, "SELECT answer FROM requests") == [("Trou rebouché le jour même",)]
+    assert (done.outcome_code, done.outcome_label) == ("REPARE", "Réparé")
+    assert query(db_path, "SELECT answer, outcome_code FROM requests") == [
+        ("Trou rebouché le jour même", "REPARE")
+    ]
+    assert query(db_path, "SELECT note FROM events ORDER BY id")[-1] == (
+        "Réparé — Trou rebouché le jour même",
+    )
 
 
 def test_every_transition_writes_an_event_with_old_and_new_values(
@@ -201,7 +225,7 @@ def test_every_transition_writes_an_event_with_old_and_new_values(
         (operator, Action.ACKNOWLEDGE, {}),
         (operator, Action.ASSIGN, {"service_id": mobile_team}),
         (operator, Action.START, {}),
-        (operator, Action.DONE, {"text": "Rebouché"}),
+        (operator, Action.DONE, {"text": "Rebouché", "outcome_code": "REPARE"}),
         (supervisor, Action.CLOSE, {}),
         (supervisor, Action.REOPEN, {"text": "Le trou est revenu"}),
     ]

@@ -12,7 +12,9 @@ checks). Method names are those callers have always used; a new method goes in t
 its area:
 
 - `requests`: creating a request, reading one, its events, duplicates and history pages;
-- `request_changes`: workflow actions (`apply`) and requalification;
+- `request_changes`: workflow actions (`apply`, and `apply_in` inside a caller's transaction)
+  and requalification; `request_actions`: what each action changes, checked before writing;
+- `coded_lists`: the coded outcomes and rejection reasons;
 - `callers`: caller search, phone look-ups, creation and edits;
 - `board`: open interventions and counts, the wall board's snapshot, the new-request watch;
 - `drafts`: form drafts, heartbeats, orphans and claims;
@@ -30,6 +32,7 @@ from allo_tui.data.store.board import BoardStore
 from allo_tui.data.store.callers import CallerStore
 from allo_tui.data.store.calls import CallStore
 from allo_tui.data.store.catalogue import CatalogueStore
+from allo_tui.data.store.coded_lists import CodedListStore
 from allo_tui.data.store.drafts import DraftStore
 from allo_tui.data.store.exports import ExportStore
 from allo_tui.data.store.operators import OperatorStore
@@ -41,6 +44,7 @@ __all__ = ["Store", "normalise_reference"]
 
 class Store(
     CatalogueStore,
+    CodedListStore,
     OperatorStore,
     CallerStore,
     RequestStore,
