@@ -12,6 +12,7 @@ reads.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual.app import App
@@ -90,7 +91,13 @@ class LoginApp(App[OperatorRecord | None]):
     """The login screen alone: returns the operator who logged in, or None (Ctrl+Q)."""
 
     TITLE = "Allô Mairie"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True)]
+    # Tab moves between the fields in the order typed: a priority key waits until what was
+    # typed before it has reached its field (keys typed after it wait meanwhile).
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
+        Binding("tab", "field(1)", show=False, priority=True),
+        Binding("shift+tab", "field(-1)", show=False, priority=True),
+    ]
 
     def __init__(self, store, *, message: str = "", demo: bool = False) -> None:
         super().__init__()
@@ -103,6 +110,22 @@ class LoginApp(App[OperatorRecord | None]):
         from allo_tui.screens.login import LoginScreen
 
         self.push_screen(LoginScreen(self._message, demo=self._demo))
+
+    async def action_field(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous field, once the keys before have landed."""
+        for pump in (self.screen, self.screen.focused):
+            if pump is None:
+                continue
+            handled = asyncio.Event()
+            pump.call_later(handled.set)
+            try:
+                await asyncio.wait_for(handled.wait(), 5.0)
+            except TimeoutError:
+                break
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def session_continues(self) -> bool:
         """True when an operator logged in: their console follows on this connection."""
