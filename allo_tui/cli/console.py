@@ -48,7 +48,16 @@ def run_console(*, demo: bool, login: bool = False) -> None:
 @click.option("--no-run", is_flag=True, help="Créer la base sans ouvrir la console.")
 @db_option
 def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) -> None:
-    """Ouvre la console sur la base de démonstration (créée au premier usage)."""
+    """Ouvre la console sur la base de démonstration (créée au premier usage).
+
+    \b
+    Identifiants de démonstration, mot de passe « demo-IDENTIFIANT » (écran
+    d'identification de allo serve et de allo --login) :
+    amartin, bdurand (hôtesses), csuper (superviseur), admin (administrateur),
+    dmoreau (Voirie), elefevre (Propreté), fgarnier (Espaces verts),
+    gbernard (Éclairage), hpetit (Signalisation), iroux (équipe mobile).
+    Exemple : dmoreau / demo-dmoreau.
+    """
     from allo_tui.data.errors import DatabaseFileError
     from allo_tui.demo import build_demo
 
@@ -65,8 +74,22 @@ def demo(callers: int | None, requests_: int | None, seed: int, no_run: bool) ->
             f"({summary.callers} demandeurs, {summary.requests} demandes)",
             err=True,
         )
+        _demo_logins()
     if not no_run:
         run_console(demo=True)
+
+
+def _demo_logins() -> None:
+    """Give the named demo logins without a password theirs (a demo built before passwords
+    existed), and print them all."""
+    from allo_tui.demo.operators import DEMO_LOGINS, demo_password, demo_passwords_text
+
+    store = open_store(demo=True)
+    states = store.login_states()
+    for login, _name, _role in DEMO_LOGINS:
+        if login in states and not states[login].password_set:
+            store.set_password(login, demo_password(login))
+    click.echo(demo_passwords_text(), err=True)
 
 
 @click.command()

@@ -1,5 +1,7 @@
 """The demo operators: hostesses, supervisors, and one agent (role `service`) per technical
-service and for the mobile team, attached to their service."""
+service and for the mobile team, attached to their service. Each named demo login has the
+password `demo-LOGIN` (`demo_password`), for the login screen of `allo serve`; a demo login
+that already exists keeps its role, services and password."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from allo_tui.demo.constants import REQUESTS_PER_YEAR
+from allo_tui.domain.passwords import hash_password
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,23 @@ _DEMO_OPERATORS = [
     ("iroux", "Isabelle Roux", "service", "EMI"),
     ("admin", "Administrateur allo", "admin", "admin"),
 ]
+
+
+DEMO_LOGINS = tuple((login, name, role) for login, name, role, _team in _DEMO_OPERATORS)
+"""The named demo logins: (login, display name, role)."""
+
+
+def demo_password(login: str) -> str:
+    """The demo password of `login` (printed by `allo demo`)."""
+    return f"demo-{login}"
+
+
+def demo_passwords_text() -> str:
+    """The demo logins and their passwords, one line each, as `allo demo` prints them."""
+    lines = ["Identifiants de démonstration (allo serve, allo --login) :"]
+    for login, name, role in DEMO_LOGINS:
+        lines.append(f"  {login:<10} {demo_password(login):<15} {role:<11} {name}")
+    return "\n".join(lines)
 
 
 def _insert_operators(
@@ -66,6 +86,10 @@ def _insert_operators(
         "INSERT OR IGNORE INTO operators (login, display_name, role, active, created_at)"
         " VALUES (?, ?, ?, 1, ?)",
         [(login, name, role, created) for login, name, role, _team in wanted],
+    )
+    connection.executemany(
+        "UPDATE operators SET password_hash = ? WHERE login = ? AND password_hash = ''",
+        [(hash_password(demo_password(login)), login) for login, *_rest in DEMO_LOGINS],
     )
     connection.executemany(
         "INSERT OR IGNORE INTO operator_services (operator_id, service_id)"
