@@ -64,7 +64,14 @@ def town(store: Store, admin, clock) -> dict:
     summer = store.create_request(
         admin, NewRequest(category_id=tags.id, description="+33 tag sur le mur")
     )
-    summer = store.apply(admin, summer.id, Action.DONE, expected_version=summer.version, text="=1")
+    summer = store.apply(
+        admin,
+        summer.id,
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=summer.version,
+        text="=1",
+    )
     clock.set(AUTUMN)
     autumn = store.create_request(
         admin, NewRequest(category_id=voirie.id, description="\tTrou sur la chaussée")
@@ -109,6 +116,7 @@ def test_requests_csv_is_french_excel(db_path, town, tmp_path: Path) -> None:
     ]
     assert column(rows, "Réponse au demandeur")[1] == "'=1"
     assert column(rows, "Statut") == ["Nouvelle", "Terminée", "Nouvelle"]
+    assert column(rows, "Résultat") == ["", "Réparé", ""]  # the coded outcome's label
     assert column(rows, "Service")[0] == "Voirie"
     # No personal data on the caller in a requests export: their number only.
     assert column(rows, "N° demandeur") == [str(town["caller"].id), "", ""]

@@ -3,8 +3,9 @@ destination that takes its name only once complete: an export that fails or is i
 leaves no half-written file.
 
 - CSV: `csv_fr` (French Excel);
-- xlsx: openpyxl's write-only workbook (rows streamed to disk), a new sheet past the
-  1,048,576 rows a sheet holds (header included), text never taken for a formula;
+- xlsx: XlsxWriter in constant-memory mode (each row streamed to disk), a new sheet past
+  the 1,048,576 rows a sheet holds (header included), real date cells, text always a string
+  cell (never a formula or a link);
 - JSON: one array of objects, written an object at a time.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -87,6 +89,10 @@ def write_json(path: Path, layout: Layout, rows: Iterable[tuple], advance: Advan
     return count
 
 
+_ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters XML 1.0 cannot hold (tab, line feed and carriage return it can)."""
+
+
 def write_xlsx(
     path: Path,
     layout: Layout,
@@ -94,57 +100,69 @@ def write_xlsx(
     advance: Advance,
     sheet_name: str,
 ) -> int:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,  # each row goes to disk once the next one starts
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    day = book.add_format({"num_format": "dd/mm/yyyy"})
+    bold = book.add_format({"bold": True})
     zone = layout.zone
     per_sheet = SHEET_ROWS - 1
     sheets = 0
     sheet = None
-    in_sheet = per_sheet
+    line = per_sheet
     count = 0
 
     def new_sheet():
         nonlocal sheets
         sheets += 1
-        made = book.create_sheet(sheet_name if sheets == 1 else f"{sheet_name} ({sheets})")
-        made.append([_text_cell(WriteOnlyCell, made, header) for header in layout.headers])
+        made = book.add_worksheet(sheet_name if sheets == 1 else f"{sheet_name} ({sheets})")
+        for position, header in enumerate(layout.headers):
+            made.write_string(0, position, header, bold)
+        made.freeze_panes(1, 0)
         return made
 
-    def value_of(target, value):
-        if isinstance(value, tuple):
-            value = " / ".join(value)
-        if isinstance(value, str):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            return _text_cell(WriteOnlyCell, target, value) if value.startswith("=") else value
-        if isinstance(value, datetime):
-            moment = WriteOnlyCell(target, value.astimezone(zone).replace(tzinfo=None))
-            moment.number_format = "dd/mm/yyyy hh:mm"
-            return moment
-        return value
-
-    for chunk in _chunks(rows):
-        for row in chunk:
-            if in_sheet == per_sheet:
-                sheet = new_sheet()
-                in_sheet = 0
-            sheet.append([value_of(sheet, value) for value in layout.for_people(row)])
-            in_sheet += 1
-            count += 1
-        advance(len(chunk))
-    if sheet is None:
-        new_sheet()
-    book.save(path)
+    try:
+        for chunk in _chunks(rows):
+            for row in chunk:
+                if line == per_sheet:
+                    sheet = new_sheet()
+                    line = 0
+                line += 1
+                for position, value in enumerate(layout.for_people(row)):
+                    if value is None or value == "":
+                        continue
+                    kind = type(value)
+                    if kind is str:
+                        # Always a string cell: text is never taken for a formula or a link.
+                        sheet.write_string(line, position, _ILLEGAL_IN_XML.sub("", value))
+                    elif kind is int or kind is float:
+                        sheet.write_number(line, position, value)
+                    elif kind is datetime:
+                        local = value.astimezone(zone).replace(tzinfo=None)
+                        sheet.write_datetime(line, position, local, moment)
+                    elif kind is date:
+                        sheet.write_datetime(line, position, value, day)
+                    elif kind is tuple:
+                        text = " / ".join(value)
+                        sheet.write_string(line, position, _ILLEGAL_IN_XML.sub("", text))
+                    else:
+                        sheet.write_string(line, position, str(value))
+                count += 1
+            advance(len(chunk))
+        if sheet is None:
+            new_sheet()
+    finally:
+        book.close()
     return count
-
-
-def _text_cell(cell_type, sheet, text: str):
-    """A cell holding `text` as text, whatever it starts with (never a formula)."""
-    made = cell_type(sheet, text)
-    made.data_type = "s"
-    return made
 
 
 def write_export(
