@@ -109,6 +109,7 @@ def write_xlsx(
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
+            "tmpdir": str(path.parent),  # its row files beside the export, not in /tmp
         },
     )
     moment = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
