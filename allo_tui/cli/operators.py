@@ -94,15 +94,20 @@ def _admin(store, what: str):
     return me
 
 
+def _on_terminal() -> bool:
+    """True when stdin is a terminal (the password is then typed twice, hidden)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
 def _read_password() -> str:
     """The new password: typed twice, hidden, on a terminal; else one line of stdin."""
-    if sys.stdin is not None and sys.stdin.isatty():
+    if _on_terminal():
         first = click.prompt(TEXTS["prompt"], hide_input=True, default="", show_default=False)
         second = click.prompt(TEXTS["again"], hide_input=True, default="", show_default=False)
         if first != second:
             raise Fail(TEXTS["mismatch"])
         return first
-    line = click.get_text_stream("stdin").readline()
+    line = sys.stdin.readline() if sys.stdin is not None else ""
     if not line:
         raise Fail(TEXTS["no_input"])
     return line.removesuffix("\n").removesuffix("\r")
