@@ -244,7 +244,14 @@ def board_data(store: Store, admin, clock: FixedClock) -> dict[str, str]:
     }
     clock.set(now)
     closed = made["closed"]
-    store.apply(admin, closed.id, Action.DONE, expected_version=closed.version, text="fait")
+    store.apply(
+        admin,
+        closed.id,
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=closed.version,
+        text="fait",
+    )
     return {name: request.reference for name, request in made.items()}
 
 

@@ -88,14 +88,24 @@ def build_history(store: Store, clock: FixedClock) -> None:
             continue
         if fate < 0.55:
             store.apply(
-                supervisor, request.id, Action.REJECT, expected_version=request.version, text="non"
+                supervisor,
+                request.id,
+                Action.REJECT,
+                reason_code="NON_FONDE",
+                expected_version=request.version,
+                text="non",
             )
             continue
         if fate < 0.6:
             store.apply(supervisor, request.id, Action.CANCEL, expected_version=request.version)
             continue
         request = store.apply(
-            admin, request.id, Action.DONE, expected_version=request.version, text="Fait"
+            admin,
+            request.id,
+            Action.DONE,
+            outcome_code="REPARE",
+            expected_version=request.version,
+            text="Fait",
         )
         if fate < 0.8:
             store.apply(supervisor, request.id, Action.CLOSE, expected_version=request.version)

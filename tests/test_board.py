@@ -172,7 +172,12 @@ async def test_a_request_made_on_another_connection_appears_without_input(
             assert notes and new.reference in notes[-1][1] and "Urgence" in notes[-1][0]
             # The other console finishes it: it leaves the board.
             done = other.apply(
-                admin, new.id, Action.DONE, expected_version=new.version, text="sécurisé"
+                admin,
+                new.id,
+                Action.DONE,
+                outcome_code="REPARE",
+                expected_version=new.version,
+                text="sécurisé",
             )
             assert done.status is Status.DONE
             await asyncio.to_thread(watch.check)

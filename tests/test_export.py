@@ -341,3 +341,30 @@ def test_no_callers_file_without_its_audit_row(
     result = run(db_path, "callers", "--out", str(folder / "demandeurs.csv"))
     assert result.exit_code != 0
     assert list(folder.iterdir()) == []
+
+
+def test_status_and_service_do_not_apply_to_callers(db_path, town, tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    result = run(db_path, "callers", "--status", "open", "--out", str(folder / "c.csv"))
+    assert result.exit_code == 2
+    assert "ne s'appliquent pas à l'export des demandeurs" in result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_calls_export_carries_no_phone(db_path, store, admin, town, tmp_path: Path) -> None:
+    from allo_tui.domain.records import CallInfo, CallOutcome
+
+    store.log_call(
+        admin,
+        CallInfo(started_at=WINTER, console="poste-1", phone="+33386123456"),
+        CallOutcome.WRONG_NUMBER,
+        caller_id=town["caller"].id,
+    )
+    out = tmp_path / "appels.csv"
+    result = run(db_path, "calls", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    rows = read_csv(out)
+    assert column(rows, "Issue de l'appel") == ["Faux numéro"]
+    assert column(rows, "N° demandeur") == [str(town["caller"].id)]
+    assert b"86 12" not in out.read_bytes() and b"386123456" not in out.read_bytes()

@@ -70,10 +70,24 @@ def town(store: Store, operator, supervisor, clock: FixedClock) -> dict[str, int
     made["lamp done"] = make(
         store, operator, "ECLAIRAGE", "Lampe cassée", street="Rue du Temple"
     ).id
-    store.apply(operator, made["lamp done"], Action.DONE, expected_version=1, text="Changée")
+    store.apply(
+        operator,
+        made["lamp done"],
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=1,
+        text="Changée",
+    )
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     made["sign"] = make(store, operator, "SIGNAL", "Panneau [bold]tordu", street="Rue du Temple").id
-    store.apply(supervisor, made["sign"], Action.REJECT, expected_version=1, text="Non")
+    store.apply(
+        supervisor,
+        made["sign"],
+        Action.REJECT,
+        reason_code="NON_FONDE",
+        expected_version=1,
+        text="Non",
+    )
     clock.set(datetime(2026, 11, 24, 8, 0, tzinfo=UTC))
     made["lamp today"] = make(
         store, operator, "ECLAIRAGE", "Lampadaire clignote", street="Rue du Temple"

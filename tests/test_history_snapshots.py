@@ -47,7 +47,14 @@ def history_app(store, operator, supervisor, clock):
         if index % 5 == 1:
             store.apply(operator, request.id, Action.ACKNOWLEDGE, expected_version=1, how="phone")
         elif index % 5 == 2:
-            store.apply(supervisor, request.id, Action.REJECT, expected_version=1, text="non")
+            store.apply(
+                supervisor,
+                request.id,
+                Action.REJECT,
+                reason_code="NON_FONDE",
+                expected_version=1,
+                text="non",
+            )
         clock.advance(hours=11)
     clock.set(datetime(2026, 11, 24, 9, 0, tzinfo=UTC))
     app = AlloApp(store=store, operator=operator, console="test")
@@ -110,6 +117,7 @@ def detail_app(store, operator, supervisor, clock):
     step(
         operator,
         Action.DONE,
+        outcome_code="REPARE",
         text="Trois ampoules changées ; le câble sera contrôlé la semaine prochaine.",
     )
     duplicate = store.create_request(

@@ -100,7 +100,14 @@ def test_the_queue_drops_done_requests(store: Store, operator, clock):
 
     voirie = store.find_category("VOIRIE").service_id
     request = store.create_request(operator, request_for(store, "VOIRIE", "Nid de poule"))
-    store.apply(operator, request.id, Action.DONE, expected_version=1, text="Rebouché")
+    store.apply(
+        operator,
+        request.id,
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=1,
+        text="Rebouché",
+    )
     clock.advance(minutes=1)
 
     assert store.service_queue((voirie,)) == []

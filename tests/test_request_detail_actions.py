@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from conftest import ALL_BACKENDS, lamp_request
 from pilot_helpers import enabled, listed, notifications, open_detail, shown_in
 from pilot_helpers import settle_twice as settle
-from textual.widgets import Static, TextArea
+from textual.widgets import TextArea
 
 from allo_tui.app import AlloApp
 from allo_tui.data.store import Store
@@ -45,7 +45,10 @@ async def test_operator_acknowledges_assigns_starts_and_marks_done_by_keys(store
         await pilot.press("s")
         await settle(app, pilot)
         await pilot.press("d")
-        assert isinstance(app.screen, TextPromptDialog)
+        assert isinstance(app.screen, ChoiceDialog), "done asks the coded outcome first"
+        await pilot.press("4")  # Remplacé
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPromptDialog), "then the answer"
         await pilot.press(*"Lampe changée [ok]")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
@@ -53,15 +56,16 @@ async def test_operator_acknowledges_assigns_starts_and_marks_done_by_keys(store
         timeline = shown_in(screen, "#detail-timeline")
         for text in ("par courrier", "Voirie → Éclairage public", "Affectée → En cours"):
             assert text in timeline, text
-        assert "Lampe changée [ok]" in timeline
+        assert "Remplacé — Lampe changée [ok]" in timeline
         assert "Terminée" in shown_in(screen, "#detail-title")
     saved = store.get_request(request.id)
-    assert (saved.status, saved.service_id, saved.answer, saved.acknowledged_how) == (
-        Status.DONE,
-        lighting.id,
-        "Lampe changée [ok]",
-        "letter",
-    )
+    assert (
+        saved.status,
+        saved.service_id,
+        saved.outcome_code,
+        saved.answer,
+        saved.acknowledged_how,
+    ) == (Status.DONE, lighting.id, "REMPLACE", "Lampe changée [ok]", "letter")
     events = store.events(request.id)
     assert [event.kind for event in events] == [
         EventKind.CREATED,
@@ -75,21 +79,30 @@ async def test_operator_acknowledges_assigns_starts_and_marks_done_by_keys(store
     assert {event.operator for event in events[1:]} == {"Anne Hôtesse"}
 
 
-async def test_done_without_an_answer_is_refused_in_the_dialog(store, operator):
+async def test_done_needs_a_coded_outcome_and_takes_a_blank_answer(store, operator):
     request = lamp_request(store, operator)
     app = AlloApp(store=store, operator=operator, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
-        await open_detail(app, pilot, request.id)
+        screen = await open_detail(app, pilot, request.id)
         await pilot.press("d")
-        dialog = app.screen
-        await pilot.press(" ", "ctrl+s")
-        await pilot.pause()
-        assert app.screen is dialog, "a blank answer keeps the dialog open"
-        assert "obligatoire" in str(dialog.query_one("#dialog-error", Static).render())
+        assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("escape")
         await settle(app, pilot)
-    assert store.get_request(request.id).status is Status.NEW
-    assert len(store.events(request.id)) == 1
+        assert app.screen is screen, "no outcome chosen: nothing asked further"
+        assert store.get_request(request.id).status is Status.NEW
+        assert len(store.events(request.id)) == 1
+        await pilot.press("d", "1")  # Réparé
+        await settle(app, pilot)
+        await pilot.press("escape")  # leaving the answer goes back to the list, kept
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # the free answer is optional
+        await settle(app, pilot)
+        assert "Réparé" in shown_in(screen, "#detail-fields")
+    saved = store.get_request(request.id)
+    assert (saved.status, saved.outcome_code, saved.answer) == (Status.DONE, "REPARE", "")
 
 
 async def test_operator_is_offered_only_their_actions_and_told_why_others_are_refused(
@@ -124,13 +137,15 @@ async def test_supervisor_rejects_with_a_reason_then_reopens(store, operator, su
         screen = await open_detail(app, pilot, request.id)
         assert not enabled(screen, "o"), "an open request cannot be reopened"
         await pilot.press("r")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPromptDialog), "the reason is required"
+        assert isinstance(app.screen, ChoiceDialog), "the coded reason first"
+        await pilot.press("2")  # Domaine privé
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextPromptDialog)
         await pilot.press(*"Hors domaine public")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert "Sans suite" in shown_in(screen, "#detail-title")
+        assert "Sans suite — Domaine privé" in shown_in(screen, "#detail-fields")
         assert enabled(screen, "o") and not enabled(screen, "r")
         await pilot.press("o")
         await pilot.press("ctrl+s")  # the reason of a reopening is optional
@@ -138,14 +153,16 @@ async def test_supervisor_rejects_with_a_reason_then_reopens(store, operator, su
         assert "Nouvelle" in shown_in(screen, "#detail-title")
     events = store.events(request.id)
     assert [(e.old_value, e.new_value, e.note) for e in events[1:]] == [
-        ("new", "rejected", "Hors domaine public"),
+        ("new", "rejected", "Domaine privé — Hors domaine public"),
         ("rejected", "new", ""),
     ]
 
 
 async def test_supervisor_closes_a_done_request_and_cancels_another(store, supervisor):
     done = lamp_request(store, supervisor)
-    store.apply(supervisor, done.id, Action.DONE, expected_version=1, text="Réparé")
+    store.apply(
+        supervisor, done.id, Action.DONE, outcome_code="REPARE", expected_version=1, text="Réparé"
+    )
     other = lamp_request(store, supervisor)
     app = AlloApp(store=store, operator=supervisor, console="test")
     async with app.run_test(size=(120, 40)) as pilot:

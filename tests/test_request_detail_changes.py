@@ -41,7 +41,9 @@ async def test_a_refused_answer_is_kept_shown_with_what_changed_and_saved_on_the
             await open_detail(app_a, pilot_a, request.id)
             app_b.requests_watch.check()  # B's change feed: its starting point
             # B starts typing the answer; meanwhile A acknowledges (by letter).
-            await pilot_b.press("d", *"Lampe changée")
+            await pilot_b.press("d", "1")  # Réparé
+            await settle(app_b, pilot_b)
+            await pilot_b.press(*"Lampe changée")
             await pilot_a.press("a", "2")
             await settle(app_a, pilot_a)
             assert console_a.get_request(request.id).status is Status.ACKNOWLEDGED
@@ -50,21 +52,27 @@ async def test_a_refused_answer_is_kept_shown_with_what_changed_and_saved_on_the
             await pilot_b.press("ctrl+s")
             await settle(app_b, pilot_b)
             dialog = app_b.screen
-            assert isinstance(dialog, TextPromptDialog), "asked again, not dropped"
-            assert dialog.query_one("#dialog-text", TextArea).text == "Lampe changée"
+            assert isinstance(dialog, ChoiceDialog), "asked again, not dropped"
+            assert dialog.query_one(OptionList).highlighted == 0, "the outcome kept"
             notice = str(dialog.query_one("#dialog-notice", Static).render())
             assert "Chef Superviseur" in notice
             assert "Statut : Nouvelle → Accusée" in notice
             assert "Accusé de réception : — → courrier" in notice
             assert any("rien n'a été écrasé" in text for text in notifications(app_b))
+            await pilot_b.press("enter")
+            await settle(app_b, pilot_b)
+            dialog = app_b.screen
+            assert isinstance(dialog, TextPromptDialog)
+            assert dialog.query_one("#dialog-text", TextArea).text == "Lampe changée"
             await pilot_b.press(*" ce matin", "ctrl+s")
             await settle(app_b, pilot_b)
             assert app_b.screen is screen_b
             assert "Terminée" in shown_in(screen_b, "#detail-title")
     console_a.close()
     saved = store.get_request(request.id)
-    assert (saved.status, saved.answer, saved.acknowledged_how) == (
+    assert (saved.status, saved.outcome_code, saved.answer, saved.acknowledged_how) == (
         Status.DONE,
+        "REPARE",
         "Lampe changée ce matin",
         "letter",
     )
@@ -77,7 +85,9 @@ async def test_a_refused_answer_whose_action_is_gone_can_be_kept_as_a_note(
     app = AlloApp(store=store, operator=operator, console="b")
     async with app.run_test(size=(120, 40)) as pilot:
         await open_detail(app, pilot, request.id)
-        await pilot.press("d", *"Lampe changée")
+        await pilot.press("d", "1")
+        await settle(app, pilot)
+        await pilot.press(*"Lampe changée")
         other = Store(db_path, clock=clock)
         other.apply(supervisor, request.id, Action.CANCEL, expected_version=1, text="Erreur")
         other.close()
@@ -143,7 +153,14 @@ async def test_the_acknowledgement_defaults_to_the_callers_contact_preference(st
 
 async def test_a_reopened_requests_answer_reads_as_the_previous_one(store, supervisor):
     request = lamp_request(store, supervisor)
-    store.apply(supervisor, request.id, Action.DONE, expected_version=1, text="Lampe changée")
+    store.apply(
+        supervisor,
+        request.id,
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=1,
+        text="Lampe changée",
+    )
     store.apply(supervisor, request.id, Action.REOPEN, expected_version=2)
     app = AlloApp(store=store, operator=supervisor, console="test")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -225,7 +242,14 @@ def test_the_request_view_calls_a_reopened_requests_answer_the_previous_one(stor
     from allo_tui.screens.request_view import request_fields
 
     request = lamp_request(store, supervisor)
-    store.apply(supervisor, request.id, Action.DONE, expected_version=1, text="Lampe changée")
+    store.apply(
+        supervisor,
+        request.id,
+        Action.DONE,
+        outcome_code="REPARE",
+        expected_version=1,
+        text="Lampe changée",
+    )
     done = request_fields(store.get_request(request.id)).plain
     assert "Réponse au demandeur" in done and "Lampe changée" in done
     store.apply(supervisor, request.id, Action.REOPEN, expected_version=2)

@@ -207,7 +207,12 @@ def test_typed_text_is_stored_as_typed_blanks_at_its_ends_included(store: Store,
         (typed, " rue du Temple", "ici ")
     ]
     done = store.apply(
-        operator, request.id, "done", expected_version=request.version, text="\tRéparé.\n"
+        operator,
+        request.id,
+        "done",
+        outcome_code="REPARE",
+        expected_version=request.version,
+        text="\tRéparé.\n",
     )
     assert done.answer == "\tRéparé.\n"
 

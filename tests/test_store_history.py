@@ -101,7 +101,14 @@ def add_history(store: Store, operator, supervisor, clock: FixedClock) -> dict[s
     made["sign"] = store.create_request(
         operator, request_for(store, "SIGNAL", "Panneau stop tordu", street="Rue du Temple")
     ).id
-    store.apply(supervisor, made["sign"], Action.REJECT, expected_version=1, text="Déjà signalé")
+    store.apply(
+        supervisor,
+        made["sign"],
+        Action.REJECT,
+        reason_code="NON_FONDE",
+        expected_version=1,
+        text="Déjà signalé",
+    )
     clock.set(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     return made
 
@@ -256,7 +263,14 @@ def test_possible_duplicates_are_open_requests_of_the_category_on_the_street(
         operator, request_for(store, "TAGS", street="Rue du Temple")
     )
     rejected = store.create_request(operator, request_for(store, street="Rue du Temple"))
-    store.apply(supervisor, rejected.id, Action.REJECT, expected_version=1, text="non")
+    store.apply(
+        supervisor,
+        rejected.id,
+        Action.REJECT,
+        reason_code="NON_FONDE",
+        expected_version=1,
+        text="non",
+    )
 
     candidates = [r.id for r in store.possible_duplicates(voirie, "RUE DU TEMPLE")]
 

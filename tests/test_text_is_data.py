@@ -107,7 +107,12 @@ async def test_detail_dialogs_and_notifications_show_stored_text_literally(store
         await pilot.press("escape")
         # Another console marks it done, with an answer holding ESC (shown with "␛" below).
         store.apply(
-            store.get_operator("agent"), hostile.id, Action.DONE, expected_version=1, text=ANSWER
+            store.get_operator("agent"),
+            hostile.id,
+            Action.DONE,
+            outcome_code="REPARE",
+            expected_version=1,
+            text=ANSWER,
         )
         # Cancelling is refused (changed meanwhile): the message names who, shown literally;
         # the reason typed is offered as a note, with who changed what, shown literally too.
