@@ -76,10 +76,12 @@ class TextPromptDialog(ModalScreen[str | None]):
         initial: str = "",
         placeholder: str = "",
         notice: str = "",
+        validate: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__(classes="action-dialog")
         self.title_text = title
         self.label_text = label
+        self.validate = validate
         self.required = required
         self.multiline = multiline
         self.initial = initial
@@ -137,6 +139,11 @@ class TextPromptDialog(ModalScreen[str | None]):
         """Return the text, unless it is required and blank."""
         if self.required and not self.value.strip():
             self.query_one("#dialog-error", Static).update(TEXTS["required"])
+            self.query_one("#dialog-text").focus()
+            return
+        problem = self.validate(self.value) if self.validate is not None else None
+        if problem:
+            self.query_one("#dialog-error", Static).update(problem)
             self.query_one("#dialog-text").focus()
             return
         self.dismiss(self.value)

@@ -34,6 +34,7 @@ from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.labels import STATUS_LABELS, URGENCY_LABELS
 from allo_tui.domain.records import (
     CategoryRecord,
+    CodedItem,
     ContactPreference,
     RequestDetail,
     RequestRecord,
@@ -41,23 +42,25 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.request_detail import acknowledgement_how
 from allo_tui.domain.request_detail import format_span as format_span  # re-exported
-from allo_tui.domain.workflow import Action, is_allowed
+from allo_tui.domain.workflow import Action
 from allo_tui.literal import fill, printable
 from allo_tui.requests_watch import RequestsChanged, RequestsWatch, WatchEvent
-from allo_tui.screens.request_detail_actions import ActionsPart
+from allo_tui.screens.request_detail_actions import ActionsPart, may
 from allo_tui.screens.request_detail_content import (  # noqa: F401 (re-exported)
     event_detail,
+    last_send_back,
     request_changes,
     request_fields,
     timeline_table,
 )
+from allo_tui.screens.request_detail_questions import QuestionsPart
 from allo_tui.screens.request_detail_texts import TEXTS
 from allo_tui.widgets.action_keys import ActionKeys
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 
 
-class RequestDetailScreen(ActionsPart, Screen[None]):
+class RequestDetailScreen(ActionsPart, QuestionsPart, Screen[None]):
     """One request: its fields, due dates, timeline, links, and the actions on it."""
 
     CSS_PATH = "request_detail.tcss"
@@ -75,6 +78,13 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
         Binding("n", "workflow('note')", "Note", id="request_detail.note"),
         Binding("o", "workflow('reopen')", "Rouvrir", id="request_detail.reopen"),
         Binding("q", "workflow('requalify')", "Requalifier", id="request_detail.requalify"),
+        Binding("p", "workflow('plan')", "Programmer", id="request_detail.plan"),
+        # `w` puts a request on hold, and on a waiting request resumes it (one of the two is
+        # offered at a time: `check_action` hides the other).
+        Binding("w", "workflow('resume')", "Reprendre", id="request_detail.resume"),
+        Binding("w", "workflow('wait')", "Attente", id="request_detail.wait"),
+        Binding("b", "workflow('send_back')", "Renvoyer", id="request_detail.send_back"),
+        Binding("t", "workflow('transfer')", "Transmettre", id="request_detail.transfer"),
         Binding("enter", "open_caller", "Fiche", id="request_detail.caller"),
         Binding("escape", "back", "Retour", id="request_detail.back"),
         Binding("ctrl+r", "reload", "Actualiser", show=False, id="request_detail.reload"),
@@ -86,6 +96,9 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
         self.detail: RequestDetail | None = None
         self._services: list[ServiceRecord] = []
         self._categories: list[CategoryRecord] = []
+        self._outcomes: list[CodedItem] = []
+        """The coded outcomes a done request is given (read once, in the load worker)."""
+        self._rejection_reasons: list[CodedItem] = []
         self._calendar: SiteCalendar | None = None
         self._ack_default = "phone"
         self._busy = False
@@ -150,6 +163,10 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
             services = self._services or store.services()
             if not self._categories:
                 self._categories = store.categories()
+            if not self._outcomes:
+                self._outcomes = store.outcomes()
+            if not self._rejection_reasons:
+                self._rejection_reasons = store.rejection_reasons()
             if self._calendar is None:
                 self._calendar = store.calendar()
             self._ack_default = self._acknowledgement_default(detail.request)
@@ -187,7 +204,9 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
         title.append(URGENCY_LABELS.get(request.urgency, ""))
         self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail-keys", ActionKeys).show(self._action_keys(request))
-        self.query_one("#detail-fields", Static).update(request_fields(request, now))
+        self.query_one("#detail-fields", Static).update(
+            request_fields(request, now, last_send_back(detail.events))
+        )
         self._show_links(detail)
         self.query_one("#detail-timeline-title", Static).update(
             f"{TEXTS['timeline']} ({len(detail.events)})"
@@ -224,7 +243,7 @@ class RequestDetailScreen(ActionsPart, Screen[None]):
             if not isinstance(binding, Binding) or not binding.action.startswith("workflow("):
                 continue
             action = Action(binding.action.removeprefix("workflow(").strip("')\""))
-            if not is_allowed(action, request.status, role):
+            if not may(action, request, role):
                 continue
             keys.append((self.app.get_key_display(binding), binding.description))
         return keys

@@ -3,17 +3,13 @@ Store's write in a thread worker, and asking again when the request changed mean
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import events, work
 
 from allo_tui.data.errors import user_message
 from allo_tui.domain import access
 from allo_tui.domain.display import format_datetime
 from allo_tui.domain.errors import AlloError, StaleWriteError
-from allo_tui.domain.labels import ACKNOWLEDGEMENT_LABELS as HOW_LABELS
-from allo_tui.domain.labels import capitalised
-from allo_tui.domain.records import RequestRecord, ServiceRecord
+from allo_tui.domain.records import RequestRecord, Role, Status
 from allo_tui.domain.workflow import (
     TRANSITIONS,
     Action,
@@ -22,30 +18,22 @@ from allo_tui.domain.workflow import (
     refusal_reason,
 )
 from allo_tui.literal import printable
-from allo_tui.screens.action_dialogs import ChoiceDialog, TextPromptDialog
-from allo_tui.screens.confirm import ConfirmDialog
-from allo_tui.screens.requalify_dialog import Requalification, RequalifyDialog
 from allo_tui.screens.request_detail_content import request_changes
+from allo_tui.screens.request_detail_questions import PendingAction
 from allo_tui.screens.request_detail_texts import DONE_LABELS, TEXTS
 
 
-@dataclass(frozen=True, slots=True)
-class PendingAction:
-    """An action asked for, with what the operator typed or chose (kept after a refusal)."""
-
-    action: Action
-    text: str = ""
-    service_id: int | None = None
-    how: str = ""
-    original_reference: str = ""
-    requalification: Requalification | None = None
+def may(action: Action, request: RequestRecord, role: Role) -> bool:
+    """True when `role` may do `action` on `request` now. A waiting request offers resuming,
+    not waiting again (`w` does one or the other); its other actions resume it first."""
+    if action is Action.WAIT and request.status is Status.WAITING:
+        return False
+    return is_allowed(action, request.status, role, resume_status=request.resume_status)
 
 
-def _mobile_suffix(service: ServiceRecord) -> str:
-    """ " (équipe mobile)" for a mobile team whose name does not already say so."""
-    if service.is_mobile_team and "mobile" not in service.name.lower():
-        return TEXTS["mobile_team"]
-    return ""
+def why_not(action: Action, request: RequestRecord, role: Role) -> str | None:
+    """Why `role` may not do `action` on `request` now, or None."""
+    return refusal_reason(action, request.status, role, resume_status=request.resume_status)
 
 
 class ActionsPart:
@@ -59,7 +47,7 @@ class ActionsPart:
             request = self.request
             if request is None:
                 return False
-            if not is_allowed(Action(str(parameters[0])), request.status, self.app.operator.role):
+            if not may(Action(str(parameters[0])), request, self.app.operator.role):
                 return False
             return None if self._busy else True
         if action == "open_caller":
@@ -74,22 +62,22 @@ class ActionsPart:
         request = self.request
         if request is None or self._busy:
             return
-        for binding in self._bindings.key_to_bindings.get(event.key, []):
-            if not binding.action.startswith("workflow("):
-                continue
-            action = Action(binding.action.removeprefix("workflow(").strip("')\""))
-            if not is_allowed(action, request.status, self.app.operator.role):
-                self._refuse(action)
-                event.stop()
-                event.prevent_default()
-            return
+        # A key may carry two actions (`w`: put on hold, or resume a waiting request).
+        actions = [
+            Action(binding.action.removeprefix("workflow(").strip("')\""))
+            for binding in self._bindings.key_to_bindings.get(event.key, [])
+            if binding.action.startswith("workflow(")
+        ]
+        role = self.app.operator.role
+        if actions and not any(may(a, request, role) for a in actions):
+            self._refuse(actions[0])
+            event.stop()
+            event.prevent_default()
 
     def _refuse(self, action: Action) -> None:
         request = self.request
         assert request is not None
-        reason = refusal_reason(action, request.status, self.app.operator.role)
-        if reason is None:  # pragma: no cover - only refused actions come here
-            return
+        reason = why_not(action, request, self.app.operator.role) or TEXTS["already_waiting"]
         label = TRANSITIONS[action].label
         self.notify(
             TEXTS["refused"].format(reason=f"{label} — {reason}"), severity="warning", markup=False
@@ -101,100 +89,10 @@ class ActionsPart:
         if request is None or self._busy:
             return
         action = Action(name)
-        if not is_allowed(action, request.status, self.app.operator.role):
+        if not may(action, request, self.app.operator.role):
             self._refuse(action)
             return
         self._ask(action)
-
-    def _ask(self, action: Action, kept: PendingAction | None = None, notice: str = "") -> None:
-        """Open the dialog `action` needs; `kept` fills it again after a refused stale save,
-        and `notice` (what changed meanwhile) is shown in it."""
-        request = self.request
-        assert request is not None
-        rule = TRANSITIONS[action]
-
-        def go(pending: PendingAction) -> None:
-            self.apply_action(pending, request)
-
-        match action:
-            case Action.ACKNOWLEDGE:
-                choices = [(capitalised(label), how) for how, label in HOW_LABELS.items()]
-                selected = kept.how if kept else self._ack_default
-                self.app.push_screen(
-                    ChoiceDialog(TEXTS["ack_title"], choices, selected=selected, notice=notice),
-                    lambda how: how and go(PendingAction(action, how=how)),
-                )
-            case Action.ASSIGN:
-                # Service names are shown literally by the dialog.
-                choices = [
-                    (service.name + _mobile_suffix(service), service.id)
-                    for service in self._services
-                ]
-                selected = kept.service_id if kept else request.service_id
-                self.app.push_screen(
-                    ChoiceDialog(TEXTS["assign_title"], choices, selected=selected, notice=notice),
-                    lambda service_id: (
-                        service_id is not None and go(PendingAction(action, service_id=service_id))
-                    ),
-                )
-            case Action.DUPLICATE:
-                self.app.push_screen(
-                    TextPromptDialog(
-                        TEXTS["duplicate_title"],
-                        rule.text_label,
-                        required=True,
-                        multiline=False,
-                        placeholder=TEXTS["duplicate_placeholder"],
-                        initial=kept.original_reference if kept else "",
-                        notice=notice,
-                    ),
-                    lambda reference: (
-                        reference is not None
-                        and go(PendingAction(action, original_reference=reference.strip()))
-                    ),
-                )
-            case Action.START if kept is None:
-                go(PendingAction(action))
-            case Action.START | Action.CLOSE:
-                reference = printable(request.reference, one_line=True)
-                if kept is None:
-                    question = TEXTS["close_question"].format(reference=reference)
-                    detail = TEXTS["close_detail"]
-                else:
-                    question = TEXTS["retry_question"].format(label=rule.label, reference=reference)
-                    detail = notice
-                self.app.push_screen(
-                    ConfirmDialog(question, detail),
-                    lambda yes: yes and go(PendingAction(action)),
-                )
-            case Action.REQUALIFY:
-                assert self._calendar is not None
-                self.app.push_screen(
-                    RequalifyDialog(
-                        request,
-                        self._categories,
-                        self._services,
-                        self._calendar,
-                        self.app.clock.now(),
-                        initial=kept.requalification if kept else None,
-                        notice=notice,
-                    ),
-                    lambda choice: (
-                        choice is not None
-                        and go(PendingAction(action, requalification=choice, text=choice.text))
-                    ),
-                )
-            case _:
-                self.app.push_screen(
-                    TextPromptDialog(
-                        f"{rule.label} — {request.reference}",
-                        rule.text_label,
-                        required=rule.requires_text,
-                        initial=kept.text if kept else "",
-                        notice=notice,
-                    ),
-                    lambda text: text is not None and go(PendingAction(action, text=text)),
-                )
 
     def apply_action(self, pending: PendingAction, seen: RequestRecord) -> None:
         """Apply `pending` to the version `seen` (the one the operator decided on) in a
@@ -230,6 +128,10 @@ class ActionsPart:
                     service_id=pending.service_id,
                     how=pending.how,
                     original_reference=pending.original_reference,
+                    planned_for=pending.planned_for,
+                    outcome_code=pending.outcome_code,
+                    reason_code=pending.reason_code,
+                    waiting_kind=pending.waiting_kind,
                 )
         except StaleWriteError as error:
             self.app.call_from_thread(self._stale_refused, pending, seen, str(error))
@@ -281,20 +183,26 @@ class ActionsPart:
         )
         action = pending.action
         role = self.app.operator.role
-        reason = refusal_reason(action, request.status, role)
+        reason = None
+        if not may(action, request, role):
+            reason = why_not(action, request, role) or TEXTS["already_waiting"]
         if reason is None:
             if action in (Action.ACKNOWLEDGE, Action.ASSIGN):
                 kept = TEXTS["kept_choice"]
+            elif action in (Action.DONE, Action.REJECT, Action.WAIT):
+                kept = TEXTS["kept_choice_and_text"]
+            elif action in (Action.PLAN, Action.TRANSFER):
+                kept = TEXTS["kept_line"]
             elif action is Action.REQUALIFY:
                 kept = TEXTS["kept_requalify"]
-            elif action in (Action.START, Action.CLOSE):
+            elif action in (Action.START, Action.CLOSE, Action.RESUME):
                 kept = ""
             else:
                 kept = TEXTS["kept_text"]
             self._ask(action, pending, f"{changed}\n{kept}".strip())
             return
         no_longer = TEXTS["no_longer"].format(label=TRANSITIONS[action].label, reason=reason)
-        if pending.text.strip() and is_allowed(Action.NOTE, request.status, role):
+        if pending.text.strip() and may(Action.NOTE, request, role):
             # The action is gone, the text is not: it can still go on the request as a note.
             self._ask(
                 Action.NOTE,

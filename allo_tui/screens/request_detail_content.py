@@ -3,12 +3,13 @@ timeline, and what changed between two versions of a request. Typed text is show
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.table import Table
 from rich.text import Text
 
-from allo_tui.domain.display import format_datetime, format_long
+from allo_tui.domain.display import format_datetime, format_long, local
 from allo_tui.domain.labels import ACKNOWLEDGEMENT_LABELS as HOW_LABELS
 from allo_tui.domain.labels import (
     CHANNEL_LABELS,
@@ -17,8 +18,10 @@ from allo_tui.domain.labels import (
     STATUS_LABELS,
     URGENCY_LABELS,
 )
+from allo_tui.domain.planned_date import format_planned
 from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
 from allo_tui.domain.request_detail import field_changes, format_span
+from allo_tui.domain.status_detail import status_detail, waiting_label
 from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.request_detail_texts import (
     CHANGE_LABELS,
@@ -47,6 +50,13 @@ def request_changes(old: RequestRecord, new: RequestRecord) -> list[str]:
         HOW_LABELS.get(new.acknowledged_how, "") if new.acknowledged_at else "",
     )
     add("answer", old.answer, new.answer)
+    add("outcome", old.outcome_label, new.outcome_label)
+    add(
+        "planned",
+        format_planned(old.planned_for) if old.planned_for else "",
+        format_planned(new.planned_for) if new.planned_for else "",
+    )
+    add("waiting", old.waiting_for, new.waiting_for)
     add("original", old.duplicate_of_reference, new.duplicate_of_reference)
     add(
         "due",
@@ -102,8 +112,13 @@ def _status_label(value: str) -> str:
         return value
 
 
-def request_fields(request: RequestRecord, now: datetime) -> Table:
+def request_fields(
+    request: RequestRecord, now: datetime, sent_back: EventRecord | None = None
+) -> Table:
     """Every field of a request as a two-column grid, typed text shown literally.
+
+    `sent_back`: the Event of its last send-back to the call centre (its reason, who, when),
+    shown while the request is flagged "renvoyée".
 
     Strings are people's text (or stored values): `literal()` shows them as typed, one line
     unless it is the description or the answer; our own texts come as `Text`.
@@ -134,23 +149,31 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
     if request.urgency == 1:
         urgency.stylize("bold")
     row("urgency", urgency)
-    status = STATUS_LABELS[request.status]
+    today = local(now).date()
+    status = status_detail(request, today)
     if request.closed_at is not None and not running:
         status += " — " + TEXTS["closed_at"].format(when=format_datetime(request.closed_at))
-    row("status", Text(status))
+    row("status", status)  # may quote stored text (what is awaited, a third party)
     row("location", request.location or "—")
     if request.neighbourhood:
         row("neighbourhood", request.neighbourhood)
     row("caller", request.caller_name or TEXTS["anonymous"])
     row("description", request.description, one_line=False)
-    if request.answer:
+    _service_rows(request, row, sent_back)
+    answer = request.answer
+    if request.status is not Status.REJECTED and request.outcome_label:
+        # "Réparé — the lamp post was replaced": the coded outcome, then the free answer.
+        answer = f"{request.outcome_label} — {answer}" if answer else request.outcome_label
+    if request.status is Status.REJECTED and request.rejection_reason_label:
+        row("reason", request.rejection_reason_label)
+    if answer:
         # Reopened: the answer given before is history, not what the citizen will be told.
         if running:
-            previous = literal(request.answer, one_line=False)
+            previous = literal(answer, one_line=False)
             previous.stylize("dim italic")
             row("answer_previous", previous)
         else:
-            row("answer", request.answer, one_line=False)
+            row("answer", answer, one_line=False)
     if request.duplicate_of_reference:
         row("original", request.duplicate_of_reference)
     if request.acknowledged_at is not None:
@@ -170,6 +193,52 @@ def request_fields(request: RequestRecord, now: datetime) -> Table:
         ),
     )
     return grid
+
+
+def last_send_back(events_: tuple[EventRecord, ...]) -> EventRecord | None:
+    """The Event of the last send-back to the call centre (its service cleared, its reason in
+    the note), or None."""
+    for event in reversed(events_):
+        if event.kind is EventKind.ASSIGNMENT and event.old_value and not event.new_value:
+            return event
+    return None
+
+
+def _service_rows(
+    request: RequestRecord,
+    row: Callable[..., None],
+    sent_back: EventRecord | None,
+) -> None:
+    """What the service did that is still true: planned for a day, waiting for something,
+    transferred to a third party, sent back to the call centre."""
+    if request.status is Status.WAITING:
+        since = format_datetime(request.waiting_since) if request.waiting_since else "—"
+        row(
+            "waiting",
+            fill(TEXTS["waiting_since"], who=waiting_label(request.waiting_kind), when=since),
+        )
+        if request.waiting_for:
+            row("waiting_for", request.waiting_for, one_line=False)
+    if request.status is Status.TRANSFERRED and request.transferred_to:
+        row("transferred", request.transferred_to)
+    if request.sent_back and request.is_open:
+        if sent_back is None:
+            row("sent_back", Text(TEXTS["sent_back_plain"]))
+        else:
+            # The Event's note says "Renvoyée au centre d'appels : <reason>".
+            head, colon, reason = sent_back.note.partition(" : ")
+            if not colon or not head.startswith(TEXTS["sent_back_note"]):
+                reason = sent_back.note
+            template = TEXTS["sent_back_reason" if reason else "sent_back"]
+            row(
+                "sent_back",
+                fill(
+                    template,
+                    when=format_datetime(sent_back.at),
+                    who=sent_back.operator,
+                    reason=reason,
+                ),
+            )
 
 
 def timeline_table(events_: tuple[EventRecord, ...]) -> Table:

@@ -43,7 +43,37 @@ TEXTS = {
     "no_longer": "« {label} » n'est plus possible : {reason}",
     "as_note": "Votre texte est gardé : Ctrl+S l'enregistre comme note.",
     "changed_elsewhere": "Demande {reference} modifiée par {who} : {changes}",
+    "kept_choice_and_text": (
+        "Votre choix et votre texte sont gardés : Entrée puis Ctrl+S les enregistrent sur la"
+        " version à jour."
+    ),
+    "kept_line": "Votre saisie est gardée : Entrée l'enregistre sur la version à jour.",
+    "already_waiting": "la demande est déjà en attente (w la reprend).",
+    "plan_title": "Programmer la demande {reference}",
+    "plan_label": "Intervention prévue le",
+    "outcome_title": "Terminer {reference} — réponse :",
+    "answer_label": "Réponse au demandeur (détail, facultatif)",
+    "reason_title": "Rejeter {reference} — motif :",
+    "reason_label": "Ce qui est dit au demandeur (facultatif)",
+    "wait_title": "Mettre en attente la demande {reference}",
+    "wait_label_citizen": "Ce qui est attendu du demandeur",
+    "wait_label_third_party": "Ce qui est attendu, et de qui",
+    "send_back_title": "Renvoyer au centre d'appels",
+    "transfer_title": "Transmettre la demande {reference} à un tiers",
+    "transfer_label": "Transmise à (autre administration, concessionnaire…)",
+    "transfer_placeholder": "Enedis, Conseil départemental, bailleur…",
+    "planned_at": "le {day}",
+    "waiting_since": "{who} depuis le {when}",
+    "sent_back": "au centre d'appels le {when} par {who}",
+    "sent_back_note": "Renvoyée",
+    "sent_back_plain": "au centre d'appels, à réaffecter",
+    "sent_back_reason": "au centre d'appels le {when} par {who} : {reason}",
 }
+WAITING_CHOICES = [
+    ("Le demandeur (une précision, une photo, un accès…)", "citizen"),
+    ("Un tiers (concessionnaire, autre administration…)", "third_party"),
+]
+"""Who a request put on hold waits for: (label, `waiting_kind`)."""
 FIELD_LABELS = {
     "received": "Reçue le",
     "kind": "Type",
@@ -56,6 +86,12 @@ FIELD_LABELS = {
     "caller": "Demandeur",
     "description": "Description",
     "answer": "Réponse au demandeur",
+    "reason": "Motif du rejet",
+    "planned": "Programmée",
+    "waiting": "En attente",
+    "waiting_for": "Attendu",
+    "transferred": "Transmise à",
+    "sent_back": "Renvoyée",
     "answer_previous": "Réponse précédente",
     "original": "Doublon de",
     "ack_due": "Accusé de réception",
@@ -76,6 +112,11 @@ DONE_LABELS = {
     Action.NOTE: "note ajoutée",
     Action.REOPEN: "rouverte",
     Action.REQUALIFY: "requalifiée",
+    Action.PLAN: "intervention programmée",
+    Action.WAIT: "mise en attente",
+    Action.RESUME: "reprise",
+    Action.SEND_BACK: "renvoyée au centre d'appels",
+    Action.TRANSFER: "transmise",
 }
 CHANGE_LABELS = {
     "status": "Statut",
@@ -84,6 +125,9 @@ CHANGE_LABELS = {
     "urgency": "Urgence",
     "acknowledged": "Accusé de réception",
     "answer": "Réponse",
+    "outcome": "Résultat",
+    "planned": "Programmée le",
+    "waiting": "En attente de",
     "original": "Doublon de",
     "due": "Intervention",
 }
