@@ -26,7 +26,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("reference", width=10),
     Column("due", width=22),
     Column("since", width=14, drop_rank=3),
-    Column("status", width=8),
+    Column("status", width=11),  # "prog. 12/01"
     Column("ack", width=3),
     Column("category", flex=3, minimum=10),
     Column("location", flex=3, minimum=10, drop_rank=1),

@@ -340,7 +340,10 @@ class BoardScreen(ServicesPart, LiveBoard):
             if request is None:
                 return None
             role: Role = self.app.operator.role
-            return True if is_allowed(Action.ASSIGN, request.status, role) else None
+            allowed = is_allowed(
+                Action.ASSIGN, request.status, role, resume_status=request.resume_status
+            )
+            return True if allowed else None
         if action == "show_all":
             return True if (self.services != self._scope or self.urgency is not None) else None
         return True

@@ -7,7 +7,7 @@ highlighted request and `n` logs the call as a follow-up on it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import on, work
@@ -19,9 +19,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from allo_tui.console import console_of
-from allo_tui.domain.display import format_date, format_datetime
+from allo_tui.domain.display import format_date, format_datetime, local
 from allo_tui.domain.labels import STATUS_LABELS
-from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord
+from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord, Status
+from allo_tui.domain.status_detail import status_detail
 from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
 from allo_tui.widgets.binding_commands import BindingCommands
@@ -44,8 +45,12 @@ TEXTS = {
     "requests_none": "Aucune demande pour ce demandeur. F3 : nouvelle demande",
     "columns": ("N°", "Date", "Catégorie", "Lieu", "Statut"),
     "error": "Fiche introuvable : {error}",
+    "answer": "Réponse au demandeur : {answer}",
+    "answer_previous": "Réponse précédente : {answer}",
+    "status_line": "{reference} : {status}",
 }
-COLUMN_WIDTHS = (12, 10, 0.45, 0.55, 10)
+COLUMN_WIDTHS = (12, 10, 0.3, 0.35, 0.35)
+"""The status column shares the room: it says what the service did ("Terminée — Réparé")."""
 PREFERENCE_LABELS = {
     ContactPreference.PHONE: "téléphone",
     ContactPreference.LETTER: "courrier",
@@ -82,6 +87,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             yield Static("", id="caller-fields")
         yield Static("", id="requests-title")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="request-answer")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -136,11 +142,24 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         widths = fit_columns(self.size.width, COLUMN_WIDTHS)
         for label, width in zip(TEXTS["columns"], widths, strict=True):
             table.add_column(label, width=width)
+        today = local(self.app.clock.now()).date()
         for request in requests:
-            table.add_row(*_request_cells(request))
+            table.add_row(*_request_cells(request, today))
         if requests:
             table.move_cursor(row=min(max(cursor, 0), len(requests) - 1))
+        self._show_answer()
         self.refresh_bindings()
+
+    @on(DataTable.RowHighlighted, "#requests")
+    def _show_answer(self) -> None:
+        """Under the list, what the hostess tells the citizen about the highlighted request:
+        the service's answer, or what its status says (planned for, waiting for…)."""
+        widget = self.query_one("#request-answer", Static)
+        request = self._highlighted()
+        today = local(self.app.clock.now()).date()
+        line = None if request is None else answer_line(request, today)
+        widget.update(line or "")
+        widget.display = line is not None
 
     # -- keys ---------------------------------------------------------------------------------
 
@@ -254,13 +273,30 @@ def caller_fields(caller: CallerRecord) -> Text:
     return out
 
 
-def _request_cells(request: RequestRecord) -> tuple[Text, ...]:
+def _request_cells(request: RequestRecord, today: date) -> tuple[Text, ...]:
     style = "bold" if request.is_open else "dim"
     marker = "● " if request.is_open else "  "
+    status = status_detail(request, today)  # may quote stored text (a third party's name)
     return (
         literal(marker + request.reference, style),
         Text(format_date(request.created_at), style=style),
         literal(request.category_label, style),
         literal(request.location, style),
-        Text(STATUS_LABELS[request.status], style="bold reverse" if request.is_open else "dim"),
+        literal(status, "bold" if request.is_open else ""),
     )
+
+
+def answer_line(request: RequestRecord, today: date) -> Text | None:
+    """What the hostess tells the citizen: on an open request what its status says beyond
+    its name ("Programmée le 12/01"), else the answer given ("Réponse au demandeur : Réparé
+    — lampe changée"); None when there is nothing more than the status."""
+    status = status_detail(request, today)
+    if request.is_open and status != STATUS_LABELS[request.status]:
+        return fill(TEXTS["status_line"], reference=request.reference, status=status)
+    coded = request.outcome_label
+    if request.status is Status.REJECTED:
+        coded = request.rejection_reason_label
+    answer = " — ".join(part for part in (coded, request.answer) if part)
+    if not answer:
+        return None
+    return fill(TEXTS["answer_previous" if request.is_open else "answer"], answer=answer)

@@ -2,7 +2,8 @@
 intervention due time, with its countdown, urgency, place and the caller's words.
 
 A service agent sees their own services (one of them with `s`); a supervisor or an admin
-opens every service's queue, or one service's with `s`. `l` keeps the late ones; Enter opens
+opens every service's queue, or one service's with `s`. `l` keeps the late ones, `p` the
+planned ones and `w` those waiting (for the citizen or a third party); Enter opens
 the request detail with the actions the role may take. Live like the board: the app's watch
 reloads it when requests change on any console, and the countdowns tick every second.
 """
@@ -18,8 +19,9 @@ from textual.widgets import DataTable, Header, Static
 from allo_tui.console import console_of
 from allo_tui.domain import access
 from allo_tui.domain.countdown import due_text, is_late
-from allo_tui.domain.labels import STATUS_LABELS
-from allo_tui.domain.records import RequestRecord, ServiceRecord
+from allo_tui.domain.display import local
+from allo_tui.domain.records import RequestRecord, ServiceRecord, Status
+from allo_tui.domain.status_detail import status_short
 from allo_tui.literal import literal
 from allo_tui.requests_watch import ConnectionLost, RequestsWatch, WatchEvent
 from allo_tui.screens.queue_texts import TEXTS
@@ -40,6 +42,8 @@ class QueueScreen(Screen[None]):
     BINDINGS = [
         Binding("s", "pick_service", "Service", id="queue.service"),
         Binding("l", "toggle_late", "En retard", id="queue.late"),
+        Binding("p", "toggle_status('planned')", "Programmées", id="queue.planned"),
+        Binding("w", "toggle_status('waiting')", "En attente", id="queue.waiting"),
         Binding("escape", "show_all", "Tout", id="queue.clear"),
     ]
     DEFAULT_CSS = """
@@ -53,6 +57,10 @@ class QueueScreen(Screen[None]):
         """The services this operator is kept to (a service agent's own); () for all."""
         self.services: tuple[int, ...] = ()
         self.late_only = False
+        self.status: Status | None = None
+        """Only the requests of this status (planned, waiting); None: every open one."""
+        self.read_rows: list[RequestRecord] = []
+        """The queue as read; `rows` are those the status filter keeps."""
         self.rows: list[RequestRecord] = []
         self._service_list: list[ServiceRecord] = []
         self._loading = False
@@ -120,13 +128,19 @@ class QueueScreen(Screen[None]):
 
     def _loaded(self, rows: list[RequestRecord]) -> None:
         self._loading = False
-        self.rows = rows
-        self._fill()
+        self.read_rows = rows
+        self._filter()
         if self._pending:
             self._pending = False
             self.reload()
 
     # -- showing ---------------------------------------------------------------------------
+
+    def _filter(self) -> None:
+        """Keep the rows of the status asked for (the queue holds a few hundred at most)."""
+        status = self.status
+        self.rows = [r for r in self.read_rows if status is None or r.status is status]
+        self._fill()
 
     def _fill(self) -> None:
         table = self.table
@@ -149,7 +163,7 @@ class QueueScreen(Screen[None]):
             literal(due_text(request.intervention_due_at, now), "bold red" if late else ""),
             literal(str(request.urgency), "bold" if request.urgency == 1 else ""),
             literal(request.reference),
-            literal(STATUS_LABELS[request.status]),
+            literal(status_short(request, local(now).date())),
             literal(place),
             literal(words),
             literal(request.service_name or ""),  # last: one service's queue needs it least
@@ -181,6 +195,8 @@ class QueueScreen(Screen[None]):
         text = TEXTS["summary"].format(services=services, count=len(self.rows), late=late)
         if self.late_only:
             text += TEXTS["late_only"]
+        if self.status is not None:
+            text += TEXTS["status_only"][self.status]
         if not self.rows:
             text += " — " + TEXTS["empty"]
         self.query_one("#queue-summary", Static).update(literal(text))
@@ -197,8 +213,15 @@ class QueueScreen(Screen[None]):
         self.late_only = not self.late_only
         self.reload()
 
+    def action_toggle_status(self, status: str) -> None:
+        """`p` the planned requests only, `w` those waiting; the same key again: all."""
+        chosen = Status(status)
+        self.status = None if self.status is chosen else chosen
+        self._filter()
+
     def action_show_all(self) -> None:
         self.late_only = False
+        self.status = None
         self.services = self.scope
         self.reload()
 

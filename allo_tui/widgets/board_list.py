@@ -45,7 +45,7 @@ from allo_tui.domain.countdown import (
     is_late,
 )
 from allo_tui.domain.labels import URGENCY_LABELS
-from allo_tui.domain.records import BoardCounts, RequestRecord
+from allo_tui.domain.records import BoardCounts, RequestRecord, Status
 from allo_tui.widgets.board_list_cursor import CursorPart
 from allo_tui.widgets.board_list_render import RenderPart, fit, visible_text  # noqa: F401
 from allo_tui.widgets.board_list_texts import TEXTS
@@ -221,7 +221,11 @@ class BoardList(RenderPart, CursorPart, ScrollView, can_focus=True):
         assert counts is not None
         lines: list[BoardLine] = []
         current: int | None = None
+        # Requests on hold wait for someone else: apart, at the bottom, under their heading.
+        waiting = [request for request in self.rows if request.status is Status.WAITING]
         for request in self.rows:
+            if request.status is Status.WAITING:
+                continue
             if request.urgency != current:
                 current = request.urgency
                 heading = TEXTS["heading"].format(
@@ -237,6 +241,16 @@ class BoardList(RenderPart, CursorPart, ScrollView, can_focus=True):
             lines.extend(
                 BoardLine("gap", ("gap", request.id, index)) for index in range(self.row_gap)
             )
+        if waiting:
+            heading = TEXTS["heading_waiting"].format(count=len(waiting))
+            lines.append(BoardLine("heading", ("heading", heading), text=heading))
+            for request in waiting:
+                lines.append(
+                    BoardLine("row", ("row", request.id, request.version), request=request)
+                )
+                lines.extend(
+                    BoardLine("gap", ("gap", request.id, index)) for index in range(self.row_gap)
+                )
         if not self.rows:
             lines.append(BoardLine("empty", ("empty",), text=TEXTS["empty"]))
         missing = counts.open(urgencies) - len(self.rows)

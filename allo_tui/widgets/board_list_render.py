@@ -10,7 +10,8 @@ from textual.strip import Strip
 
 from allo_tui.domain.board_layout import SEPARATOR, BoardLine, Column, layout_columns
 from allo_tui.domain.countdown import AcknowledgementState
-from allo_tui.domain.labels import STATUS_LABELS
+from allo_tui.domain.display import local
+from allo_tui.domain.status_detail import status_short
 from allo_tui.literal import printable
 from allo_tui.widgets.board_list_texts import TEXTS
 
@@ -127,7 +128,8 @@ class RenderPart:
             "reference": (visible_text(request.reference), row_style),
             "due": (due, row_style),
             "since": (since, row_style if late or cursor else row_style + self._style("muted")),
-            "status": (STATUS_LABELS.get(request.status, str(request.status)), row_style),
+            # "prog. 12/01", "att. dem.", "renvoyée": what the service did with it.
+            "status": (status_short(request, local(self.now).date()), row_style),
             "ack": self._ack_cell(ack, row_style),
             "category": (visible_text(request.category_label), row_style),
             "location": (visible_text(request.location), row_style),

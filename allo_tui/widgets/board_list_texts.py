@@ -18,6 +18,7 @@ TEXTS = {
     },
     "heading": "{level} · {label} — {open} ouverte(s)",
     "heading_late": ", {late} en retard",
+    "heading_waiting": "En attente (demandeur ou tiers) — {count} demande(s)",
     "more": "… {count} autre(s) demande(s) ouverte(s) non affichée(s)",
     "empty": "Aucune intervention ouverte.",
     "loading": "Chargement…",

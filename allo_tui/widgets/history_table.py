@@ -18,8 +18,8 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from allo_tui.domain.display import local
-from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.records import RequestRecord
+from allo_tui.domain.status_detail import status_short
 from allo_tui.literal import printable
 
 
@@ -37,7 +37,7 @@ COLUMNS = (
     Column("N°", 11),
     Column("Date", 14),
     Column("Urg.", 4),
-    Column("Statut", 10),
+    Column("Statut", 11),  # "prog. 12/01"
     Column("Catégorie", 10, share=3),
     Column("Lieu", 14, share=4),
     Column("Demandeur", 10, share=3, optional=True),
@@ -83,7 +83,8 @@ def clip(value: str, width: int) -> Text:
 
 def request_cells(request: RequestRecord, now: datetime, widths: dict[str, int]) -> list[Text]:
     """The cells of one request row for the columns in `widths`; late open requests in red."""
-    status = Text(STATUS_LABELS[request.status])
+    # "prog. 12/01", "att. dem.", "renvoyée": what the service did, in the narrow column.
+    status = clip(status_short(request, local(now).date()), widths.get("Statut", 10))
     due = request.intervention_due_at
     if request.is_open and due is not None and due < now:
         status.stylize("bold red")
