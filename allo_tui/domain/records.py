@@ -327,6 +327,8 @@ class HistoryFilter:
     caller_id: int | None = None
     service_ids: tuple[int, ...] = ()
     """Within these services only (a service agent's history); empty: every service."""
+    sent_back_only: bool = False
+    """Open requests sent back to the call centre by a service (not yet reassigned) only."""
 
 
 @dataclass(frozen=True, slots=True)

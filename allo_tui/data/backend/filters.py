@@ -37,6 +37,9 @@ def filter_terms(
         if value is not None and skip != name:
             terms.append(f"{column} = ?")
             params.append(value)
+    if filters.sent_back_only:
+        terms.append(OPEN_STATUS_SQL)
+        terms.append("sent_back = TRUE")
     if filters.service_ids:
         terms.append(f"service_id IN ({','.join('?' * len(filters.service_ids))})")
         params.extend(filters.service_ids)

@@ -160,6 +160,17 @@ class BoardStore(StoreCore):
             rows = connection.execute(sql, (*parameters, now, limit)).fetchall()
         return [request_record(row) for row in rows]
 
+    def sent_back_requests(self, *, limit: int = 500) -> list[RequestRecord]:
+        """Open requests a service sent back to the call centre and nobody reassigned yet
+        (no service, flagged `sent_back`), in board order: urgency, then due time."""
+        sql = (
+            f"{REQUEST_SELECT} WHERE r.{OPEN_STATUS_SQL} AND r.sent_back = TRUE"
+            " ORDER BY r.urgency, r.intervention_due_at IS NULL, r.intervention_due_at, r.id"
+            " LIMIT ?"
+        )
+        with self._read() as connection:
+            return [request_record(row) for row in connection.execute(sql, (limit,))]
+
     def last_request_id(self) -> int:
         """The highest request id so far (0 on an empty database)."""
         with self._read() as connection:
