@@ -13,7 +13,9 @@ its area:
 
 - `requests`: creating a request, reading one, its events, duplicates and history pages;
 - `request_changes`: workflow actions (`apply`, and `apply_in` inside a caller's transaction)
-  and requalification; `request_actions`: what each action changes, checked before writing;
+  and requalification (`requalify_in` inside a caller's transaction); `request_actions`: what
+  each action changes, checked before writing; `bulk`: supervisors' bulk actions (`apply_bulk`,
+  one transaction, a refused request skipped);
 - `coded_lists`: the coded outcomes and rejection reasons;
 - `callers`: caller search, phone look-ups, creation and edits;
 - `board`: open interventions and counts, the wall board's snapshot, the new-request watch;
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 from allo_tui.data.rows import normalise_reference
 from allo_tui.data.store.board import BoardStore
+from allo_tui.data.store.bulk import BulkStore
 from allo_tui.data.store.callers import CallerStore
 from allo_tui.data.store.calls import CallStore
 from allo_tui.data.store.catalogue import CatalogueStore
@@ -36,7 +39,6 @@ from allo_tui.data.store.coded_lists import CodedListStore
 from allo_tui.data.store.drafts import DraftStore
 from allo_tui.data.store.exports import ExportStore
 from allo_tui.data.store.operators import OperatorStore
-from allo_tui.data.store.request_changes import RequestChangeStore
 from allo_tui.data.store.requests import RequestStore
 
 __all__ = ["Store", "normalise_reference"]
@@ -48,7 +50,7 @@ class Store(
     OperatorStore,
     CallerStore,
     RequestStore,
-    RequestChangeStore,
+    BulkStore,
     BoardStore,
     CallStore,
     DraftStore,

@@ -227,90 +227,118 @@ class RequestChangeStore(StoreCore):
         acknowledgement due date does not change. `service_id` None: the category's service.
         Operators may requalify before assignment, supervisors at any open status.
         """
+        now = self.now()
+        with self._write() as connection:
+            role = self._role_of(connection, operator)
+            return self.requalify_in(
+                connection,
+                operator,
+                role,
+                request_id,
+                expected_version=expected_version,
+                at=now,
+                category_id=category_id,
+                service_id=service_id,
+                urgency=urgency,
+                text=text,
+            )
+
+    def requalify_in(
+        self,
+        connection: Connection,
+        operator: OperatorRecord,
+        role: Role,
+        request_id: int,
+        *,
+        expected_version: int,
+        at: datetime,
+        category_id: int,
+        service_id: int | None,
+        urgency: int,
+        text: str = "",
+    ) -> RequestRecord:
+        """`requalify` inside the caller's write transaction, every check before any write
+        (as `apply_in`); `at` is the aware instant of the change."""
         if urgency not in (1, 2, 3, 4):
             raise ValidationError(
                 "urgency", "L'urgence va de 1 (immédiate) à 4 (sans intervention)."
             )
         calendar = self.calendar()
-        now = self.now()
+        now = at
         at = db_time(now)
-        with self._write() as connection:
-            role = self._role_of(connection, operator)
-            request = request_by_id(connection, request_id)
-            if request is None:
-                raise NotFoundError(f"demande n° {request_id} introuvable")
-            if request.version != expected_version:
-                raise self._stale_write("Demande", request.updated_by, request.updated_at)
-            _check_own_service(connection, operator, role, request)
-            check(
-                Action.REQUALIFY,
-                request.status,
-                role,
-                text=text,
-                resume_status=request.resume_status,
+        request = request_by_id(connection, request_id)
+        if request is None:
+            raise NotFoundError(f"demande n° {request_id} introuvable")
+        if request.version != expected_version:
+            raise self._stale_write("Demande", request.updated_by, request.updated_at)
+        _check_own_service(connection, operator, role, request)
+        check(
+            Action.REQUALIFY,
+            request.status,
+            role,
+            text=text,
+            resume_status=request.resume_status,
+        )
+        category = connection.execute(
+            "SELECT label, service_id, active FROM categories WHERE id = ?", (category_id,)
+        ).fetchone()
+        # A category no longer offered may stay the request's own, not become it.
+        if category is None or not (category[2] or category_id == request.category_id):
+            raise ValidationError("category", "Catégorie inconnue.")
+        category_label, category_service_id, _active = category
+        service_id = service_id if service_id is not None else category_service_id
+        service = _service_name(connection, service_id)
+        if service is None:
+            raise ValidationError("service", "Service inconnu.")
+        if (category_id, service_id, urgency) == (
+            request.category_id,
+            request.service_id,
+            request.urgency,
+        ):
+            raise ValidationError(
+                "requalify", "Rien à changer : même catégorie, même service, même urgence."
             )
-            category = connection.execute(
-                "SELECT label, service_id, active FROM categories WHERE id = ?", (category_id,)
-            ).fetchone()
-            # A category no longer offered may stay the request's own, not become it.
-            if category is None or not (category[2] or category_id == request.category_id):
-                raise ValidationError("category", "Catégorie inconnue.")
-            category_label, category_service_id, _active = category
-            service_id = service_id if service_id is not None else category_service_id
-            service = _service_name(connection, service_id)
-            if service is None:
-                raise ValidationError("service", "Service inconnu.")
-            if (category_id, service_id, urgency) == (
-                request.category_id,
-                request.service_id,
-                request.urgency,
-            ):
-                raise ValidationError(
-                    "requalify", "Rien à changer : même catégorie, même service, même urgence."
-                )
-            # A waiting request is resumed first (its due date moved when it waited for the
-            # citizen); requalifying to a service ends a send-back.
-            resumed = resume(request, now, calendar)
-            before = Qualification(
-                request.category_label,
-                request.service_name,
-                request.urgency,
-                resumed.due,
-            )
-            due = requalified_intervention_due(
-                calendar,
-                called_at=request.created_at,
-                requalified_at=now,
-                old_urgency=request.urgency,
-                new_urgency=urgency,
-                current_due=resumed.due,
-            )
-            after = Qualification(category_label, service, urgency, due)
-            old_value, new_value = requalification_texts(before, after, calendar)
-            changes = {
-                **resumed.changes,
-                "category_id": category_id,
-                "service_id": service_id,
-                "urgency": urgency,
-                "intervention_due_at": stored_time(due),
-                "sent_back": False,
-            }
-            _update_request(connection, request_id, changes, at, operator)
-            for kind, old, new, note in resumed.events:
-                _add_event(
-                    connection, request_id, at, operator.id, kind, old=old, new=new, note=note
-                )
-            _add_event(
-                connection,
-                request_id,
-                at,
-                operator.id,
-                EventKind.EDIT,
-                old=old_value,
-                new=new_value,
-                note=_as_typed(text),
-            )
-            return request_by_id(connection, request_id)
+        # A waiting request is resumed first (its due date moved when it waited for the
+        # citizen); requalifying to a service ends a send-back.
+        resumed = resume(request, now, calendar)
+        before = Qualification(
+            request.category_label,
+            request.service_name,
+            request.urgency,
+            resumed.due,
+        )
+        due = requalified_intervention_due(
+            calendar,
+            called_at=request.created_at,
+            requalified_at=now,
+            old_urgency=request.urgency,
+            new_urgency=urgency,
+            current_due=resumed.due,
+        )
+        after = Qualification(category_label, service, urgency, due)
+        old_value, new_value = requalification_texts(before, after, calendar)
+        changes = {
+            **resumed.changes,
+            "category_id": category_id,
+            "service_id": service_id,
+            "urgency": urgency,
+            "intervention_due_at": stored_time(due),
+            "sent_back": False,
+        }
+        _update_request(connection, request_id, changes, at, operator)
+        for kind, old, new, note in resumed.events:
+            _add_event(connection, request_id, at, operator.id, kind, old=old, new=new, note=note)
+        _add_event(
+            connection,
+            request_id,
+            at,
+            operator.id,
+            EventKind.EDIT,
+            old=old_value,
+            new=new_value,
+            note=_as_typed(text),
+        )
+        return request_by_id(connection, request_id)
 
 
 def _check_own_service(
