@@ -22,6 +22,8 @@ from allo_tui.data.errors import DatabaseFileError
 
 BATCH = 5_000
 """Rows read and written per statement."""
+APPEND_ONLY = ("events", "audit")
+"""Tables whose triggers refuse DELETE."""
 OWN_ROWS = ("operators", "callers", "requests", "calls", "drafts")
 """Tables the migrations never fill: a destination holding rows there is not empty."""
 
@@ -215,9 +217,9 @@ def _copy(source: Backend, destination: Backend, replace, progress, revision) ->
                 f"{destination.label} n'est pas vide (tables {', '.join(held)}) :"
                 " --replace pour la remplacer"
             )
-        _clear_events(writer, destination)
+        _clear_append_only(writer, destination)
         for shape in reversed(shapes):
-            if shape.name != "events":
+            if shape.name not in APPEND_ONLY:
                 writer.execute(f"DELETE FROM {shape.name}")
         for shape in shapes:
             total = reader.execute(f"SELECT count(*) FROM {shape.name}").fetchone()[0]
@@ -238,13 +240,15 @@ def _copy(source: Backend, destination: Backend, replace, progress, revision) ->
     return copied
 
 
-def _clear_events(writer, destination: Backend) -> None:
-    """Events are append-only (a trigger refuses DELETE): a replaced destination's events
-    go with TRUNCATE on PostgreSQL; a replaced SQLite file was created anew."""
-    if writer.execute("SELECT count(*) FROM events").fetchone()[0]:
-        if destination.path is not None:
-            raise DatabaseFileError(f"{destination.label} : les événements ne s'effacent pas")
-        writer.execute("TRUNCATE events")
+def _clear_append_only(writer, destination: Backend) -> None:
+    """Events and the audit are append-only (a trigger refuses DELETE): a replaced
+    destination's rows go with TRUNCATE on PostgreSQL; a replaced SQLite file was created
+    anew."""
+    for table in APPEND_ONLY:
+        if writer.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+            if destination.path is not None:
+                raise DatabaseFileError(f"{destination.label} : la table {table} ne s'efface pas")
+            writer.execute(f"TRUNCATE {table}")
 
 
 def _move_sequences(writer, destination: Backend, shapes: list[_Shape]) -> None:

@@ -3,7 +3,9 @@
 `audit` holds one row per action an administrator or the system takes outside a request's own
 timeline (request events stay in `events`): a callers export (what, how many rows, which
 filters), and later the catalogue, settings and personal-data actions of the administration
-issue. Like `events`, it is append-only: triggers refuse UPDATE and DELETE on both engines.
+issue. Like `events`, it is append-only: triggers refuse UPDATE and DELETE on both engines
+(TRUNCATE stays possible on PostgreSQL, as for `events`: `allo db copy --replace` empties a
+destination with it).
 
 Revision ID: 0011
 Revises: 0010
@@ -41,9 +43,6 @@ PG_UPGRADE = [
     END $$""",
     """CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
     FOR EACH ROW EXECUTE FUNCTION allo_audit_append_only()""",
-    # TRUNCATE skips row triggers: refused by a statement trigger.
-    """CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
-    FOR EACH STATEMENT EXECUTE FUNCTION allo_audit_append_only()""",
 ]
 PG_DOWNGRADE = [
     "DROP TRIGGER IF EXISTS audit_no_truncate ON audit",
