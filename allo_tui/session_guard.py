@@ -21,9 +21,11 @@ IDLE_SECONDS = 15 * 60.0
 """A served session without a key or a mouse event for this long is logged out."""
 CHECK_SECONDS = 3.0
 """How often a console reads whether its operator is still enabled."""
+DRAFT_SECONDS = 5.0
+"""At a logout, how long the new-request form has to write its draft before the app ends."""
 
 TEXTS = {
-    "idle": "Session fermée après {minutes} minutes sans activité : identifiez-vous de nouveau.",
+    "idle": "Session fermée après {duration} sans activité : identifiez-vous de nouveau.",
     "disabled": "Votre identifiant a été désactivé par un administrateur : session fermée.",
 }
 
@@ -66,7 +68,8 @@ class SessionGuard:
             return
         if time.monotonic() - self._last_input >= self.idle_seconds:
             minutes = max(1, round(self.idle_seconds / 60))
-            self.log_out(TEXTS["idle"].format(minutes=minutes))
+            duration = f"{minutes} minute" + ("s" if minutes > 1 else "")
+            self.log_out(TEXTS["idle"].format(duration=duration))
 
     def _check_enabled(self) -> None:
         app = self._app
@@ -124,6 +127,8 @@ class GuardedApp:
         form = find() if find is not None else None
         if form is not None and form.has_input():
             form.flush_draft_and_exit(form.draft_fields())
+            # The draft could not be written (its error is shown): the logout still happens.
+            self.set_timer(DRAFT_SECONDS, self.exit)  # type: ignore[attr-defined]
         else:
             self.exit()  # type: ignore[attr-defined]
 

@@ -114,7 +114,7 @@ async def test_an_idle_served_console_logs_out_and_keys_keep_it_open(store: Stor
             assert guard.logout_reason is None
         await wait_until(pilot, lambda: guard.logout_reason is not None)
         await pilot.pause(0.2)
-    assert guard.logout_reason == GUARD_TEXTS["idle"].format(minutes=1)
+    assert guard.logout_reason == GUARD_TEXTS["idle"].format(duration="1 minute")
     assert app.session_continues()  # the login screen comes back on this connection
     assert app.return_value is None
 
