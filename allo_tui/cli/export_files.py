@@ -183,5 +183,5 @@ def write_export(
 
 
 def default_name(kind: str, file_format: str, now: datetime, zone: ZoneInfo) -> str:
-    """The file an export writes when no --out is given: `demandes-2026-12-04-1530.csv`."""
+    """The file an export writes when no --out is given: `export-requests-2026-12-04-1530.csv`."""
     return f"export-{kind}-{now.astimezone(zone):%Y-%m-%d-%H%M}.{file_format}"
