@@ -123,6 +123,7 @@ class BrowserTerminal:
 
     def _on_websocket(self, websocket) -> None:
         self.sockets += 1
+        self.screen.reset()  # a new session (the page reloaded) paints from scratch
         query = parse_qs(urlsplit(websocket.url).query)
         self._resize(int(query["width"][0]), int(query["height"][0]))
         websocket.on("framereceived", self._on_received)
