@@ -5,6 +5,7 @@ that already exists keeps its role, services and password."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sqlite3
 import unicodedata
@@ -89,7 +90,10 @@ def _insert_operators(
     )
     connection.executemany(
         "UPDATE operators SET password_hash = ? WHERE login = ? AND password_hash = ''",
-        [(hash_password(demo_password(login)), login) for login, *_rest in DEMO_LOGINS],
+        [
+            (hash_password(demo_password(login), _demo_salt(seed, login)), login)
+            for login, *_rest in DEMO_LOGINS
+        ],
     )
     connection.executemany(
         "INSERT OR IGNORE INTO operator_services (operator_id, service_id)"
@@ -107,6 +111,11 @@ def _insert_operators(
             console = f"accueil-{consoles}"
         operators.append(_Operator(ids[login], login, role, team, console))
     return operators
+
+
+def _demo_salt(seed: int, login: str) -> bytes:
+    """The salt of a demo password: the same seed builds the same database, byte for byte."""
+    return hashlib.sha256(f"allo-demo:{seed}:{login}".encode()).digest()[:16]
 
 
 def _slug(text: str) -> str:

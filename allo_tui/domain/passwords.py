@@ -108,9 +108,10 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> 
     )
 
 
-def hash_password(password: str) -> str:
-    """A new salted hash of `password`, with the current parameters written in it."""
-    salt = os.urandom(SALT_BYTES)
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """A new salted hash of `password`, with the current parameters written in it. The salt
+    is random; only the demo gives its own (its passwords are public and its data repeatable)."""
+    salt = os.urandom(SALT_BYTES) if salt is None else salt
     key = _scrypt(password, salt, N, R, P, KEY_BYTES)
     return f"{SCHEME}${N}${R}${P}${_b64(salt)}${_b64(key)}"
 
