@@ -37,7 +37,7 @@ def agent(store: Store, admin) -> OperatorRecord:
     return store.set_password("voirie1", PASSWORD)
 
 
-async def wait_until(pilot, condition, timeout: float = 10.0) -> None:
+async def wait_until(pilot, condition, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "waited too long"
