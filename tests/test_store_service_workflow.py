@@ -523,3 +523,23 @@ def test_planned_and_waiting_requests_are_on_the_board_counted_open_and_late(
     assert late.late_by_urgency[urgency] == 2 and late.late() == 2
     assert {r.id for r in store.history(HistoryFilter(late_only=True)).rows} == ids
     assert {r.id for r in store.service_queue([planned.service_id], late_only=True)} == ids
+
+
+def test_acknowledging_a_waiting_request_leaves_it_waiting_to_resume_as_acknowledged(
+    store: Store, operator, voirie_agent, db_path
+):
+    pothole = store.create_request(operator, request_for(store, "VOIRIE"))
+    waiting = store.apply(
+        operator, pothole.id, Action.WAIT, expected_version=1, waiting_kind="citizen", text="Photo"
+    )
+    assert waiting.resume_status is Status.NEW
+    acknowledged = store.apply(
+        operator, pothole.id, Action.ACKNOWLEDGE, expected_version=waiting.version, how="letter"
+    )
+    assert acknowledged.status is Status.WAITING
+    assert acknowledged.resume_status is Status.ACKNOWLEDGED
+    resumed = store.apply(
+        operator, pothole.id, Action.RESUME, expected_version=acknowledged.version, text="Reçue"
+    )
+    assert resumed.status is Status.ACKNOWLEDGED
+    assert status_events(db_path, pothole.id)[-1][3].endswith("\nReçue")

@@ -152,6 +152,9 @@ class RequestChangeStore(StoreCore):
                 change.events.append((EventKind.ACKNOWLEDGEMENT, "", how, _as_typed(text)))
                 if change.status is Status.NEW:
                     change.set_status(Status.ACKNOWLEDGED)
+                elif change.status is Status.WAITING and request.resume_status is Status.NEW:
+                    # Still waiting; it will resume as acknowledged.
+                    change.changes["resume_status"] = Status.ACKNOWLEDGED.value
             case Action.ASSIGN:
                 service = _service_name(connection, service_id)
                 if service is None:
