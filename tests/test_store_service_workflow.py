@@ -17,7 +17,7 @@ from allo_tui.data.store import Store
 from allo_tui.domain.clock import FixedClock
 from allo_tui.domain.errors import StaleWriteError, ValidationError
 from allo_tui.domain.records import OPEN_STATUSES, HistoryFilter, Role, Status
-from allo_tui.domain.workflow import Action, WorkflowError, is_allowed
+from allo_tui.domain.workflow import Action, WorkflowError, is_allowed, target_status
 
 BACKENDS = ALL_BACKENDS
 """Each test runs on SQLite and on PostgreSQL."""
@@ -76,20 +76,61 @@ def status_events(db_path, request_id: int) -> list[tuple]:
 # -- every new action, per role, from an assigned request (the role x action table) ----------
 
 
-@pytest.mark.parametrize("role", list(Role))
-@pytest.mark.parametrize("action", [*NEW_ACTIONS, Action.DONE, Action.REJECT, Action.START])
-def test_each_action_per_role_from_an_assigned_request(
-    store: Store, operator, people, db_path, action: Action, role: Role
-):
+SOURCES = (
+    Status.NEW,
+    Status.ASSIGNED,
+    Status.IN_PROGRESS,
+    Status.PLANNED,
+    Status.WAITING,
+    Status.TRANSFERRED,
+    Status.DONE,
+)
+"""Statuses each action is tried from (a waiting request resumes `assigned`)."""
+STEPS = {
+    Status.ASSIGNED: [],
+    Status.IN_PROGRESS: [Action.START],
+    Status.PLANNED: [Action.PLAN],
+    Status.WAITING: [Action.WAIT],
+    Status.TRANSFERRED: [Action.TRANSFER],
+    Status.DONE: [Action.DONE],
+}
+
+
+def pothole_in(store: Store, operator, admin, status: Status):
+    """A Voirie request brought to `status` (by an admin, from assigned)."""
+    if status is Status.NEW:
+        return store.create_request(operator, request_for(store, "VOIRIE"))
     request = assigned_pothole(store, operator)
+    for action in STEPS[status]:
+        arguments = dict(ARGUMENTS[action])
+        if action is Action.PLAN:  # another day than the test plans for
+            arguments["planned_for"] = TODAY + timedelta(days=5)
+        request = store.apply(
+            admin, request.id, action, expected_version=request.version, **arguments
+        )
+    assert request.status is status
+    return request
+
+
+@pytest.mark.parametrize("status", SOURCES)
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", [*NEW_ACTIONS, Action.RESUME, Action.DONE])
+def test_each_action_per_role_and_status_does_what_the_table_says(
+    store: Store, operator, admin, people, db_path, action: Action, role: Role, status: Status
+):
+    request = pothole_in(store, operator, admin, status)
     before = table_counts(db_path), request_row(db_path, request.id)
     who = people[role]
+    resume = request.resume_status
 
-    if is_allowed(action, Status.ASSIGNED, role):
+    if is_allowed(action, status, role, resume_status=resume):
         after = store.apply(
             who, request.id, action, expected_version=request.version, **ARGUMENTS[action]
         )
         assert after.version == request.version + 1
+        assert after.status is target_status(
+            action, status, acknowledged=False, resume_status=resume
+        )
         assert status_events(db_path, request.id)[-1][-1] == who.login
     else:
         with pytest.raises(WorkflowError):
