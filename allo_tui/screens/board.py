@@ -45,6 +45,7 @@ from allo_tui.requests_watch import (
 )
 from allo_tui.screens.board_services import ServicesPart
 from allo_tui.screens.board_texts import TEXTS
+from allo_tui.screens.bulk_actions import MARK_BINDINGS, MarksPart
 from allo_tui.widgets.board_list import BoardList
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.waiting import wait_until
@@ -250,7 +251,7 @@ class LiveBoard(Screen[None]):
         return Text(" · ").join(parts)
 
 
-class BoardScreen(ServicesPart, LiveBoard):
+class BoardScreen(MarksPart, ServicesPart, LiveBoard):
     """F5: the board with the operator's keys."""
 
     CSS_PATH = "board.tcss"
@@ -264,11 +265,13 @@ class BoardScreen(ServicesPart, LiveBoard):
         Binding("0", "show_all", "Tout", show=False, id="board.show_all"),
         Binding("escape", "show_all", "Tout", id="board.clear"),
         Binding("g", "assign", "Affecter", id="board.assign"),
+        *MARK_BINDINGS,
     ]
 
     def __init__(self, *, services: tuple[int, ...] = (), urgency: int | None = None) -> None:
         super().__init__(services=services, urgency=urgency)
         self._extra_rows = 0
+        self.init_marks()
         self._services: list[ServiceRecord] = []
         self._scope: tuple[int, ...] = ()
         """A service agent's own services: the board never shows more."""
@@ -279,6 +282,7 @@ class BoardScreen(ServicesPart, LiveBoard):
         yield Static("", id="board-filter")
         yield Static("", id="board-status", markup=False)
         yield BoardList(id="board")
+        yield Static("", id="board-marks", markup=False)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -286,6 +290,7 @@ class BoardScreen(ServicesPart, LiveBoard):
         if self._scope:
             self.services = self._scope
         self.query_one("#board-status").display = False
+        self.query_one("#board-marks").display = False
         self._show_filter()
 
     async def ready_for_typing(self) -> None:
@@ -335,6 +340,9 @@ class BoardScreen(ServicesPart, LiveBoard):
     # -- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        mark = self.check_mark_action(action)
+        if mark is not None:
+            return mark
         if action == "assign":
             request = self.board_list.highlighted if self.is_mounted else None
             if request is None:
@@ -347,6 +355,19 @@ class BoardScreen(ServicesPart, LiveBoard):
         if action == "show_all":
             return True if (self.services != self._scope or self.urgency is not None) else None
         return True
+
+    # -- bulk actions (supervisors: Space marks, Ctrl+B acts) -------------------------------
+
+    MARKS_LINE = "#board-marks"
+
+    def marked_request(self) -> RequestRecord | None:
+        return self.board_list.highlighted
+
+    def marks_list(self):
+        return self.board_list
+
+    def bulk_done(self) -> None:
+        self.request_reload()
 
     def on_board_list_selected(self, event: BoardList.Selected) -> None:
         event.stop()

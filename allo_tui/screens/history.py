@@ -25,6 +25,7 @@ from allo_tui.domain.history_filters import HistoryFilters, reference_in
 from allo_tui.domain.records import CategoryRecord, RequestRecord, ServiceRecord
 from allo_tui.domain.streets import Street
 from allo_tui.literal import printable
+from allo_tui.screens.bulk_actions import MARK_BINDINGS, MarksPart
 from allo_tui.screens.history_filters import FiltersPart
 from allo_tui.screens.history_texts import TEXTS
 from allo_tui.screens.history_window import WindowPart
@@ -39,7 +40,7 @@ FIRST_ROWS_WAIT = 3.0
 """Seconds F4 holds the keys typed next at most while the first rows are read."""
 
 
-class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
+class HistoryScreen(MarksPart, FiltersPart, WindowPart, Screen[None]):
     """Every request, newest first, filtered, a window at a time."""
 
     CSS_PATH = "history.tcss"
@@ -58,6 +59,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         Binding("down", "focus_list", "Liste", show=False, id="history.list"),
         Binding("escape", "clear", "Effacer", id="history.clear"),
         Binding("ctrl+r", "reload", "Actualiser", show=False, id="history.reload"),
+        *MARK_BINDINGS,
     ]
 
     def __init__(self) -> None:
@@ -73,6 +75,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         """The site's street register for the street filter (None until read, off the loop)."""
         self._started = False
         self._count: tuple[int, bool] | None = None
+        self.init_marks()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -82,6 +85,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
             yield Static(TEXTS["loading"], id="history-count", markup=False)
             yield Horizontal(id="history-chips")
         yield HistoryTable(id="history")
+        yield Static("", id="history-marks", markup=False)
         yield KeyFooter()
 
     @property
@@ -93,6 +97,7 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
         scope = access.own_services(access.Screen.HISTORY, console_of(self.app))
         if scope:
             self.filters = replace(self.filters, scope=scope)
+        self.query_one("#history-marks").display = False
         self.load_catalogue()
         self.load_streets()
 
@@ -113,11 +118,29 @@ class HistoryScreen(FiltersPart, WindowPart, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Letter keys act only when the list (not the text box) has the focus."""
+        mark = self.check_mark_action(action)
+        if mark is not None:
+            # Space types a space in the text box; it marks only on the list.
+            return mark and (action == "bulk" or not isinstance(self.focused, Input))
         if action.startswith(("filter_", "toggle_late")) and action != "filter_menu":
             return not isinstance(self.focused, Input)
         if action == "focus_filter":
             return not isinstance(self.focused, Input)
         return True
+
+    # -- bulk actions (supervisors: Space marks, Ctrl+B acts) -------------------------------
+
+    MARKS_LINE = "#history-marks"
+
+    def marked_request(self) -> RequestRecord | None:
+        return self.table.current
+
+    def marks_list(self):
+        return self.table
+
+    def bulk_done(self) -> None:
+        current = self.table.current
+        self.reload(keep_id=current.id if current is not None else None)
 
     def on_descendant_focus(self) -> None:
         # The letter keys come and go with the focus: show the footer that fits.

@@ -140,6 +140,8 @@ class BoardList(RenderPart, CursorPart, ScrollView, can_focus=True):
         self._column_layout: tuple[int, int, list[tuple[Column, int, int]]] | None = None
         self.renders = 0  # lines painted since mount (for measurements)
         self._reference_width = 10
+        self.marked: frozenset[int] = frozenset()
+        """Requests marked for a bulk action (a supervisor's Space): shown with a tick."""
         if paged:
             self.add_class("-paged")
             self.can_focus = False
@@ -310,7 +312,18 @@ class BoardList(RenderPart, CursorPart, ScrollView, can_focus=True):
             acknowledgement_state(request.acknowledged_at, request.ack_due_at, now),
             until is not None and until > now,
             index == self._cursor_line,
+            request.id in self.marked,
         )
+
+    def set_marked(self, ids: frozenset[int]) -> None:
+        """Show these requests as marked (a tick in the first column); repaint those lines."""
+        if ids == self.marked:
+            return
+        changed = ids ^ self.marked
+        self.marked = ids
+        for index, line in enumerate(self._lines):
+            if line.request is not None and line.request.id in changed:
+                self._refresh_index(index)
 
     # -- geometry -------------------------------------------------------------------------
 

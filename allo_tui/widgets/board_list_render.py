@@ -111,7 +111,7 @@ class RenderPart:
     def _render_row(self, line: BoardLine, signature: tuple, width: int, base: Style) -> Strip:
         request = line.request
         assert request is not None
-        _key, since, due, late, ack, arriving, cursor = signature
+        _key, since, due, late, ack, arriving, cursor, marked = signature
         row_style = base
         if arriving:
             row_style += self._style("arrival")
@@ -120,7 +120,10 @@ class RenderPart:
         if cursor:
             row_style += self._style("cursor")
         cells = {
-            "mark": (TEXTS["late_mark"] if late else "", row_style),
+            "mark": (
+                TEXTS["marked"] if marked else TEXTS["late_mark"] if late else "",
+                row_style,
+            ),
             "urgency": (
                 f" {request.urgency} ",
                 base + self._style(f"urgency-{min(max(request.urgency, 1), 4)}"),

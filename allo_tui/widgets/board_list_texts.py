@@ -23,6 +23,7 @@ TEXTS = {
     "empty": "Aucune intervention ouverte.",
     "loading": "Chargement…",
     "late_mark": "!",
+    "marked": "✓",  # marked for a bulk action (Space)
     "ack_owed": "AR",
     "ack_late": "AR!",
 }

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
@@ -81,15 +82,25 @@ def clip(value: str, width: int) -> Text:
     return Text(value)
 
 
-def request_cells(request: RequestRecord, now: datetime, widths: dict[str, int]) -> list[Text]:
-    """The cells of one request row for the columns in `widths`; late open requests in red."""
+MARKED = "✓"
+"""Before the reference of a request marked for a bulk action (a supervisor's Space)."""
+
+
+def request_cells(
+    request: RequestRecord, now: datetime, widths: dict[str, int], *, marked: bool = False
+) -> list[Text]:
+    """The cells of one request row for the columns in `widths`; late open requests in red;
+    a request marked for a bulk action has a tick before its reference."""
     # "prog. 12/01", "att. dem.", "renvoyée": what the service did, in the narrow column.
     status = clip(status_short(request, local(now).date()), widths.get("Statut", 10))
     due = request.intervention_due_at
     if request.is_open and due is not None and due < now:
         status.stylize("bold red")
     values = {
-        "N°": Text(printable(request.reference, one_line=True)),
+        "N°": Text(
+            (MARKED if marked else "") + printable(request.reference, one_line=True),
+            "bold" if marked else "",
+        ),
         "Date": Text(local(request.created_at).strftime("%d/%m/%y %H:%M")),
         "Urg.": Text(str(request.urgency), "bold red" if request.urgency == 1 else ""),
         "Statut": status,
@@ -140,6 +151,8 @@ class HistoryTable(DataTable):
         self.requests: list[RequestRecord] = []
         self._now: datetime | None = None
         self._widths = column_widths(120)
+        self.marked: frozenset[int] = frozenset()
+        """Requests marked for a bulk action: a tick before their reference."""
         self._add_columns()
 
     def _add_columns(self) -> None:
@@ -163,7 +176,7 @@ class HistoryTable(DataTable):
         self._now = now
         self.requests = list(requests)
         self.clear()
-        self.add_rows(request_cells(request, now, self._widths) for request in self.requests)
+        self.add_rows(self._cells(request) for request in self.requests)
         if self.requests:
             self.move_cursor(row=max(0, min(cursor_row, len(self.requests) - 1)), animate=False)
 
@@ -171,7 +184,21 @@ class HistoryTable(DataTable):
         """Add older rows at the bottom, leaving the cursor where it is."""
         self._now = now
         self.requests.extend(requests)
-        self.add_rows(request_cells(request, now, self._widths) for request in requests)
+        self.add_rows(self._cells(request) for request in requests)
+
+    def _cells(self, request: RequestRecord) -> list[Text]:
+        assert self._now is not None
+        return request_cells(request, self._now, self._widths, marked=request.id in self.marked)
+
+    def set_marked(self, ids: frozenset[int]) -> None:
+        """Show these requests as marked (a tick before the reference)."""
+        changed = ids ^ self.marked
+        self.marked = ids
+        if not changed or self._now is None:
+            return
+        for row, request in enumerate(self.requests):
+            if request.id in changed:
+                self.update_cell_at(Coordinate(row, 0), self._cells(request)[0], update_width=False)
 
     @property
     def current(self) -> RequestRecord | None:
