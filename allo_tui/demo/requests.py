@@ -8,6 +8,23 @@ from allo_tui.demo.hashes import _S, _digits, _fmt, _h
 from allo_tui.demo.lookups import _DESCRIPTION_POOL
 from allo_tui.demo.statements import _ranges, _Statements
 
+# The coded outcome of a demo request done (migration 0010's list), by its category: what the
+# service did, matching the category's answers in `sample_text`.
+_OUTCOMES = {
+    "PROPRETE": "NETTOYE",
+    "DEPOT": "ENLEVE",
+    "TAGS": "NETTOYE",
+    "ANIMAL": "ENLEVE",
+    "ARBRE": "SECURISE",
+    "DANGER": "SECURISE",
+    "AUTRE": "INFORMATION",
+}
+_OUTCOME_SQL = (
+    "CASE (SELECT code FROM categories WHERE id = r.cat) "
+    + " ".join(f"WHEN '{code}' THEN '{outcome}'" for code, outcome in _OUTCOMES.items())
+    + " ELSE 'REPARE' END"
+)
+
 
 def _on_clock(step: str, working: int, workhour: str) -> str:
     """Epoch seconds of a step timed on the working clock: `step` working seconds after the
@@ -239,6 +256,7 @@ class _RequestSteps(_Statements):
             " service_id, urgency, status, caller_id, street_number, street, landmark,"
             " neighbourhood, latitude, longitude, description, created_at, created_by_id,"
             " ack_due_at, intervention_due_at, acknowledged_at, acknowledged_how, answer,"
+            " outcome_code, rejection_reason_code,"
             " duplicate_of_id, closed_at, updated_at, updated_by_id, version)"
             " SELECT r.id, x.reference, r.year, r.seq, 'phone', r.kind, r.cat,"
             " r.service, r.urgency, p.status, NULLIF(r.caller, 0), x.street_number,"
@@ -248,7 +266,10 @@ class _RequestSteps(_Statements):
             f" CASE WHEN p.ack_off IS NOT NULL THEN {_fmt(ack, 'r.micro')} END,"
             f" CASE WHEN p.ack_off IS NOT NULL THEN {how} ELSE '' END,"
             " CASE WHEN p.answered THEN (SELECT text FROM demo_answers WHERE cat = r.cat"
-            " AND i = r.answer_i) ELSE '' END, CASE WHEN p.dup THEN r.orig END,"
+            " AND i = r.answer_i) ELSE '' END,"
+            f" CASE WHEN p.answered THEN {_OUTCOME_SQL} ELSE '' END,"
+            " CASE WHEN p.status = 'rejected' THEN 'HORS_COMPETENCE' ELSE '' END,"
+            " CASE WHEN p.dup THEN r.orig END,"
             f" CASE WHEN p.close_off IS NOT NULL THEN {_fmt(close, 'r.micro')} END,"
             f" {_fmt(last, 'r.micro')}, {role}, 1"
             f" FROM {text} x JOIN demo_rq r ON r.id = x.id JOIN demo_tpl tp ON tp.tpl = r.tpl"
