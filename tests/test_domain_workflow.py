@@ -512,7 +512,8 @@ def test_the_readme_shows_the_role_table_of_the_workflow() -> None:
 
 def test_the_role_table_has_a_row_per_screen_and_action_and_a_column_per_role() -> None:
     rows = role_table_rows()
-    assert len(rows) == len(Screen) + len(Action)
+    assert len(rows) == len(Screen) + len(Action) + 1  # + the supervisors' bulk actions
+    assert rows[-1][1] == ("—", "F4, F5", "F4, F5", "—")
     assert all(len(cells) == len(Role) for _what, cells in rows)
     assert role_table_markdown().splitlines()[0] == (
         "| screen or action | operator | supervisor | admin | service |"

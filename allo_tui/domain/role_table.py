@@ -4,6 +4,7 @@ the screens' access rules (a test keeps the README equal to it)."""
 from __future__ import annotations
 
 from allo_tui.domain.access import SCREEN_ACCESS, Reach
+from allo_tui.domain.bulk import BULK_ACTIONS, may_bulk
 from allo_tui.domain.records import OPEN_STATUSES, Role, Status
 from allo_tui.domain.workflow import ACTIVE_STATUSES, TRANSITIONS, Action, permitted_statuses
 
@@ -48,6 +49,17 @@ def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
                 text += " (own services)"
             cells.append(text)
         rows.append((f"{action.value} ({TRANSITIONS[action].label})", tuple(cells)))
+    # Space marks requests in the history or on the board, Ctrl+B acts on them all; each one
+    # is then allowed as its action's row says, else skipped (`allo_tui.domain.bulk`).
+    bulk_actions = ", ".join(action.value for action in BULK_ACTIONS)
+    rows.append(
+        (
+            f"bulk: {bulk_actions} on marked requests (Actions groupées)",
+            tuple(
+                "F4, F5" if may_bulk(role) and role.is_ranked else "—" for role in _TABLE_ROLES
+            ),
+        )
+    )
     return rows
 
 
