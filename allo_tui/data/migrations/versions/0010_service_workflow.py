@@ -132,21 +132,26 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     _recreate_open_indexes(OLD_OPEN_SQL)
-    with op.batch_alter_table("operators", schema=None) as batch_op:
-        for name in ("locked_until", "failed_logins", "password_hash"):
-            batch_op.drop_column(name)
-    with op.batch_alter_table("requests", schema=None) as batch_op:
-        for name in (
-            "sent_back",
-            "transferred_to",
-            "resume_status",
-            "waiting_since",
-            "waiting_for",
-            "waiting_kind",
-            "rejection_reason_code",
-            "outcome_code",
-            "planned_for",
-        ):
-            batch_op.drop_column(name)
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of the table
+    # would drop `operators` or `requests`, which the foreign keys of other tables refuse.
+    for table, names in (
+        ("operators", ("locked_until", "failed_logins", "password_hash")),
+        (
+            "requests",
+            (
+                "sent_back",
+                "transferred_to",
+                "resume_status",
+                "waiting_since",
+                "waiting_for",
+                "waiting_kind",
+                "rejection_reason_code",
+                "outcome_code",
+                "planned_for",
+            ),
+        ),
+    ):
+        for name in names:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {name}")
     op.drop_table("rejection_reasons")
     op.drop_table("outcomes")
