@@ -1,0 +1,23 @@
+"""Replies to citizens: templates, letter batches, the email outbox (issue: the citizen hears back).
+
+Revision ID: 0012
+Revises: 0011
+Create Date: 2026-12-05 01:50:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0012"
+down_revision: str | None = "0011"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
