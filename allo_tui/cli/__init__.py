@@ -18,7 +18,7 @@ is given, with a warning, as the form does.
 Layout: `common` holds what every subcommand shares (the one-line failures, the `allo` group
 class, the options, the Store); `console` the commands that open an application (`allo`,
 `demo`, `board`); `db`, `operators` and `requests` their command groups. This module defines
-the `allo` group and registers them.
+the `allo` group and names them in `SUBCOMMANDS`, imported only when one runs.
 """
 
 from __future__ import annotations
@@ -36,14 +36,7 @@ from allo_tui.cli.common import (
     Unexpected,
     undecodable_argument,
 )
-from allo_tui.cli.console import board as board_command
-from allo_tui.cli.console import demo as demo_command
 from allo_tui.cli.console import run_console
-from allo_tui.cli.db import db as db_group
-from allo_tui.cli.export import export as export_command
-from allo_tui.cli.operators import operator as operator_group
-from allo_tui.cli.requests import request as request_group
-from allo_tui.cli.serve import serve as serve_command
 
 __all__ = [
     "EXIT_UNEXPECTED",
@@ -82,16 +75,19 @@ def main(ctx: click.Context, db: str | None, demo: bool, operator: str | None, l
         run_console(demo=demo, login=login)
 
 
-for _command in (
-    demo_command,
-    board_command,
-    serve_command,
-    db_group,
-    operator_group,
-    request_group,
-    export_command,
-):
-    main.add_command(_command)
+# The subcommands, by name: "module:attribute" of the click command or group. A module is
+# imported only when its command runs (or `--help` lists them), so the console's start-up does
+# not pay for what it does not use. Register a new subcommand by adding one line here.
+SUBCOMMANDS: dict[str, str] = {
+    "demo": "allo_tui.cli.console:demo",
+    "board": "allo_tui.cli.console:board",
+    "serve": "allo_tui.cli.serve:serve",
+    "db": "allo_tui.cli.db:db",
+    "operator": "allo_tui.cli.operators:operator",
+    "request": "allo_tui.cli.requests:request",
+    "export": "allo_tui.cli.export:export",
+}
+main.lazy_commands.update(SUBCOMMANDS)
 
 
 def run() -> None:  # pragma: no cover - console script shim

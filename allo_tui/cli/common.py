@@ -77,7 +77,26 @@ def undecodable_argument(args: list[str]) -> str | None:
 
 
 class AlloGroup(click.Group):
-    """The `allo` group: refuses undecodable arguments, and turns every failure into one line."""
+    """The `allo` group: refuses undecodable arguments, and turns every failure into one line.
+
+    Subcommands may be registered lazily in `lazy_commands` (name -> "module:attribute"): the
+    module is imported when the command is looked up, not when `allo` starts.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:  # noqa: D102 - click API
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str):  # noqa: D102 - click API
+        if name not in self.commands and name in self.lazy_commands:
+            import importlib
+
+            module_name, attribute = self.lazy_commands[name].split(":")
+            self.add_command(getattr(importlib.import_module(module_name), attribute), name)
+        return super().get_command(ctx, name)
 
     def main(self, args=None, *pargs, **kwargs):  # noqa: D102 - click API
         arguments = list(sys.argv[1:] if args is None else args)
