@@ -12,11 +12,11 @@ the bounded free-text search).
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 import pytest
 from conftest import ALL_BACKENDS
 from history_helpers import expected_ids, single_filters
+from msgspec.structs import replace
 
 from allo_tui.data.schema import prepare_database
 from allo_tui.data.store import Store
@@ -68,7 +68,7 @@ def test_every_pair_of_filters_combines(built):
         combined = HistoryFilter(
             **{
                 name: getattr(second, name) or getattr(first, name)
-                for name in HistoryFilter.__dataclass_fields__
+                for name in HistoryFilter.__struct_fields__
             }
         )
         if first.statuses and second.statuses:

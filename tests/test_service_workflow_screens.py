@@ -10,10 +10,10 @@ waiting requests.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from conftest import ALL_BACKENDS
+from msgspec.structs import replace
 from pilot_helpers import (
     board_lines,
     enabled,

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import sqlite3
 import stat
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from conftest import ALL_BACKENDS
+from msgspec.structs import replace
 from store_helpers import (
     ZEBULON,
     query,

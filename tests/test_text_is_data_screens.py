@@ -6,8 +6,6 @@ send no control character to the terminal.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from hostile_text import (
     CONTROL,
     DESCRIPTION,
@@ -16,6 +14,7 @@ from hostile_text import (
     SURNAME,
     assert_literal,
 )
+from msgspec.structs import replace
 from pilot_helpers import notifications
 from pilot_helpers import settle_thrice as settle
 from textual import events

@@ -1,13 +1,21 @@
 """Frozen records: what the Store hands to screens and commands.
 
 They never carry ORM objects or Sessions; they are safe to pass between threads.
+
+Each record is a frozen `msgspec.Struct` (`Record`): built in C when the module is imported,
+where a frozen dataclass compiles six generated methods each, which made this module the
+largest start-up cost of the console. Copy one with a change by `msgspec.structs.replace`
+(re-exported here as `replace`), not `dataclasses.replace`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+import msgspec
+from msgspec import field
+from msgspec.structs import replace  # noqa: F401 - re-exported for the records' users
 
 from allo_tui.domain.enums import (  # noqa: F401 - re-exported: existing imports keep working
     ENDED_WITHOUT_INTERVENTION,
@@ -23,8 +31,11 @@ from allo_tui.domain.enums import (  # noqa: F401 - re-exported: existing import
 )
 
 
-@dataclass(frozen=True, slots=True)
-class OperatorRecord:
+class Record(msgspec.Struct, frozen=True):
+    """Base of the frozen records: immutable, hashable, compared field by field."""
+
+
+class OperatorRecord(Record):
     id: int
     login: str
     display_name: str
@@ -36,8 +47,7 @@ class OperatorRecord:
     """Their codes as in the catalogue (`VOIRIE`), in the same order as `service_ids`."""
 
 
-@dataclass(frozen=True, slots=True)
-class ServiceRecord:
+class ServiceRecord(Record):
     id: int
     code: str
     name: str
@@ -45,8 +55,7 @@ class ServiceRecord:
     active: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class CategoryRecord:
+class CategoryRecord(Record):
     id: int
     code: str
     label: str
@@ -56,8 +65,7 @@ class CategoryRecord:
     active: bool = True
 
 
-@dataclass(frozen=True, slots=True)
-class PhoneRecord:
+class PhoneRecord(Record):
     id: int
     number: str  # E.164 when it parsed, else as typed
     display: str  # national format for display, or as typed
@@ -65,8 +73,7 @@ class PhoneRecord:
     label: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class CallerRecord:
+class CallerRecord(Record):
     id: int
     surname: str
     given_name: str
@@ -96,8 +103,7 @@ class CallerRecord:
         return " ".join(p for p in (self.street_number, self.street) if p)
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
+class RequestRecord(Record):
     id: int
     reference: str
     created_at: datetime
@@ -162,16 +168,14 @@ class RequestRecord:
         return self.status.is_open
 
 
-@dataclass(frozen=True, slots=True)
-class CodedItem:
+class CodedItem(Record):
     """One entry of a coded list (outcomes, rejection reasons): its code and French label."""
 
     code: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class EventRecord:
+class EventRecord(Record):
     id: int
     request_id: int
     at: datetime
@@ -182,8 +186,7 @@ class EventRecord:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class RequestDetail:
+class RequestDetail(Record):
     """Everything the request detail shows: the request, its timeline and its linked requests."""
 
     request: RequestRecord
@@ -191,8 +194,7 @@ class RequestDetail:
     duplicates: tuple[RequestRecord, ...] = ()  # requests marked as duplicates of this one
 
 
-@dataclass(frozen=True, slots=True)
-class CallRecord:
+class CallRecord(Record):
     id: int
     started_at: datetime
     ended_at: datetime | None
@@ -204,8 +206,7 @@ class CallRecord:
     outcome: CallOutcome | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DraftRecord:
+class DraftRecord(Record):
     id: int
     operator_id: int
     console: str
@@ -214,8 +215,7 @@ class DraftRecord:
     heartbeat_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryPage:
+class HistoryPage(Record):
     """A window of requests in history order plus the keys to fetch the next one."""
 
     rows: tuple[RequestRecord, ...]
@@ -229,8 +229,7 @@ class HistoryPage:
         return HistoryCursor(last.created_at, last.id)
 
 
-@dataclass(frozen=True, slots=True)
-class CallerSearchResult:
+class CallerSearchResult(Record):
     """Callers matching a lookup, best first, with the (capped) number of matches."""
 
     query: str
@@ -239,8 +238,7 @@ class CallerSearchResult:
     capped: bool  # True when there are more than `total` matches ("200+")
 
 
-@dataclass(frozen=True, slots=True)
-class NewCaller:
+class NewCaller(Record):
     """A caller to create (with the request, or on its own)."""
 
     surname: str = ""
@@ -276,8 +274,7 @@ class CallerMatch(StrEnum):
     """Always a new caller, even on a known number (the form's Ctrl+N)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CallInfo:
+class CallInfo(Record):
     """The call in progress when something is saved: when it started, on which console."""
 
     started_at: datetime
@@ -285,8 +282,7 @@ class CallInfo:
     phone: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class NewRequest:
+class NewRequest(Record):
     """What the new-request form (or `allo request add`) hands to the Store."""
 
     category_id: int
@@ -311,8 +307,7 @@ class NewRequest:
     returns the request saved the first time (a gateway's retry)."""
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryFilter:
+class HistoryFilter(Record):
     """Filters of the history list; every field narrows, None/empty means "any"."""
 
     text: str = ""
@@ -331,16 +326,14 @@ class HistoryFilter:
     """Open requests sent back to the call centre by a service (not yet reassigned) only."""
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryCursor:
+class HistoryCursor(Record):
     """Keyset position: the (created_at, id) of the last row of the previous window."""
 
     created_at: datetime
     id: int
 
 
-@dataclass(frozen=True, slots=True)
-class BoardCounts:
+class BoardCounts(Record):
     """The board's header figures for the open requests it watches (one read, one instant)."""
 
     at: datetime  # the instant the figures were computed for
@@ -359,8 +352,7 @@ class BoardCounts:
         return sum(self.late_by_urgency.get(level, 0) for level in urgencies)
 
 
-@dataclass(frozen=True, slots=True)
-class BoardSnapshot:
+class BoardSnapshot(Record):
     """What a board shows: the first open requests in board order, and the header figures."""
 
     rows: tuple[RequestRecord, ...]

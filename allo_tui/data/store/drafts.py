@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import timedelta
+
+from msgspec.structs import replace
 
 from allo_tui.data.rows import DRAFT_COLUMNS, db_time, draft_record
 from allo_tui.data.store.core import StoreCore
