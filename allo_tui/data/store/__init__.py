@@ -24,6 +24,7 @@ its area:
 - `calls`: the call log;
 - `catalogue`: categories, services, streets, the demo flag;
 - `exports`: `allo export`'s reads in keyset batches, and the audit;
+- `imports`: `allo import`'s writes (the street register);
 - `writes`: the plain SQL inserts and checks several areas share; `common`: shared constants.
 """
 
@@ -38,6 +39,7 @@ from allo_tui.data.store.catalogue import CatalogueStore
 from allo_tui.data.store.coded_lists import CodedListStore
 from allo_tui.data.store.drafts import DraftStore
 from allo_tui.data.store.exports import ExportStore
+from allo_tui.data.store.imports import ImportStore
 from allo_tui.data.store.operators import OperatorStore
 from allo_tui.data.store.requests import RequestStore
 
@@ -55,6 +57,7 @@ class Store(
     CallStore,
     DraftStore,
     ExportStore,
+    ImportStore,
 ):
     """Façade over one database file. Cheap to create; the engine is made on first use.
 
