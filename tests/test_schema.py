@@ -46,6 +46,7 @@ APP_TABLES = {
     "request_keys",
     "operator_services",
     "audit",
+    "imported_rows",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

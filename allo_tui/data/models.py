@@ -447,3 +447,25 @@ def _fold_request(_mapper, _connection, request: Request) -> None:
     request.search_description, request.search_location = request_search_texts(
         request.description, request.street_number, request.street, request.landmark
     )
+
+
+# --- Imports (issue: data in and out, migration 0015) ---
+
+
+class ImportedRow(Base):
+    """A caller or request imported from another system: the source and its id for the row
+    (unique per kind: a second import of a file adds nothing), and the original values (JSON)."""
+
+    __tablename__ = "imported_rows"
+    __table_args__ = (
+        Index("ix_imported_rows_external", "kind", "source", "external_id", unique=True),
+        Index("ix_imported_rows_row", "kind", "row_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(120))
+    row_id: Mapped[int] = mapped_column(Integer)
+    original: Mapped[str] = mapped_column(Text, default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
