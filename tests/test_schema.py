@@ -34,6 +34,7 @@ APP_TABLES = {
     "services",
     "categories",
     "settings",
+    "directory",
     "callers",
     "caller_phones",
     "reference_counters",

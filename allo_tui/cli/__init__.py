@@ -86,6 +86,7 @@ SUBCOMMANDS: dict[str, str] = {
     "operator": "allo_tui.cli.operators:operator",
     "request": "allo_tui.cli.requests:request",
     "export": "allo_tui.cli.export:export",
+    "settings": "allo_tui.cli.settings:settings",
     "import": "allo_tui.cli.imports:import_group",
 }
 main.lazy_commands.update(SUBCOMMANDS)

@@ -138,6 +138,8 @@ class Category(Base):
     default_urgency: Mapped[int] = mapped_column(Integer)
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    procedure: Mapped[str] = mapped_column(Text, default="")
+    """What the hostess asks and says when she picks the category (migration 0013)."""
 
     service: Mapped[Service] = relationship(lazy="joined")
 
@@ -425,6 +427,23 @@ class ChangeCounter(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- Administration (issue 18, migration 0013) ---
+
+
+class DirectoryEntry(Base):
+    """An authority or body out of the town hall's scope a call is sent to (migration 0013)."""
+
+    __tablename__ = "directory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    hours: Mapped[str] = mapped_column(Text, default="")
+    handles: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
 @event.listens_for(Caller, "before_insert")
