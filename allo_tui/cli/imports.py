@@ -67,3 +67,112 @@ def streets(source: Path, dry_run: bool, rejects: str | None) -> None:
         f"{counts.unchanged} déjà présentes."
     ]
     echo_result("\n".join(lines))
+
+
+CHUNK = 500
+"""Rows written per transaction: an interrupted import keeps whole chunks and resumes."""
+
+
+@import_group.command("requests")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    metavar="MAP.toml",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Correspondance des colonnes et des valeurs (TOML).",
+)
+@click.option("--dry-run", is_flag=True, help="Compter sans rien écrire.")
+@click.option("--rejects", "rejects", metavar="FICHIER", default=None, help="Fichier des rejets.")
+@db_option
+def requests(source: Path, mapping_path: Path, dry_run: bool, rejects: str | None) -> None:
+    """Importe les demandes d'un autre système (CSV) selon une correspondance TOML."""
+    import csv
+
+    from allo_tui.cli.common import resolve_operator
+    from allo_tui.domain.import_mapping import MappingError, RowError, convert_row, load_mapping
+
+    try:
+        mapping = load_mapping(mapping_path)
+    except MappingError as error:
+        raise Fail(str(error)) from None
+    store = open_store()
+    operator = resolve_operator(store, demo=store.is_demo())
+    total = _count_lines(source, mapping.encoding)
+    added = already = 0
+    rejected: list[tuple[int, str]] = []
+    chunk: list = []
+
+    def flush() -> None:
+        nonlocal added, already
+        counts = store.import_requests(operator, chunk, mapping.source, dry_run=dry_run)
+        added += counts.added
+        already += counts.already
+        rejected.extend(counts.rejects)
+        chunk.clear()
+
+    try:
+        with (
+            source.open(encoding=mapping.encoding, newline="") as handle,
+            _progress(total) as advance,
+        ):
+            reader = csv.DictReader(handle, delimiter=mapping.delimiter)
+            if mapping.id_column not in (reader.fieldnames or []):
+                raise Fail(f"{source} : pas de colonne {mapping.id_column!r}.")
+            for row in reader:
+                line = reader.line_num
+                advance()
+                try:
+                    chunk.append((line, convert_row(mapping, row)))
+                except RowError as error:
+                    rejected.append((line, str(error)))
+                if len(chunk) >= CHUNK:
+                    flush()
+            if chunk:
+                flush()
+    except UnicodeDecodeError:
+        raise Fail(f"{source} : le fichier n'est pas en {mapping.encoding}.") from None
+    rejected.sort()
+    verb = "seraient" if dry_run else "ont été"
+    lines = [
+        f"{source.name} : {added} demandes {verb} importées, {already} déjà importées,"
+        f" {len(rejected)} lignes rejetées."
+    ]
+    if rejected and not dry_run:
+        target = _rejects_path(source, rejects)
+        try:
+            write_rejects(target, rejected)
+        except OSError as error:
+            raise Fail(f"{target} : {error.strerror}.") from None
+        lines.append(f"Rejets listés dans {target}.")
+    echo_result("\n".join(lines))
+
+
+def _count_lines(source: Path, encoding: str) -> int:
+    with source.open("rb") as handle:
+        return max(sum(1 for _ in handle) - 1, 0)
+
+
+class _progress:
+    """A rich progress bar on a terminal; nothing otherwise. Gives `advance()`."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar = None
+
+    def __enter__(self):
+        import sys
+
+        if not sys.stderr.isatty():
+            return lambda: None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        task = self.bar.add_task("Import", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc) -> None:
+        if self.bar is not None:
+            self.bar.stop()

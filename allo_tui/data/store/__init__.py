@@ -25,6 +25,8 @@ its area:
 - `catalogue`: categories, services, streets, the demo flag;
 - `exports`: `allo export`'s reads in keyset batches, and the audit;
 - `imports`: `allo import`'s writes (the street register);
+- `personal_data`: callers' personal data (likely duplicates);
+- `review`: the review's (bilan) figures for a period;
 - `writes`: the plain SQL inserts and checks several areas share; `common`: shared constants.
 """
 
@@ -39,9 +41,11 @@ from allo_tui.data.store.catalogue import CatalogueStore
 from allo_tui.data.store.coded_lists import CodedListStore
 from allo_tui.data.store.drafts import DraftStore
 from allo_tui.data.store.exports import ExportStore
-from allo_tui.data.store.imports import ImportStore
+from allo_tui.data.store.imports import ImportStore, RequestImportStore
 from allo_tui.data.store.operators import OperatorStore
+from allo_tui.data.store.personal_data import PersonalDataStore
 from allo_tui.data.store.requests import RequestStore
+from allo_tui.data.store.review import ReviewStore
 
 __all__ = ["Store", "normalise_reference"]
 
@@ -58,6 +62,9 @@ class Store(
     DraftStore,
     ExportStore,
     ImportStore,
+    RequestImportStore,
+    PersonalDataStore,
+    ReviewStore,
 ):
     """Façade over one database file. Cheap to create; the engine is made on first use.
 
