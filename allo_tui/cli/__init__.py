@@ -88,6 +88,7 @@ SUBCOMMANDS: dict[str, str] = {
     "export": "allo_tui.cli.export:export",
     "settings": "allo_tui.cli.settings:settings",
     "import": "allo_tui.cli.imports:import_group",
+    "callers": "allo_tui.cli.callers:callers",
 }
 main.lazy_commands.update(SUBCOMMANDS)
 
