@@ -87,6 +87,7 @@ SUBCOMMANDS: dict[str, str] = {
     "request": "allo_tui.cli.requests:request",
     "export": "allo_tui.cli.export:export",
     "settings": "allo_tui.cli.settings:settings",
+    "catalogue": "allo_tui.cli.catalogue:catalogue",
     "import": "allo_tui.cli.imports:import_group",
     "callers": "allo_tui.cli.callers:callers",
 }
