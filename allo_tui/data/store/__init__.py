@@ -26,6 +26,7 @@ its area:
 - `exports`: `allo export`'s reads in keyset batches, and the audit;
 - `imports`: `allo import`'s writes (the street register);
 - `personal_data`: callers' personal data (likely duplicates);
+- `review`: the review's (bilan) figures for a period;
 - `writes`: the plain SQL inserts and checks several areas share; `common`: shared constants.
 """
 
@@ -44,6 +45,7 @@ from allo_tui.data.store.imports import ImportStore, RequestImportStore
 from allo_tui.data.store.operators import OperatorStore
 from allo_tui.data.store.personal_data import PersonalDataStore
 from allo_tui.data.store.requests import RequestStore
+from allo_tui.data.store.review import ReviewStore
 
 __all__ = ["Store", "normalise_reference"]
 
@@ -62,6 +64,7 @@ class Store(
     ImportStore,
     RequestImportStore,
     PersonalDataStore,
+    ReviewStore,
 ):
     """Façade over one database file. Cheap to create; the engine is made on first use.
 

@@ -1,0 +1,73 @@
+"""The review ("bilan"): the rows its figures are computed from (`allo_tui.domain.review`)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from allo_tui.data.rows import db_time, utc_time
+from allo_tui.data.rows.catalogue import setting
+from allo_tui.data.store.core import StoreCore
+from allo_tui.domain.review import (
+    DEFAULT_VOLUME_ESTIMATE,
+    Period,
+    ReviewFigures,
+    ReviewRequest,
+    review_figures,
+)
+
+_REQUESTS = (
+    "SELECT r.created_at, r.urgency, r.status, r.ack_due_at, r.acknowledged_at,"
+    " r.intervention_due_at,"
+    " (SELECT MIN(e.at) FROM events e WHERE e.request_id = r.id AND e.kind = 'status'"
+    "  AND e.new_value = 'done'),"
+    " r.closed_at,"
+    " CASE WHEN r.caller_id IS NULL OR c.contact_preference = 'none' THEN 1 ELSE 0 END"
+    " FROM requests r LEFT JOIN callers c ON c.id = r.caller_id"
+    " WHERE (r.ack_due_at >= ? AND r.ack_due_at < ?)"
+    " OR (r.intervention_due_at >= ? AND r.intervention_due_at < ?)"
+    " OR (r.created_at >= ? AND r.created_at < ?)"
+    " OR (r.created_at < ? AND (r.closed_at IS NULL OR r.closed_at >= ?))"
+)
+
+
+class ReviewStore(StoreCore):
+    """The review's reads, for `Store`."""
+
+    def review(self, period: Period, now: datetime | None = None) -> ReviewFigures:
+        """Every figure of `period` (see `allo_tui.domain.review` for the definitions)."""
+        now = now or self.now()
+        calendar = self.calendar()
+        start, end = period.bounds(calendar)
+        low, high = db_time(start), db_time(end)
+        with self._read() as connection:
+            rows = connection.execute(
+                _REQUESTS, (low, high, low, high, low, high, high, high)
+            ).fetchall()
+            calls = connection.execute(
+                "SELECT started_at FROM calls WHERE started_at >= ? AND started_at < ?",
+                (low, high),
+            ).fetchall()
+            stored = setting(connection, "review")
+        estimate = DEFAULT_VOLUME_ESTIMATE
+        if stored:
+            try:
+                estimate = int(json.loads(stored).get("estimate", estimate))
+            except (ValueError, TypeError, AttributeError):
+                pass
+        requests = [
+            ReviewRequest(
+                created_at=utc_time(row[0]),
+                urgency=int(row[1]),
+                status=row[2],
+                ack_due_at=utc_time(row[3]),
+                acknowledged_at=utc_time(row[4]),
+                intervention_due_at=utc_time(row[5]),
+                done_at=utc_time(row[6]),
+                closed_at=utc_time(row[7]),
+                anonymous=bool(row[8]),
+            )
+            for row in rows
+        ]
+        starts = [utc_time(row[0]) for row in calls]
+        return review_figures(period, calendar, requests, starts, now, estimate)
