@@ -90,6 +90,7 @@ SUBCOMMANDS: dict[str, str] = {
     "catalogue": "allo_tui.cli.catalogue:catalogue",
     "import": "allo_tui.cli.imports:import_group",
     "callers": "allo_tui.cli.callers:callers",
+    "gdpr": "allo_tui.cli.gdpr:gdpr",
 }
 main.lazy_commands.update(SUBCOMMANDS)
 

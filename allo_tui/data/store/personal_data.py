@@ -1,4 +1,5 @@
-"""Personal data of callers: likely duplicates (issue: administration and personal data)."""
+"""Personal data of callers: likely duplicates, and everything held on one caller (GDPR
+access) (issue: administration and personal data)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from allo_tui.data.backend import Connection
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.duplicates import DuplicateCandidate, DuplicateGroup, duplicate_groups
 
-__all__ = ["PersonalDataStore", "duplicate_candidates"]
+__all__ = ["PersonalDataStore", "caller_data", "duplicate_candidates"]
 
 
 def duplicate_candidates(connection: Connection) -> list[DuplicateCandidate]:
@@ -36,7 +37,67 @@ def duplicate_candidates(connection: Connection) -> list[DuplicateCandidate]:
 class PersonalDataStore(StoreCore):
     """Callers' personal data, for `Store`."""
 
+    def caller_personal_data(self, caller_id: int) -> dict[str, object] | None:
+        """Everything held on one caller as plain JSON-ready data (GDPR access); None when
+        unknown."""
+        with self._read() as connection:
+            return caller_data(connection, caller_id)
+
     def duplicate_callers(self) -> list[DuplicateGroup]:
         """The groups of likely duplicate callers (same number, or same name and address)."""
         with self._read() as connection:
             return duplicate_groups(duplicate_candidates(connection))
+
+
+_SEARCH_COLUMNS = frozenset(
+    {"search_names", "search_address", "search_description", "search_location"}
+)
+
+
+def _rows(connection: Connection, sql: str, parameters: tuple = ()) -> list[dict[str, object]]:
+    """The rows of a query as dicts of JSON-ready values (dates in ISO form), search columns left
+    out (they only repeat the others, folded)."""
+    cursor = connection.execute(sql, parameters)
+    names = [column[0] for column in cursor.description]  # type: ignore[attr-defined]
+    result = []
+    for row in cursor.fetchall():
+        item: dict[str, object] = {}
+        for name, value in zip(names, row, strict=True):
+            if name in _SEARCH_COLUMNS:
+                continue
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            item[name] = value
+        result.append(item)
+    return result
+
+
+def caller_data(connection: Connection, caller_id: int) -> dict[str, object] | None:
+    """Everything held on one caller (card, phones, requests with their events, calls), or None
+    when there is no such caller."""
+    card = _rows(connection, "SELECT * FROM callers WHERE id = ?", (caller_id,))
+    if not card:
+        return None
+    requests = _rows(
+        connection, "SELECT * FROM requests WHERE caller_id = ? ORDER BY id", (caller_id,)
+    )
+    for request in requests:
+        request["events"] = _rows(
+            connection, "SELECT * FROM events WHERE request_id = ? ORDER BY id", (request["id"],)
+        )
+    calls = _rows(
+        connection,
+        "SELECT * FROM calls WHERE caller_id = ? OR request_id IN"
+        " (SELECT id FROM requests WHERE caller_id = ?) ORDER BY id",
+        (caller_id, caller_id),
+    )
+    return {
+        "caller": card[0],
+        "phones": _rows(
+            connection,
+            "SELECT * FROM caller_phones WHERE caller_id = ? ORDER BY position, id",
+            (caller_id,),
+        ),
+        "requests": requests,
+        "calls": calls,
+    }

@@ -1,0 +1,104 @@
+"""`allo gdpr`: callers' personal data (GDPR). `export CALLER --out FILE`: everything held on
+one caller as FILE.json and a readable FILE.html (right of access)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from allo_tui.cli.common import Fail, db_option, open_store
+
+_LABELS = {
+    "caller": "Fiche de l'appelant",
+    "phones": "Téléphones",
+    "requests": "Demandes",
+    "calls": "Appels",
+    "events": "Historique",
+}
+
+
+@click.group()
+def gdpr() -> None:
+    """Données personnelles des appelants (RGPD)."""
+
+
+def resolve_caller(store, caller: str) -> int:
+    """The id of CALLER: `#id` (or a bare id) or a phone number held by exactly one caller."""
+    text = caller.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        return int(text[1:])
+    from allo_tui.domain.phone import parse_phone
+
+    if not parse_phone(text).valid and text.isdigit():
+        return int(text)
+    holders = store.callers_with_phone(text)
+    if not holders:
+        raise Fail(f"aucun appelant n'a le numéro {text}")
+    if len(holders) > 1:
+        ids = ", ".join(f"#{holder.id}" for holder in holders)
+        raise Fail(f"plusieurs appelants ont le numéro {text} ({ids}) : désignez-en un par #id")
+    return holders[0].id
+
+
+def _html_value(value: object) -> str:
+    from html import escape
+
+    if isinstance(value, list):
+        if not value:
+            return "<p>(aucun)</p>"
+        return "".join(_html_table(item) for item in value)
+    if isinstance(value, dict):
+        return _html_table(value)
+    return escape("" if value is None else str(value))
+
+
+def _html_table(item: dict[str, object]) -> str:
+    from html import escape
+
+    rows = []
+    for key, value in item.items():
+        label = escape(_LABELS.get(key, key))
+        rows.append(f"<tr><th>{label}</th><td>{_html_value(value)}</td></tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+def render_html(data: dict[str, object], title: str) -> str:
+    """A readable, self-contained HTML page of an export (every value escaped)."""
+    from html import escape
+
+    parts = [
+        "<!DOCTYPE html><html lang='fr'><head><meta charset='utf-8'>",
+        f"<title>{escape(title)}</title>",
+        "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin:.3em 0}"
+        "th,td{border:1px solid #aaa;padding:2px 6px;text-align:left;vertical-align:top}"
+        "th{background:#eee}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+    ]
+    for key, value in data.items():
+        parts.append(f"<h2>{escape(_LABELS.get(key, key))}</h2>{_html_value(value)}")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+@gdpr.command("export")
+@click.argument("caller")
+@click.option("--out", "out", required=True, metavar="FILE", help="FILE.json et FILE.html.")
+@db_option
+def gdpr_export(caller: str, out: str) -> None:
+    """Écrit tout ce qui est conservé sur un appelant (#id ou numéro) : FILE.json et FILE.html."""
+    store = open_store(read_only=True)
+    caller_id = resolve_caller(store, caller)
+    data = store.caller_personal_data(caller_id)
+    if data is None:
+        raise Fail(f"aucun appelant #{caller_id}")
+    base = Path(out)
+    if base.suffix.lower() in {".json", ".html"}:
+        base = base.with_suffix("")
+    json_path = base.with_name(base.name + ".json")
+    html_path = base.with_name(base.name + ".html")
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    title = f"Données personnelles de l'appelant #{caller_id}"
+    html_path.write_text(render_html(data, title), encoding="utf-8")
+    click.echo(f"{json_path}\n{html_path}")
