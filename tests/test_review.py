@@ -145,3 +145,55 @@ def test_calls_straddling_midnight_outside_hours_and_holidays(store, admin) -> N
     november = store.review(month_of(date(2026, 11, 1)), now=datetime(2026, 12, 1, tzinfo=UTC))
     assert november.calls_open_hours == 0
     assert november.calls_outside_hours == 1  # the holiday
+
+
+# -- allo report ------------------------------------------------------------------------------
+
+
+def test_report_html_and_csv_agree_with_the_store(store, admin, db_path, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from allo_tui.cli import main
+    from allo_tui.domain.review import review_tables
+
+    caller = store.create_caller(admin, ZEBULON)
+    base = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+    made = [_request(store, admin, base + timedelta(days=d), caller_id=caller.id) for d in range(7)]
+    for index, request in enumerate(made):
+        late = timedelta(hours=1 if index < 2 else -1)
+        _update(store, request.id, acknowledged_at=request.ack_due_at + late)
+    out = tmp_path / "bilan"
+    result = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            str(db_path),
+            "--operator",
+            "admin",
+            "report",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-31",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    period = between(date(2026, 10, 1), date(2026, 10, 31))
+    now = datetime.now(UTC)
+    tables = review_tables(store.review(period, now), store.review(period.previous(), now))
+    raw = (out / "delais.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[1].split(";")[:4] == ["Accusé de réception", "7", "2", "71,4"]
+    page = (out / "bilan.html").read_text(encoding="utf-8")
+    assert (
+        "<svg" in page
+        and "71,4" in page
+        and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    )
+    assert "01/10/2026" in page
+    for table in tables:
+        csv_lines = (out / f"{table.name}.csv").read_text(encoding="utf-8-sig").splitlines()
+        assert len(csv_lines) == len(table.rows) + 1

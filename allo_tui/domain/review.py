@@ -259,3 +259,107 @@ def review_figures(
         busy_hours=dict(sorted(busy.items())),
         volume_estimate=volume_estimate,
     )
+
+
+# -- tables (the same numbers on the screen, in the HTML report and in the CSV files) ---------
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+@dataclass(frozen=True)
+class ReviewTable:
+    name: str
+    """File name stem of its CSV."""
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    chart_column: int | None = None
+    """The column a bar chart draws (None: no chart)."""
+
+
+def period_label(period: Period) -> str:
+    return f"du {period.first:%d/%m/%Y} au {period.last:%d/%m/%Y}"
+
+
+def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[ReviewTable]:
+    """Every table of the review, the current period beside the previous one."""
+    cur, prev = period_label(current.period), period_label(previous.period)
+
+    def rate_row(label: str, a: Rate | None, b: Rate | None) -> tuple[object, ...]:
+        a, b = a or Rate(0, 0), b or Rate(0, 0)
+        return (label, a.total, a.late, a.percent, b.total, b.late, b.percent)
+
+    rate_columns = (
+        "Mesure",
+        f"Comptées ({cur})",
+        "En retard",
+        "À l'heure (%)",
+        f"Comptées ({prev})",
+        "En retard (préc.)",
+        "À l'heure (%) (préc.)",
+    )
+    urgencies = sorted(set(current.intervention) | set(previous.intervention))
+    on_time = ReviewTable(
+        "delais",
+        "Délais tenus",
+        rate_columns,
+        (
+            rate_row("Accusé de réception", current.acknowledgement, previous.acknowledgement),
+            *(
+                rate_row(
+                    f"Intervention, urgence {u}",
+                    current.intervention.get(u),
+                    previous.intervention.get(u),
+                )
+                for u in urgencies
+            ),
+        ),
+        chart_column=3,
+    )
+    durations = ReviewTable(
+        "durees",
+        "Durées (heures)",
+        ("Mesure", "Nombre", "Médiane (h)", "90e centile (h)", "Médiane (h) (préc.)"),
+        tuple(
+            (label, a.count, a.median_hours, a.p90_hours, b.median_hours)
+            for label, a, b in (
+                ("Jusqu'à l'accusé", current.to_acknowledge, previous.to_acknowledge),
+                ("Jusqu'à l'intervention", current.to_intervene, previous.to_intervene),
+                ("Jusqu'à la clôture", current.to_close, previous.to_close),
+            )
+        ),
+        chart_column=2,
+    )
+    backlog = ReviewTable(
+        "stock",
+        "Demandes ouvertes par âge (fin de période)",
+        ("Âge", "Demandes", "Demandes (préc.)"),
+        tuple(
+            (bucket, current.backlog_ages.get(bucket, 0), previous.backlog_ages.get(bucket, 0))
+            for bucket in BACKLOG_BUCKETS
+        ),
+        chart_column=1,
+    )
+    calls = ReviewTable(
+        "appels",
+        "Appels",
+        ("Appels", "Nombre", "Nombre (préc.)"),
+        (
+            ("Pendant les heures d'ouverture", current.calls_open_hours, previous.calls_open_hours),
+            (
+                "Hors heures d'ouverture",
+                current.calls_outside_hours,
+                previous.calls_outside_hours,
+            ),
+            ("Estimation annuelle", current.volume_estimate, previous.volume_estimate),
+        ),
+        chart_column=1,
+    )
+    busy = ReviewTable(
+        "heures_chargees",
+        "Heures chargées (appels par jour et demi-heure, heures d'ouverture)",
+        ("Jour", "Demi-heure", "Appels"),
+        tuple((WEEKDAYS[day], slot, count) for (day, slot), count in current.busy_hours.items()),
+        chart_column=2,
+    )
+    return [on_time, durations, backlog, calls, busy]
