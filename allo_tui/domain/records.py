@@ -63,6 +63,7 @@ class CategoryRecord(Record):
     service_name: str
     default_urgency: int
     active: bool = True
+    procedure: str = ""  # what the hostess asks and says when she picks it (administration)
 
 
 class PhoneRecord(Record):

@@ -155,6 +155,7 @@ class NewRequestScreen(DraftPart, FieldsPart, KeysPart, SavePart, Screen[None]):
                         max_length=limits.CATEGORY,
                     )
                 yield Static("", id="message-category", classes="message")
+                yield Static("", id="procedure", classes="procedure", markup=False)
                 with Horizontal(classes="field"):
                     yield Label(TEXTS["place"], classes="label")
                     yield Label(TEXTS["street_number"], classes="sublabel first")

@@ -128,6 +128,9 @@ class FieldsPart:
         if category is None:
             return
         self._set_message("category", "")
+        procedure = self.query_one("#procedure", Static)
+        procedure.update(Text(category.procedure))
+        procedure.set_class(bool(category.procedure), "-shown")
         self.query_one("#urgency", UrgencyPicker).value = category.default_urgency
         service = self._services.get(category.service_id)
         self._typeahead("service").set_text(

@@ -12,8 +12,8 @@ from allo_tui.domain.streets import Street
 def category_rows(connection) -> list[CategoryRecord]:
     """Active categories in catalogue order, each with its service's name."""
     rows = connection.execute(
-        "SELECT c.id, c.code, c.label, c.service_id, s.name, c.default_urgency, c.active "
-        "FROM categories c JOIN services s ON s.id = c.service_id "
+        "SELECT c.id, c.code, c.label, c.service_id, s.name, c.default_urgency, c.active, "
+        "c.procedure FROM categories c JOIN services s ON s.id = c.service_id "
         "WHERE c.active ORDER BY c.position, c.id"
     ).fetchall()
     return [
@@ -25,6 +25,7 @@ def category_rows(connection) -> list[CategoryRecord]:
             service_name=row[4],
             default_urgency=row[5],
             active=bool(row[6]),
+            procedure=row[7] or "",
         )
         for row in rows
     ]
