@@ -88,17 +88,55 @@ CHUNK = 500
 @db_option
 def requests(source: Path, mapping_path: Path, dry_run: bool, rejects: str | None) -> None:
     """Importe les demandes d'un autre système (CSV) selon une correspondance TOML."""
+    from allo_tui.domain.import_mapping import FIELDS, convert_row
+
+    _import(
+        source, mapping_path, dry_run, rejects, FIELDS, convert_row, "import_requests", "demandes"
+    )
+
+
+@import_group.command("callers")
+@click.argument("source", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    metavar="MAP.toml",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Correspondance des colonnes (TOML).",
+)
+@click.option("--dry-run", is_flag=True, help="Compter sans rien écrire.")
+@click.option("--rejects", "rejects", metavar="FICHIER", default=None, help="Fichier des rejets.")
+@db_option
+def callers(source: Path, mapping_path: Path, dry_run: bool, rejects: str | None) -> None:
+    """Importe les demandeurs d'un autre système (CSV) selon une correspondance TOML."""
+    from allo_tui.domain.import_mapping import CALLER_FIELDS, convert_caller
+
+    _import(
+        source,
+        mapping_path,
+        dry_run,
+        rejects,
+        CALLER_FIELDS,
+        convert_caller,
+        "import_callers",
+        "demandeurs",
+    )
+
+
+def _import(source, mapping_path, dry_run, rejects, fields, convert, method, noun) -> None:
     import csv
 
     from allo_tui.cli.common import resolve_operator
-    from allo_tui.domain.import_mapping import MappingError, RowError, convert_row, load_mapping
+    from allo_tui.domain.import_mapping import MappingError, RowError, load_mapping
 
     try:
-        mapping = load_mapping(mapping_path)
+        mapping = load_mapping(mapping_path, fields)
     except MappingError as error:
         raise Fail(str(error)) from None
     store = open_store()
     operator = resolve_operator(store, demo=store.is_demo())
+    write = getattr(store, method)
     total = _count_lines(source, mapping.encoding)
     added = already = 0
     rejected: list[tuple[int, str]] = []
@@ -106,7 +144,7 @@ def requests(source: Path, mapping_path: Path, dry_run: bool, rejects: str | Non
 
     def flush() -> None:
         nonlocal added, already
-        counts = store.import_requests(operator, chunk, mapping.source, dry_run=dry_run)
+        counts = write(operator, chunk, mapping.source, dry_run=dry_run)
         added += counts.added
         already += counts.already
         rejected.extend(counts.rejects)
@@ -124,7 +162,7 @@ def requests(source: Path, mapping_path: Path, dry_run: bool, rejects: str | Non
                 line = reader.line_num
                 advance()
                 try:
-                    chunk.append((line, convert_row(mapping, row)))
+                    chunk.append((line, convert(mapping, row)))
                 except RowError as error:
                     rejected.append((line, str(error)))
                 if len(chunk) >= CHUNK:
@@ -135,8 +173,9 @@ def requests(source: Path, mapping_path: Path, dry_run: bool, rejects: str | Non
         raise Fail(f"{source} : le fichier n'est pas en {mapping.encoding}.") from None
     rejected.sort()
     verb = "seraient" if dry_run else "ont été"
+    done = "importées" if noun == "demandes" else "importés"
     lines = [
-        f"{source.name} : {added} demandes {verb} importées, {already} déjà importées,"
+        f"{source.name} : {added} {noun} {verb} {done}, {already} déjà {done},"
         f" {len(rejected)} lignes rejetées."
     ]
     if rejected and not dry_run:

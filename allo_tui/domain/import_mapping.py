@@ -18,6 +18,7 @@ Rows become `ImportedRequest`s or a reason they cannot be imported.
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from allo_tui.domain.enums import Channel, Status
+from allo_tui.domain.phone import parse_phone
+from allo_tui.domain.records import NewCaller
 
 FIELDS = (
     "created_at",
@@ -39,6 +42,19 @@ FIELDS = (
     "latitude",
     "longitude",
     "description",
+)
+CALLER_FIELDS = (
+    "surname",
+    "given_name",
+    "phones",
+    "email",
+    "street_number",
+    "street",
+    "address_extra",
+    "postcode",
+    "city",
+    "neighbourhood",
+    "notes",
 )
 OPEN_IMPORTABLE = {Status.NEW, Status.ACKNOWLEDGED, Status.ASSIGNED, Status.IN_PROGRESS}
 CLOSED_IMPORTABLE = {
@@ -91,7 +107,7 @@ class ImportedRequest:
     original: str
 
 
-def load_mapping(path: Path) -> RequestMapping:
+def load_mapping(path: Path, fields: tuple[str, ...] = FIELDS) -> RequestMapping:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as error:
@@ -100,7 +116,7 @@ def load_mapping(path: Path) -> RequestMapping:
         raise MappingError(f"{path} : TOML invalide ({error}).") from None
     source = data.get("source", {})
     columns = data.get("columns", {})
-    unknown = sorted(set(columns) - set(FIELDS))
+    unknown = sorted(set(columns) - set(fields))
     if unknown:
         raise MappingError(f"{path} : champ inconnu dans [columns] : {', '.join(unknown)}.")
     if not source.get("name") or not source.get("id"):
@@ -227,4 +243,53 @@ def convert_row(mapping: RequestMapping, row: dict[str, str]) -> ImportedRequest
         longitude=_number("longitude", _raw(mapping, row, "longitude")),
         description=description,
         original=json.dumps(row, ensure_ascii=False, sort_keys=True),
+    )
+
+
+@dataclass(frozen=True)
+class ImportedCaller:
+    """One source row as our caller; `original` the row as JSON."""
+
+    external_id: str
+    caller: NewCaller
+    original: str
+
+
+_PHONE_SEPARATORS = re.compile(r"[,;/|]")
+_LIMITS = {"surname": 120, "given_name": 120, "street_number": 16, "street": 200, "city": 120}
+
+
+def convert_caller(mapping: RequestMapping, row: dict[str, str]) -> ImportedCaller:
+    """The row as our caller, or `RowError` with the reason. Several phones may sit in one
+    cell (separated by , ; / or |) or in several columns; each must be a valid number."""
+    external_id = (row.get(mapping.id_column) or "").strip()
+    if not external_id:
+        raise RowError("identifiant vide")
+    if len(external_id) > 120:
+        raise RowError("identifiant de plus de 120 caractères")
+    values = {field: _raw(mapping, row, field) for field in CALLER_FIELDS if field != "phones"}
+    for field, limit in _LIMITS.items():
+        if len(values[field]) > limit:
+            raise RowError(f"{field} de plus de {limit} caractères")
+    column = mapping.columns.get("phones", [])
+    cells = [row.get(c, "") for c in ([column] if isinstance(column, str) else column)]
+    phones: list[str] = []
+    for cell in cells:
+        for raw in _PHONE_SEPARATORS.split(cell or ""):
+            if not raw.strip():
+                continue
+            parsed = parse_phone(raw)
+            if not parsed.valid:
+                raise RowError(f"téléphone invalide {raw.strip()!r}")
+            if parsed.e164 not in phones:
+                phones.append(parsed.e164)
+    if not (values["surname"] or values["given_name"] or phones):
+        raise RowError("ni nom ni téléphone")
+    email = values["email"]
+    if email and ("@" not in email or " " in email):
+        raise RowError(f"courriel invalide {email!r}")
+    return ImportedCaller(
+        external_id,
+        NewCaller(phones=tuple(phones), **values),
+        json.dumps(row, ensure_ascii=False, sort_keys=True),
     )

@@ -6,9 +6,14 @@ from dataclasses import dataclass
 
 from allo_tui.data.rows import db_time, stored_time
 from allo_tui.data.store.core import StoreCore
-from allo_tui.data.store.writes import _INSERT_REQUEST_SQL, _NEXT_REFERENCE_SQL, _add_event
+from allo_tui.data.store.writes import (
+    _INSERT_REQUEST_SQL,
+    _NEXT_REFERENCE_SQL,
+    _add_event,
+    _insert_caller,
+)
 from allo_tui.domain.enums import EventKind, Kind, Status
-from allo_tui.domain.import_mapping import ImportedRequest
+from allo_tui.domain.import_mapping import ImportedCaller, ImportedRequest
 from allo_tui.domain.records import OperatorRecord
 from allo_tui.domain.reference import format_reference
 from allo_tui.domain.text import fold
@@ -220,3 +225,40 @@ class RequestImportStore(StoreCore):
             " imported_at) VALUES ('request', ?, ?, ?, ?, ?)",
             (source, item.external_id, request_id, item.original, at),
         )
+
+    def import_callers(
+        self,
+        operator: OperatorRecord,
+        rows: list[tuple[int, ImportedCaller]],
+        source: str,
+        *,
+        dry_run: bool = False,
+    ) -> RequestImportCounts:
+        """Write one chunk of (line, caller) in one transaction; a row whose (source, id) is
+        already imported is skipped. Each caller is new (never merged by phone)."""
+        at = db_time(self.now())
+        added = already = 0
+        with self._read() if dry_run else self._write() as connection:
+            seen: set[str] = set()
+            for _line, item in rows:
+                if (
+                    item.external_id in seen
+                    or connection.execute(
+                        "SELECT 1 FROM imported_rows WHERE kind = 'caller' AND source = ?"
+                        " AND external_id = ?",
+                        (source, item.external_id),
+                    ).fetchone()
+                ):
+                    already += 1
+                    continue
+                seen.add(item.external_id)
+                added += 1
+                if dry_run:
+                    continue
+                caller_id = _insert_caller(connection, self.backend, operator, item.caller, at)
+                connection.execute(
+                    "INSERT INTO imported_rows (kind, source, external_id, row_id, original,"
+                    " imported_at) VALUES ('caller', ?, ?, ?, ?, ?)",
+                    (source, item.external_id, caller_id, item.original, at),
+                )
+        return RequestImportCounts(added, already, ())
