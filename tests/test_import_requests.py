@@ -98,3 +98,37 @@ def test_pacific_dates_and_bad_rows_rejected(db_path, store, tmp_path: Path) -> 
     # 1/1/20 0:05 in Los Angeles is 09:05 in Paris on 1 January 2020: a 2020 reference.
     assert status == "closed" and reference.startswith("2020")
     assert str(closed_at).startswith("2020-01-02 16:43")  # 8:43 Pacific = 16:43 UTC
+
+
+def test_an_interrupted_import_keeps_whole_chunks_and_resumes(
+    db_path, store, tmp_path: Path, monkeypatch
+) -> None:
+    from allo_tui.cli import imports as cli_imports
+
+    monkeypatch.setattr(cli_imports, "CHUNK", 2)
+    source = tmp_path / "la.csv"
+    lines = ["srnumber,requesttype,status,createddate,closeddate,requestsource,address"]
+    lines += [
+        f"B{n},Graffiti Removal,Closed,1/1/20 0:05,1/2/20 8:43,Call,{n} MAIN ST" for n in range(7)
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    calls = 0
+    real = Store.import_requests
+
+    def failing(self, *args, **kwargs):
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "import_requests", failing)
+    stopped = run(db_path, str(source), "--mapping", str(MAPPING))  # Ctrl+C in the 3rd chunk
+    assert stopped.exit_code != 0
+    assert len(imported(db_path)) == 4  # two whole chunks, nothing of the third
+    monkeypatch.setattr(Store, "import_requests", real)
+    result = run(db_path, str(source), "--mapping", str(MAPPING))
+    assert "3 demandes ont été importées, 4 déjà importées, 0 lignes" in result.output
+    assert sorted(json.loads(o)["srnumber"] for *_, o in imported(db_path)) == [
+        f"B{n}" for n in range(7)
+    ]
