@@ -132,3 +132,37 @@ def test_an_interrupted_import_keeps_whole_chunks_and_resumes(
     assert sorted(json.loads(o)["srnumber"] for *_, o in imported(db_path)) == [
         f"B{n}" for n in range(7)
     ]
+
+
+def test_requests_attach_to_a_caller_by_phone_only_when_the_mapping_says_so(
+    db_path, store, admin, tmp_path: Path
+) -> None:
+    from allo_tui.domain.records import NewCaller
+
+    caller = store.create_caller(admin, NewCaller(surname="Lefèvre", phones=("03 86 12 34 56",)))
+    source = tmp_path / "la.csv"
+    source.write_text(
+        "srnumber,requesttype,status,createddate,closeddate,requestsource,address,phone\n"
+        "P1,Graffiti Removal,Open,1/1/20 0:05,,Call,1 MAIN ST,0386123456\n",
+        encoding="utf-8",
+    )
+    text = MAPPING.read_text(encoding="utf-8").replace(
+        "[columns]                            # our field", '[columns]\ncaller_phone = "phone"\n#'
+    )
+    plain = tmp_path / "plain.toml"
+    plain.write_text(text, encoding="utf-8")
+    attach = tmp_path / "attach.toml"
+    attach.write_text(
+        text.replace('name = "la311"', 'name = "la311-b"\nattach_by_phone = true'),
+        encoding="utf-8",
+    )
+    assert run(db_path, str(source), "--mapping", str(plain)).exit_code == 0
+    assert run(db_path, str(source), "--mapping", str(attach)).exit_code == 0
+    with store._read() as connection:
+        owners = dict(
+            connection.execute(
+                "SELECT i.source, r.caller_id FROM imported_rows i"
+                " JOIN requests r ON r.id = i.row_id"
+            ).fetchall()
+        )
+    assert owners == {"la311": None, "la311-b": caller.id}

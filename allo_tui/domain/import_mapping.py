@@ -3,7 +3,9 @@
 A mapping is a TOML file (read with tomllib):
 
     [source]            name (kept with each row's id), id column, delimiter, encoding,
-                        date_format (strptime) and timezone (IANA) of the dates
+                        date_format (strptime) and timezone (IANA) of the dates, and
+                        attach_by_phone (false unless set: a request is attached to no caller;
+                        true attaches it to the one caller holding its caller_phone)
     [columns]           our field -> the source's column (created_at, closed_at, category,
                         status, channel, urgency, street, street_number, latitude, longitude,
                         description)
@@ -42,6 +44,7 @@ FIELDS = (
     "latitude",
     "longitude",
     "description",
+    "caller_phone",
 )
 CALLER_FIELDS = (
     "surname",
@@ -85,6 +88,7 @@ class RequestMapping:
     columns: dict[str, str | list[str]]
     defaults: dict[str, object]
     values: dict[str, dict[str, object]]
+    attach_by_phone: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +109,9 @@ class ImportedRequest:
     longitude: float | None
     description: str
     original: str
+    caller_phone: str | None = None
+    """The stored form of the caller's number, given only when the mapping's
+    `attach_by_phone = true` asks to attach the request to the caller holding it."""
 
 
 def load_mapping(path: Path, fields: tuple[str, ...] = FIELDS) -> RequestMapping:
@@ -145,6 +152,7 @@ def load_mapping(path: Path, fields: tuple[str, ...] = FIELDS) -> RequestMapping
         columns=dict(columns),
         defaults=dict(data.get("defaults", {})),
         values=values,
+        attach_by_phone=bool(source.get("attach_by_phone", False)),
     )
 
 
@@ -225,6 +233,10 @@ def convert_row(mapping: RequestMapping, row: dict[str, str]) -> ImportedRequest
     description = _raw(mapping, row, "description")
     if not description:
         raise RowError("description vide")
+    caller_phone = None
+    if mapping.attach_by_phone:
+        parsed = parse_phone(_raw(mapping, row, "caller_phone"))
+        caller_phone = parsed.stored if parsed.valid else None
     street = _raw(mapping, row, "street")
     if len(street) > 200:
         raise RowError("adresse de plus de 200 caractères")
@@ -243,6 +255,7 @@ def convert_row(mapping: RequestMapping, row: dict[str, str]) -> ImportedRequest
         longitude=_number("longitude", _raw(mapping, row, "longitude")),
         description=description,
         original=json.dumps(row, ensure_ascii=False, sort_keys=True),
+        caller_phone=caller_phone,
     )
 
 

@@ -169,7 +169,7 @@ class RequestImportStore(StoreCore):
                 service_id,
                 urgency,
                 item.status.value,
-                None,
+                _caller_holding(connection, item.caller_phone),
                 item.street_number,
                 item.street,
                 "",
@@ -262,3 +262,13 @@ class RequestImportStore(StoreCore):
                     (source, item.external_id, caller_id, item.original, at),
                 )
         return RequestImportCounts(added, already, ())
+
+
+def _caller_holding(connection, number: str | None) -> int | None:
+    """The one caller holding this number (None when none or several hold it, or no number)."""
+    if number is None:
+        return None
+    rows = connection.execute(
+        "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ?", (number,)
+    ).fetchall()
+    return rows[0][0] if len(rows) == 1 else None
