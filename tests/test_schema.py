@@ -48,6 +48,7 @@ APP_TABLES = {
     "operator_services",
     "audit",
     "imported_rows",
+    "reply_templates",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

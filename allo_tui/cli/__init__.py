@@ -91,6 +91,7 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "allo_tui.cli.imports:import_group",
     "callers": "allo_tui.cli.callers:callers",
     "gdpr": "allo_tui.cli.gdpr:gdpr",
+    "replies": "allo_tui.cli.replies:replies",
     "report": "allo_tui.cli.report:report",
 }
 main.lazy_commands.update(SUBCOMMANDS)

@@ -488,3 +488,18 @@ class ImportedRow(Base):
     row_id: Mapped[int] = mapped_column(Integer)
     original: Mapped[str] = mapped_column(Text, default="")
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- Replies to citizens (issue: the citizen hears back, migration 0012) ---
+
+
+class ReplyTemplate(Base):
+    """An acknowledgement or final-answer template (Jinja2 text), named after its kind, or
+    `kind.CATEGORY` for a category's override."""
+
+    __tablename__ = "reply_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
