@@ -42,6 +42,7 @@ _MODE_SCREENS = {
     "history": access.Screen.HISTORY,
     "board": access.Screen.BOARD,
     "queue": access.Screen.QUEUE,
+    "review": access.Screen.REVIEW,
 }
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ LATER_SCREENS = {
     "history": ("allo_tui.screens.history", "HistoryScreen"),
     "board": ("allo_tui.screens.board", "BoardScreen"),
     "queue": ("allo_tui.screens.queue", "QueueScreen"),
+    "review": ("allo_tui.screens.review", "ReviewScreen"),
 }
 
 
@@ -92,6 +94,7 @@ class AlloApp(GuardedApp, FrenchTextualCommands, App[None]):
         # The queue is a service's screen: in the footer of a service agent's console only
         # (supervisors reach it by F7 and the palette; hostesses have none).
         Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True, show=False),
+        Binding("f8", "go('review')", "Bilan", id="mode.review", priority=True, show=False),
         Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call", priority=True),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]

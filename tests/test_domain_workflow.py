@@ -444,6 +444,7 @@ SCREENS = {
     Screen.BOARD: "           all      all        all   own",
     Screen.QUEUE: "           -        all        all   own",
     Screen.REQUEST_DETAIL: "  all      all        all   own",
+    Screen.REVIEW: "          -        all        all   -",
 }
 ROLE_COLUMNS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE)
 REACH = {"all": Reach.ALL, "own": Reach.OWN_SERVICES, "-": None}

@@ -60,7 +60,8 @@ def report_html(title: str, tables) -> str:
         out.append(f'<section id="{table.name}"><h2>{html.escape(table.title)}</h2>')
         if table.chart_column is not None and table.rows:
             labels = [
-                " ".join(str(c) for c in row[: min(2, table.chart_column)]) for row in table.rows
+                " ".join(c for c in row[: table.chart_column] if isinstance(c, str))
+                for row in table.rows
             ]
             values = [float(row[table.chart_column] or 0) for row in table.rows]
             out.append(bar_chart_svg(labels, values))

@@ -22,6 +22,7 @@ class Screen(StrEnum):
     BOARD = "board"
     QUEUE = "queue"
     REQUEST_DETAIL = "request_detail"
+    REVIEW = "review"
 
 
 class Reach(StrEnum):
@@ -73,6 +74,9 @@ SCREEN_ACCESS: Mapping[Screen, ScreenRule] = MappingProxyType(
                 },
             ),
             ScreenRule(Screen.REQUEST_DETAIL, "", "Détail de la demande", _SERVICE_TOO),
+            ScreenRule(
+                Screen.REVIEW, "F8", "Bilan", {Role.SUPERVISOR: Reach.ALL, Role.ADMIN: Reach.ALL}
+            ),
         )
     }
 )

@@ -283,7 +283,6 @@ def period_label(period: Period) -> str:
 
 def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[ReviewTable]:
     """Every table of the review, the current period beside the previous one."""
-    cur, prev = period_label(current.period), period_label(previous.period)
 
     def rate_row(label: str, a: Rate | None, b: Rate | None) -> tuple[object, ...]:
         a, b = a or Rate(0, 0), b or Rate(0, 0)
@@ -291,10 +290,10 @@ def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[Revie
 
     rate_columns = (
         "Mesure",
-        f"Comptées ({cur})",
+        "Comptées",
         "En retard",
         "À l'heure (%)",
-        f"Comptées ({prev})",
+        "Comptées (préc.)",
         "En retard (préc.)",
         "À l'heure (%) (préc.)",
     )

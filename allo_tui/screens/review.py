@@ -1,0 +1,129 @@
+"""F8, the review (bilan): the figures of a period beside the previous one, as charts in the
+terminal or as tables (`t` toggles), computed in a thread worker by `Store.review`."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Static
+
+from allo_tui.domain.review import (
+    Period,
+    ReviewTable,
+    last_month,
+    month_of,
+    period_label,
+    quarter_of,
+    review_tables,
+    year_of,
+)
+from allo_tui.screens.review_texts import TEXTS
+from allo_tui.widgets.key_footer import KeyFooter
+
+
+def cell_text(value: object) -> str:
+    """One value as the tables show it (decimal comma, a dash for none)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)
+
+
+class ReviewScreen(Screen[None]):
+    CSS_PATH = "review.tcss"
+    BINDINGS = [
+        Binding("t", "toggle", TEXTS["toggle"]),
+        Binding("m", "period('this_month')", TEXTS["this_month"]),
+        Binding("l", "period('last_month')", TEXTS["last_month"]),
+        Binding("q", "period('quarter')", TEXTS["quarter"]),
+        Binding("y", "period('year')", TEXTS["year"]),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.charts = True
+        self.tables: list[ReviewTable] = []
+        self.period: Period | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(TEXTS["loading"], id="review-heading", markup=False)
+        yield VerticalScroll(id="review-body")
+        yield KeyFooter()
+
+    def on_mount(self) -> None:
+        self.action_period("year")
+
+    def action_period(self, kind: str) -> None:
+        today = self.app.store.calendar().to_local(self.app.clock.now()).date()
+        self.period = {
+            "this_month": lambda: month_of(today),
+            "last_month": lambda: last_month(today),
+            "quarter": lambda: quarter_of(today),
+            "year": lambda: year_of(today.year),
+        }[kind]()
+        self.query_one("#review-heading", Static).update(TEXTS["loading"])
+        self._load(self.period)
+
+    @work(thread=True, exit_on_error=False, group="review", exclusive=True)
+    def _load(self, period: Period) -> None:
+        store = self.app.store
+        try:
+            current = store.review(period)
+            previous = store.review(period.previous())
+        except Exception as error:  # noqa: BLE001 - shown, the console carries on
+            self.app.call_from_thread(self._failed, error)
+            return
+        self.app.call_from_thread(self._loaded, period, review_tables(current, previous))
+
+    def _failed(self, error: Exception) -> None:
+        self.query_one("#review-heading", Static).update(TEXTS["failed"].format(error=error))
+
+    def _loaded(self, period: Period, tables: list[ReviewTable]) -> None:
+        self.tables = tables
+        heading = TEXTS["heading"].format(
+            period=period_label(period), previous=period_label(period.previous())
+        )
+        self.query_one("#review-heading", Static).update(heading)
+        self._show()
+
+    def action_toggle(self) -> None:
+        self.charts = not self.charts
+        self._show()
+
+    def _show(self) -> None:
+        body = self.query_one("#review-body", VerticalScroll)
+        body.remove_children()
+        widgets = []
+        for table in self.tables:
+            widgets.append(Static(table.title, classes="review-title", markup=False))
+            if self.charts and table.chart_column is not None and table.rows:
+                widgets.append(self._chart(table))
+            else:
+                widgets.append(self._table(table))
+        body.mount_all(widgets)
+
+    @staticmethod
+    def _table(table: ReviewTable) -> DataTable:
+        grid = DataTable(cursor_type="row", zebra_stripes=True)
+        grid.add_columns(*table.columns)
+        grid.add_rows([tuple(cell_text(v) for v in row) for row in table.rows])
+        return grid
+
+    @staticmethod
+    def _chart(table: ReviewTable):
+        from textual_plotext import PlotextPlot
+
+        plot = PlotextPlot()
+        labels = [
+            " ".join(c for c in row[: table.chart_column] if isinstance(c, str))
+            for row in table.rows
+        ]
+        values = [float(row[table.chart_column] or 0) for row in table.rows]
+        plot.plt.bar(labels, values, orientation="horizontal", width=0.6)
+        plot.plt.title(table.columns[table.chart_column])
+        return plot
