@@ -101,3 +101,30 @@ def test_callers_with_accents_phones_and_bad_rows(db_path, store, tmp_path: Path
     again = run(db_path, str(source), "--mapping", str(mapping), "--rejects", str(rejects))
     assert "0 demandeurs ont été importés, 2 déjà importés" in again.output
     assert len(callers(db_path)) == 2
+
+
+def test_imports_are_for_admins(db_path, store, admin, tmp_path: Path) -> None:
+    from allo_tui.domain.records import Role
+
+    store.add_operator("hostess", Role.OPERATOR, "Anne Hôtesse")
+    mapping = tmp_path / "callers.toml"
+    mapping.write_text(MAPPING, encoding="utf-8")
+    source = tmp_path / "demandeurs.csv"
+    source.write_text(SOURCE, encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            str(db_path),
+            "--operator",
+            "hostess",
+            "import",
+            "callers",
+            str(source),
+            "--mapping",
+            str(mapping),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "réservés aux administrateurs" in result.output
+    assert callers(db_path) == {}

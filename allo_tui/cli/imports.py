@@ -129,6 +129,7 @@ def _import(source, mapping_path, dry_run, rejects, fields, convert, method, nou
 
     from allo_tui.cli.common import resolve_operator
     from allo_tui.domain.import_mapping import MappingError, RowError, load_mapping
+    from allo_tui.domain.records import Role
 
     try:
         mapping = load_mapping(mapping_path, fields)
@@ -136,6 +137,8 @@ def _import(source, mapping_path, dry_run, rejects, fields, convert, method, nou
         raise Fail(str(error)) from None
     store = open_store()
     operator = resolve_operator(store, demo=store.is_demo())
+    if operator.role is not Role.ADMIN:
+        raise Fail("Les imports sont réservés aux administrateurs.")
     write = getattr(store, method)
     total = _count_lines(source, mapping.encoding)
     added = already = 0
