@@ -9,6 +9,7 @@ from conftest import category, create_at
 
 from allo_tui.cli import main
 from allo_tui.data.store.reply_templates import store_template, template_for, template_text
+from allo_tui.data.store.site_settings import set_setting
 from allo_tui.domain.errors import ValidationError
 from allo_tui.domain.reply_templates import (
     ACKNOWLEDGEMENT,
@@ -69,7 +70,9 @@ def test_export_import_and_preview_commands(db_path, store, admin, clock, tmp_pa
     assert shown.exit_code == 0, shown.output
     assert f"Objet : AR {request.reference}" in shown.output
     assert f"Bonjour, demande {request.reference} <ok>." in shown.output
+    set_setting(store, admin, "reply_signature", "Le maire, J. Dupont")
     final = run("preview", request.reference, "--final")
+    assert "Le maire, J. Dupont" in final.output
     assert final.exit_code == 0 and "a été traitée" in final.output
     assert run("preview", "NOPE").exit_code != 0
     assert category(store, code).code == code

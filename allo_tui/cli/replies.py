@@ -78,8 +78,16 @@ def preview(reference: str, final: bool) -> None:
         subject, body = template_for(
             store, FINAL_ANSWER if final else ACKNOWLEDGEMENT, codes.get(request.category_id)
         )
-        fields = reply_fields(request, caller)
+        fields = reply_fields(request, caller, signature=_setting(store, "reply_signature"))
         click.echo(f"Objet : {render(subject, fields).strip()}\n")
         click.echo(render(body, fields))
     except ValidationError as error:
         raise Fail(str(error)) from None
+
+
+def _setting(store, key: str) -> str:
+    """A text site setting's value (its default when never set)."""
+    from allo_tui.data.store.site_settings import stored_settings
+    from allo_tui.domain.site_settings import spec_of
+
+    return spec_of(key).shown(stored_settings(store).get(key))

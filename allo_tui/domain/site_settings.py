@@ -102,6 +102,8 @@ def spec_of(key: str) -> SettingSpec:
 
 register(SettingSpec("town_name", "Nom de la commune", "text", "", _not_empty))
 register(SettingSpec("letterhead", "En-tête des courriers", "text", ""))
+register(SettingSpec("reply_signature", "Signature des réponses", "text", "Le service Allô Mairie"))
+register(SettingSpec("reply_to", "Adresse de réponse des courriels (Reply-To)", "text", ""))
 register(
     SettingSpec(
         "calendar",
