@@ -49,6 +49,7 @@ APP_TABLES = {
     "audit",
     "imported_rows",
     "reply_templates",
+    "caller_views",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from allo_tui.cli.common import Fail, db_option, open_store
+from allo_tui.cli.common import Fail, db_option, one_line, open_store
 
 _LABELS = {
     "caller": "Fiche de l'appelant",
@@ -102,3 +102,23 @@ def gdpr_export(caller: str, out: str) -> None:
     title = f"Données personnelles de l'appelant #{caller_id}"
     html_path.write_text(render_html(data, title), encoding="utf-8")
     click.echo(f"{json_path}\n{html_path}")
+
+
+@gdpr.command("views")
+@click.argument("caller")
+@db_option
+def gdpr_views(caller: str) -> None:
+    """Qui a ouvert la fiche d'un appelant (#id ou numéro), et quand. Réservé aux administrateurs."""
+    from allo_tui.cli.operators import _admin
+    from allo_tui.domain.display import format_datetime
+
+    store = open_store(read_only=True)
+    _admin(store, "consulte les ouvertures de fiche")
+    caller_id = resolve_caller(store, caller)
+    views = store.card_views(caller_id)
+    if not views:
+        click.echo(f"Fiche #{caller_id} : aucune ouverture enregistrée.")
+        return
+    for view in views:
+        when = format_datetime(view.viewed_at)
+        click.echo(f"{when}  {one_line(view.login)} ({one_line(view.display_name)})")

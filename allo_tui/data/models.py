@@ -490,6 +490,24 @@ class ImportedRow(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+# --- Personal data (issue: administration and personal data, migration 0014) ---
+
+
+class CallerView(Base):
+    """Who opened a caller's card, and when (kept for the retention period)."""
+
+    __tablename__ = "caller_views"
+    __table_args__ = (
+        Index("ix_caller_views_caller", "caller_id", "viewed_at"),
+        Index("ix_caller_views_at", "viewed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caller_id: Mapped[int] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 # --- Replies to citizens (issue: the citizen hears back, migration 0012) ---
 
 

@@ -94,6 +94,15 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         self._call_started_at = console_of(self.app).call.started_at
         self.query_one("#requests", DataTable).focus()
         self.load()
+        self.record_view()
+
+    @work(thread=True, exit_on_error=False, group="caller_card_view")
+    def record_view(self) -> None:
+        """Record who opened this card (personal data: kept for the retention period)."""
+        try:
+            self.app.store.record_card_view(self.app.operator, self.caller_id)
+        except Exception:  # noqa: BLE001 - the card stays usable; the log shows it
+            self.log.error("caller card view not recorded", caller=self.caller_id)
 
     def on_resize(self, event: Resize) -> None:
         if self.caller is not None:

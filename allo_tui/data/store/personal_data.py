@@ -3,9 +3,22 @@ access) (issue: administration and personal data)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from allo_tui.data.backend import Connection
+from allo_tui.data.rows import db_time, utc_time
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.duplicates import DuplicateCandidate, DuplicateGroup, duplicate_groups
+from allo_tui.domain.records import OperatorRecord, Record
+
+
+class CallerView(Record):
+    """One opening of a caller's card: when, and by whom."""
+
+    viewed_at: datetime
+    login: str
+    display_name: str
+
 
 __all__ = ["PersonalDataStore", "caller_data", "duplicate_candidates"]
 
@@ -42,6 +55,32 @@ class PersonalDataStore(StoreCore):
         unknown."""
         with self._read() as connection:
             return caller_data(connection, caller_id)
+
+    def record_card_view(self, operator: OperatorRecord, caller_id: int) -> None:
+        """Records that `operator` opened the card of caller `caller_id` (now)."""
+        with self._write() as connection:
+            connection.execute(
+                "INSERT INTO caller_views (caller_id, operator_id, viewed_at) VALUES (?, ?, ?)",
+                (caller_id, operator.id, db_time(self.now())),
+            )
+
+    def card_views(self, caller_id: int) -> list[CallerView]:
+        """Who opened the card of caller `caller_id`, latest first."""
+        with self._read() as connection:
+            rows = connection.execute(
+                "SELECT v.viewed_at, o.login, o.display_name FROM caller_views v"
+                " JOIN operators o ON o.id = v.operator_id"
+                " WHERE v.caller_id = ? ORDER BY v.viewed_at DESC, v.id DESC",
+                (caller_id,),
+            ).fetchall()
+        return [CallerView(utc_time(at), login, name) for at, login, name in rows]  # type: ignore[arg-type]
+
+    def purge_card_views(self, before: datetime) -> int:
+        """Deletes the card openings older than `before` (retention); how many."""
+        with self._write() as connection:
+            return connection.execute(
+                "DELETE FROM caller_views WHERE viewed_at < ?", (db_time(before),)
+            ).rowcount
 
     def duplicate_callers(self) -> list[DuplicateGroup]:
         """The groups of likely duplicate callers (same number, or same name and address)."""
