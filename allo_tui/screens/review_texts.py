@@ -4,7 +4,7 @@ TEXTS = {
     "title": "Bilan",
     "loading": "Calcul du bilan…",
     "failed": "Le bilan n'a pas pu être calculé : {error}",
-    "heading": "Bilan {period} — comparé à {previous}",
+    "heading": "Bilan {period} — période précédente : {previous}",
     "this_month": "Ce mois",
     "last_month": "Mois dernier",
     "quarter": "Trimestre",
