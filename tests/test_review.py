@@ -93,6 +93,9 @@ def test_seven_requests_two_acknowledged_late(store, admin) -> None:
     assert figures.acknowledgement.late == 2
     assert figures.acknowledgement.percent == 71.4
     assert figures.volume_estimate == 4000
+    assert sum(figures.by_category.values()) == 9
+    assert sum(figures.by_service.values()) == 9
+    assert figures.by_channel == {"phone": 9}
 
 
 def test_open_past_due_is_late_and_urgency_4_left_out(store, admin) -> None:

@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from allo_tui.domain.calendar import SiteCalendar
+from allo_tui.domain.enums import Channel
+from allo_tui.domain.labels import CHANNEL_LABELS
 
 DEFAULT_VOLUME_ESTIMATE = 4000
 """Calls expected per year when the `review` setting does not say."""
@@ -143,6 +145,10 @@ class ReviewFigures:
     busy_hours: dict[tuple[int, str], int]
     """(weekday 0=Monday, "HH:MM" half-hour start) -> calls, within opening hours."""
     volume_estimate: int
+    by_category: dict[str, int] = field(default_factory=dict)
+    """Requests made in the period, by category label."""
+    by_service: dict[str, int] = field(default_factory=dict)
+    by_channel: dict[str, int] = field(default_factory=dict)
 
 
 BACKLOG_BUCKETS = ("< 48 h", "48 h – 10 j", "> 10 j")
@@ -361,4 +367,58 @@ def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[Revie
         tuple((WEEKDAYS[day], slot, count) for (day, slot), count in current.busy_hours.items()),
         chart_column=2,
     )
-    return [on_time, durations, backlog, calls, busy]
+
+    def counts(name: str, title: str, label: str, a: dict[str, int], b: dict[str, int]):
+        keys = sorted(set(a) | set(b), key=lambda k: (-a.get(k, 0), k))
+        return ReviewTable(
+            name,
+            title,
+            (label, "Demandes", "Demandes (préc.)"),
+            tuple((k, a.get(k, 0), b.get(k, 0)) for k in keys),
+            chart_column=1,
+        )
+
+    return [
+        on_time,
+        durations,
+        backlog,
+        calls,
+        busy,
+        counts(
+            "categories",
+            "Demandes par catégorie",
+            "Catégorie",
+            current.by_category,
+            previous.by_category,
+        ),
+        counts(
+            "services", "Demandes par service", "Service", current.by_service, previous.by_service
+        ),
+        counts(
+            "canaux",
+            "Demandes par canal",
+            "Canal",
+            _channel_labels(current.by_channel),
+            _channel_labels(previous.by_channel),
+        ),
+    ]
+
+
+def _channel_labels(counts: dict[str, int]) -> dict[str, int]:
+    labelled: Counter[str] = Counter()
+    for code, count in counts.items():
+        try:
+            labelled[CHANNEL_LABELS[Channel(code)]] += count
+        except ValueError:
+            labelled[code] += count
+    return dict(labelled)
+
+
+def with_counts(
+    figures: ReviewFigures,
+    by_category: dict[str, int],
+    by_service: dict[str, int],
+    by_channel: dict[str, int],
+) -> ReviewFigures:
+    """`figures` with the requests made in the period counted by category, service, channel."""
+    return replace(figures, by_category=by_category, by_service=by_service, by_channel=by_channel)

@@ -14,6 +14,7 @@ from allo_tui.domain.review import (
     ReviewFigures,
     ReviewRequest,
     review_figures,
+    with_counts,
 )
 
 _REQUESTS = (
@@ -29,6 +30,18 @@ _REQUESTS = (
     " OR (r.created_at >= ? AND r.created_at < ?)"
     " OR (r.created_at < ? AND (r.closed_at IS NULL OR r.closed_at >= ?))"
 )
+
+_MADE = " WHERE r.created_at >= ? AND r.created_at < ?"
+_BY_CATEGORY = (
+    "SELECT c.label, COUNT(*) FROM requests r JOIN categories c ON c.id = r.category_id"
+    + _MADE
+    + " GROUP BY c.label"
+)
+_BY_SERVICE = (
+    "SELECT COALESCE(s.name, '(aucun)'), COUNT(*) FROM requests r"
+    " LEFT JOIN services s ON s.id = r.service_id" + _MADE + " GROUP BY COALESCE(s.name, '(aucun)')"
+)
+_BY_CHANNEL = "SELECT r.channel, COUNT(*) FROM requests r" + _MADE + " GROUP BY r.channel"
 
 
 class ReviewStore(StoreCore):
@@ -49,6 +62,10 @@ class ReviewStore(StoreCore):
                 (low, high),
             ).fetchall()
             stored = setting(connection, "review")
+            grouped = [
+                dict(connection.execute(sql, (low, high)).fetchall())
+                for sql in (_BY_CATEGORY, _BY_SERVICE, _BY_CHANNEL)
+            ]
         estimate = DEFAULT_VOLUME_ESTIMATE
         if stored:
             try:
@@ -70,4 +87,5 @@ class ReviewStore(StoreCore):
             for row in rows
         ]
         starts = [utc_time(row[0]) for row in calls]
-        return review_figures(period, calendar, requests, starts, now, estimate)
+        figures = review_figures(period, calendar, requests, starts, now, estimate)
+        return with_counts(figures, *grouped)
