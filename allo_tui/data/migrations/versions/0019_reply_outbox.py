@@ -1,0 +1,23 @@
+"""Reply outbox: one row per e-mail to a caller, claimed before sending (issue: replies).
+
+Revision ID: 0019
+Revises: 0018
+Create Date: 2026-12-05 08:10:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+revision: str = "0019"
+down_revision: str | None = "0018"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
