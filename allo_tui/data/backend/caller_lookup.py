@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from allo_tui.domain.phone import parse_phone, phone_query_digits
+from allo_tui.domain.phone import parse_phone
 from allo_tui.domain.search import NO_MATCH, CallerMatches, folded, may_be_whole, word_tier
 
 CAP = 200
@@ -16,20 +16,28 @@ Rows = Callable[[str, Sequence], list[tuple]]
 """Runs one statement of the search (checking its cancel token first) and returns its rows."""
 
 
-def exact_number(rows: Rows, query: str) -> tuple[str, list[int]]:
-    """The digits typed, and the callers holding exactly the number typed. Parsing is only
-    worth it for what may be a whole number (partial numbers are invalid and would be tried
-    against every overseas region); else the stored raw text is compared."""
-    digits = phone_query_digits(query)
-    stored = parse_phone(query).stored if may_be_whole(query, digits) else query
-    exact = [
+def exact_number(
+    rows: Rows, query: str, digits: str, hits: Sequence[tuple[int, str]], *, read_capped: bool
+) -> list[int]:
+    """The callers holding exactly the number typed. A number typed as it is stored (national
+    digits, or international without the "00") is one of the digit forms of the `hits`
+    already read, so no parsing is needed; other whole numbers ("0033 …", "+33 (0)3 …") are
+    parsed (partial numbers are not: they are invalid and would be tried against every
+    overseas region); anything else is compared with the stored raw text."""
+    if may_be_whole(query, digits):
+        exact = [caller_id for caller_id, forms in hits if digits in forms.split()]
+        if exact and not read_capped:
+            return list(dict.fromkeys(exact))
+        stored = parse_phone(query).stored
+    else:
+        stored = query
+    return [
         row[0]
         for row in rows(
             "SELECT DISTINCT caller_id FROM caller_phones WHERE number = ? LIMIT ?",
             (stored, CAP + 1),
         )
     ]
-    return digits, exact
 
 
 def phone_matches(

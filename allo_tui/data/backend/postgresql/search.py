@@ -26,7 +26,7 @@ from allo_tui.data.backend.caller_lookup import (
     ranked,
     then_postcode,
 )
-from allo_tui.domain.phone import is_phone_like
+from allo_tui.domain.phone import is_phone_like, phone_query_digits
 from allo_tui.domain.search import (
     NO_MATCH,
     CallerMatches,
@@ -113,7 +113,7 @@ class _Search:
         return self.connection.execute(sql, parameters).fetchall()
 
     def by_phone(self, query: str, limit: int) -> CallerMatches:
-        digits, exact = exact_number(self.rows, query)
+        digits = phone_query_digits(query)
         hits: list[tuple[int, str]] = []
         read_capped = False
         if len(digits) >= 3:
@@ -125,6 +125,7 @@ class _Search:
             )
             read_capped = len(hits) >= fetch
             hits = [hit for hit in hits if any(digits in form for form in hit[1].split())]
+        exact = exact_number(self.rows, query, digits, hits, read_capped=read_capped)
         return phone_matches(exact, hits, digits, read_capped=read_capped, limit=limit)
 
     def and_postcode(self, by_phone: CallerMatches, postcode: str, limit: int) -> CallerMatches:
