@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +50,8 @@ class FileConfig:
 
 def read_config_file(path: Path) -> FileConfig:
     """Read one TOML config file; a missing file is an empty config."""
+    import tomllib  # most consoles have no config file: not imported for them
+
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)

@@ -10,8 +10,6 @@ with weaker ones is remade at the next good login (`needs_rehash`). Comparison i
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import os
 import unicodedata
 from dataclasses import dataclass
@@ -97,6 +95,8 @@ def _b64(data: bytes) -> str:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int, length: int) -> bytes:
+    import hashlib  # OpenSSL loads with the first password checked, not with every console
+
     return hashlib.scrypt(
         normalised(password).encode("utf-8"),
         salt=salt,
@@ -152,6 +152,8 @@ def _parse_and_check(password: str, stored: str) -> bool:
         candidate = _scrypt(password, salt, n, r, p, len(key))
     except (ValueError, MemoryError):
         return False
+    import hmac
+
     return hmac.compare_digest(candidate, key)
 
 

@@ -13,7 +13,6 @@ import csv
 import io
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from allo_tui.domain.text import fold
 
@@ -54,6 +53,8 @@ def shipped_streets() -> tuple[Street, ...]:
     """The register shipped with allo (allo_tui/resources), in file order: the seed of the
     `streets` table (migration 0007) and of the demo's addresses. The console reads the
     register from the database (`Store.streets`), where imports may change it."""
+    from importlib import resources  # read once, in the background after start-up
+
     resource = resources.files("allo_tui").joinpath("resources", STREETS_RESOURCE)
     text = resource.read_text(encoding="utf-8")
     reader = csv.DictReader(io.StringIO(text), delimiter=";")

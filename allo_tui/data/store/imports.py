@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allo_tui.data.rows import db_time, stored_time
 from allo_tui.data.store.core import StoreCore
@@ -13,10 +14,12 @@ from allo_tui.data.store.writes import (
     _insert_caller,
 )
 from allo_tui.domain.enums import EventKind, Kind, Status
-from allo_tui.domain.import_mapping import ImportedCaller, ImportedRequest
 from allo_tui.domain.records import OperatorRecord
 from allo_tui.domain.reference import format_reference
 from allo_tui.domain.text import fold
+
+if TYPE_CHECKING:  # the mapping's module loads with `allo import`, not with the console
+    from allo_tui.domain.import_mapping import ImportedCaller, ImportedRequest
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from allo_tui.data.rows import db_time, utc_time
 from allo_tui.data.rows.catalogue import setting
 from allo_tui.data.store.core import StoreCore
-from allo_tui.domain.review import (
-    DEFAULT_VOLUME_ESTIMATE,
-    Period,
-    ReviewFigures,
-    ReviewRequest,
-    review_figures,
-    with_counts,
-)
+
+if TYPE_CHECKING:  # loaded with the first review, not at the console's start-up
+    from allo_tui.domain.review import Period, ReviewFigures
 
 _REQUESTS = (
     "SELECT r.created_at, r.urgency, r.status, r.ack_due_at, r.acknowledged_at,"
@@ -49,6 +45,13 @@ class ReviewStore(StoreCore):
 
     def review(self, period: Period, now: datetime | None = None) -> ReviewFigures:
         """Every figure of `period` (see `allo_tui.domain.review` for the definitions)."""
+        from allo_tui.domain.review import (
+            DEFAULT_VOLUME_ESTIMATE,
+            ReviewRequest,
+            review_figures,
+            with_counts,
+        )
+
         now = now or self.now()
         calendar = self.calendar()
         start, end = period.bounds(calendar)
