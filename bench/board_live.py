@@ -161,6 +161,7 @@ def _visible_row(board: TerminalProcess, path: Path, sample: SaveSample, changes
     writer = PastWriter(path, sample)
     rng = random.Random(11)
     times: list[float] = []
+    saves: list[float] = []
     missed = 0
     try:
         for _ in range(changes):
@@ -168,6 +169,7 @@ def _visible_row(board: TerminalProcess, path: Path, sample: SaveSample, changes
             offset = board.text.offset
             started = now()
             reference = writer.save()
+            saves.append(now() - started)
             seen = board.wait_for(reference, since=offset, timeout=15)
             if seen is None:
                 missed += 1
@@ -188,5 +190,9 @@ def _visible_row(board: TerminalProcess, path: Path, sample: SaveSample, changes
         ms(percentile(times, 0.95)) if not missed else float("inf"),
         samples=len(times),
         note=note,
-        extra={"times_ms": [ms(t) for t in times], "missed": missed},
+        extra={
+            "times_ms": [ms(t) for t in times],
+            "saves_ms": [ms(t) for t in saves],
+            "missed": missed,
+        },
     )
