@@ -48,7 +48,6 @@ APP_TABLES = {
     "operator_services",
     "audit",
     "imported_rows",
-    "api_keys",
     "reply_templates",
     "caller_views",
 }

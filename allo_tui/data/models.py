@@ -490,27 +490,6 @@ class ImportedRow(Base):
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-# --- Open311 API keys (issue: data in and out, migration 0016) ---
-
-
-class ApiKey(Base):
-    """A key for the Open311 API's POST: only the token's sha256 is kept; revoked keys stay."""
-
-    __tablename__ = "api_keys"
-    __table_args__ = (
-        Index("ix_api_keys_name", "name", unique=True),
-        Index("ix_api_keys_key_hash", "key_hash", unique=True),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
-    key_hash: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    created_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("operators.id"))
-
-
 # --- Personal data (issue: administration and personal data, migration 0014) ---
 
 
