@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from allo_tui.domain.text import fold
 
@@ -38,8 +39,7 @@ _ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class Street:
+class Street(msgspec.Struct, frozen=True):
     """A street (voie) or a named place (lieu-dit) of the site."""
 
     name: str

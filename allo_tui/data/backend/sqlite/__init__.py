@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from allo_tui.data.backend import Backend
-from allo_tui.data.backend.sqlite import fts_text, history, history_text, search
+from allo_tui.data.backend.sqlite import fts_text, search
 from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
@@ -148,6 +148,8 @@ class SqliteBackend(Backend):
         oldest: bool,
         limit: int,
     ) -> tuple[list[int], bool]:
+        from allo_tui.data.backend.sqlite import history, history_text  # F4's, not start-up's
+
         matches = (
             history_text.text_matches(connection, filters.text) if filters.text.strip() else None
         )
@@ -166,6 +168,8 @@ class SqliteBackend(Backend):
     def history_count(
         self, connection: sqlite3.Connection, filters: HistoryFilter, now: datetime, *, cap: int
     ) -> tuple[int, bool]:
+        from allo_tui.data.backend.sqlite import history, history_text
+
         matches = (
             history_text.text_matches(connection, filters.text) if filters.text.strip() else None
         )
