@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import db_time, marks
@@ -25,8 +26,7 @@ CALLERS_EXPORT = "export.callers"
 """The audit action of a callers export."""
 
 
-@dataclass(frozen=True)
-class ExportRows:
+class ExportRows(msgspec.Struct, frozen=True):
     """An export being read: its column keys, how many rows it holds, and the rows (tuples of
     Python values in the order of `columns`, timestamps aware UTC), read as they are used."""
 
