@@ -391,6 +391,8 @@ class Call(Base):
     caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     outcome: Mapped[str | None] = mapped_column(String(24))
+    directory_id: Mapped[int | None] = mapped_column(ForeignKey("directory.id"))
+    """The orientation directory's body the call was sent to (outcome `oriented`)."""
 
     operator: Mapped[Operator] = relationship(lazy="joined")
 
