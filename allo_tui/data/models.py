@@ -495,6 +495,20 @@ class ImportedRow(Base):
 # --- Personal data (issue: administration and personal data, migration 0014) ---
 
 
+class CallerMerge(Base):
+    """A caller record merged into another: when, by whom, and its card as it was (JSON)."""
+
+    __tablename__ = "caller_merges"
+    __table_args__ = (Index("ix_caller_merges_kept", "kept_id", "merged_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"))
+    merged_id: Mapped[int] = mapped_column(Integer)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    old_values: Mapped[str] = mapped_column(Text)
+
+
 class CallerView(Base):
     """Who opened a caller's card, and when (kept for the retention period)."""
 
