@@ -151,3 +151,61 @@ def test_allo_callers_merge_asks_then_merges_as_the_operator_running_it(
     hostess = ["--db", str(db_path), "--operator", "hostess", "callers", "merge"]
     again = CliRunner().invoke(main, [*hostess, f"#{kept.id}", "#999", "--yes"])
     assert again.exit_code != 0 and "Traceback" not in again.output
+
+
+async def test_m_on_the_card_ticks_a_likely_duplicate_and_merges_it_into_the_card(
+    store, operator, supervisor, pair, db_path
+):
+    from pilot_helpers import settle
+    from textual.widgets import Static
+
+    from allo_tui.app import AlloApp
+    from allo_tui.screens.caller_card import CallerCardScreen
+    from allo_tui.screens.caller_merge import MergeDialog
+    from allo_tui.screens.confirm import ConfirmDialog
+
+    kept, other = pair
+    app = AlloApp(store=store, operator=supervisor, console="test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CallerCardScreen(kept.id))
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MergeDialog)
+        assert [c.id for c in app.screen.candidates] == [other.id]
+        await pilot.press("enter")  # nothing ticked: refused, the dialog stays
+        await settle(app, pilot)
+        assert isinstance(app.screen, MergeDialog)
+        await pilot.press("space", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("o")
+        await settle(app, pilot)
+        card = app.screen
+        assert isinstance(card, CallerCardScreen)
+        fields = str(card.query_one("#caller-fields", Static).render())
+        assert "06 12 34 56 78" in fields
+        assert f"LEFEVRE (n° {other.id}) fusionnée le" in fields
+        assert "par Chef Superviseur" in fields
+    assert query(db_path, "SELECT id FROM callers") == [(kept.id,)]
+
+
+async def test_hostesses_have_no_merge_key_on_the_card(store, operator, pair, db_path):
+    from pilot_helpers import settle
+
+    from allo_tui.app import AlloApp
+    from allo_tui.screens.caller_card import CallerCardScreen
+
+    kept, _other = pair
+    app = AlloApp(store=store, operator=operator, console="test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(CallerCardScreen(kept.id))
+        await settle(app, pilot)
+        card = app.screen
+        assert "caller_card.merge" not in {
+            b.binding.id for b in card.active_bindings.values() if b.enabled
+        }
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert app.screen is card
+    assert len(query(db_path, "SELECT id FROM callers")) == 2
