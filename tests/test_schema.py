@@ -50,6 +50,7 @@ APP_TABLES = {
     "imported_rows",
     "reply_templates",
     "caller_views",
+    "caller_merges",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

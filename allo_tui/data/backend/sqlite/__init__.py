@@ -20,7 +20,7 @@ from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
 from allo_tui.data.backend.sqlite.errors import classify_sqlite
-from allo_tui.data.backend.sqlite.files import check_integrity
+from allo_tui.data.backend.sqlite.files import check_integrity, hold_file, release_file
 from allo_tui.data.errors import register_classifier
 from allo_tui.domain.records import HistoryCursor, HistoryFilter
 from allo_tui.domain.search import CallerMatches, SearchToken
@@ -50,6 +50,7 @@ class SqliteBackend(Backend):
         self._lock = threading.Lock()
         self._checkpointer = BackgroundCheckpointer(self.path)
         self._trace: Callable[[str], None] | None = None
+        self._held: tuple[int, int] | None = None  # see `files.hold_file`
 
     # -- connections and transactions -----------------------------------------------------
 
@@ -59,6 +60,9 @@ class SqliteBackend(Backend):
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             connection = connect_raw(self.path)
+            with self._lock:
+                if self._held is None:
+                    self._held = hold_file(self.path)
         connection.set_trace_callback(self._trace)
         try:
             yield connection
@@ -193,6 +197,9 @@ class SqliteBackend(Backend):
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
+        with self._lock:
+            held, self._held = self._held, None
+        release_file(held)
 
 
 def _discard(connection: sqlite3.Connection) -> None:
