@@ -1,5 +1,7 @@
 """`allo gdpr`: callers' personal data (GDPR). `export CALLER --out FILE`: everything held on
-one caller as FILE.json and a readable FILE.html (right of access)."""
+one caller as FILE.json and a readable FILE.html (right of access); `erase CALLER --reason`:
+anonymise one caller now (erasure); `purge [--dry-run]`: anonymise the callers past the
+retention period."""
 
 from __future__ import annotations
 
@@ -122,3 +124,57 @@ def gdpr_views(caller: str) -> None:
     for view in views:
         when = format_datetime(view.viewed_at)
         click.echo(f"{when}  {one_line(view.login)} ({one_line(view.display_name)})")
+
+
+def _counts_line(counts) -> str:
+    return (
+        f"{counts.requests} demande(s), {counts.events} événement(s), {counts.calls} appel(s),"
+        f" {counts.phones} numéro(s), {counts.drafts} brouillon(s) nettoyés"
+    )
+
+
+@gdpr.command("erase")
+@click.argument("caller")
+@click.option("--reason", required=True, help="Motif de l'effacement (demande de l'appelant…).")
+@click.option("--force", is_flag=True, help="Effacer même si une demande est encore ouverte.")
+@db_option
+def gdpr_erase(caller: str, reason: str, force: bool) -> None:
+    """Anonymise un appelant (#id ou numéro) à sa demande. Réservé aux administrateurs.
+
+    Nom, courriel, adresse, notes et numéros sont effacés partout où ils figurent (demandes,
+    historique, appels, brouillons) ; les demandes restent pour les statistiques. Refusé tant
+    qu'une demande de l'appelant est ouverte, sauf --force.
+    """
+    from allo_tui.cli.operators import _admin
+    from allo_tui.domain.errors import AlloError
+
+    store = open_store(create=False)
+    me = _admin(store, "efface les données d'un appelant")
+    caller_id = resolve_caller(store, caller)
+    try:
+        counts = store.erase_caller(me, caller_id, reason, force=force)
+    except AlloError as error:
+        raise Fail(str(error)) from None
+    click.echo(f"Appelant #{caller_id} anonymisé : {_counts_line(counts)}.")
+
+
+@gdpr.command("purge")
+@click.option("--dry-run", is_flag=True, help="Compter sans rien changer.")
+@db_option
+def gdpr_purge(dry_run: bool) -> None:
+    """Anonymise les appelants sans demande ouverte ni contact depuis la durée de conservation
+    (réglage retention_years, 3 ans par défaut). Réservé aux administrateurs."""
+    from allo_tui.cli.operators import _admin
+    from allo_tui.domain.errors import AlloError
+
+    store = open_store(create=False, read_only=dry_run)
+    me = _admin(store, "purge les données personnelles")
+    if dry_run:
+        candidates = store.purge_candidates()
+        click.echo(f"{len(candidates)} appelant(s) seraient anonymisés (rien n'a été changé).")
+        return
+    try:
+        callers, counts = store.purge_callers(me)
+    except AlloError as error:
+        raise Fail(str(error)) from None
+    click.echo(f"{callers} appelant(s) anonymisé(s) : {_counts_line(counts)}.")

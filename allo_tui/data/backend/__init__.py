@@ -157,6 +157,12 @@ class Backend(ABC):
         unless `replace`), checked before it is put in place. Server backends: a dump."""
 
     @abstractmethod
+    def rewriting_events(self, connection: Connection) -> AbstractContextManager[None]:
+        """Inside the block, and in `connection`'s writing transaction only, events may be
+        rewritten: the one exception to append-only events, the anonymisation of a caller's
+        personal data (GDPR, DESIGN §7). Other transactions never see events writable."""
+
+    @abstractmethod
     def integrity_problems(self) -> list[str]:
         """What an integrity check of the database finds ([] when sound)."""
 

@@ -33,6 +33,7 @@ its area:
 from __future__ import annotations
 
 from allo_tui.data.rows import normalise_reference
+from allo_tui.data.store.anonymise import AnonymiseStore
 from allo_tui.data.store.board import BoardStore
 from allo_tui.data.store.bulk import BulkStore
 from allo_tui.data.store.caller_merges import CallerMergeStore
@@ -66,6 +67,7 @@ class Store(
     ImportStore,
     RequestImportStore,
     PersonalDataStore,
+    AnonymiseStore,
     ReviewStore,
 ):
     """Façade over one database file. Cheap to create; the engine is made on first use.

@@ -239,6 +239,14 @@ class PostgresBackend(Backend):
 
         copy_database(self.url, Path(destination), replace=replace)
 
+    @contextmanager
+    def rewriting_events(self, connection) -> Iterator[None]:
+        # Transactional on PostgreSQL: the trigger is off for this transaction's statements
+        # only (the table is locked meanwhile, so no other transaction writes events then).
+        connection.execute("ALTER TABLE events DISABLE TRIGGER events_append_only")
+        yield
+        connection.execute("ALTER TABLE events ENABLE TRIGGER events_append_only")
+
     def integrity_problems(self) -> list[str]:
         """The server checks constraints itself; what it reports are data-page checksum
         failures (when the cluster has checksums) and invalid indexes."""

@@ -29,6 +29,8 @@ register_classifier(classify_sqlite)
 
 POOL_SIZE = 4
 """Idle connections kept open for reuse (the console's workers rarely need more at once)."""
+_EVENTS_UPDATE_TRIGGER = "events_append_only_update"
+"""The trigger refusing updates of events (migration 0001), lifted by `rewriting_events`."""
 
 
 class SqliteDialect:
@@ -183,6 +185,18 @@ class SqliteBackend(Backend):
 
     def backup(self, destination: Path, *, replace: bool = False) -> None:
         backup_database(self.path, Path(destination), replace=replace)
+
+    @contextmanager
+    def rewriting_events(self, connection: sqlite3.Connection) -> Iterator[None]:
+        # The trigger is dropped then made again from its own text, in the transaction: other
+        # connections only ever see it in place (SQLite's DDL is transactional).
+        (sql,) = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (_EVENTS_UPDATE_TRIGGER,),
+        ).fetchone()
+        connection.execute(f"DROP TRIGGER {_EVENTS_UPDATE_TRIGGER}")
+        yield
+        connection.execute(sql)
 
     def integrity_problems(self) -> list[str]:
         integrity, orphan_keys = check_integrity(self.path)
