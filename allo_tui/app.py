@@ -43,6 +43,7 @@ _MODE_SCREENS = {
     "board": access.Screen.BOARD,
     "queue": access.Screen.QUEUE,
     "review": access.Screen.REVIEW,
+    "admin": access.Screen.ADMIN,
 }
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ LATER_SCREENS = {
     "board": ("allo_tui.screens.board", "BoardScreen"),
     "queue": ("allo_tui.screens.queue", "QueueScreen"),
     "review": ("allo_tui.screens.review", "ReviewScreen"),
+    "admin": ("allo_tui.screens.admin", "AdminScreen"),
 }
 
 
@@ -95,6 +97,7 @@ class AlloApp(GuardedApp, FrenchTextualCommands, App[None]):
         # (supervisors reach it by F7 and the palette; hostesses have none).
         Binding("f7", "go('queue')", "Ma file", id="mode.queue", priority=True, show=False),
         Binding("f8", "go('review')", "Bilan", id="mode.review", priority=True, show=False),
+        Binding("f9", "go('admin')", "Admin", id="mode.admin", priority=True, show=False),
         Binding("f10", "end_call_without_request", "Fin d'appel", id="app.end_call", priority=True),
         Binding("ctrl+q", "quit", "Quitter", id="app.quit", priority=True),
     ]

@@ -24,6 +24,7 @@ class Screen(StrEnum):
     QUEUE = "queue"
     REQUEST_DETAIL = "request_detail"
     REVIEW = "review"
+    ADMIN = "admin"
 
 
 class Reach(StrEnum):
@@ -77,6 +78,7 @@ SCREEN_ACCESS: Mapping[Screen, ScreenRule] = MappingProxyType(
             ScreenRule(
                 Screen.REVIEW, "F8", "Bilan", {Role.SUPERVISOR: Reach.ALL, Role.ADMIN: Reach.ALL}
             ),
+            ScreenRule(Screen.ADMIN, "F9", "Administration", {Role.ADMIN: Reach.ALL}),
         )
     }
 )
