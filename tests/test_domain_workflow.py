@@ -445,6 +445,7 @@ SCREENS = {
     Screen.QUEUE: "           -        all        all   own",
     Screen.REQUEST_DETAIL: "  all      all        all   own",
     Screen.REVIEW: "          -        all        all   -",
+    Screen.ADMIN: "           -        -          all   -",
 }
 ROLE_COLUMNS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.SERVICE)
 REACH = {"all": Reach.ALL, "own": Reach.OWN_SERVICES, "-": None}
