@@ -6,6 +6,7 @@ administrator sees.
 
 from __future__ import annotations
 
+import pytest
 from conftest import ALL_BACKENDS
 from pilot_helpers import settle
 from store_helpers import query
@@ -108,3 +109,84 @@ async def test_f9_is_for_admins_only(store, operator, supervisor) -> None:
             await pilot.press("f9")
             await settle(app, pilot)
             assert isinstance(app.screen, LookupScreen)
+
+
+async def test_an_admin_adds_an_agent_then_disables_the_login_and_sets_a_password(
+    store, admin, db_path
+):
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f9")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("6", "a")
+        await settle(app, pilot)
+        await _type(app, pilot, "mvoirie", "enter")
+        await _type(app, pilot, "Marc Voirie", "enter")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("down", "down", "down", "enter")  # service agent
+        await settle(app, pilot)
+        await _type(app, pilot, "voirie emi", "enter")
+        await settle(app, pilot)
+        logins = [row[0] for row in _cells(screen, "operators")]
+        screen.query_one("#table-operators", DataTable).move_cursor(row=logins.index("mvoirie"))
+        await pilot.press("d")
+        await settle(app, pilot)
+        await pilot.press("w")
+        await settle(app, pilot)
+        await _type(app, pilot, "un-long-secret", "enter")
+        await settle(app, pilot)
+    assert query(db_path, "SELECT role, active FROM operators WHERE login = 'mvoirie'") in (
+        [("service", 0)],
+        [("service", False)],
+    )
+    assert query(
+        db_path,
+        "SELECT s.code FROM operator_services os JOIN services s ON s.id = os.service_id"
+        " JOIN operators o ON o.id = os.operator_id WHERE o.login = 'mvoirie' ORDER BY 1",
+    ) == [("EMI",), ("VOIRIE",)]
+    assert store.verify_login("mvoirie", "un-long-secret").__class__.__name__ != "OperatorRecord"
+    actions = [row[0] for row in query(db_path, "SELECT action FROM audit ORDER BY id")]
+    assert actions[-3:] == ["operator.save", "operator.disable", "operator.password"]
+    assert "un-long-secret" not in " ".join(
+        str(v) for row in query(db_path, "SELECT old_value, new_value FROM audit") for v in row
+    )
+
+
+def test_the_last_admin_is_neither_disabled_nor_demoted(store, admin, db_path):
+    from allo_tui.data.store.admin_people import save_operator, set_active
+    from allo_tui.domain.passwords import LastAdminError
+
+    with pytest.raises(LastAdminError):
+        set_active(store, admin, "admin", False)
+    with pytest.raises(LastAdminError):
+        save_operator(store, admin, "admin", "supervisor")
+    assert query(db_path, "SELECT role, active FROM operators WHERE login = 'admin'") in (
+        [("admin", 1)],
+        [("admin", True)],
+    )
+
+
+async def test_coded_lists_gain_and_retire_entries_from_f9(store, admin, db_path):
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("f9")
+        await settle(app, pilot)
+        screen = app.screen
+        await pilot.press("7", "a")
+        await settle(app, pilot)
+        await pilot.press("enter")  # outcomes
+        await settle(app, pilot)
+        await _type(app, pilot, "enleve_proprio", "enter")
+        await _type(app, pilot, "Enlevé par le propriétaire", "enter")
+        await settle(app, pilot)
+        rows = _cells(screen, "lists")
+        codes = [row[1] for row in rows]
+        screen.query_one("#table-lists", DataTable).move_cursor(row=codes.index("ENLEVE_PROPRIO"))
+        await pilot.press("r")
+        await settle(app, pilot)
+    assert query(db_path, "SELECT label, active FROM outcomes WHERE code = 'ENLEVE_PROPRIO'") in (
+        [("Enlevé par le propriétaire", 0)],
+        [("Enlevé par le propriétaire", False)],
+    )
+    assert "ENLEVE_PROPRIO" not in [item.code for item in store.outcomes()]

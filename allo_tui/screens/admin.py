@@ -26,7 +26,7 @@ from allo_tui.screens.admin_texts import TEXTS
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
 
-TABS = ("categories", "services", "directory", "settings", "audit")
+TABS = ("categories", "services", "directory", "settings", "audit", "operators", "lists")
 AUDIT_ROWS = 300
 """Audit rows shown, newest first."""
 
@@ -44,6 +44,9 @@ class AdminScreen(Screen[None]):
         Binding("p", "procedure", "Procédure", id="admin.procedure"),
         Binding("r", "retire", "Retirer/rétablir", id="admin.retire"),
         Binding("e", "edit", "Modifier", id="admin.edit"),
+        Binding("o", "role", "Rôle", id="admin.role"),
+        Binding("d", "disable", "Désactiver/réactiver", id="admin.disable"),
+        Binding("w", "password", "Mot de passe", id="admin.password"),
         *(
             Binding(str(n), f"tab('{tab}')", TEXTS["tabs"][tab], show=False)
             for n, tab in enumerate(TABS, start=1)
@@ -77,7 +80,7 @@ class AdminScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="admin_load")
     def load(self) -> None:
         """Read every tab off the event loop."""
-        from allo_tui.data.store import admin_catalogue, site_settings
+        from allo_tui.data.store import admin_catalogue, admin_people, site_settings
 
         store = console_of(self.app).store
         try:
@@ -87,6 +90,8 @@ class AdminScreen(Screen[None]):
                 "directory": admin_catalogue.directory_entries(store, only_active=False),
                 "settings": site_settings.settings_shown(store),
                 "audit": _audit_rows(store),
+                "operators": admin_people.all_operators(store),
+                "lists": admin_people.all_coded_items(store),
             }
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(self._say, TEXTS["loading_failed"], error)
@@ -114,10 +119,13 @@ class AdminScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = {
-            "add": ("categories", "services", "directory"),
+            "add": ("categories", "services", "directory", "operators", "lists"),
             "procedure": ("categories",),
-            "retire": ("categories", "services"),
+            "retire": ("categories", "services", "lists"),
             "edit": ("settings",),
+            "role": ("operators",),
+            "disable": ("operators",),
+            "password": ("operators",),
         }
         if action in allowed:  # the keys of another tab are not shown
             return self.tab in allowed[action]
@@ -140,9 +148,12 @@ class AdminScreen(Screen[None]):
         return None
 
     def action_add(self) -> None:
-        {"categories": self._add_category, "services": self._add_service}.get(
-            self.tab, self._add_directory_entry
-        )()
+        {
+            "categories": self._add_category,
+            "services": self._add_service,
+            "operators": self._add_operator,
+            "lists": self._add_coded_item,
+        }.get(self.tab, self._add_directory_entry)()
 
     def action_procedure(self) -> None:
         from allo_tui.data.store.admin_catalogue import set_procedure
@@ -162,9 +173,14 @@ class AdminScreen(Screen[None]):
 
     def action_retire(self) -> None:
         from allo_tui.data.store.admin_catalogue import set_category_active, set_service_active
+        from allo_tui.data.store.admin_people import set_coded_item_active
 
         row = self._highlighted()
         if row is None:
+            return
+        if self.tab == "lists":
+            table, code, _label, active = row
+            self._change(set_coded_item_active, table, code, not active)
             return
         change = set_category_active if self.tab == "categories" else set_service_active
         active = row[4] if self.tab == "categories" else row[3]
@@ -185,7 +201,91 @@ class AdminScreen(Screen[None]):
             multiline=False,
         )
 
+    def action_role(self) -> None:
+        from allo_tui.data.store.admin_people import save_operator
+        from allo_tui.screens.action_dialogs import ChoiceDialog
+
+        row = self._highlighted()
+        if row is None:
+            return
+        login, name, _role, services, _active = row
+
+        def chosen(role: str | None) -> None:
+            if role == "service":
+                self._ask(
+                    TEXTS["operator_services"].format(login=login),
+                    TEXTS["value"],
+                    lambda codes: self._change(save_operator, login, role, name, codes.split()),
+                    initial=" ".join(services),
+                )
+            elif role:
+                self._change(save_operator, login, role, name, ())
+
+        dialog = ChoiceDialog(TEXTS["operator_role"].format(login=login), list(_role_choices()))
+        self.app.push_screen(dialog, chosen)
+
+    def action_disable(self) -> None:
+        from allo_tui.data.store.admin_people import set_active
+
+        row = self._highlighted()
+        if row is not None:
+            self._change(set_active, row[0], not row[4])
+
+    def action_password(self) -> None:
+        from allo_tui.data.store.admin_people import reset_password
+
+        row = self._highlighted()
+        if row is None:
+            return
+        self._ask(
+            TEXTS["password"].format(login=row[0]),
+            TEXTS["password_label"],
+            lambda password: self._change(reset_password, row[0], password),
+            password=True,
+        )
+
     # -- the dialogs of additions ----------------------------------------------------------
+
+    def _add_operator(self) -> None:
+        from allo_tui.data.store.admin_people import save_operator
+        from allo_tui.screens.action_dialogs import ChoiceDialog
+
+        def ask_name(login: str) -> None:
+            self._ask(TEXTS["operator_name"], TEXTS["value"], lambda name: ask_role(login, name))
+
+        def ask_role(login: str, name: str) -> None:
+            def chosen(role: str | None) -> None:
+                if role == "service":
+                    self._ask(
+                        TEXTS["operator_services"].format(login=login),
+                        TEXTS["value"],
+                        lambda codes: self._change(save_operator, login, role, name, codes.split()),
+                    )
+                elif role:
+                    self._change(save_operator, login, role, name, ())
+
+            title = TEXTS["operator_role"].format(login=login)
+            self.app.push_screen(ChoiceDialog(title, list(_role_choices())), chosen)
+
+        self._ask(TEXTS["operator_login"], TEXTS["value"], ask_name)
+
+    def _add_coded_item(self) -> None:
+        from allo_tui.data.store.admin_people import add_coded_item
+        from allo_tui.screens.action_dialogs import ChoiceDialog
+
+        def ask_code(table: str | None) -> None:
+            if table:
+                self._ask(TEXTS["list_code"], TEXTS["value"], lambda code: ask_label(table, code))
+
+        def ask_label(table: str, code: str) -> None:
+            self._ask(
+                TEXTS["list_label"],
+                TEXTS["value"],
+                lambda label: self._change(add_coded_item, table, code, label),
+            )
+
+        choices = [(label, table) for table, label in TEXTS["list_names"].items()]
+        self.app.push_screen(ChoiceDialog(TEXTS["list_which"], choices), ask_code)
 
     def _add_category(self) -> None:
         from allo_tui.data.store.admin_catalogue import add_category
@@ -280,7 +380,10 @@ class AdminScreen(Screen[None]):
         initial: str = "",
         multiline: bool = False,
         required: bool = True,
+        password: bool = False,
     ) -> None:
+        from textual.widgets import Input
+
         from allo_tui.screens.action_dialogs import TextPromptDialog
 
         def answered(text: str | None) -> None:
@@ -291,6 +394,12 @@ class AdminScreen(Screen[None]):
             title, label, required=required, multiline=multiline, initial=initial
         )
         self.app.push_screen(dialog, answered)
+        if password:  # typed hidden, never shown
+
+            def hide() -> None:
+                dialog.query_one("#dialog-text", Input).password = True
+
+            dialog.call_after_refresh(hide)
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -313,6 +422,10 @@ class AdminScreen(Screen[None]):
 
     def _say(self, template: str, error: Exception) -> None:
         self.notify(template.format(error=printable(str(error))), severity="error", markup=False)
+
+
+def _role_choices():
+    return ((label, role) for role, label in TEXTS["roles"])
 
 
 def _urgency_choices():
@@ -350,6 +463,12 @@ def _cells(tab: str, row: tuple) -> tuple[Text, ...]:
     elif tab == "directory":
         _id, name, phone, hours, handles, active = row
         values = (name if active else f"{name} ({TEXTS['retired']})", phone, hours, handles)
+    elif tab == "operators":
+        login, name, role, services, active = row
+        values = (login, name, role, " ".join(services), TEXTS["enabled" if active else "disabled"])
+    elif tab == "lists":
+        table, code, label, active = row
+        values = (TEXTS["list_names"][table], code, label, _state(active))
     else:
         values = tuple("" if value is None else str(value) for value in row)
     return tuple(literal(str(value)[:80]) for value in values)
