@@ -22,14 +22,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("calls", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("directory_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            op.f("fk_calls_directory_id_directory"), "directory", ["directory_id"], ["id"]
-        )
+    if op.get_bind().dialect.name == "sqlite":
+        # ADD COLUMN keeps the table's text as it was plus the column (a batch copy would
+        # rewrite it with its constraints in an order that varies between runs).
+        op.execute("ALTER TABLE calls ADD COLUMN directory_id INTEGER REFERENCES directory (id)")
+        return
+    op.add_column("calls", sa.Column("directory_id", sa.Integer(), nullable=True))
+    op.create_foreign_key(
+        op.f("fk_calls_directory_id_directory"), "calls", "directory", ["directory_id"], ["id"]
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("calls", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_calls_directory_id_directory"), type_="foreignkey")
-        batch_op.drop_column("directory_id")
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("ALTER TABLE calls DROP COLUMN directory_id")
+        return
+    op.drop_constraint(op.f("fk_calls_directory_id_directory"), "calls", type_="foreignkey")
+    op.drop_column("calls", "directory_id")
