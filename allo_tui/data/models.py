@@ -540,7 +540,7 @@ class ReplyLetterBatch(Base):
 
 class ReplyLetter(Base):
     """A request's letter in a batch; a request's acknowledgement (reply key "") or its final
-    answer for one end (reply key: the end's instant) is in one batch only."""
+    answer for one end (reply key: the id of the event that ended it) is in one batch only."""
 
     __tablename__ = "reply_letters"
     __table_args__ = (

@@ -2,8 +2,8 @@
 one batch and recording their acknowledgement in one transaction, and a batch's requests for a
 reprint. Functions over a `Store`.
 
-A request's acknowledgement (reply key "") or its final answer for one end (reply key: the end's
-instant) is in one batch only: the unique index `ix_reply_letters_once` (migration 0018) decides
+A request's acknowledgement (reply key "") or its final answer for one end (reply key: the id of
+the status event that ended it) is in one batch only: the unique index `ix_reply_letters_once` (migration 0018) decides
 between two batches made at once, the loser skips those requests.
 """
 
@@ -20,7 +20,9 @@ from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.records import CallerRecord, OperatorRecord, RequestRecord
 
 FINAL_STATUSES = (Status.DONE, Status.REJECTED, Status.TRANSFERRED)
-_FINAL_STATUS_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in FINAL_STATUSES) + ")"
+"""The statuses that end a request and send its final answer."""
+_FINAL_VALUES = ", ".join(f"'{status.value}'" for status in FINAL_STATUSES)
+_FINAL_STATUS_SQL = f"status IN ({_FINAL_VALUES})"
 ACK = "ack"
 """The kind of a batch of acknowledgements."""
 FINAL = "final"
@@ -31,7 +33,8 @@ LETTER_CHANNEL = "letter"
 
 @dataclass(frozen=True)
 class LetterRequest:
-    """A request due for a letter, its caller, and the key of the reply it gets."""
+    """A request due for a letter, its caller, and the key of the reply it gets ("" for an
+    acknowledgement, the id of the event that ended the request for a final answer)."""
 
     request: RequestRecord
     caller: CallerRecord
@@ -49,30 +52,39 @@ class BatchRecord:
     file_name: str
 
 
-def reply_key(kind: str, request: RequestRecord) -> str:
-    """ "" for an acknowledgement; the end's instant (UTC, ISO) for a final answer."""
-    if kind == ACK or request.closed_at is None:
-        return ""
-    return request.closed_at.isoformat(timespec="seconds")
+_END_EVENT_SQL = (
+    "SELECT max(e.id) FROM events AS e WHERE e.request_id = r.id AND e.kind = 'status'"
+    f" AND e.new_value IN ({_FINAL_VALUES})"
+)
+"""The id of the status event that last ended the request `r` (done, rejected, transferred)."""
 
 
-def _still_due(kind: str, request: RequestRecord) -> bool:
-    """True when the request, read again, still wants this kind of letter."""
+def _end_event(connection, request_id: int) -> str:
+    """The reply key of a final answer: the id of the event that last ended the request."""
+    row = connection.execute(
+        f"SELECT ({_END_EVENT_SQL}) FROM requests AS r WHERE r.id = ?", (request_id,)
+    ).fetchone()
+    return str(row[0]) if row and row[0] is not None else ""
+
+
+def _still_due(connection, kind: str, request: RequestRecord, key: str) -> bool:
+    """True when the request, read again in the write transaction, still wants this letter
+    (not acknowledged meanwhile; for a final answer, not reopened nor ended again)."""
     if kind == ACK:
         return request.acknowledged_at is None and request.status.is_open
-    return request.status in FINAL_STATUSES and request.closed_at is not None
+    return request.status in FINAL_STATUSES and _end_event(connection, request.id) == key
 
 
-def _with_callers(store, requests: Sequence[RequestRecord], kind: str) -> list[LetterRequest]:
+def _with_callers(store, requests: Sequence[tuple[RequestRecord, str]]) -> list[LetterRequest]:
     found = []
-    for request in requests:
+    for request, key in requests:
         if request.caller_id is None:
             continue
         try:
             caller = store.get_caller(request.caller_id)
         except NotFoundError:
             continue
-        found.append(LetterRequest(request, caller, reply_key(kind, request)))
+        found.append(LetterRequest(request, caller, key))
     return found
 
 
@@ -83,33 +95,41 @@ def letters_due(store, kind: str, until: datetime | None = None) -> list[LetterR
     that end."""
     parameters: list = [ContactPreference.LETTER.value]
     if kind == ACK:
+        key, join = "''", ""
         where = f"r.acknowledged_at IS NULL AND r.{OPEN_STATUS_SQL}"
         when = "r.ack_due_at"
     else:
-        where = f"r.{_FINAL_STATUS_SQL} AND r.closed_at IS NOT NULL"
-        when = "r.closed_at"
+        key, join = "e.id", f" JOIN events AS e ON e.id = ({_END_EVENT_SQL})"
+        where = f"r.{_FINAL_STATUS_SQL}"
+        when = "e.at"
     if until is not None:
         where += f" AND {when} < ?"
         parameters.append(db_time(until))
     with store._read() as connection:
-        ids = [
-            row[0]
+        keys = {
+            row[0]: str(row[1])
             for row in connection.execute(
-                "SELECT r.id FROM requests AS r JOIN callers AS c ON c.id = r.caller_id"
-                f" WHERE c.contact_preference = ? AND {where} ORDER BY r.reference",
+                f"SELECT r.id, {key} FROM requests AS r JOIN callers AS c ON c.id = r.caller_id"
+                f"{join} WHERE c.contact_preference = ? AND {where}",
                 parameters,
             ).fetchall()
-        ]
-        records = request_records(connection, ids)
+        }
+        records = request_records(connection, list(keys))
         printed = {
             (row[0], row[1])
             for row in connection.execute(
                 "SELECT request_id, reply_key FROM reply_letters WHERE kind = ?", (kind,)
             ).fetchall()
         }
-    requests = [records[i] for i in ids if i in records]
-    due = [r for r in requests if (r.id, reply_key(kind, r)) not in printed]
-    return _with_callers(store, due, kind)
+    due = sorted(
+        (
+            (record, keys[record.id])
+            for record in records.values()
+            if (record.id, keys[record.id]) not in printed
+        ),
+        key=lambda item: item[0].reference,
+    )
+    return _with_callers(store, due)
 
 
 def record_batch(
@@ -141,10 +161,8 @@ def record_batch(
         kept: list[LetterRequest] = []
         for letter in sorted(letters, key=lambda item: item.request.id):
             request = request_by_id(connection, letter.request.id)
-            if request is None or not _still_due(kind, request):
-                continue
-            if reply_key(kind, request) != letter.reply_key:
-                continue  # ended again since it was read: the next batch has it
+            if request is None or not _still_due(connection, kind, request, letter.reply_key):
+                continue  # acknowledged, reopened or ended again meanwhile
             claimed = connection.execute(
                 "INSERT INTO reply_letters (batch_id, request_id, kind, reply_key)"
                 " VALUES (?, ?, ?, ?) ON CONFLICT (request_id, kind, reply_key) DO NOTHING"
@@ -200,4 +218,4 @@ def batch_letters(store, batch: BatchRecord) -> list[LetterRequest]:
         ]
         records = request_records(connection, ids)
     requests = sorted(records.values(), key=lambda r: r.reference)
-    return _with_callers(store, requests, batch.kind)
+    return _with_callers(store, [(request, "") for request in requests])

@@ -3,8 +3,8 @@
 `reply_letter_batches` holds one row per PDF written by `allo replies letters`: its kind
 (acknowledgement or final answer), when, by whom and the file name. `reply_letters` holds the
 letters of each batch, one per request; its unique index on (request, kind, reply key) makes a
-request's acknowledgement (reply key "") or its final answer for one end (reply key: the end's
-instant, as final answers go out again after a reopen then a new end) belong to one batch only,
+request's acknowledgement (reply key "") or its final answer for one end (reply key: the id of
+the status event that ended it, as final answers go out again after a reopen then a new end) belong to one batch only,
 even when two batches are made at once: the second insert fails or is skipped.
 
 Revision ID: 0018
