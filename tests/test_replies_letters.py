@@ -23,7 +23,7 @@ from allo_tui.data.store import Store
 from allo_tui.data.store.reply_letters import ACK, FINAL, letters_due, record_batch
 from allo_tui.domain.enums import ContactPreference
 from allo_tui.domain.letter_texts import long_date
-from allo_tui.domain.records import NewCaller, NewRequest
+from allo_tui.domain.records import NewCaller, NewRequest, Role
 from allo_tui.domain.workflow import Action
 
 BACKENDS = ALL_BACKENDS
@@ -149,6 +149,9 @@ def test_a_caller_who_cannot_be_addressed_is_listed_and_not_acknowledged(
     long_street = add_request(
         store, admin, clock, add_caller(store, admin, street="Allée " + "très longue " * 4)
     )
+    no_glyph = add_request(
+        store, admin, clock, add_caller(store, admin, surname="Zhang", given_name="伟")
+    )
     out = tmp_path / "ar.pdf"
 
     result = run(db_path, "--out", str(out))
@@ -156,15 +159,17 @@ def test_a_caller_who_cannot_be_addressed_is_listed_and_not_acknowledged(
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         f"Lot n° 1 : 1 lettre(s) -> {out}",
-        "Lettres retenues, adresse inutilisable (2) :",
+        "Lettres retenues, adresse inutilisable (3) :",
         f"  {no_postcode.reference} : code postal absent ou invalide",
         f"  {long_street.reference} : ligne de plus de 38 caractères : 12 Allée très longue"
         " très longue très longue très longue",
+        f"  {no_glyph.reference} : caractères impossibles à imprimer dans l'adresse : 伟",
     ]
     (page,) = pages_text(out)
     assert good.reference in page and no_postcode.reference not in page
     assert acknowledged(db_path, no_postcode.id) == (False, "")
     assert acknowledged(db_path, long_street.id) == (False, "")
+    assert acknowledged(db_path, no_glyph.id) == (False, "")
     again = run(db_path, "--out", str(tmp_path / "again.pdf"))
     assert again.output.splitlines()[0] == "Aucune lettre à imprimer."
     assert f"  {no_postcode.reference} : code postal absent ou invalide" in again.output
@@ -340,3 +345,42 @@ def test_two_letters_processes_at_once_print_each_request_once(
     rows = query(db_path, "SELECT request_id FROM reply_letters")
     assert sorted(row[0] for row in rows) == sorted(r.id for r in made)
     assert all("Traceback" not in err for _, err in outputs)
+
+
+def test_an_existing_file_is_kept_unless_forced_and_only_the_call_centre_prints(
+    db_path, store, admin, clock, tmp_path
+) -> None:
+    request = add_request(store, admin, clock, add_caller(store, admin))
+    out = tmp_path / "ar.pdf"
+    out.write_bytes(b"yesterday")
+
+    refused = run(db_path, "--out", str(out))
+
+    assert refused.exit_code != 0 and "existe déjà ; --force" in refused.output
+    assert out.read_bytes() == b"yesterday" and batches(db_path) == []
+    assert acknowledged(db_path, request.id) == (False, "")
+    store.add_operator("voirie", Role.SERVICE, "Agent Voirie", services=["VOIRIE"])
+    agent = CliRunner().invoke(
+        main,
+        [
+            "--db",
+            str(db_path),
+            "--operator",
+            "voirie",
+            "replies",
+            "letters",
+            "--out",
+            str(tmp_path / "agent.pdf"),
+        ],
+    )
+    assert agent.exit_code != 0 and "réservé au centre d'appels" in agent.output
+    assert batches(db_path) == [] and not (tmp_path / "agent.pdf").exists()
+    nowhere = run(db_path, "--out", str(tmp_path / "missing" / "ar.pdf"))
+    assert nowhere.exit_code != 0 and "dossier introuvable" in nowhere.output
+
+    forced = run(db_path, "--out", str(out), "--force")
+
+    assert forced.exit_code == 0, forced.output
+    assert request.reference in pages_text(out)[0]
+    assert out.stat().st_mode & 0o777 == 0o600  # personal data: the owner's alone
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith((".ar", "agent"))] == []

@@ -2,7 +2,8 @@
 one letter per page (more when a body is long), A4, folded in three for a French DL window
 envelope (220 × 110 mm) whose window is on the right: the address block sits inside the window
 area (x 110 mm, y 45–50 mm from the top, 85 × 45 mm, NF Z 10-011 / La Poste), each page numbered
-"page n/N" within its letter.
+"page n/N" within its letter. Characters the font cannot draw are left out of the text;
+an address holding some is refused before (`unprintable`), the letter held back.
 
 Text is written with `markdown=False`: what people typed is never read as markup. fpdf2 is
 imported only when a PDF is written.
@@ -10,7 +11,9 @@ imported only when a PDF is written.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from allo_tui.domain.letter_texts import TEXTS
@@ -30,6 +33,33 @@ ADDRESS_SIZE_MIN = 7.0
 BODY_SIZE = 10.5
 BOTTOM_MARGIN = 20.0
 BODY_TOP = 118.0  # below the window, the date and the fold (99 mm)
+
+
+@functools.cache
+def _glyphs() -> frozenset[int]:
+    """The code points both embedded fonts can draw."""
+    from fontTools.ttLib import TTFont
+
+    drawn = None
+    for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+        with TTFont(FONTS / name, lazy=True) as font:
+            points = frozenset(font.getBestCmap())
+        drawn = points if drawn is None else drawn & points
+    return drawn or frozenset()
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` the embedded font cannot draw (each once, in order); line
+    breaks aside."""
+    glyphs = _glyphs()
+    return "".join(dict.fromkeys(c for c in text if c != "\n" and ord(c) not in glyphs))
+
+
+def _drawable(text: str) -> str:
+    """`text` without the characters the font cannot draw (control characters, emoji…), which
+    would otherwise print as nothing or as a box."""
+    missing = unprintable(text)
+    return text.translate({ord(c): None for c in missing}) if missing else text
 
 
 def _new_pdf(title: str):
@@ -104,6 +134,11 @@ def _letter(pdf, letter: Letter, letterhead: str) -> None:
 def write_letters(path: Path, letters: Sequence[Letter], *, letterhead: str, title: str) -> None:
     """Write the letters to `path` (replaced), one or more pages each, in the order given."""
     pdf = _new_pdf(title)
+    letterhead = _drawable(letterhead)
     for letter in letters:
-        _letter(pdf, letter, letterhead)
+        _letter(
+            pdf,
+            replace(letter, subject=_drawable(letter.subject), body=_drawable(letter.body)),
+            letterhead,
+        )
     pdf.output(str(path))

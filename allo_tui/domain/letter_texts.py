@@ -24,8 +24,7 @@ TEXTS = {
     "reference": "Réf. : {reference}",
     "subject": "Objet : {subject}",
     "page": "{reference} — page {page}/{pages}",
-    "title_ack": "Accusés de réception",
-    "title_final": "Réponses",
+    "acknowledgement_note": "Courrier, lot n° {batch}",
 }
 
 

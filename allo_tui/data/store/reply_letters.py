@@ -17,6 +17,7 @@ from allo_tui.data.rows import OPEN_STATUS_SQL, db_time, request_by_id, request_
 from allo_tui.domain.actions import Action
 from allo_tui.domain.enums import ContactPreference, Status
 from allo_tui.domain.errors import NotFoundError
+from allo_tui.domain.letter_texts import TEXTS
 from allo_tui.domain.records import CallerRecord, OperatorRecord, RequestRecord
 
 FINAL_STATUSES = (Status.DONE, Status.REJECTED, Status.TRANSFERRED)
@@ -181,7 +182,7 @@ def record_batch(
                     expected_version=request.version,
                     at=at,
                     how=LETTER_CHANNEL,
-                    text=f"Courrier, lot n° {batch_id}",
+                    text=TEXTS["acknowledgement_note"].format(batch=batch_id),
                 )
             kept.append(letter)
         if not kept:
