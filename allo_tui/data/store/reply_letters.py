@@ -3,8 +3,8 @@ one batch and recording their acknowledgement in one transaction, and a batch's 
 reprint. Functions over a `Store`.
 
 A request's acknowledgement (reply key "") or its final answer for one end (reply key: the id of
-the status event that ended it) is in one batch only: the unique index `ix_reply_letters_once` (migration 0018) decides
-between two batches made at once, the loser skips those requests.
+the status event that ended it) is in one batch only: the unique index `ix_reply_letters_once`
+(migration 0018) decides between two batches made at once, the loser skips those requests.
 """
 
 from __future__ import annotations
@@ -13,10 +13,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from allo_tui.data.rows import OPEN_STATUS_SQL, db_time, request_by_id, request_records
+from allo_tui.data.rows import (
+    OPEN_STATUS_SQL,
+    caller_rows,
+    db_time,
+    request_by_id,
+    request_records,
+    utc_time,
+)
 from allo_tui.domain.actions import Action
 from allo_tui.domain.enums import ContactPreference, Status
-from allo_tui.domain.errors import NotFoundError
 from allo_tui.domain.letter_texts import TEXTS
 from allo_tui.domain.records import CallerRecord, OperatorRecord, RequestRecord
 
@@ -76,17 +82,15 @@ def _still_due(connection, kind: str, request: RequestRecord, key: str) -> bool:
     return request.status in FINAL_STATUSES and _end_event(connection, request.id) == key
 
 
-def _with_callers(store, requests: Sequence[tuple[RequestRecord, str]]) -> list[LetterRequest]:
-    found = []
-    for request, key in requests:
-        if request.caller_id is None:
-            continue
-        try:
-            caller = store.get_caller(request.caller_id)
-        except NotFoundError:
-            continue
-        found.append(LetterRequest(request, caller, key))
-    return found
+def _with_callers(connection, requests: Sequence[tuple[RequestRecord, str]]) -> list[LetterRequest]:
+    """The requests (with their reply keys) that have a caller, each with its caller's record."""
+    wanted = sorted({request.caller_id for request, _ in requests if request.caller_id})
+    callers = {caller.id: caller for caller in caller_rows(connection, wanted)}
+    return [
+        LetterRequest(request, callers[request.caller_id], key)
+        for request, key in requests
+        if request.caller_id in callers
+    ]
 
 
 def letters_due(store, kind: str, until: datetime | None = None) -> list[LetterRequest]:
@@ -122,15 +126,15 @@ def letters_due(store, kind: str, until: datetime | None = None) -> list[LetterR
                 "SELECT request_id, reply_key FROM reply_letters WHERE kind = ?", (kind,)
             ).fetchall()
         }
-    due = sorted(
-        (
-            (record, keys[record.id])
-            for record in records.values()
-            if (record.id, keys[record.id]) not in printed
-        ),
-        key=lambda item: item[0].reference,
-    )
-    return _with_callers(store, due)
+        due = sorted(
+            (
+                (record, keys[record.id])
+                for record in records.values()
+                if (record.id, keys[record.id]) not in printed
+            ),
+            key=lambda item: item[0].reference,
+        )
+        return _with_callers(connection, due)
 
 
 def record_batch(
@@ -195,8 +199,6 @@ def record_batch(
 
 def batch_of(store, batch_id: int) -> BatchRecord | None:
     """The batch with this id, or None."""
-    from allo_tui.data.rows import utc_time
-
     with store._read() as connection:
         row = connection.execute(
             "SELECT id, kind, created_at, created_by, file_name FROM reply_letter_batches"
@@ -218,5 +220,5 @@ def batch_letters(store, batch: BatchRecord) -> list[LetterRequest]:
             ).fetchall()
         ]
         records = request_records(connection, ids)
-    requests = sorted(records.values(), key=lambda r: r.reference)
-    return _with_callers(store, [(request, "") for request in requests])
+        requests = sorted(records.values(), key=lambda r: r.reference)
+        return _with_callers(connection, [(request, "") for request in requests])
