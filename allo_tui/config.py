@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from allo_tui import paths
 
@@ -19,8 +20,7 @@ class ConfigError(Exception):
     """A config file that cannot be read; `str()` is one line for the user."""
 
 
-@dataclass(frozen=True)
-class DatabaseChoice:
+class DatabaseChoice(msgspec.Struct, frozen=True):
     """Where the database is and why (shown by `allo db path`)."""
 
     path: Path | str  # a file, or a server's URL (`postgresql://…`, kept as typed)
@@ -40,24 +40,27 @@ class DatabaseChoice:
         return redacted(self.path) if isinstance(self.path, str) else str(self.path)
 
 
-@dataclass(frozen=True)
-class FileConfig:
+class FileConfig(msgspec.Struct, frozen=True):
     database: str | None = None
     shared: bool = False
     operator: str | None = None
-    keymap: dict[str, str] = field(default_factory=dict)
+    keymap: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 def read_config_file(path: Path) -> FileConfig:
     """Read one TOML config file; a missing file is an empty config."""
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read()
+    except FileNotFoundError:
+        return FileConfig()
+    except OSError as error:
+        raise ConfigError(f"fichier de configuration illisible {path} : {error}") from None
     import tomllib  # most consoles have no config file: not imported for them
 
     try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        return FileConfig()
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(content.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise ConfigError(f"fichier de configuration illisible {path} : {error}") from None
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
@@ -118,8 +121,7 @@ KEYMAP_TEXTS = {
 }
 
 
-@dataclass(frozen=True)
-class BoundKey:
+class BoundKey(msgspec.Struct, frozen=True):
     """One key binding as declared: its id (None: not remappable), key and description."""
 
     binding_id: str | None
@@ -128,8 +130,7 @@ class BoundKey:
     priority: bool = False
 
 
-@dataclass(frozen=True)
-class KeyScope:
+class KeyScope(msgspec.Struct, frozen=True):
     """The keys that work together: the app's (everywhere) or one screen's with its widgets."""
 
     name: str

@@ -9,7 +9,6 @@ saved or dropped. Written atomically: a crash mid-write leaves the previous vers
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -20,6 +19,8 @@ FOLDER = "drafts"
 
 def local_draft_path(database: str, console: str) -> Path:
     """The file of this console's draft for `database` (its label: path or redacted URL)."""
+    import hashlib  # OpenSSL loads with the first draft saved, not at start-up
+
     from allo_tui.paths import user_data_dir
 
     digest = hashlib.sha256(f"{database}\n{console}".encode()).hexdigest()[:24]

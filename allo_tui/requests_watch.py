@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import msgspec
 from textual.signal import Signal
 
 from allo_tui.domain.labels import URGENCY_LABELS
@@ -44,22 +44,19 @@ TEXTS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class RequestsChanged:
+class RequestsChanged(msgspec.Struct, frozen=True):
     """Requests changed in the database; `arrivals` are open urgency-1 requests new since."""
 
     arrivals: tuple[RequestRecord, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionLost:
+class ConnectionLost(msgspec.Struct, frozen=True):
     """The database could not be read; `error` says why (for the log)."""
 
     error: str
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionRestored:
+class ConnectionRestored(msgspec.Struct, frozen=True):
     """The database can be read again after a `ConnectionLost`."""
 
 

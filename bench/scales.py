@@ -11,7 +11,7 @@ class Scale:
     callers: int
     requests: int
     description: str
-    startup_runs: int = 5
+    startup_runs: int = 9
     paste_runs: int = 3
     lookup_queries: int = 1200
     typed_names: int = 40

@@ -150,7 +150,7 @@ async def test_the_console_shows_the_sentence_beside_the_save_and_keeps_the_form
 ) -> None:
     from allo_tui.app import AlloApp
     from allo_tui.screens.new_request import NewRequestScreen
-    from allo_tui.widgets.text_fields import LimitedTextArea
+    from allo_tui.widgets.text_area_field import LimitedTextArea
     from allo_tui.widgets.typeahead import TypeAhead
 
     with small_disk(tmp_path / "disk", size_kib=1024) as disk:

@@ -119,7 +119,7 @@ def test_whole_name_prefix_first_then_alphabetical(streets):
 def test_whole_words_rank_before_word_prefixes(streets):
     """"paul bert" Enter must pick the exact "Rue Paul Bert", not "Allée Paul Berthier"."""
     found = match_streets("paul bert", streets)
-    assert found[:2] == ["Pont Paul Bert", "Rue Paul Bert"]
+    assert found[:2] == ["Rue Paul Bert", "Pont Paul Bert"]  # "Rue" is the most common kind
     assert "Allée Paul Berthier" in found[2:]
     # Among whole-word matches, a name starting with the query still comes first.
     own = [Street("Rue du Moulin", "voie"), Street("Moulin Neuf", "lieu-dit")]

@@ -23,7 +23,8 @@ from allo_tui.screens.restore_draft import (
     process_identity,
     process_is_gone,
 )
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
 

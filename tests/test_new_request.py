@@ -27,7 +27,8 @@ from allo_tui.domain.records import (
 from allo_tui.screens.confirm import ConfirmDialog
 from allo_tui.screens.lookup import LookupScreen
 from allo_tui.screens.new_request import NewRequestScreen, split_leading_number, target_phrase
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
 

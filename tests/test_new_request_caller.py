@@ -15,7 +15,7 @@ from store_helpers import query
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
-from allo_tui.widgets.text_fields import LimitedTextArea
+from allo_tui.widgets.text_area_field import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 BACKENDS = ALL_BACKENDS

@@ -17,7 +17,7 @@ from allo_tui.domain.records import (
     NewRequest,
     Status,
 )
-from allo_tui.widgets.text_fields import LimitedTextArea
+from allo_tui.widgets.text_area_field import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 pytestmark = pytest.mark.usefixtures("quick_timers")

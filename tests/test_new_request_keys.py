@@ -11,7 +11,8 @@ from textual.widgets import OptionList, Select, Static
 
 from allo_tui.app import AlloApp
 from allo_tui.widgets.service_picker import ServicePicker
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
 

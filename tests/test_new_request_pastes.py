@@ -12,7 +12,8 @@ from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
 

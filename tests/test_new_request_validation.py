@@ -11,7 +11,7 @@ from pilot_helpers import settle_timers as settle
 from textual.widgets import Static
 
 from allo_tui.app import AlloApp
-from allo_tui.widgets.text_fields import LimitedTextArea
+from allo_tui.widgets.text_area_field import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 BACKENDS = ALL_BACKENDS

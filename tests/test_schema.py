@@ -52,6 +52,7 @@ APP_TABLES = {
     "caller_views",
     "reply_letter_batches",
     "reply_letters",
+    "caller_merges",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

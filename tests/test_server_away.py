@@ -22,7 +22,7 @@ from textual.widgets import Static
 import allo_tui.screens.new_request_save as save_module
 from allo_tui.data.store import Store
 from allo_tui.local_draft import local_draft_path
-from allo_tui.widgets.text_fields import LimitedTextArea
+from allo_tui.widgets.text_area_field import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead
 
 pytestmark = pytest.mark.skipif(

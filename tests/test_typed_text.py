@@ -14,7 +14,8 @@ from textual._xterm_parser import XTermParser
 from textual.app import App, ComposeResult
 
 from allo_tui.domain.sanitize import clean_text, typed_character
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput, TextCleaned
 
 BACKENDS = ALL_BACKENDS
 """Each test that opens a database runs on SQLite and on PostgreSQL."""

@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from dataclasses import dataclass
 
 import click
+import msgspec
 
 from allo_tui.config import ConfigError, DatabaseChoice, resolve_database, resolve_operator_login
 from allo_tui.domain.sanitize import clean_text, printable
@@ -179,8 +179,7 @@ def trimmed(option: str, value: str) -> str:
     return value.strip()
 
 
-@dataclass
-class Options:
+class Options(msgspec.Struct):
     """The options given to `allo` itself (a subcommand's `--db` replaces `db`)."""
 
     db: str | None = None

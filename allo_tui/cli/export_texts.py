@@ -84,6 +84,7 @@ CALL_OUTCOME_LABELS = MappingProxyType(
         "transferred": "Transféré",
         "wrong_number": "Faux numéro",
         "hung_up": "Raccroché",
+        "oriented": "Orienté ailleurs",
     }
 )
 CONTACT_LABELS = MappingProxyType(

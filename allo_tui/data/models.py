@@ -391,6 +391,8 @@ class Call(Base):
     caller_id: Mapped[int | None] = mapped_column(ForeignKey("callers.id"))
     request_id: Mapped[int | None] = mapped_column(ForeignKey("requests.id"))
     outcome: Mapped[str | None] = mapped_column(String(24))
+    directory_id: Mapped[int | None] = mapped_column(ForeignKey("directory.id"))
+    """The orientation directory's body the call was sent to (outcome `oriented`)."""
 
     operator: Mapped[Operator] = relationship(lazy="joined")
 
@@ -491,6 +493,20 @@ class ImportedRow(Base):
 
 
 # --- Personal data (issue: administration and personal data, migration 0014) ---
+
+
+class CallerMerge(Base):
+    """A caller record merged into another: when, by whom, and its card as it was (JSON)."""
+
+    __tablename__ = "caller_merges"
+    __table_args__ = (Index("ix_caller_merges_kept", "kept_id", "merged_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("callers.id", ondelete="CASCADE"))
+    merged_id: Mapped[int] = mapped_column(Integer)
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    old_values: Mapped[str] = mapped_column(Text)
 
 
 class CallerView(Base):

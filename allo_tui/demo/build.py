@@ -23,6 +23,7 @@ from allo_tui.demo.constants import (
     AUXERRE_REQUESTS,
     DEMO_SETTING,
 )
+from allo_tui.demo.directory import _insert_directory
 from allo_tui.demo.operators import _insert_operators
 from allo_tui.demo.plan import _make_plan
 from allo_tui.demo.progress import _Progress
@@ -167,6 +168,7 @@ def _build(
         schema = _read_schema(connection)
         _drop(connection, schema)
         operators = _insert_operators(connection, n_requests, seed)
+        _insert_directory(connection)
         connection.execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?, 'true')", (DEMO_SETTING,)
         )

@@ -4,9 +4,10 @@ role x action table (the actions are in `allo_tui.domain.workflow`)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
+
+import msgspec
 
 from allo_tui.domain.records import Role
 
@@ -34,8 +35,7 @@ class Reach(StrEnum):
     """The requests of the agent's services only."""
 
 
-@dataclass(frozen=True)
-class ScreenRule:
+class ScreenRule(msgspec.Struct, frozen=True):
     """Who may open a screen, and which requests each role sees there."""
 
     screen: Screen

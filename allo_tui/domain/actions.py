@@ -3,8 +3,9 @@ action table, are `allo_tui.domain.workflow.TRANSITIONS` (which re-exports these
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+import msgspec
 
 from allo_tui.domain.enums import Role, Status
 
@@ -30,8 +31,7 @@ class Action(StrEnum):
     TRANSFER = "transfer"
 
 
-@dataclass(frozen=True)
-class Transition:
+class Transition(msgspec.Struct, frozen=True):
     """Who may perform an action, from which statuses, and what text it needs."""
 
     action: Action

@@ -19,6 +19,8 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 Period = tuple[time, time]
 DayHours = tuple[Period, ...]
 
@@ -67,8 +69,7 @@ def _seconds(delta: timedelta | None) -> int | float | None:
     return int(seconds) if seconds.is_integer() else seconds
 
 
-@dataclass(frozen=True)
-class DueDates:
+class DueDates(msgspec.Struct, frozen=True):
     """Due dates of a request, both aware UTC."""
 
     ack_due_at: datetime

@@ -111,6 +111,8 @@ class CallOutcome(StrEnum):
     TRANSFERRED = "transferred"
     WRONG_NUMBER = "wrong_number"
     HUNG_UP = "hung_up"
+    ORIENTED = "oriented"
+    """Out of the town hall's scope: sent to a body of the orientation directory."""
 
 
 class EventKind(StrEnum):

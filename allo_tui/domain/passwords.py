@@ -12,9 +12,10 @@ from __future__ import annotations
 import base64
 import os
 import unicodedata
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+import msgspec
 
 from allo_tui.domain.errors import AlloError, UnknownOperatorError, ValidationError
 
@@ -180,8 +181,7 @@ class Refusal(StrEnum):
     LOCKED = "locked"
 
 
-@dataclass(frozen=True, slots=True)
-class LoginRefused:
+class LoginRefused(msgspec.Struct, frozen=True):
     """A refused login: why, the French message for the user, and the end of a lockout."""
 
     reason: Refusal

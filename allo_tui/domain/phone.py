@@ -7,8 +7,9 @@ flagged (`valid=False`), so a caller can always be recorded (DESIGN §3, Caller)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 if TYPE_CHECKING:  # `phonenumbers` (10 ms to import) loads on the first parse, off start-up
     import phonenumbers
@@ -28,8 +29,7 @@ _NON_DIGITS = re.compile(r"\D")
 _MIN_QUERY_DIGITS = 4
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedPhone:
+class ParsedPhone(msgspec.Struct, frozen=True):
     """A phone number as typed, with its normalised forms when it is valid."""
 
     raw: str

@@ -205,6 +205,8 @@ class CallRecord(Record):
     caller_id: int | None = None
     request_id: int | None = None
     outcome: CallOutcome | None = None
+    directory_id: int | None = None
+    """The orientation directory's entry an `oriented` call was sent to."""
 
 
 class DraftRecord(Record):

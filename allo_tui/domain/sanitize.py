@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+import msgspec
 
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 """C0 controls except tab (\\x09) and newline (\\x0a), DEL and the C1 controls."""
@@ -30,8 +31,7 @@ LINE_BREAKS = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 """Everything `str.splitlines` treats as the end of a line."""
 
 
-@dataclass(frozen=True, slots=True)
-class CleanText:
+class CleanText(msgspec.Struct, frozen=True):
     """Text ready for a field, and what had to change to get there."""
 
     text: str

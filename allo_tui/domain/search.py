@@ -12,8 +12,9 @@ import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import lru_cache
+
+import msgspec
 
 from allo_tui.domain.reference import REFERENCE_PATTERN
 from allo_tui.domain.text import fold
@@ -70,8 +71,7 @@ class SearchToken:
                 self._interrupt = None
 
 
-@dataclass(frozen=True, slots=True)
-class CallerMatches:
+class CallerMatches(msgspec.Struct, frozen=True):
     """Caller ids best first (at most the requested limit) and the capped match count."""
 
     ids: tuple[int, ...]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from collections import Counter
 from functools import lru_cache
+
+import msgspec
 
 from allo_tui.domain.text import fold
 
@@ -38,8 +40,7 @@ _ALIASES = {
 }
 
 
-@dataclass(frozen=True)
-class Street:
+class Street(msgspec.Struct, frozen=True):
     """A street (voie) or a named place (lieu-dit) of the site."""
 
     name: str
@@ -87,23 +88,33 @@ def match_streets(
     ignored; "st", "av", "bd"... also stand for "saint", "avenue", "boulevard"). Names where
     every word typed is a whole word come first ("paul bert": "Rue Paul Bert" before "Allée
     Paul Berthier"), then the others; within each, names that start with the whole query come
-    first; then alphabetical order. An empty query matches nothing.
+    first. Among whole-word names the query names the same way on several kinds of way ("paul
+    bert": "Rue Paul Bert", "Pont Paul Bert"): the kind most common in the register (its first
+    word: "Rue" before "Pont") comes first, as the street a caller most likely means. Then
+    alphabetical order. An empty query matches nothing.
     """
     folded = fold(query)
     typed = folded.split()
     if not typed or limit <= 0:
         return []
-    found: list[tuple[bool, bool, str, str]] = []
-    seen: set[str] = set()
+    kinds: Counter[str] = Counter()  # ways per kind ("rue", "pont"…) in the register
+    matched: dict[str, tuple[str, bool]] = {}
     for street in streets:
-        if street.name in seen:
-            continue
         key, words = _words(street.name)
-        if all(_word_matches(word, words) for word in typed):
-            seen.add(street.name)
-            whole = all(_whole_word(word, words) for word in typed)
-            found.append((not whole, not key.startswith(folded), key, street.name))
-    found.sort()
+        if words:
+            kinds[words[0]] += 1
+        if street.name not in matched and all(_word_matches(word, words) for word in typed):
+            matched[street.name] = (key, all(_whole_word(word, words) for word in typed))
+    found = sorted(
+        (
+            not whole,
+            not key.startswith(folded),
+            -kinds[key.split()[0]] if whole else 0,
+            key,
+            name,
+        )
+        for name, (key, whole) in matched.items()
+    )
     return [name for *_rank, name in found[:limit]]
 
 

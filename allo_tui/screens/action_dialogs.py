@@ -22,7 +22,8 @@ from textual.widgets.option_list import Option
 from allo_tui.domain import limits
 from allo_tui.domain.text import fold, words
 from allo_tui.literal import printable
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput, TextCleaned
 
 TEXTS = {
     # Esc leaves the dialog and changes nothing: it is not "Annuler", which may be the

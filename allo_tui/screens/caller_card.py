@@ -21,9 +21,16 @@ from textual.widgets import DataTable, Header, Static
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_date, format_datetime, local
 from allo_tui.domain.labels import STATUS_LABELS
-from allo_tui.domain.records import CallerRecord, ContactPreference, RequestRecord, Status
+from allo_tui.domain.records import (
+    CallerRecord,
+    ContactPreference,
+    RequestRecord,
+    Role,
+    Status,
+)
 from allo_tui.domain.status_detail import status_detail
 from allo_tui.literal import fill, literal, printable
+from allo_tui.screens.caller_merge import TEXTS as MERGE_TEXTS
 from allo_tui.screens.request_view import FollowUpMixin, request_screen
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.columns import fit_columns
@@ -48,6 +55,8 @@ TEXTS = {
     "answer": "Réponse au demandeur : {answer}",
     "answer_previous": "Réponse précédente : {answer}",
     "status_line": "{reference} : {status}",
+    "merges": "Fusions",
+    "merge_line": "{name} (n° {id}) fusionnée le {when} par {who}",
 }
 COLUMN_WIDTHS = (12, 10, 0.3, 0.35, 0.35)
 """The status column shares the room: it says what the service did ("Terminée — Réparé")."""
@@ -69,6 +78,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         Binding("e", "edit", "Modifier", id="caller_card.edit"),
         Binding("enter", "open_request", "Ouvrir", id="caller_card.open", priority=True),
         Binding("n", "follow_up", "Noter un rappel", id="caller_card.follow_up"),
+        Binding("m", "merge", "Fusionner les doublons", id="caller_card.merge"),
         Binding("escape", "back", "Retour", id="caller_card.back"),
     ]
 
@@ -78,6 +88,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         self.call_phone = call_phone
         self.caller: CallerRecord | None = None
         self.requests: list[RequestRecord] = []
+        self.merges: list = []
         self._call_started_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -123,6 +134,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         try:
             caller = self.app.store.get_caller(self.caller_id)
             requests = self.app.store.caller_requests(self.caller_id)
+            self.merges = self.app.store.caller_merges(self.caller_id)
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
                 self.notify,
@@ -137,7 +149,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         self.caller = caller
         self.requests = requests
         self.query_one("#caller-name", Static).update(literal(caller.display_name or "?", "bold"))
-        self.query_one("#caller-fields", Static).update(caller_fields(caller))
+        self.query_one("#caller-fields", Static).update(caller_fields(caller, self.merges))
         open_count = sum(1 for request in requests if request.is_open)
         title = (
             TEXTS["requests"].format(count=len(requests), open=open_count)
@@ -177,6 +189,10 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             return self.caller is not None or None
         if action in ("open_request", "follow_up"):
             return bool(self.requests) or None
+        if action == "merge":  # supervisors and admins only: not shown to hostesses
+            if not self.app.operator.role.includes(Role.SUPERVISOR):
+                return False
+            return self.caller is not None or None
         return True
 
     def action_new_request(self) -> None:
@@ -210,6 +226,68 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         if request is not None:
             self.ask_follow_up(request)
 
+    def action_merge(self) -> None:
+        """`m`: tick this caller's likely duplicates and merge them into this card."""
+        if self.caller is not None and self.app.operator.role.includes(Role.SUPERVISOR):
+            self.notify(MERGE_TEXTS["searching"], markup=False, timeout=2)
+            self._find_duplicates(self.caller)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller_merge")
+    def _find_duplicates(self, caller: CallerRecord) -> None:
+        try:
+            found = self.app.store.likely_duplicates(caller.id)
+            candidates = [self.app.store.get_caller(candidate.id) for candidate in found]
+        except Exception as error:  # noqa: BLE001 - shown to the user
+            self.app.call_from_thread(self._merge_failed, error)
+            return
+        self.app.call_from_thread(self._offer_merge, caller, candidates)
+
+    def _offer_merge(self, caller: CallerRecord, candidates: list[CallerRecord]) -> None:
+        from allo_tui.screens.caller_merge import MergeDialog
+        from allo_tui.screens.confirm import ConfirmDialog
+
+        if not candidates:
+            self.notify(MERGE_TEXTS["no_duplicates"], markup=False)
+            return
+
+        def ticked(chosen: list[CallerRecord] | None) -> None:
+            if not chosen:
+                return
+            name = caller.display_name or MERGE_TEXTS["no_name"]
+            question = MERGE_TEXTS["confirm"].format(count=len(chosen), name=name)
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._merge(caller, chosen)
+
+            self.app.push_screen(ConfirmDialog(question, MERGE_TEXTS["confirm_detail"]), answered)
+
+        self.app.push_screen(MergeDialog(caller, candidates), ticked)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="caller_merge")
+    def _merge(self, caller: CallerRecord, chosen: list[CallerRecord]) -> None:
+        try:
+            self.app.store.merge_callers(
+                self.app.operator,
+                caller.id,
+                caller.version,
+                [(other.id, other.version) for other in chosen],
+            )
+        except Exception as error:  # noqa: BLE001 - shown to the user (stale, refused…)
+            self.app.call_from_thread(self._merge_failed, error)
+            return
+        message = MERGE_TEXTS["merged"].format(count=len(chosen))
+        self.app.call_from_thread(self.notify, message, markup=False)
+        self.load()
+
+    def _merge_failed(self, error: Exception) -> None:
+        self.notify(
+            MERGE_TEXTS["failed"].format(error=printable(str(error))),
+            severity="error",
+            markup=False,
+        )
+        self.load()
+
     def follow_up_done(self, request: RequestRecord) -> None:
         self.load()
 
@@ -235,8 +313,9 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         return None
 
 
-def caller_fields(caller: CallerRecord) -> Text:
-    """The caller's details, one per line, user text shown literally."""
+def caller_fields(caller: CallerRecord, merges: list | tuple = ()) -> Text:
+    """The caller's details, one per line, user text shown literally; then the records merged
+    into it (`Store.caller_merges`)."""
     phones = Text()
     for index, phone in enumerate(caller.phones):
         if index:
@@ -269,6 +348,15 @@ def caller_fields(caller: CallerRecord) -> Text:
             who=caller.updated_by or "?",
         )
         lines.append((TEXTS["updated"], updated))
+    for index, merge in enumerate(merges):
+        merged = fill(
+            TEXTS["merge_line"],
+            name=merge.name or MERGE_TEXTS["no_name"],
+            id=str(merge.merged_id),
+            when=format_datetime(merge.merged_at),
+            who=merge.operator,
+        )
+        lines.append((TEXTS["merges"] if index == 0 else "", merged))
     width = max(len(label) for label, _ in lines)
     out = Text()
     for index, (label, value) in enumerate(lines):

@@ -44,7 +44,8 @@ from allo_tui.screens.caller_edit_texts import (  # noqa: F401 (re-exported)
 )
 from allo_tui.widgets.binding_commands import BindingCommands
 from allo_tui.widgets.key_footer import KeyFooter
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 
 MIN_PHONE_FIELDS = 2
 PHONES_PER_ROW = 3

@@ -8,8 +8,8 @@ old query can never overwrite a newer answer. Up/Down/Enter work from the box.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+import msgspec
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -61,8 +61,7 @@ class QueryBox(SafeInput):
         return max(super().content_width, self.content_region.width)
 
 
-@dataclass(frozen=True, slots=True)
-class LookupAnswer:
+class LookupAnswer(msgspec.Struct, frozen=True):
     """What one search found: the request a typed reference names, and the callers."""
 
     query: str

@@ -63,7 +63,8 @@ from allo_tui.widgets.duplicates_panel import DuplicatesPanel
 from allo_tui.widgets.key_footer import KeyFooter
 from allo_tui.widgets.key_queue import KeyQueue, QueuedSelect
 from allo_tui.widgets.request_confirmation import RequestConfirmation
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput, TextCleaned
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput, TextCleaned
 from allo_tui.widgets.typeahead import TypeAhead
 from allo_tui.widgets.urgency import UrgencyPicker
 

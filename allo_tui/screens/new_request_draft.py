@@ -17,7 +17,8 @@ from allo_tui.domain.records import (
 from allo_tui.screens.new_request_texts import (
     TEXTS,
 )
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.urgency import UrgencyPicker
 
 

@@ -13,7 +13,7 @@ from allo_tui.screens.new_request_texts import (
     CHOICE_FIELDS,
     TEXTS,
 )
-from allo_tui.widgets.text_fields import LimitedTextArea
+from allo_tui.widgets.text_area_field import LimitedTextArea
 from allo_tui.widgets.typeahead import TypeAhead, TypeAheadInput
 from allo_tui.widgets.urgency import UrgencyPicker
 

@@ -26,7 +26,8 @@ from allo_tui.screens.new_request_texts import (
     TEXTS,
 )
 from allo_tui.widgets.request_confirmation import RequestConfirmation
-from allo_tui.widgets.text_fields import LimitedTextArea, SafeInput
+from allo_tui.widgets.text_area_field import LimitedTextArea
+from allo_tui.widgets.text_fields import SafeInput
 from allo_tui.widgets.urgency import UrgencyPicker
 
 RETRY_SECONDS = 5

@@ -13,8 +13,7 @@ presses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
+import msgspec
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -37,8 +36,7 @@ GAP = 2
 _DIM = Style(dim=True)
 
 
-@dataclass(frozen=True, slots=True)
-class FooterItem:
+class FooterItem(msgspec.Struct, frozen=True):
     """One key shown: what to press, how it is shown and what it does."""
 
     key: str
@@ -90,7 +88,7 @@ def screen_items(app: App, active: dict) -> list[FooterItem]:
         name = binding.id or binding.action
         rank = (0 if node is node.screen else 1, declared.index(name) if name in declared else 99)
         item = _item(app, key, binding, enabled)
-        found.append((rank, replace(item, description=item.short)))
+        found.append((rank, msgspec.structs.replace(item, description=item.short)))
     return [item for _rank, item in sorted(found, key=lambda pair: pair[0])]
 
 

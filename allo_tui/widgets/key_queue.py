@@ -19,6 +19,7 @@ go, and waited for once, so a burst of text costs one repaint, not one per key.
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from textual import events
 from textual.dom import NoScreen
 from textual.message_pump import MessagePump
-from textual.widgets import Input, OptionList, Select, TextArea
+from textual.widgets import Input, OptionList, Select
 
 STEP_WAIT = 2.0
 """Seconds one hop of a key's handling may take before the queue goes on without it."""
@@ -138,7 +139,16 @@ def _streams(item: Any, target: MessagePump | None) -> bool:
         return False
     if target is None:
         return True
-    return isinstance(target, (Input, TextArea)) and getattr(target, "streams_keys", True)
+    return _is_text_box(target) and getattr(target, "streams_keys", True)
+
+
+def _is_text_box(target: MessagePump) -> bool:
+    """An `Input` or a `TextArea` — the latter looked up only once some screen has loaded it
+    (the lookup screen has none: Textual's `TextArea` stays off the start-up path)."""
+    if isinstance(target, Input):
+        return True
+    text_area = sys.modules.get("textual.widgets._text_area")
+    return text_area is not None and isinstance(target, text_area.TextArea)
 
 
 async def _handled(target: MessagePump) -> None:

@@ -19,8 +19,8 @@ that owns it can drive it from a search box (`move_cursor`, `highlighted_row`).
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
 
+import msgspec
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -37,8 +37,7 @@ MINIMUM_SHARE = 8
 """A column with a share of the width gets at least this many cells."""
 
 
-@dataclass(frozen=True, slots=True)
-class ResultRow:
+class ResultRow(msgspec.Struct, frozen=True):
     """One row: `key` changes whenever what the row shows changes; `cells` in column order."""
 
     key: Hashable

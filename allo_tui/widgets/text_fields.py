@@ -2,10 +2,11 @@
 
 `SafeInput` is a one-line box: a multi-line paste arrives as one line (lines joined with
 spaces, not only the first line as Textual's `Input` does) and control characters are removed.
-`LimitedTextArea` is a multi-line box with a length limit: a paste is cut to the room left
-*before* it reaches the text area (a 1 MB paste never reaches the document) and control
-characters but tab and newline are removed. Both post `TextCleaned` so the screen can say, beside
-the field, what was changed.
+`LimitedTextArea` (in `allo_tui.widgets.text_area_field`, apart so that the screens without a
+multi-line box do not load Textual's `TextArea`) is a multi-line box with a length limit: a paste
+is cut to the room left *before* it reaches the text area (a 1 MB paste never reaches the
+document) and control characters but tab and newline are removed. Both post `TextCleaned` so the
+screen can say, beside the field, what was changed.
 
 Typing ahead of a busy app: Textual queues each key on the widget focused when the app reads
 the key, so keys typed right after an Enter that moves the focus are already queued on the old
@@ -23,7 +24,7 @@ from textual import events
 from textual.dom import NoScreen
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 from allo_tui.domain.sanitize import CleanText, clean_text, typed_character
 from allo_tui.widgets.key_queue import QueuedKeys
@@ -149,49 +150,4 @@ class SafeInput(QueuedKeys, Input):
     def action_paste(self) -> None:
         """Paste from the local clipboard, cleaned like a terminal paste."""
         if self.app.clipboard:
-            self._insert_clean(self.app.clipboard)
-
-
-class LimitedTextArea(QueuedKeys, TextArea):
-    """A multi-line text box holding at most `limit` characters of pasted text."""
-
-    def __init__(self, text: str = "", *, limit: int, **kwargs) -> None:
-        kwargs.setdefault("soft_wrap", True)
-        kwargs.setdefault("tab_behavior", "focus")
-        kwargs.setdefault("show_line_numbers", False)
-        super().__init__(text, **kwargs)
-        self.limit = limit
-
-    async def _on_key(self, event: events.Key) -> None:
-        if forward_if_stray(self, event) or self.read_only:
-            return
-        if (typed := typed_character(event.character)) is not None:
-            # An invisible character typed (a joiner, a soft hyphen) is text: kept as typed.
-            event.stop()
-            event.prevent_default()
-            self._insert_clean(typed)
-
-    def room_left(self) -> int:
-        """How many characters still fit, counting the selection as replaced."""
-        selected = len(self.selected_text)
-        return self.limit - (len(self.text) - selected)
-
-    def _insert_clean(self, raw: str) -> None:
-        cleaned = clean_text(raw, multiline=True, room=max(self.room_left(), 0))
-        if cleaned.text and (result := self._replace_via_keyboard(cleaned.text, *self.selection)):
-            self.move_cursor(result.end_location)
-        if cleaned.changed:
-            self.post_message(TextCleaned(self, cleaned, self.limit))
-
-    async def _on_paste(self, event: events.Paste) -> None:
-        event.stop()
-        event.prevent_default()
-        if self.read_only or not event.text:
-            return
-        self._insert_clean(event.text)
-        self.focus()
-
-    def action_paste(self) -> None:
-        """Paste from the local clipboard, cut to the room left and cleaned."""
-        if not self.read_only and self.app.clipboard:
             self._insert_clean(self.app.clipboard)

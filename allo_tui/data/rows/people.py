@@ -52,7 +52,7 @@ def operator_with_services(connection, row) -> OperatorRecord:
 
 CALL_SELECT = (
     "SELECT calls.id, calls.started_at, calls.ended_at, operators.login, calls.console,"
-    " calls.phone, calls.caller_id, calls.request_id, calls.outcome"
+    " calls.phone, calls.caller_id, calls.request_id, calls.outcome, calls.directory_id"
     " FROM calls JOIN operators ON operators.id = calls.operator_id "
 )
 
@@ -69,6 +69,7 @@ def call_record(row) -> CallRecord:
         caller_id=row[6],
         request_id=row[7],
         outcome=CallOutcome(row[8]) if row[8] else None,
+        directory_id=row[9],
     )
 
 

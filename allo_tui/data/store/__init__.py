@@ -35,6 +35,7 @@ from __future__ import annotations
 from allo_tui.data.rows import normalise_reference
 from allo_tui.data.store.board import BoardStore
 from allo_tui.data.store.bulk import BulkStore
+from allo_tui.data.store.caller_merges import CallerMergeStore
 from allo_tui.data.store.callers import CallerStore
 from allo_tui.data.store.calls import CallStore
 from allo_tui.data.store.catalogue import CatalogueStore
@@ -55,6 +56,7 @@ class Store(
     CodedListStore,
     OperatorStore,
     CallerStore,
+    CallerMergeStore,
     RequestStore,
     BulkStore,
     BoardStore,

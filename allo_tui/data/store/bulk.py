@@ -4,12 +4,15 @@ write transaction, each request checked and written as `apply` would, skipped wh
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from allo_tui.data.store.request_changes import RequestChangeStore
-from allo_tui.domain.bulk import MAX_MARKED, BulkResult, MarkedRequest, may_bulk
 from allo_tui.domain.errors import NotFoundError, StaleWriteError, ValidationError
 from allo_tui.domain.records import OperatorRecord
 from allo_tui.domain.workflow import Action, WorkflowError
+
+if TYPE_CHECKING:  # the bulk rules load with the first bulk action, not at start-up
+    from allo_tui.domain.bulk import BulkResult, MarkedRequest
 
 BULK_TEXTS = {
     "supervisors_only": "Actions groupées réservées aux superviseurs.",
@@ -46,6 +49,8 @@ class BulkStore(RequestChangeStore):
         status or role does not allow it, or whose version is not the one it was marked with,
         is skipped and listed with the reason; the others get one Event each.
         """
+        from allo_tui.domain.bulk import MAX_MARKED, BulkResult, may_bulk
+
         action = Action(action)
         if action not in (Action.ASSIGN, Action.REQUALIFY, Action.CLOSE, Action.REJECT):
             raise WorkflowError(BULK_TEXTS["not_offered"])

@@ -6,22 +6,19 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
+
+import msgspec
 
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import db_time, marks
-from allo_tui.data.rows.exports import JOIN_TERMS, PHONES_SELECT, SHAPES, ExportShape
 from allo_tui.data.store.core import StoreCore
-from allo_tui.domain.exports import (
-    ExportFilter,
-    ExportKind,
-    check_filters_apply,
-    check_may_export,
-    check_period,
-    reach_of,
-)
 from allo_tui.domain.records import OperatorRecord
+
+if TYPE_CHECKING:  # the export shapes and rules load on the first export, not at start-up
+    from allo_tui.data.rows.exports import ExportShape
+    from allo_tui.domain.exports import ExportFilter, ExportKind
 
 BATCH = 2_000
 """Rows read per statement."""
@@ -29,8 +26,7 @@ CALLERS_EXPORT = "export.callers"
 """The audit action of a callers export."""
 
 
-@dataclass(frozen=True)
-class ExportRows:
+class ExportRows(msgspec.Struct, frozen=True):
     """An export being read: its column keys, how many rows it holds, and the rows (tuples of
     Python values in the order of `columns`, timestamps aware UTC), read as they are used."""
 
@@ -53,6 +49,14 @@ class ExportStore(StoreCore):
         table; a service agent's export holds their services' requests (and their calls and
         events) only.
         """
+        from allo_tui.data.rows.exports import SHAPES
+        from allo_tui.domain.exports import (
+            check_filters_apply,
+            check_may_export,
+            check_period,
+            reach_of,
+        )
+
         check_period(filters.date_from, filters.date_to)
         check_filters_apply(kind, filters)
         shape = SHAPES[kind]
@@ -72,6 +76,8 @@ class ExportStore(StoreCore):
     def _export_terms(
         self, shape: ExportShape, filters: ExportFilter, reach: tuple[int, ...]
     ) -> tuple[list[str], list]:
+        from allo_tui.data.rows.exports import JOIN_TERMS
+
         terms: list[str] = list(JOIN_TERMS.get(shape.kind, ()))
         params: list = []
         zone = self.calendar().zone
@@ -96,6 +102,8 @@ class ExportStore(StoreCore):
     def _batches(
         self, connection: Connection, shape: ExportShape, terms: list[str], params: list
     ) -> Iterator[tuple]:
+        from allo_tui.domain.exports import ExportKind
+
         hint = self.backend.dialect.indexed_by(shape.index) if shape.index else ""
         select = shape.select(hint)
         if shape.order_time:
@@ -165,6 +173,9 @@ def _start_of(day: date, zone) -> datetime:
 
 def _with_phones(connection: Connection, callers: list[tuple]) -> list[tuple]:
     """The callers of a batch with their phones (national format), in the card's order."""
+    from allo_tui.data.rows.exports import PHONES_SELECT, SHAPES
+    from allo_tui.domain.exports import ExportKind
+
     ids = [row[0] for row in callers]
     phones: dict[int, list[str]] = {}
     for caller_id, display, number in connection.execute(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from allo_tui.data.rows import db_time, stored_time
 from allo_tui.data.store.core import StoreCore
@@ -22,8 +23,7 @@ if TYPE_CHECKING:  # the mapping's module loads with `allo import`, not with the
     from allo_tui.domain.import_mapping import ImportedCaller, ImportedRequest
 
 
-@dataclass(frozen=True)
-class StreetImportCounts:
+class StreetImportCounts(msgspec.Struct, frozen=True):
     """What an import of streets did (or would do, on a dry run)."""
 
     added: int
@@ -74,8 +74,7 @@ class ImportStore(StoreCore):
         return StreetImportCounts(added, updated, unchanged)
 
 
-@dataclass(frozen=True)
-class RequestImportCounts:
+class RequestImportCounts(msgspec.Struct, frozen=True):
     """What one chunk of an import of requests did (or would do)."""
 
     added: int

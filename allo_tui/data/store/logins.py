@@ -8,8 +8,9 @@ wrong password is the caller's (the login screen, a command), never inside a tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+import msgspec
 
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import OPERATOR_COLUMNS, db_time, utc_time
@@ -28,8 +29,7 @@ from allo_tui.domain.records import OperatorRecord, Role
 _STATE = "SELECT id, password_hash, active, failed_logins, locked_until FROM operators WHERE "
 
 
-@dataclass(frozen=True, slots=True)
-class LoginState:
+class LoginState(msgspec.Struct, frozen=True):
     """What `allo operator list` tells of a login: password set, failures, lockout."""
 
     password_set: bool

@@ -8,8 +8,9 @@ request comes first (`resume`), then the action's own changes (which override it
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, datetime
+
+import msgspec
 
 from allo_tui.data.backend import Connection
 from allo_tui.data.rows import db_time, stored_time
@@ -27,16 +28,15 @@ SENT_BACK_NOTE = "Renvoyée au centre d'appels"
 """The start of a send-back's note (the reason follows)."""
 
 
-@dataclass
-class Change:
+class Change(msgspec.Struct):
     """Columns to set (names of ours, never user text) and events to add, in order."""
 
     status: Status
     """The request's status as the action sees it (after a resume)."""
     due: datetime | None
     """Its intervention due date as the action sees it (after a resume)."""
-    changes: dict[str, object] = field(default_factory=dict)
-    events: list[tuple[EventKind, str, str, str]] = field(default_factory=list)
+    changes: dict[str, object] = msgspec.field(default_factory=dict)
+    events: list[tuple[EventKind, str, str, str]] = msgspec.field(default_factory=list)
     """(kind, old value, new value, note)"""
 
     def set_status(self, new: Status, note: str = "") -> None:

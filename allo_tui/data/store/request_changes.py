@@ -23,11 +23,6 @@ from allo_tui.domain.records import (
     Role,
     Status,
 )
-from allo_tui.domain.requalification import (
-    Qualification,
-    requalification_texts,
-    requalified_intervention_due,
-)
 from allo_tui.domain.workflow import (
     NOT_RESUMING,
     Action,
@@ -301,6 +296,12 @@ class RequestChangeStore(StoreCore):
             raise ValidationError(
                 "requalify", "Rien à changer : même catégorie, même service, même urgence."
             )
+        from allo_tui.domain.requalification import (  # loaded by the first requalification
+            Qualification,
+            requalification_texts,
+            requalified_intervention_due,
+        )
+
         # A waiting request is resumed first (its due date moved when it waited for the
         # citizen); requalifying to a service ends a send-back.
         resumed = resume(request, now, calendar)

@@ -15,12 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 from allo_tui.data.backend import Backend
-from allo_tui.data.backend.sqlite import fts_text, history, history_text, search
+from allo_tui.data.backend.sqlite import fts_text, search
 from allo_tui.data.backend.sqlite.backup import backup_database
 from allo_tui.data.backend.sqlite.changes import ChangeFeed
 from allo_tui.data.backend.sqlite.connect import BackgroundCheckpointer, connect_raw
 from allo_tui.data.backend.sqlite.errors import classify_sqlite
-from allo_tui.data.backend.sqlite.files import check_integrity
+from allo_tui.data.backend.sqlite.files import check_integrity, hold_file, release_file
 from allo_tui.data.errors import register_classifier
 from allo_tui.domain.records import HistoryCursor, HistoryFilter
 from allo_tui.domain.search import CallerMatches, SearchToken
@@ -50,6 +50,7 @@ class SqliteBackend(Backend):
         self._lock = threading.Lock()
         self._checkpointer = BackgroundCheckpointer(self.path)
         self._trace: Callable[[str], None] | None = None
+        self._held: tuple[int, int] | None = None  # see `files.hold_file`
 
     # -- connections and transactions -----------------------------------------------------
 
@@ -59,6 +60,9 @@ class SqliteBackend(Backend):
             connection = self._idle.pop() if self._idle else None
         if connection is None:
             connection = connect_raw(self.path)
+            with self._lock:
+                if self._held is None:
+                    self._held = hold_file(self.path)
         connection.set_trace_callback(self._trace)
         try:
             yield connection
@@ -148,6 +152,8 @@ class SqliteBackend(Backend):
         oldest: bool,
         limit: int,
     ) -> tuple[list[int], bool]:
+        from allo_tui.data.backend.sqlite import history, history_text  # F4's, not start-up's
+
         matches = (
             history_text.text_matches(connection, filters.text) if filters.text.strip() else None
         )
@@ -166,6 +172,8 @@ class SqliteBackend(Backend):
     def history_count(
         self, connection: sqlite3.Connection, filters: HistoryFilter, now: datetime, *, cap: int
     ) -> tuple[int, bool]:
+        from allo_tui.data.backend.sqlite import history, history_text
+
         matches = (
             history_text.text_matches(connection, filters.text) if filters.text.strip() else None
         )
@@ -189,6 +197,9 @@ class SqliteBackend(Backend):
             idle, self._idle = self._idle, []
         for connection in idle:
             connection.close()
+        with self._lock:
+            held, self._held = self._held, None
+        release_file(held)
 
 
 def _discard(connection: sqlite3.Connection) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -18,6 +19,55 @@ from allo_tui.data.errors import DatabaseFileError
 BUSY_TIMEOUT_MS = 10_000
 """How long a connection waits for another one's lock before giving up."""
 SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+_HELD: dict[tuple[int, int], int] = {}
+"""(device, inode) of the database files this process has SQLite connections on, with how many
+backends hold each."""
+_HELD_LOCK = threading.Lock()
+
+
+def hold_file(path: Path) -> tuple[int, int] | None:
+    """Note that this process now has SQLite connections on `path`; give the result to
+    `release_file` when they are closed.
+
+    SQLite's locks are POSIX locks, held per process: closing any descriptor of ours on the file
+    (reading its header) would drop the locks of all of this process's connections on it.
+    Another process closing its last connection would then find itself alone, checkpoint and
+    delete the WAL under our open connections, and what they commit next would never reach the
+    file. So `check_database_file` does not open a file held here (it was checked when first
+    opened).
+    """
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    identity = (info.st_dev, info.st_ino)
+    with _HELD_LOCK:
+        _HELD[identity] = _HELD.get(identity, 0) + 1
+    return identity
+
+
+def release_file(identity: tuple[int, int] | None) -> None:
+    """The connections noted by `hold_file` are closed."""
+    if identity is None:
+        return
+    with _HELD_LOCK:
+        left = _HELD.get(identity, 0) - 1
+        if left > 0:
+            _HELD[identity] = left
+        else:
+            _HELD.pop(identity, None)
+
+
+def held_by_this_process(path: Path) -> bool:
+    """True while this process has SQLite connections on the file (`hold_file`)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    with _HELD_LOCK:
+        return (info.st_dev, info.st_ino) in _HELD
 
 
 def may_write(path: Path) -> bool:
@@ -121,13 +171,14 @@ def check_database_file(path: Path, *, write: bool = True) -> None:
         return
     if not stat.S_ISREG(path.stat().st_mode):
         raise DatabaseFileError(f"{path} n'est pas un fichier ordinaire")
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as error:
-        raise DatabaseFileError(f"impossible de lire {path} : {error.strerror}") from None
-    if header and header != SQLITE_HEADER:
-        raise DatabaseFileError(f"{path} n'est pas une base SQLite (fichier d'un autre type)")
+    if not held_by_this_process(path):  # else checked when first opened (see `hold_file`)
+        try:
+            with open(path, "rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise DatabaseFileError(f"impossible de lire {path} : {error.strerror}") from None
+        if header and header != SQLITE_HEADER:
+            raise DatabaseFileError(f"{path} n'est pas une base SQLite (fichier d'un autre type)")
     if write and not may_write(path):
         raise DatabaseFileError(
             f"{path} n'est pas accessible en écriture (le fichier ou son dossier est en lecture"
