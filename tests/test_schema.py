@@ -50,6 +50,8 @@ APP_TABLES = {
     "imported_rows",
     "reply_templates",
     "caller_views",
+    "reply_letter_batches",
+    "reply_letters",
     "caller_merges",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}

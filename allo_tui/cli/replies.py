@@ -91,3 +91,12 @@ def _setting(store, key: str) -> str:
     from allo_tui.domain.site_settings import spec_of
 
     return spec_of(key).shown(stored_settings(store).get(key))
+
+
+def _register_letters() -> None:
+    from allo_tui.cli.reply_letters import letters
+
+    replies.add_command(letters)
+
+
+_register_letters()

@@ -537,3 +537,35 @@ class ReplyTemplate(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     subject: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+
+
+# --- Reply letters (issue: the citizen hears back, migration 0018) ---
+
+
+class ReplyLetterBatch(Base):
+    """One PDF of letters written by `allo replies letters`: its kind, when, by whom, where."""
+
+    __tablename__ = "reply_letter_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str] = mapped_column(String(120))
+    file_name: Mapped[str] = mapped_column(Text)
+
+
+class ReplyLetter(Base):
+    """A request's letter in a batch; a request's acknowledgement (reply key "") or its final
+    answer for one end (reply key: the id of the event that ended it) is in one batch only."""
+
+    __tablename__ = "reply_letters"
+    __table_args__ = (
+        Index("ix_reply_letters_once", "request_id", "kind", "reply_key", unique=True),
+        Index("ix_reply_letters_batch", "batch_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("reply_letter_batches.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reply_key: Mapped[str] = mapped_column(String(40))
