@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ALL_BACKENDS
-from pilot_helpers import settle
+from pilot_helpers import settle_thrice as settle
 from store_helpers import query
 from textual.widgets import DataTable
 

@@ -156,7 +156,7 @@ def test_allo_callers_merge_asks_then_merges_as_the_operator_running_it(
 async def test_m_on_the_card_ticks_a_likely_duplicate_and_merges_it_into_the_card(
     store, operator, supervisor, pair, db_path
 ):
-    from pilot_helpers import settle
+    from pilot_helpers import settle_thrice as settle
     from textual.widgets import Static
 
     from allo_tui.app import AlloApp
@@ -191,7 +191,7 @@ async def test_m_on_the_card_ticks_a_likely_duplicate_and_merges_it_into_the_car
 
 
 async def test_hostesses_have_no_merge_key_on_the_card(store, operator, pair, db_path):
-    from pilot_helpers import settle
+    from pilot_helpers import settle_thrice as settle
 
     from allo_tui.app import AlloApp
     from allo_tui.screens.caller_card import CallerCardScreen

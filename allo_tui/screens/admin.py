@@ -81,15 +81,19 @@ class AdminScreen(Screen[None]):
     def load(self) -> None:
         """Read every tab off the event loop."""
         from allo_tui.data.store import admin_catalogue, admin_people, site_settings
+        from allo_tui.domain.display import format_datetime
 
         store = console_of(self.app).store
         try:
             rows = {
                 "categories": admin_catalogue.all_categories(store),
-                "services": _services(store),
+                "services": admin_people.all_services(store),
                 "directory": admin_catalogue.directory_entries(store, only_active=False),
                 "settings": site_settings.settings_shown(store),
-                "audit": _audit_rows(store),
+                "audit": [
+                    (format_datetime(at), *rest)
+                    for at, *rest in admin_people.audit_rows(store, AUDIT_ROWS)
+                ],
                 "operators": admin_people.all_operators(store),
                 "lists": admin_people.all_coded_items(store),
             }
@@ -430,26 +434,6 @@ def _role_choices():
 
 def _urgency_choices():
     return ((label, urgency) for urgency, label in TEXTS["urgencies"])
-
-
-def _services(store) -> list[tuple]:
-    with store._read() as connection:
-        return connection.execute(
-            "SELECT code, name, is_mobile_team, active FROM services ORDER BY id"
-        ).fetchall()
-
-
-def _audit_rows(store) -> list[tuple]:
-    from allo_tui.data.rows import utc_time
-    from allo_tui.domain.display import format_datetime
-
-    with store._read() as connection:
-        rows = connection.execute(
-            "SELECT a.at, o.login, a.action, a.subject, a.old_value, a.new_value FROM audit a"
-            " JOIN operators o ON o.id = a.operator_id ORDER BY a.id DESC LIMIT ?",
-            (AUDIT_ROWS,),
-        ).fetchall()
-    return [(format_datetime(utc_time(at)), *rest) for at, *rest in rows]
 
 
 def _cells(tab: str, row: tuple) -> tuple[Text, ...]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from allo_tui.data.rows import db_time
+from allo_tui.data.rows import db_time, utc_time
 from allo_tui.data.store.admin_catalogue import _audit
 from allo_tui.data.store.coded_lists import OUTCOMES, REJECTION_REASONS
 from allo_tui.data.store.operators import _service_ids
@@ -31,6 +31,25 @@ PEOPLE_TEXTS = {
 """French messages of the administration of logins and lists."""
 
 CODED_LISTS = (OUTCOMES, REJECTION_REASONS)
+
+
+def all_services(store) -> list[tuple]:
+    """Every service, retired ones too: (code, name, mobile team, active), by id."""
+    with store._read() as connection:
+        return connection.execute(
+            "SELECT code, name, is_mobile_team, active FROM services ORDER BY id"
+        ).fetchall()
+
+
+def audit_rows(store, limit: int) -> list[tuple]:
+    """The newest audit rows: (at, login, action, subject, old value, new value)."""
+    with store._read() as connection:
+        rows = connection.execute(
+            "SELECT a.at, o.login, a.action, a.subject, a.old_value, a.new_value FROM audit a"
+            " JOIN operators o ON o.id = a.operator_id ORDER BY a.id DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+    return [(utc_time(at), *rest) for at, *rest in rows]
 
 
 def all_operators(store) -> list[tuple]:
