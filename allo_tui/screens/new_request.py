@@ -263,6 +263,9 @@ class NewRequestScreen(DraftPart, FieldsPart, KeysPart, SavePart, Screen[None]):
         self._focus_if_lost()
 
     def on_screen_resume(self) -> None:
+        # Each call reads the catalogue again: a category or service an administrator added or
+        # retired on any PC is offered (or not) from the next call on, without a restart.
+        self.load_catalogue()
         if self._confirmed:
             self._reset_form()
         self.take_pending_caller()

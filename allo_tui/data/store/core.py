@@ -4,7 +4,7 @@ and the checks every area shares (roles, stale writes, references)."""
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from allo_tui.data.backend import Backend, ChangeFeed, Connection, open_backend
@@ -21,6 +21,9 @@ from allo_tui.domain.records import (
 )
 from allo_tui.domain.streets import Street
 
+CALENDAR_FRESH_FOR = timedelta(seconds=30)
+"""How long a console keeps the site's calendar before reading it again."""
+
 
 class StoreCore:
     """The backend and the plumbing every area builds on."""
@@ -30,6 +33,7 @@ class StoreCore:
         self.path = getattr(self.backend, "path", None)
         self.clock = clock or Clock()
         self._calendar: SiteCalendar | None = None
+        self._calendar_read_at: datetime | None = None
         self._streets: list[Street] | None = None
 
     @property
@@ -74,10 +78,17 @@ class StoreCore:
         return destination
 
     def calendar(self) -> SiteCalendar:
-        """The site's working-time calendar and due-date targets (cached)."""
-        if self._calendar is None:
+        """The site's working-time calendar and due-date targets, cached for
+        `CALENDAR_FRESH_FOR`: an administrator's change (F9, `allo settings`, on any PC) reaches
+        every console within that time, without a restart."""
+        now = self.now()
+        read_at = self._calendar_read_at
+        if self._calendar is None or read_at is None or not (
+            read_at <= now < read_at + CALENDAR_FRESH_FOR
+        ):
             with self._read() as raw:
                 self._calendar = site_calendar(raw)
+            self._calendar_read_at = now
         return self._calendar
 
     # -- checks shared by the areas, on a plain connection ------------------------------------
