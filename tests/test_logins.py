@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from click.testing import CliRunner
 from conftest import ALL_BACKENDS
+from store_helpers import query
 
 from allo_tui.cli import main
 from allo_tui.data.store import Store
@@ -200,6 +201,8 @@ def test_passwd_reads_one_line_of_stdin_and_never_echoes_it(store: Store, agent,
     assert result.output.strip() == "voirie1 : mot de passe enregistré"
     assert "Bordure" not in result.output
     assert isinstance(store.verify_login("voirie1", "Bordure-21-neuve"), OperatorRecord)
+    audit = query(db_path, "SELECT action, subject, old_value, new_value FROM audit")
+    assert audit == [("operator.password", "voirie1", "", "")]  # who and when, never what
 
 
 def test_passwd_on_a_terminal_asks_twice_and_refuses_a_mismatch(
@@ -258,3 +261,7 @@ def test_disable_enable_unlock_and_list(store: Store, agent, db_path) -> None:
     assert allo(db_path, "operator", "enable", "voirie1").output == "voirie1 : réactivé\n"
     last = allo(db_path, "operator", "disable", "admin")
     assert last.exit_code == 2 and "dernier administrateur" in last.output
+    assert query(db_path, "SELECT action, subject FROM audit ORDER BY id") == [
+        ("operator.disable", "voirie1"),
+        ("operator.enable", "voirie1"),
+    ]

@@ -134,20 +134,21 @@ def operator_passwd(login: str) -> None:
     Tapé deux fois sans écho sur un terminal ; sinon lu sur une ligne de l'entrée standard.
     Réservé aux administrateurs.
     """
+    from allo_tui.data.store.admin_people import reset_password
     from allo_tui.domain.errors import ValidationError
 
     store = open_store()
-    _admin(store, "définit les mots de passe")
+    me = _admin(store, "définit les mots de passe")
     if store.get_operator(login.strip()) is None:
         from allo_tui.domain.errors import UnknownOperatorError
 
         raise Fail(str(UnknownOperatorError(login)))
     password = _read_password()
     try:
-        record = store.set_password(login, password)
+        reset_password(store, me, login, password)  # the audit says who set it, never what
     except ValidationError as error:
         raise Fail(f"{error} Mot de passe inchangé.") from None
-    echo_result(TEXTS["passwd"].format(login=one_line(record.login)))
+    echo_result(TEXTS["passwd"].format(login=one_line(login.strip())))
 
 
 @operator.command("disable")
@@ -181,12 +182,13 @@ def operator_unlock(login: str) -> None:
 
 
 def _switch(login: str, *, active: bool) -> None:
-    from allo_tui.domain.errors import ValidationError
+    from allo_tui.data.store.admin_people import set_active
+    from allo_tui.domain.errors import UnknownOperatorError, ValidationError
 
     store = open_store()
-    _admin(store, "active ou désactive les identifiants")
+    me = _admin(store, "active ou désactive les identifiants")
     try:
-        record = store.set_operator_active(login, active)
-    except ValidationError as error:
+        set_active(store, me, login, active)  # with its audit row
+    except (ValidationError, UnknownOperatorError) as error:
         raise Fail(str(error)) from None
-    echo_result(TEXTS["enable" if active else "disable"].format(login=one_line(record.login)))
+    echo_result(TEXTS["enable" if active else "disable"].format(login=one_line(login.strip())))
