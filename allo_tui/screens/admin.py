@@ -422,7 +422,7 @@ class AdminScreen(Screen[None]):
             self.app.call_from_thread(self._say, TEXTS["failed"], error)
         else:
             self.app.call_from_thread(self.notify, TEXTS["saved"], markup=False)
-        self.load()
+        self.app.call_from_thread(self.load)  # workers are started from the event loop
 
     def _say(self, template: str, error: Exception) -> None:
         self.notify(template.format(error=printable(str(error))), severity="error", markup=False)

@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
+from textual.worker import get_current_worker
 
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_date, format_datetime, local
@@ -131,10 +132,11 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="caller_card")
     def load(self) -> None:
         """Read the caller and their requests off the event loop."""
+        worker = get_current_worker()
         try:
             caller = self.app.store.get_caller(self.caller_id)
             requests = self.app.store.caller_requests(self.caller_id)
-            self.merges = self.app.store.caller_merges(self.caller_id)
+            merges = self.app.store.caller_merges(self.caller_id)
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
                 self.notify,
@@ -143,11 +145,16 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
                 markup=False,
             )
             return
-        self.app.call_from_thread(self._show, caller, requests)
+        if not worker.is_cancelled:  # a newer load (after a merge, an edit) shows its own
+            self.app.call_from_thread(self._show, caller, requests, merges)
 
-    def _show(self, caller: CallerRecord, requests: list[RequestRecord]) -> None:
+    def _show(
+        self, caller: CallerRecord, requests: list[RequestRecord], merges: list | None = None
+    ) -> None:
         self.caller = caller
         self.requests = requests
+        if merges is not None:
+            self.merges = merges
         self.query_one("#caller-name", Static).update(literal(caller.display_name or "?", "bold"))
         self.query_one("#caller-fields", Static).update(caller_fields(caller, self.merges))
         open_count = sum(1 for request in requests if request.is_open)
@@ -278,7 +285,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             return
         message = MERGE_TEXTS["merged"].format(count=len(chosen))
         self.app.call_from_thread(self.notify, message, markup=False)
-        self.load()
+        self.app.call_from_thread(self.load)  # workers are started from the event loop
 
     def _merge_failed(self, error: Exception) -> None:
         self.notify(
