@@ -37,6 +37,7 @@ class AdminScreen(Screen[None]):
     COMMANDS = Screen.COMMANDS | {BindingCommands}
     DEFAULT_CSS = """
     AdminScreen TabbedContent { height: 1fr; }
+    AdminScreen Tab { padding: 0 1 0 0; }  /* the seven tabs fit in 80 columns */
     AdminScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
