@@ -19,6 +19,7 @@ from allo_tui.data.rows import db_time, utc_time
 from allo_tui.data.store.callers import SEARCHED_CALLER_FIELDS
 from allo_tui.data.store.common import CALLER_FIELDS
 from allo_tui.data.store.core import StoreCore
+from allo_tui.data.store.personal_data import duplicate_candidates
 from allo_tui.domain.duplicates import DuplicateCandidate, duplicates_of
 from allo_tui.domain.errors import NotFoundError, ValidationError
 from allo_tui.domain.records import CallerRecord, OperatorRecord, Record, Role
@@ -67,7 +68,7 @@ class CallerMergeStore(StoreCore):
                 else []
             )
             ids = {caller_id, *(row[0] for row in sharing), *(row.id for row in by_name.rows)}
-            candidates = _candidates(connection, sorted(ids))
+            candidates = duplicate_candidates(connection, sorted(ids))
         return duplicates_of(caller_id, candidates)
 
     def merge_callers(
@@ -212,35 +213,6 @@ def _move(connection: Connection, source: int, target: int, held: set[str]) -> N
         "UPDATE imported_rows SET row_id = ? WHERE kind = 'caller' AND row_id = ?", (target, source)
     )
     connection.execute("UPDATE caller_merges SET kept_id = ? WHERE kept_id = ?", (target, source))
-
-
-def _candidates(connection: Connection, ids: list[int]) -> list[DuplicateCandidate]:
-    """What the duplicate comparison needs of these callers."""
-    marks = ", ".join("?" for _ in ids)
-    phones: dict[int, list[tuple[str, str]]] = {}
-    for caller_id, number, display in connection.execute(
-        f"SELECT caller_id, number, display FROM caller_phones WHERE caller_id IN ({marks})"
-        " ORDER BY caller_id, position, id",
-        ids,
-    ):
-        phones.setdefault(caller_id, []).append((number, display))
-    rows = connection.execute(
-        f"SELECT id, surname, given_name, street_number, street FROM callers WHERE id IN ({marks})"
-        " ORDER BY id",
-        ids,
-    )
-    return [
-        DuplicateCandidate(
-            id=caller_id,
-            surname=surname or "",
-            given_name=given_name or "",
-            street_number=street_number or "",
-            street=street or "",
-            phones=tuple(number for number, _ in phones.get(caller_id, ())),
-            phone_displays=tuple(display for _, display in phones.get(caller_id, ())),
-        )
-        for caller_id, surname, given_name, street_number, street in rows
-    ]
 
 
 __all__ = ["MERGE_TEXTS", "CallerMergeRecord", "CallerMergeStore"]

@@ -3,10 +3,11 @@ access) (issue: administration and personal data)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from allo_tui.data.backend import Connection
-from allo_tui.data.rows import db_time, utc_time
+from allo_tui.data.rows import db_time, marks, utc_time
 from allo_tui.data.store.core import StoreCore
 from allo_tui.domain.duplicates import DuplicateCandidate, DuplicateGroup, duplicate_groups
 from allo_tui.domain.records import OperatorRecord, Record
@@ -23,15 +24,25 @@ class CallerView(Record):
 __all__ = ["PersonalDataStore", "caller_data", "duplicate_candidates"]
 
 
-def duplicate_candidates(connection: Connection) -> list[DuplicateCandidate]:
-    """Every caller with what the duplicate comparison needs, by id."""
+def duplicate_candidates(
+    connection: Connection, ids: Sequence[int] | None = None
+) -> list[DuplicateCandidate]:
+    """Every caller (or the callers `ids`) with what the duplicate comparison needs, by id."""
+    only = f" IN ({marks(len(ids))})" if ids is not None else ""
+    params = list(ids) if ids is not None else []
     phones: dict[int, list[tuple[str, str]]] = {}
     for caller_id, number, display in connection.execute(
-        "SELECT caller_id, number, display FROM caller_phones ORDER BY caller_id, position, id"
+        "SELECT caller_id, number, display FROM caller_phones"
+        + (f" WHERE caller_id{only}" if only else "")
+        + " ORDER BY caller_id, position, id",
+        params,
     ):
         phones.setdefault(caller_id, []).append((number, display))
     rows = connection.execute(
-        "SELECT id, surname, given_name, street_number, street FROM callers ORDER BY id"
+        "SELECT id, surname, given_name, street_number, street FROM callers"
+        + (f" WHERE id{only}" if only else "")
+        + " ORDER BY id",
+        params,
     )
     return [
         DuplicateCandidate(
