@@ -55,9 +55,7 @@ def role_table_rows() -> list[tuple[str, tuple[str, ...]]]:
     rows.append(
         (
             f"bulk: {bulk_actions} on marked requests (Actions groupées)",
-            tuple(
-                "F4, F5" if may_bulk(role) and role.is_ranked else "—" for role in _TABLE_ROLES
-            ),
+            tuple("F4, F5" if may_bulk(role) and role.is_ranked else "—" for role in _TABLE_ROLES),
         )
     )
     return rows

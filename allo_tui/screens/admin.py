@@ -18,6 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, TabbedContent, TabPane
+from textual.worker import Worker, get_current_worker
 
 from allo_tui.console import console_of
 from allo_tui.domain.errors import AlloError
@@ -84,6 +85,7 @@ class AdminScreen(Screen[None]):
         from allo_tui.data.store import admin_catalogue, admin_people, site_settings
         from allo_tui.domain.display import format_datetime
 
+        worker = get_current_worker()
         store = console_of(self.app).store
         try:
             rows = {
@@ -101,9 +103,11 @@ class AdminScreen(Screen[None]):
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(self._say, TEXTS["loading_failed"], error)
             return
-        self.app.call_from_thread(self._show, rows)
+        self.app.call_from_thread(self._show, rows, worker)
 
-    def _show(self, rows: dict[str, list[tuple]]) -> None:
+    def _show(self, rows: dict[str, list[tuple]], worker: Worker | None = None) -> None:
+        if worker is not None and worker.is_cancelled:
+            return  # a newer load (after a change, a resume) shows its own, newer rows
         self.rows = rows
         for tab in TABS:
             table = self.query_one(f"#table-{tab}", DataTable)

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from allo_tui.console import console_of
 from allo_tui.domain.display import format_date, format_datetime, local
@@ -145,12 +145,17 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
                 markup=False,
             )
             return
-        if not worker.is_cancelled:  # a newer load (after a merge, an edit) shows its own
-            self.app.call_from_thread(self._show, caller, requests, merges)
+        self.app.call_from_thread(self._show, caller, requests, merges, worker)
 
     def _show(
-        self, caller: CallerRecord, requests: list[RequestRecord], merges: list | None = None
+        self,
+        caller: CallerRecord,
+        requests: list[RequestRecord],
+        merges: list | None = None,
+        worker: Worker | None = None,
     ) -> None:
+        if worker is not None and worker.is_cancelled:
+            return  # a newer load (after a merge, an edit) shows its own, newer data
         self.caller = caller
         self.requests = requests
         if merges is not None:

@@ -83,8 +83,10 @@ class StoreCore:
         every console within that time, without a restart."""
         now = self.now()
         read_at = self._calendar_read_at
-        if self._calendar is None or read_at is None or not (
-            read_at <= now < read_at + CALENDAR_FRESH_FOR
+        if (
+            self._calendar is None
+            or read_at is None
+            or not (read_at <= now < read_at + CALENDAR_FRESH_FOR)
         ):
             with self._read() as raw:
                 self._calendar = site_calendar(raw)
