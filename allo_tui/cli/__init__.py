@@ -93,6 +93,7 @@ SUBCOMMANDS: dict[str, str] = {
     "gdpr": "allo_tui.cli.gdpr:gdpr",
     "replies": "allo_tui.cli.replies:replies",
     "report": "allo_tui.cli.report:report",
+    "api": "allo_tui.cli.api:api",
 }
 main.lazy_commands.update(SUBCOMMANDS)
 

@@ -509,6 +509,21 @@ class CallerMerge(Base):
     old_values: Mapped[str] = mapped_column(Text)
 
 
+class ApiKey(Base):
+    """A key of the Open311 API (migration 0022): its SHA-256 only, the operator it writes as."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_prefix: Mapped[str] = mapped_column(String(16))
+    operator_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("operators.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class CallerView(Base):
     """Who opened a caller's card, and when (kept for the retention period)."""
 
