@@ -117,7 +117,7 @@ def test_whole_name_prefix_first_then_alphabetical(streets):
 
 
 def test_whole_words_rank_before_word_prefixes(streets):
-    """"paul bert" Enter must pick the exact "Rue Paul Bert", not "Allée Paul Berthier"."""
+    """ "paul bert" Enter must pick the exact "Rue Paul Bert", not "Allée Paul Berthier"."""
     found = match_streets("paul bert", streets)
     assert found[:2] == ["Rue Paul Bert", "Pont Paul Bert"]  # "Rue" is the most common kind
     assert "Allée Paul Berthier" in found[2:]

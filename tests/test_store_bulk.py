@@ -85,9 +85,9 @@ def test_a_request_whose_status_does_not_allow_the_action_is_skipped_with_the_re
     ((reference, reason),) = result.skipped
     assert reference == still_new.reference
     assert "Nouvelle" in reason  # "Impossible depuis le statut « Nouvelle »"
-    assert query(
-        db_path, "SELECT status, version FROM requests WHERE id = ?", (still_new.id,)
-    ) == [("new", still_new.version)]
+    assert query(db_path, "SELECT status, version FROM requests WHERE id = ?", (still_new.id,)) == [
+        ("new", still_new.version)
+    ]
 
 
 def test_bulk_reject_stores_the_one_coded_reason_on_every_request(
@@ -104,9 +104,9 @@ def test_bulk_reject_stores_the_one_coded_reason_on_every_request(
     )
 
     assert len(result.done) == 3
-    assert query(
-        db_path, "SELECT DISTINCT status, rejection_reason_code FROM requests"
-    ) == [("rejected", "DOMAINE_PRIVE")]
+    assert query(db_path, "SELECT DISTINCT status, rejection_reason_code FROM requests") == [
+        ("rejected", "DOMAINE_PRIVE")
+    ]
 
 
 def test_bulk_assign_sets_the_service_of_every_marked_request(
@@ -141,9 +141,7 @@ def test_bulk_requalify_changes_category_and_urgency_of_every_marked_request(
     assert edits == [(2,)]
 
 
-def test_a_hostess_may_not_use_bulk_actions_and_nothing_is_written(
-    store: Store, operator, db_path
-):
+def test_a_hostess_may_not_use_bulk_actions_and_nothing_is_written(store: Store, operator, db_path):
     requests = _done_requests(store, operator, 2)
     before = query(db_path, "SELECT id, status, version FROM requests ORDER BY id")
 
