@@ -363,3 +363,21 @@ async def test_a_caller_needs_a_name_or_a_phone(store, operator) -> None:
         await settle(app, pilot)
         assert "@" in text_of(app.screen, "#error-email")
     assert store.search_callers("durand").rows == ()
+
+
+async def test_an_admin_sees_who_opened_the_card_and_an_operator_does_not(
+    store, admin, operator, zebulon, clock
+):
+    store.record_card_view(operator, zebulon.id)
+    clock.advance(minutes=5)
+    app = make_app(store, admin)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_card(app, pilot, zebulon.id)
+        fields = text_of(screen, "#caller-fields")
+        assert "Consultée par" in fields
+        assert f"{operator.login} le 24/11/2026 10:00" in fields
+    app = make_app(store, operator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_card(app, pilot, zebulon.id)
+        assert "Consultée par" not in text_of(screen, "#caller-fields")
+    assert len(store.card_views(zebulon.id)) == 3, "every opening is recorded"

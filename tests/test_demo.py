@@ -24,24 +24,52 @@ from allo_tui.data.errors import DatabaseFileError
 from allo_tui.data.schema import prepare_database
 from allo_tui.demo import build as demo_build
 from allo_tui.demo import build_demo
+from allo_tui.demo.examples import (
+    DUPLICATES,
+    EXAMPLE_CALLERS,
+    EXAMPLE_CALLS,
+    EXAMPLE_REQUESTS,
+    FORMER,
+    FORMER_FROM,
+)
 
 # -- sizes and marker ---------------------------------------------------------------------------
 
 
 def test_auxerre_sized_by_default(auxerre):
+    """A year of Auxerre, and the examples added for a new user (duplicates, former callers)."""
     path, summary = auxerre
-    assert summary.callers == 3_000
-    assert summary.requests == 4_500
-    assert summary.calls == 6_000
+    assert summary.callers == 3_000 + EXAMPLE_CALLERS
+    assert summary.requests == 4_500 + EXAMPLE_REQUESTS
+    assert summary.calls == 6_000 + EXAMPLE_CALLS
     assert summary.events > 3 * summary.requests
     assert 40 <= summary.open_requests <= 120
     with read_only(path) as connection:
         years = connection.execute(
-            "SELECT min(created_at), max(created_at) FROM requests"
+            "SELECT min(created_at), max(created_at) FROM requests WHERE created_at > ?",
+            ((NOW - FORMER_FROM + timedelta(days=1)).strftime("%Y-%m-%d"),),
         ).fetchone()
     first, last = (datetime.fromisoformat(text).replace(tzinfo=UTC) for text in years)
     assert timedelta(days=350) < last - first < timedelta(days=366)
     assert NOW - last < timedelta(days=1)
+
+
+def test_the_default_demo_has_duplicates_to_merge_and_former_callers_to_purge(auxerre):
+    from allo_tui.data.store import Store
+    from allo_tui.data.store.personal_data import duplicate_candidates
+    from allo_tui.domain.clock import FixedClock
+    from allo_tui.domain.duplicates import duplicate_groups
+
+    path, _summary = auxerre
+    store = Store(path, clock=FixedClock(NOW))
+    try:
+        with store._read() as connection:
+            groups = duplicate_groups(duplicate_candidates(connection))
+        purged = [store.get_caller(caller_id).surname for caller_id in store.purge_candidates()]
+    finally:
+        store.close()
+    assert sorted(group.callers[0].id for group in groups) == sorted(d[0] for d in DUPLICATES)
+    assert sorted(purged) == sorted(former[0] for former in FORMER)
 
 
 def test_small_sizes_are_exact(small):

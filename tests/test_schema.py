@@ -53,6 +53,7 @@ APP_TABLES = {
     "reply_letter_batches",
     "reply_letters",
     "caller_merges",
+    "api_keys",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

@@ -91,6 +91,10 @@ def build_demo(
     parallel = n_requests >= _PARALLEL_FROM and (os.cpu_count() or 1) > 1
     with _Progress(progress) as bar:
         _build(path, state, n_callers, n_requests, seed, now.astimezone(UTC), parallel, bar)
+    if callers is None and requests is None:  # the default demo: what a new user tries
+        from allo_tui.demo.examples import add_examples
+
+        add_examples(path, now)
     return _summary(path, time.monotonic() - started)
 
 

@@ -58,6 +58,9 @@ TEXTS = {
     "status_line": "{reference} : {status}",
     "merges": "Fusions",
     "merge_line": "{name} (n° {id}) fusionnée le {when} par {who}",
+    "views": "Consultée par",
+    "view": "{who} le {when}",
+    "views_more": " (et {count} autre(s) ouverture(s) : allo gdpr views)",
 }
 COLUMN_WIDTHS = (12, 10, 0.3, 0.35, 0.35)
 """The status column shares the room: it says what the service did ("Terminée — Réparé")."""
@@ -90,6 +93,7 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         self.caller: CallerRecord | None = None
         self.requests: list[RequestRecord] = []
         self.merges: list = []
+        self.views: list | None = None  # who opened this card: shown to admins only
         self._call_started_at: datetime | None = None
 
     def compose(self) -> ComposeResult:
@@ -137,6 +141,8 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
             caller = self.app.store.get_caller(self.caller_id)
             requests = self.app.store.caller_requests(self.caller_id)
             merges = self.app.store.caller_merges(self.caller_id)
+            if console_of(self.app).operator.role.includes(Role.ADMIN):
+                self.views = self.app.store.card_views(self.caller_id)
         except Exception as error:  # noqa: BLE001 - shown to the user
             self.app.call_from_thread(
                 self.notify,
@@ -161,7 +167,9 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         if merges is not None:
             self.merges = merges
         self.query_one("#caller-name", Static).update(literal(caller.display_name or "?", "bold"))
-        self.query_one("#caller-fields", Static).update(caller_fields(caller, self.merges))
+        self.query_one("#caller-fields", Static).update(
+            caller_fields(caller, self.merges, self.views)
+        )
         open_count = sum(1 for request in requests if request.is_open)
         title = (
             TEXTS["requests"].format(count=len(requests), open=open_count)
@@ -325,9 +333,15 @@ class CallerCardScreen(FollowUpMixin, Screen[None]):
         return None
 
 
-def caller_fields(caller: CallerRecord, merges: list | tuple = ()) -> Text:
+VIEWS_SHOWN = 3
+"""The latest openings of the card an admin sees on it (all of them: `allo gdpr views`)."""
+
+
+def caller_fields(
+    caller: CallerRecord, merges: list | tuple = (), views: list | None = None
+) -> Text:
     """The caller's details, one per line, user text shown literally; then the records merged
-    into it (`Store.caller_merges`)."""
+    into it (`Store.caller_merges`); then, for an admin, who opened the card lately."""
     phones = Text()
     for index, phone in enumerate(caller.phones):
         if index:
@@ -369,6 +383,14 @@ def caller_fields(caller: CallerRecord, merges: list | tuple = ()) -> Text:
             who=merge.operator,
         )
         lines.append((TEXTS["merges"] if index == 0 else "", merged))
+    if views:
+        shown = Text(" · ").join(
+            fill(TEXTS["view"], who=view.login, when=format_datetime(view.viewed_at))
+            for view in views[:VIEWS_SHOWN]
+        )
+        if len(views) > VIEWS_SHOWN:
+            shown.append(TEXTS["views_more"].format(count=len(views) - VIEWS_SHOWN))
+        lines.append((TEXTS["views"], shown))
     width = max(len(label) for label, _ in lines)
     out = Text()
     for index, (label, value) in enumerate(lines):
