@@ -158,6 +158,8 @@ class RequestsWatch:
                     changed = self._feed.changed()
                 arrivals: tuple[RequestRecord, ...] = ()
                 if changed:
+                    # Settings changes move this feed too: the calendar is read again at once.
+                    store.refresh_settings()
                     arrivals = tuple(
                         store.open_requests_after(self._last_id or 0, urgency=URGENT_LEVEL)
                     )

@@ -36,7 +36,7 @@ def test_integrity_foreign_keys_and_journal(small):
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         counters = dict(connection.execute("SELECT name, value FROM change_counters"))
-    assert set(counters) == {"requests", "callers"}
+    assert set(counters) == {"requests", "callers", "settings"}
 
 
 def test_timestamps_are_stored_as_sqlalchemy_does(small):

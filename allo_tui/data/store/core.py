@@ -34,6 +34,7 @@ class StoreCore:
         self.clock = clock or Clock()
         self._calendar: SiteCalendar | None = None
         self._calendar_read_at: datetime | None = None
+        self._settings_counter: int | None = None
         self._streets: list[Street] | None = None
 
     @property
@@ -78,9 +79,13 @@ class StoreCore:
         return destination
 
     def calendar(self) -> SiteCalendar:
-        """The site's working-time calendar and due-date targets, cached for
-        `CALENDAR_FRESH_FOR`: an administrator's change (F9, `allo settings`, on any PC) reaches
-        every console within that time, without a restart."""
+        """The site's working-time calendar and due-date targets, cached.
+
+        An administrator's change (F9, `allo settings`, on any PC) bumps the `settings` change
+        counter and moves the requests feed every console watches; the console then calls
+        `refresh_settings`, which drops this cache at once. Without a watcher (a command, the
+        API) the cache is read again after `CALENDAR_FRESH_FOR` at the latest.
+        """
         now = self.now()
         read_at = self._calendar_read_at
         if (
@@ -89,9 +94,22 @@ class StoreCore:
             or not (read_at <= now < read_at + CALENDAR_FRESH_FOR)
         ):
             with self._read() as raw:
+                self._settings_counter = _settings_counter(raw)
                 self._calendar = site_calendar(raw)
             self._calendar_read_at = now
         return self._calendar
+
+    def refresh_settings(self) -> bool:
+        """Read the `settings` change counter (one row); when it moved since the calendar was
+        read, drop the cached calendar so the next use reads the new one. True when it did."""
+        if self._calendar is None:
+            return False
+        with self._read() as raw:
+            counter = _settings_counter(raw)
+        if counter == self._settings_counter:
+            return False
+        self._calendar = None
+        return True
 
     # -- checks shared by the areas, on a plain connection ------------------------------------
 
@@ -122,3 +140,8 @@ class StoreCore:
             "SELECT id FROM requests WHERE reference = ?", (normal,)
         ).fetchone()
         return row[0] if row else None
+
+
+def _settings_counter(connection) -> int:
+    row = connection.execute("SELECT value FROM change_counters WHERE name = 'settings'").fetchone()
+    return row[0] if row else 0
