@@ -77,3 +77,57 @@ def test_settings_commands(db_path, store, admin, operator) -> None:
     denied = run("hostess", "set", "retention_years", "7")
     assert denied.exit_code != 0 and "administrateur" in denied.output
     assert run("admin", "get", "retention_years").output == "5\n"
+
+
+def test_opening_hours_typed_as_text_change_the_calendar_and_the_audit_reads_them(
+    store, admin
+) -> None:
+    shown = set_setting(
+        store, admin, "opening_hours", "lun-ven 08:30-12:00 13:30-17:00 ; sam 9h00-12h00"
+    )
+    assert shown == "lun-ven 08:30-12:00 13:30-17:00 ; sam 09:00-12:00 ; dim fermé"
+    calendar = store.calendar()
+    assert calendar.opening_hours[5] and not calendar.opening_hours[6]
+    assert calendar.opening_hours[0][1][1].strftime("%H:%M") == "17:00"
+    listed = {key: value for key, _label, value in settings_shown(store)}
+    assert listed["opening_hours"] == shown and "calendar" not in listed
+    assert audit_rows(store)[-1][2:] == (
+        "opening_hours",
+        "lun-ven 08:30-12:00 13:30-18:00 ; sam-dim fermé",
+        shown,
+    )
+
+
+def test_closure_days_and_targets_typed_as_text(store, admin) -> None:
+    set_setting(store, admin, "closure_days", "31/12/2026 24/12/2026")
+    set_setting(store, admin, "urgency_targets", "1 : 30 min ; 2 : 4 h ; 3 : 10 j ; 4 : aucun")
+    set_setting(store, admin, "ack_working_days", "3")
+    listed = {key: value for key, _label, value in settings_shown(store)}
+    assert listed["closure_days"] == "24/12/2026, 31/12/2026"
+    assert listed["urgency_targets"] == "1 : 30 min ; 2 : 4 h ; 3 : 10 j ; 4 : aucun"
+    calendar = store.calendar()
+    assert calendar.ack_working_days == 3
+    assert dict(calendar.urgency_targets)[1].total_seconds() == 1800
+    assert not calendar.is_working_day(__import__("datetime").date(2026, 12, 24))
+
+
+@pytest.mark.parametrize(
+    ("key", "typed", "said"),
+    [
+        ("opening_hours", "lun-ven 18:00-08:00", "le début avant la fin"),
+        ("opening_hours", "lundi-vendrdi 08:00-12:00", "jour inconnu"),
+        ("opening_hours", "lun 08:00-12:00 11:00-14:00", "chevauchent"),
+        ("closure_days", "2026-12-24", "JJ/MM/AAAA"),
+        ("urgency_targets", "5 : 1 h", "urgence inconnue"),
+        ("urgency_targets", "1 : bientôt", "délai invalide"),
+        ("ack_working_days", "deux", "jours ouvrés"),
+    ],
+)
+def test_a_calendar_part_refused_changes_nothing(store, admin, key, typed, said) -> None:
+    before = store.calendar()
+    with pytest.raises(ValidationError) as refused:
+        set_setting(store, admin, key, typed)
+    assert said in refused.value.message
+    store._calendar = None
+    assert store.calendar() == before
+    assert audit_rows(store) == []

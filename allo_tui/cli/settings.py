@@ -31,7 +31,7 @@ def settings_list() -> None:
 @db_option
 def settings_get(key: str) -> None:
     """Affiche la valeur d'un réglage."""
-    from allo_tui.data.store.site_settings import stored_settings
+    from allo_tui.data.store.site_settings import setting_text, stored_settings
     from allo_tui.domain.errors import ValidationError
     from allo_tui.domain.site_settings import spec_of
 
@@ -41,7 +41,7 @@ def settings_get(key: str) -> None:
         spec = spec_of(key)
     except ValidationError as error:
         raise Fail(str(error)) from None
-    click.echo(spec.shown(stored_settings(store).get(key)))
+    click.echo(setting_text(spec, stored_settings(store)))
 
 
 @settings.command("set")

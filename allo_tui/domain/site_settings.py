@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from allo_tui.domain import calendar_text
 from allo_tui.domain.calendar import SiteCalendar
 from allo_tui.domain.errors import ValidationError
 
@@ -26,6 +27,13 @@ class SettingSpec:
     kind: str
     default: Any
     check: Callable[[Any], str | None] | None = None
+    part: str | None = None
+    """A part of the `calendar` setting (its field in `SiteCalendar.to_dict`), typed and read
+    as plain French text through `from_text` and `to_text` (`calendar_text`)."""
+    from_text: Callable[[str], Any] | None = None
+    to_text: Callable[[Any], str] | None = None
+    listed: bool = True
+    """False: not in the lists (F9, `allo settings list`), still read and set by its key."""
 
     def parse(self, typed: str) -> str:
         """The stored text (JSON) of a typed value; `ValidationError` when it is refused."""
@@ -48,11 +56,35 @@ class SettingSpec:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
     def shown(self, stored: str | None) -> str:
-        """The value as an administrator reads it (the default when never set)."""
+        """The value as an administrator reads it (the default when never set). For a part of
+        the calendar, `stored` is the stored calendar."""
+        if self.part is not None and self.to_text is not None:
+            return self.to_text(self.part_of(stored))
         value = self.default if stored is None else _loads(stored)
         if self.kind == "json":
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         return str(value)
+
+    def part_of(self, stored_calendar: str | None) -> Any:
+        """This part's value in the stored calendar (the default calendar's when absent)."""
+        return calendar_dict(stored_calendar)[self.part]
+
+    def parse_part(self, typed: str) -> Any:
+        """The JSON-ready value of a typed calendar part; `ValidationError` when refused."""
+        assert self.from_text is not None
+        try:
+            return self.from_text(typed)
+        except ValueError as error:
+            raise ValidationError(self.key, f"{self.label} : {error}") from None
+
+
+def calendar_dict(stored: str | None) -> dict[str, Any]:
+    """The stored calendar over the default one: every field present."""
+    merged = SiteCalendar().to_dict()
+    value = _loads(stored) if stored else {}
+    if isinstance(value, dict):
+        merged.update(value)
+    return merged
 
 
 def _loads(stored: str) -> Any:
@@ -111,7 +143,52 @@ register(
         "json",
         SiteCalendar().to_dict(),
         _calendar,
+        listed=False,  # shown and changed part by part below; whole (JSON) for scripts
     )
 )
+
+
+def _ack_days(text: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise ValueError("nombre de jours ouvrés attendu") from None
+    if not 0 <= value <= 30:
+        raise ValueError("0 à 30 jours ouvrés")
+    return value
+
+
+for _key, _label, _from_text, _to_text in (
+    (
+        "opening_hours",
+        "Horaires d'ouverture (ex. lun-ven 08:30-12:00 13:30-18:00)",
+        calendar_text.parse_opening_hours,
+        calendar_text.format_opening_hours,
+    ),
+    (
+        "closure_days",
+        "Jours de fermeture (JJ/MM/AAAA, séparés par des virgules)",
+        calendar_text.parse_closure_days,
+        calendar_text.format_closure_days,
+    ),
+    (
+        "urgency_targets",
+        "Délais cibles par urgence (ex. 1 : 1 h ; 2 : 1 j ; 3 : 10 j ; 4 : aucun)",
+        calendar_text.parse_targets,
+        calendar_text.format_targets,
+    ),
+    ("ack_working_days", "Délai d'accusé de réception (jours ouvrés)", _ack_days, str),
+):
+    register(
+        SettingSpec(
+            _key,
+            _label,
+            "calendar_part",
+            SiteCalendar().to_dict()[_key],
+            part=_key,
+            from_text=_from_text,
+            to_text=_to_text,
+        )
+    )
 register(SettingSpec("yearly_volume", "Volume annuel estimé (demandes)", "int", 5000, _positive))
 register(SettingSpec("retention_years", "Durée de conservation (années)", "int", 3, _positive))
