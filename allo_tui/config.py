@@ -45,6 +45,51 @@ class FileConfig(msgspec.Struct, frozen=True):
     shared: bool = False
     operator: str | None = None
     keymap: dict[str, str] = msgspec.field(default_factory=dict)
+    smtp: dict[str, object] = msgspec.field(default_factory=dict)
+
+
+class SmtpConfig(msgspec.Struct, frozen=True):
+    """The `[smtp]` table of the config file: where `allo replies send` sends e-mail. The
+    password is never in the database nor in the file itself: it is read from the environment
+    variable `password_env` names, or from the file `password_file` names."""
+
+    sender: str
+    host: str = "localhost"
+    port: int = 25
+    starttls: bool = False
+    ssl: bool = False
+    login: str = ""
+    password_env: str = ""
+    password_file: str = ""
+    timeout: float = 30.0
+
+    def password(self) -> str:
+        """The password, from the environment or its file ("" when none is configured)."""
+        if self.password_env:
+            value = os.environ.get(self.password_env)
+            if value is None:
+                raise ConfigError(f"[smtp] password_env : variable {self.password_env} absente")
+            return value
+        if self.password_file:
+            try:
+                return Path(self.password_file).expanduser().read_text(encoding="utf-8").strip()
+            except OSError as error:
+                raise ConfigError(f"[smtp] password_file illisible : {error}") from None
+        return ""
+
+
+def smtp_config() -> SmtpConfig | None:
+    """The `[smtp]` table of the user's config file, else the site's; None when neither has
+    one."""
+    for file in (paths.user_config_file(), paths.site_config_file()):
+        table = read_config_file(file).smtp
+        if table:
+            values = {("sender" if key == "from" else key): value for key, value in table.items()}
+            try:
+                return msgspec.convert(values, SmtpConfig, strict=False)
+            except msgspec.ValidationError as error:
+                raise ConfigError(f"{file} : [smtp] {error}") from None
+    return None
 
 
 def read_config_file(path: Path) -> FileConfig:
@@ -66,11 +111,15 @@ def read_config_file(path: Path) -> FileConfig:
     if not isinstance(keymap, dict):
         raise ConfigError(f'{path} : [keymap] doit être une table id = "touche"')
     database = data.get("database")
+    smtp = data.get("smtp", {})
+    if not isinstance(smtp, dict):
+        raise ConfigError(f"{path} : [smtp] doit être une table (host, port, from…)")
     return FileConfig(
         database=str(database) if database else None,
         shared=bool(data.get("shared", False)),
         operator=data.get("operator"),
         keymap={str(k): str(v) for k, v in keymap.items()},
+        smtp=smtp,
     )
 
 

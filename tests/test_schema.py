@@ -54,6 +54,7 @@ APP_TABLES = {
     "reply_letters",
     "caller_merges",
     "api_keys",
+    "reply_mails",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

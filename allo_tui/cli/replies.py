@@ -95,8 +95,11 @@ def _setting(store, key: str) -> str:
 
 def _register_letters() -> None:
     from allo_tui.cli.reply_letters import letters
+    from allo_tui.cli.reply_send import outbox_list, send
 
     replies.add_command(letters)
+    replies.add_command(send)
+    replies.add_command(outbox_list)
 
 
 _register_letters()

@@ -569,6 +569,34 @@ class ReplyLetterBatch(Base):
     file_name: Mapped[str] = mapped_column(Text)
 
 
+class ReplyMail(Base):
+    """An e-mail to a caller in the outbox (migration 0024): queued, sending (claimed), sent,
+    failed or check ("à vérifier": its sender died mid-send); one per request, kind and key."""
+
+    __tablename__ = "reply_mails"
+    __table_args__ = (
+        Index("ix_reply_mails_once", "request_id", "kind", "reply_key", unique=True),
+        Index("ix_reply_mails_state", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    reply_key: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str] = mapped_column(Text)
+
+
 class ReplyLetter(Base):
     """A request's letter in a batch; a request's acknowledgement (reply key "") or its final
     answer for one end (reply key: the id of the event that ended it) is in one batch only."""

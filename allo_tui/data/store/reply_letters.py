@@ -98,7 +98,20 @@ def letters_due(store, kind: str, until: datetime | None = None) -> list[LetterR
     in a batch yet, by reference: acknowledgements not given of open requests (due before
     `until`, when given); final answers of requests ended (before `until`) with no letter for
     that end."""
-    parameters: list = [ContactPreference.LETTER.value]
+    return replies_due(store, kind, until, ContactPreference.LETTER, "reply_letters")
+
+
+def replies_due(
+    store,
+    kind: str,
+    until: datetime | None,
+    preference: ContactPreference,
+    done_table: str,
+) -> list[LetterRequest]:
+    """The replies of this kind due to callers who prefer `preference` and not yet in
+    `done_table` (reply_letters: in a batch; reply_mails: in the outbox), by reference."""
+    assert done_table in ("reply_letters", "reply_mails")
+    parameters: list = [preference.value]
     if kind == ACK:
         key, join = "''", ""
         where = f"r.acknowledged_at IS NULL AND r.{OPEN_STATUS_SQL}"
@@ -123,7 +136,7 @@ def letters_due(store, kind: str, until: datetime | None = None) -> list[LetterR
         printed = {
             (row[0], row[1])
             for row in connection.execute(
-                "SELECT request_id, reply_key FROM reply_letters WHERE kind = ?", (kind,)
+                f"SELECT request_id, reply_key FROM {done_table} WHERE kind = ?", (kind,)
             ).fetchall()
         }
         due = sorted(
