@@ -323,5 +323,5 @@ def service_notice(reference: str, due: datetime | None, zone: ZoneInfo) -> str:
     """What the citizen's system is told once the request is saved."""
     if due is None:
         return TEXTS["notice_no_due"].format(reference=reference)
-    day = due.astimezone(zone).strftime("%d/%m/%Y")
+    day = due.astimezone(zone).strftime("%d/%m/%Y à %H:%M")
     return TEXTS["notice"].format(reference=reference, day=day)

@@ -34,6 +34,8 @@ class SettingSpec:
     to_text: Callable[[Any], str] | None = None
     listed: bool = True
     """False: not in the lists (F9, `allo settings list`), still read and set by its key."""
+    hint: str = ""
+    """How to type it (an example), shown where it is typed."""
 
     def parse(self, typed: str) -> str:
         """The stored text (JSON) of a typed value; `ValidationError` when it is refused."""
@@ -158,26 +160,29 @@ def _ack_days(text: str) -> int:
     return value
 
 
-for _key, _label, _from_text, _to_text in (
+for _key, _label, _hint, _from_text, _to_text in (
     (
         "opening_hours",
-        "Horaires d'ouverture (ex. lun-ven 08:30-12:00 13:30-18:00)",
+        "Horaires d'ouverture",
+        "ex. lun-ven 08:30-12:00 13:30-18:00 ; sam 09:00-12:00",
         calendar_text.parse_opening_hours,
         calendar_text.format_opening_hours,
     ),
     (
         "closure_days",
-        "Jours de fermeture (JJ/MM/AAAA, séparés par des virgules)",
+        "Jours de fermeture",
+        "JJ/MM/AAAA, séparés par des virgules",
         calendar_text.parse_closure_days,
         calendar_text.format_closure_days,
     ),
     (
         "urgency_targets",
-        "Délais cibles par urgence (ex. 1 : 1 h ; 2 : 1 j ; 3 : 10 j ; 4 : aucun)",
+        "Délais cibles par urgence",
+        "ex. 1 : 1 h ; 2 : 1 j ; 3 : 10 j ; 4 : aucun (min, h, j)",
         calendar_text.parse_targets,
         calendar_text.format_targets,
     ),
-    ("ack_working_days", "Délai d'accusé de réception (jours ouvrés)", _ack_days, str),
+    ("ack_working_days", "Délai d'accusé de réception (jours ouvrés)", "0 à 30", _ack_days, str),
 ):
     register(
         SettingSpec(
@@ -188,6 +193,7 @@ for _key, _label, _from_text, _to_text in (
             part=_key,
             from_text=_from_text,
             to_text=_to_text,
+            hint=_hint,
         )
     )
 register(SettingSpec("yearly_volume", "Volume annuel estimé (demandes)", "int", 5000, _positive))

@@ -202,9 +202,12 @@ class AdminScreen(Screen[None]):
         if row is None:
             return
         key, label, shown = row
+        from allo_tui.domain.site_settings import SETTINGS
+
+        hint = SETTINGS[key].hint if key in SETTINGS else ""
         self._ask(
             TEXTS["setting"].format(label=label),
-            TEXTS["setting_value"].format(key=key),
+            TEXTS["setting_hint" if hint else "setting_value"].format(key=key, hint=hint),
             lambda text: self._change(set_setting, key, text),
             initial=shown,
             multiline=False,

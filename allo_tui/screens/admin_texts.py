@@ -66,6 +66,7 @@ TEXTS = {
     "directory_handles": "Annuaire (4/4) — ce qu'il traite (facultatif)",
     "setting": "Réglage « {label} »",
     "setting_value": "Nouvelle valeur ({key})",
+    "setting_hint": "Nouvelle valeur ({key} ; {hint})",
     "value": "Valeur",
     "urgencies": (
         (1, "1 — Immédiate"),
