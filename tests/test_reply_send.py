@@ -192,3 +192,18 @@ def test_without_smtp_settings_send_says_how_to_add_them(
     result = CliRunner().invoke(main, ["--db", str(db_path), "replies", "send"])
     assert result.exit_code == 2
     assert "[smtp]" in result.output
+
+
+def test_a_callers_emails_are_in_their_export_and_go_with_their_erasure(
+    store, admin, db_path, inbox
+):
+    made = _by_email(store, admin, "Zébulon", "eleonore@example.fr")
+    _send(db_path)
+    data = store.caller_personal_data(made.caller_id)
+    [mail] = data["emails"]
+    assert mail["to_address"] == "eleonore@example.fr" and mail["state"] == "sent"
+    store.erase_caller(admin, made.caller_id, "Demande écrite", force=True)
+    [(to, subject, body, state)] = query(
+        db_path, "SELECT to_address, subject, body, state FROM reply_mails"
+    )
+    assert (to, subject, body, state) == ("", "", "", "sent")

@@ -17,6 +17,8 @@ _LABELS = {
     "phones": "Téléphones",
     "requests": "Demandes",
     "calls": "Appels",
+    "letters": "Courriers envoyés",
+    "emails": "Courriels envoyés ou en attente",
     "events": "Historique",
 }
 

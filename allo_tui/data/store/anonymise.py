@@ -233,6 +233,12 @@ class AnonymiseStore(StoreCore):
             ).rowcount
         connection.execute("DELETE FROM caller_views WHERE caller_id = ?", (caller_id,))
         connection.execute("DELETE FROM caller_merges WHERE kept_id = ?", (caller_id,))
+        if request_ids:  # the outbox: that a reply went, and when, stays; to whom and what go
+            connection.execute(
+                "UPDATE reply_mails SET to_address = '', subject = '', body = ''"
+                f" WHERE request_id IN ({', '.join('?' * len(request_ids))})",
+                request_ids,
+            )
         connection.execute(
             "UPDATE imported_rows SET original = '' WHERE kind = 'caller' AND row_id = ?",
             (caller_id,),

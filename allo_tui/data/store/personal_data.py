@@ -123,8 +123,8 @@ def _rows(connection: Connection, sql: str, parameters: tuple = ()) -> list[dict
 
 
 def caller_data(connection: Connection, caller_id: int) -> dict[str, object] | None:
-    """Everything held on one caller (card, phones, requests with their events, calls), or None
-    when there is no such caller."""
+    """Everything held on one caller (card, phones, requests with their events, calls, the
+    replies sent or queued: letters and e-mails), or None when there is no such caller."""
     card = _rows(connection, "SELECT * FROM callers WHERE id = ?", (caller_id,))
     if not card:
         return None
@@ -150,4 +150,18 @@ def caller_data(connection: Connection, caller_id: int) -> dict[str, object] | N
         ),
         "requests": requests,
         "calls": calls,
+        "letters": _rows(
+            connection,
+            "SELECT l.request_id, l.kind, b.id AS batch, b.created_at, b.created_by"
+            " FROM reply_letters l JOIN reply_letter_batches b ON b.id = l.batch_id"
+            " WHERE l.request_id IN (SELECT id FROM requests WHERE caller_id = ?) ORDER BY l.id",
+            (caller_id,),
+        ),
+        "emails": _rows(
+            connection,
+            "SELECT request_id, kind, to_address, subject, body, state, queued_at, sent_at,"
+            " last_error FROM reply_mails"
+            " WHERE request_id IN (SELECT id FROM requests WHERE caller_id = ?) ORDER BY id",
+            (caller_id,),
+        ),
     }
