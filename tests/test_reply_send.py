@@ -207,3 +207,27 @@ def test_a_callers_emails_are_in_their_export_and_go_with_their_erasure(
         db_path, "SELECT to_address, subject, body, state FROM reply_mails"
     )
     assert (to, subject, body, state) == ("", "", "", "sent")
+
+
+def test_the_request_detail_says_what_went_out_and_what_failed(store, admin, db_path, inbox):
+    from rich.console import Console
+
+    from allo_tui.screens.request_detail_content import request_fields
+
+    sent = _by_email(store, admin, "Zébulon", "eleonore@example.fr")
+    refused = _by_email(store, admin, "Arthur", "arthur@example.fr")
+    _send(db_path)
+    inbox.refusals = ["550 5.1.1 Boîte inconnue"]
+    execute(db_path, "DELETE FROM reply_mails WHERE request_id = ?", (refused.id,))
+    execute(db_path, "UPDATE requests SET acknowledged_at = NULL WHERE id = ?", (refused.id,))
+    _send(db_path)
+
+    def shown(request_id: int) -> str:
+        detail = store.request_detail(request_id)
+        console = Console(width=160, record=True)
+        console.print(request_fields(detail.request, store.now(), None, detail.replies))
+        return console.export_text()
+
+    assert "Accusé de réception : courriel à eleonore@example.fr, envoyé le" in shown(sent.id)
+    failed = shown(refused.id)
+    assert "courriel à arthur@example.fr, en échec — 550 5.1.1 Boîte inconnue" in failed

@@ -187,12 +187,26 @@ class EventRecord(Record):
     note: str = ""
 
 
+class ReplySent(Record):
+    """A reply to the caller that went out or is on its way: a letter in a batch, or an
+    e-mail in the outbox with its state (`allo_tui.data.store.reply_mails`)."""
+
+    kind: str  # "ack" or "final"
+    channel: str  # "letter" or "email"
+    at: datetime | None  # the batch's time; the e-mail's sending (None: not sent yet)
+    state: str = "sent"  # e-mail: queued, sending, sent, failed, check
+    batch: int | None = None
+    to: str = ""
+    error: str = ""
+
+
 class RequestDetail(Record):
     """Everything the request detail shows: the request, its timeline and its linked requests."""
 
     request: RequestRecord
     events: tuple[EventRecord, ...]  # oldest first
     duplicates: tuple[RequestRecord, ...] = ()  # requests marked as duplicates of this one
+    replies: tuple[ReplySent, ...] = ()  # letters and e-mails to the caller, oldest first
 
 
 class CallRecord(Record):

@@ -205,7 +205,7 @@ class RequestDetailScreen(ActionsPart, QuestionsPart, Screen[None]):
         self.query_one("#detail-title", Static).update(title)
         self.query_one("#detail-keys", ActionKeys).show(self._action_keys(request))
         self.query_one("#detail-fields", Static).update(
-            request_fields(request, now, last_send_back(detail.events))
+            request_fields(request, now, last_send_back(detail.events), detail.replies)
         )
         self._show_links(detail)
         self.query_one("#detail-timeline-title", Static).update(

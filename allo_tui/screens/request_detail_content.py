@@ -19,13 +19,14 @@ from allo_tui.domain.labels import (
     URGENCY_LABELS,
 )
 from allo_tui.domain.planned_date import format_planned
-from allo_tui.domain.records import EventKind, EventRecord, RequestRecord, Status
+from allo_tui.domain.records import EventKind, EventRecord, ReplySent, RequestRecord, Status
 from allo_tui.domain.request_detail import field_changes, format_span
 from allo_tui.domain.status_detail import status_detail, waiting_label
 from allo_tui.literal import fill, literal, printable
 from allo_tui.screens.request_detail_texts import (
     CHANGE_LABELS,
     FIELD_LABELS,
+    REPLY_STATES,
     TEXTS,
     TIMELINE_COLUMNS,
 )
@@ -113,7 +114,10 @@ def _status_label(value: str) -> str:
 
 
 def request_fields(
-    request: RequestRecord, now: datetime, sent_back: EventRecord | None = None
+    request: RequestRecord,
+    now: datetime,
+    sent_back: EventRecord | None = None,
+    replies: tuple[ReplySent, ...] = (),
 ) -> Table:
     """Every field of a request as a two-column grid, typed text shown literally.
 
@@ -183,6 +187,8 @@ def request_fields(
         row("ack_due", fill(template, when=when, how=how))
     else:
         row("ack_due", due_text(request.ack_due_at, now, running=running))
+    for index, reply in enumerate(replies):
+        row("replies" if index == 0 else "blank", reply_line(reply))
     row("intervention_due", due_text(request.intervention_due_at, now, running=running))
     row(
         "updated",
@@ -193,6 +199,26 @@ def request_fields(
         ),
     )
     return grid
+
+
+def reply_line(reply: ReplySent) -> Text:
+    """One reply to the caller: what, how, when, and how it stands (an e-mail's failure)."""
+    what = TEXTS["reply_ack"] if reply.kind == "ack" else TEXTS["reply_final"]
+    if reply.channel == "letter":
+        return fill(
+            TEXTS["reply_letter"],
+            what=what,
+            batch=str(reply.batch),
+            when=format_datetime(reply.at) if reply.at else "?",
+        )
+    state = REPLY_STATES.get(reply.state, reply.state)
+    line = fill(TEXTS["reply_email"], what=what, to=reply.to or "?", state=state)
+    if reply.at is not None:
+        line.append_text(fill(TEXTS["reply_when"], when=format_datetime(reply.at)))
+    if reply.error and reply.state != "sent":
+        line.append_text(fill(TEXTS["reply_error"], error=reply.error))
+        line.stylize("bold")
+    return line
 
 
 def last_send_back(events_: tuple[EventRecord, ...]) -> EventRecord | None:

@@ -5,6 +5,12 @@ from __future__ import annotations
 from allo_tui.domain.workflow import Action
 
 TEXTS = {
+    "reply_ack": "Accusé de réception",
+    "reply_final": "Réponse finale",
+    "reply_letter": "{what} : courrier, lot {batch} du {when}",
+    "reply_email": "{what} : courriel à {to}, {state}",
+    "reply_when": " le {when}",
+    "reply_error": " — {error}",
     "loading": "Chargement de la demande…",
     "title": "Demande {reference}",
     "error": "Chargement impossible : {error}",
@@ -95,9 +101,19 @@ FIELD_LABELS = {
     "answer_previous": "Réponse précédente",
     "original": "Doublon de",
     "ack_due": "Accusé de réception",
+    "replies": "Réponses au demandeur",
+    "blank": "",
     "intervention_due": "Intervention",
     "updated": "Dernière modification",
 }
+REPLY_STATES = {
+    "queued": "en attente d'envoi",
+    "sending": "en cours d'envoi",
+    "sent": "envoyé",
+    "failed": "en échec",
+    "check": "à vérifier",
+}
+"""An e-mail's state in the outbox, as the request detail says it."""
 TIMELINE_COLUMNS = ("Date", "Par", "Quoi", "Détail")
 # What the confirmation says once an action went through.
 DONE_LABELS = {

@@ -27,6 +27,7 @@ from allo_tui.domain.records import (
     EventRecord,
     Kind,
     PhoneRecord,
+    ReplySent,
     RequestRecord,
     Status,
 )
@@ -226,6 +227,37 @@ def duplicate_records(connection, request_id: int) -> list[RequestRecord]:
         REQUEST_SELECT + "WHERE r.duplicate_of_id = ? ORDER BY r.id", (request_id,)
     )
     return [request_record(row) for row in rows]
+
+
+def replies_sent(connection, request_id: int) -> list[ReplySent]:
+    """The letters (in a batch) and e-mails (in the outbox) of a request, oldest first."""
+    letters = [
+        ReplySent(kind=kind, channel="letter", at=utc_time(at), batch=batch)
+        for kind, batch, at in connection.execute(
+            "SELECT l.kind, b.id, b.created_at FROM reply_letters AS l"
+            " JOIN reply_letter_batches AS b ON b.id = l.batch_id WHERE l.request_id = ?"
+            " ORDER BY l.id",
+            (request_id,),
+        ).fetchall()
+    ]
+    mails = [
+        ReplySent(
+            kind=kind,
+            channel="email",
+            at=utc_time(sent_at) if sent_at is not None else None,
+            state=state,
+            to=to,
+            error=error,
+        )
+        for kind, state, sent_at, queued_at, to, error in connection.execute(
+            "SELECT kind, state, sent_at, queued_at, to_address, last_error FROM reply_mails"
+            " WHERE request_id = ? ORDER BY id",
+            (request_id,),
+        ).fetchall()
+    ]
+    return sorted(
+        [*letters, *mails], key=lambda reply: (reply.at is None, reply.at or datetime.max)
+    )
 
 
 def event_records(connection, request_id: int) -> list[EventRecord]:

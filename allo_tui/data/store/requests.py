@@ -15,6 +15,7 @@ from allo_tui.data.rows import (
     marks,
     normalise_reference,
     ordered,
+    replies_sent,
     request_by_id,
     request_by_reference,
     request_record,
@@ -248,6 +249,7 @@ class RequestStore(StoreCore):
                 request=request,
                 events=tuple(event_records(connection, request_id)),
                 duplicates=tuple(duplicate_records(connection, request_id)),
+                replies=tuple(replies_sent(connection, request_id)),
             )
 
     def possible_duplicates(
