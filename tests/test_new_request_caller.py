@@ -164,3 +164,23 @@ async def test_ctrl_n_on_a_known_number_says_who_holds_it_then_creates_a_new_cal
     assert saved is not None and saved.caller_id != zebulon.id
     assert store.get_caller(saved.caller_id).given_name == "Arthur"
     assert caller_rows(db_path) == 2
+
+
+async def test_a_caller_who_cannot_receive_the_reply_is_flagged_at_save(
+    store, admin, db_path
+) -> None:
+    from msgspec.structs import replace
+
+    from allo_tui.domain.enums import ContactPreference
+
+    store.create_caller(admin, replace(ZEBULON, contact_preference=ContactPreference.EMAIL))
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_form(app, pilot)
+        await type_text(pilot, "0386123456")
+        await pilot.press("tab")
+        await settle(app, pilot)
+        await _rest_of_the_call(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+    assert store.get_request_by_reference("2026-00001") is not None, "saved all the same"
+    assert any("courriel impossible" in message for message in messages), messages

@@ -50,3 +50,26 @@ def address_block(
     if len(fitted) > LINES_MAX:
         return [], f"plus de {LINES_MAX} lignes"
     return [line for line in fitted if line is not None], ""
+
+
+def reply_address_problem(caller) -> str:
+    """Why a reply cannot reach this caller by the channel they prefer ("" when it can): a
+    letter needs a postal address La Poste accepts, an e-mail an address with an @."""
+    from allo_tui.domain.enums import ContactPreference
+
+    preference = caller.contact_preference
+    if preference is ContactPreference.LETTER:
+        _lines, reason = address_block(
+            caller.display_name,
+            caller.street_number,
+            caller.street,
+            caller.address_extra,
+            caller.postcode,
+            caller.city,
+        )
+        return f"courrier impossible : {reason}" if reason else ""
+    if preference is ContactPreference.EMAIL:
+        email = caller.email.strip()
+        if "@" not in email or email.startswith("@") or email.endswith("@"):
+            return "courriel impossible : pas d'adresse électronique valable"
+    return ""

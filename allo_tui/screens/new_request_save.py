@@ -32,6 +32,8 @@ from allo_tui.widgets.urgency import UrgencyPicker
 
 RETRY_SECONDS = 5
 """Seconds between two tries of a save while the database server is away."""
+UNREACHABLE_SECONDS = 15
+"""How long the warning that a reply cannot reach the caller stays on screen."""
 RETRY_KINDS = frozenset({"server"})
 """Database failures after which a save is tried again by itself (the server is away)."""
 
@@ -136,6 +138,11 @@ class SavePart:
                 )
             if original is not None:
                 original = store.get_request(original.id)
+            unreachable = ""
+            if record.caller_id is not None:  # said now, not when the reply fails to go
+                from allo_tui.domain.postal_address import reply_address_problem
+
+                unreachable = reply_address_problem(store.get_caller(record.caller_id))
         except ValidationError as error:
             self.app.call_from_thread(self._field_error, error.field, error.message)
         except Exception as error:  # noqa: BLE001 - shown to the user and logged
@@ -147,7 +154,7 @@ class SavePart:
             else:
                 self.app.call_from_thread(self._failed, repr(error))
         else:
-            self.app.call_from_thread(self._saved, record, original)
+            self.app.call_from_thread(self._saved, record, original, unreachable)
 
     def _field_error(self, field: str, message: str) -> None:
         self._saving = False
@@ -194,9 +201,18 @@ class SavePart:
             self._retry_timer.stop()
             self._retry_timer = None
 
-    def _saved(self, record: RequestRecord, original: RequestRecord | None) -> None:
+    def _saved(
+        self, record: RequestRecord, original: RequestRecord | None, unreachable: str = ""
+    ) -> None:
         if self._retry_timer is not None:
             self.app.clear_notifications()  # "the server does not answer" is over
+        if unreachable:
+            self.notify(
+                TEXTS["unreachable"].format(problem=unreachable),
+                severity="warning",
+                markup=False,
+                timeout=UNREACHABLE_SECONDS,
+            )
         self._stop_retrying()
         self._save_key = None
         self._saving = False

@@ -30,6 +30,10 @@ TEXTS = {
         "Collage coupé : {received} caractères reçus, {kept} gardés (limite {limit})."
     ),
     "error": "Enregistrement impossible : {error}",
+    "unreachable": (
+        "Le demandeur ne pourra pas recevoir sa réponse : {problem}. Complétez sa fiche ou"
+        " changez son mode de contact."
+    ),
     "server_away": (
         "Le serveur de base de données ne répond pas : la demande n'est pas perdue. Le"
         " formulaire et son brouillon restent sur ce poste ; l'enregistrement est réessayé"
