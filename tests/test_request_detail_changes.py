@@ -270,3 +270,29 @@ async def test_the_requalify_dialog_opens_on_a_category_no_longer_offered(store,
         dialog = app.screen
         assert isinstance(dialog, RequalifyDialog)
         assert dialog.query_one("#requalify-category", Select).value == request.category_id
+
+
+async def test_an_acknowledgement_by_email_to_a_reachable_caller_is_queued_not_recorded(
+    store, operator
+):
+    caller = store.create_caller(
+        operator,
+        NewCaller(
+            surname="Durand",
+            email="durand@example.fr",
+            contact_preference=ContactPreference.EMAIL,
+        ),
+    )
+    request = lamp_request(store, operator, caller_id=caller.id)
+    app = AlloApp(store=store, operator=operator, console="test")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_detail(app, pilot, request.id)
+        await pilot.press("a")
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # courriel, the caller's preference
+        await settle(app, pilot)
+        assert any("prochain envoi des courriels" in text for text in notifications(app))
+        await pilot.press("a", "up", "up", "enter")  # téléphone: a call made, recorded now
+        await settle(app, pilot)
+    saved = store.get_request(request.id)
+    assert saved.acknowledged_how == "phone"

@@ -101,6 +101,9 @@ class RequestDetailScreen(ActionsPart, QuestionsPart, Screen[None]):
         self._rejection_reasons: list[CodedItem] = []
         self._calendar: SiteCalendar | None = None
         self._ack_default = "phone"
+        self._ack_sent_by = ""
+        """"letter" or "email" when the caller's acknowledgement goes by that channel by itself
+        (a letter batch, the e-mail sender): choosing it queues, recording is theirs."""
         self._busy = False
         self._dirty = False
         """The change feed spoke while another screen (a dialog) was on top."""
@@ -181,12 +184,21 @@ class RequestDetailScreen(ActionsPart, QuestionsPart, Screen[None]):
     def _acknowledgement_default(self, request: RequestRecord) -> str:
         """How the acknowledgement is most likely given: the caller's contact preference,
         else the way the request came (courriel, courrier), else the phone. In a worker."""
+        from allo_tui.domain.postal_address import reply_address_problem
+
         preference = ContactPreference.NONE
+        self._ack_sent_by = ""
         if request.caller_id is not None:
             try:
-                preference = self.app.store.get_caller(request.caller_id).contact_preference
+                caller = self.app.store.get_caller(request.caller_id)
             except NotFoundError:
-                preference = ContactPreference.NONE
+                caller = None
+            if caller is not None:
+                preference = caller.contact_preference
+                reachable = not reply_address_problem(caller)
+                if reachable and preference in (ContactPreference.LETTER, ContactPreference.EMAIL):
+                    # The letter batch or `allo replies send` acknowledges it when it goes.
+                    self._ack_sent_by = preference.value
         return acknowledgement_how(preference, request.channel)
 
     def _show(self, detail: RequestDetail, services: list[ServiceRecord]) -> None:

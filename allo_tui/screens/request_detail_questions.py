@@ -68,9 +68,18 @@ class QuestionsPart:
             case Action.ACKNOWLEDGE:
                 choices = [(capitalised(label), how) for how, label in HOW_LABELS.items()]
                 selected = kept.how if kept else self._ack_default
+
+                def acknowledged(how: str | None) -> None:
+                    if not how:
+                        return
+                    if how == self._ack_sent_by:  # queued: recorded once it has gone
+                        self.notify(TEXTS[f"ack_queued_{how}"], markup=False)
+                        return
+                    go(PendingAction(action, how=how))
+
                 self.app.push_screen(
                     ChoiceDialog(TEXTS["ack_title"], choices, selected=selected, notice=notice),
-                    lambda how: how and go(PendingAction(action, how=how)),
+                    acknowledged,
                 )
             case Action.ASSIGN:
                 # Service names are shown literally by the dialog.

@@ -5,6 +5,14 @@ from __future__ import annotations
 from allo_tui.domain.workflow import Action
 
 TEXTS = {
+    "ack_queued_letter": (
+        "L'accusé de réception partira avec le prochain lot de courriers"
+        " (allo replies letters) ; il sera enregistré à ce moment-là."
+    ),
+    "ack_queued_email": (
+        "L'accusé de réception partira au prochain envoi des courriels"
+        " (allo replies send) ; il sera enregistré quand le serveur l'aura accepté."
+    ),
     "reply_ack": "Accusé de réception",
     "reply_final": "Réponse finale",
     "reply_letter": "{what} : courrier, lot {batch} du {when}",
