@@ -8,7 +8,7 @@ import click
 
 from allo_tui.cli.common import (
     Fail,
-    current_options,
+    build_demo_if_asked,
     database_choice,
     db_option,
     echo_result,
@@ -58,14 +58,7 @@ def api(context: click.Context, host: str, port: int) -> None:
     from allo_tui.api.server import create_app
 
     choice = database_choice()
-    if current_options().demo:  # `allo --demo api`: the demo database, built on first use
-        from allo_tui.data.errors import DatabaseFileError
-        from allo_tui.demo import build_demo
-
-        try:
-            build_demo(choice.path)
-        except DatabaseFileError as error:
-            raise Fail(str(error)) from None
+    build_demo_if_asked(choice)
     store = open_store()
     url = f"http://{host}:{port}/"
     try:  # a port already taken is one line, before uvicorn starts

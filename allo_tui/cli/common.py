@@ -262,3 +262,16 @@ def resolve_operator(store, *, demo: bool):
         return store.resolve_operator(login, demo=demo)
     except UnknownOperatorError as error:
         raise Fail(str(error)) from None
+
+
+def build_demo_if_asked(choice) -> None:
+    """`allo --demo serve|api`: the demo database, built on first use (one line on failure)."""
+    if not current_options().demo:
+        return
+    from allo_tui.data.errors import DatabaseFileError
+    from allo_tui.demo import build_demo
+
+    try:
+        build_demo(choice.path)
+    except DatabaseFileError as error:
+        raise Fail(str(error)) from None

@@ -23,7 +23,13 @@ from urllib.parse import urlsplit
 
 import click
 
-from allo_tui.cli.common import Fail, current_options, database_choice, db_option, open_store
+from allo_tui.cli.common import (
+    Fail,
+    build_demo_if_asked,
+    database_choice,
+    db_option,
+    open_store,
+)
 
 TEXTS = {
     "serving": "Allô Mairie dans un navigateur : {url}",
@@ -161,14 +167,7 @@ def serve(host: str, port: int, public_url: str | None) -> None:
             raise Fail(TEXTS["bad_url"].format(url=public_url))
         public_url = public_url.rstrip("/")
     choice = database_choice()
-    if current_options().demo:  # `allo --demo serve`: the demo database, built on first use
-        from allo_tui.data.errors import DatabaseFileError
-        from allo_tui.demo import build_demo
-
-        try:
-            build_demo(choice.path)
-        except DatabaseFileError as error:
-            raise Fail(str(error)) from None
+    build_demo_if_asked(choice)
     # The database is checked (created, upgraded) once here, not by every session.
     open_store()
     command, environment = session_command(choice.path)

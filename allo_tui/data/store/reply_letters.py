@@ -190,17 +190,8 @@ def record_batch(
             if claimed is None:
                 continue  # in another batch already
             if kind == ACK:
-                store.apply_in(
-                    connection,
-                    operator,
-                    role,
-                    request.id,
-                    Action.ACKNOWLEDGE,
-                    expected_version=request.version,
-                    at=at,
-                    how=LETTER_CHANNEL,
-                    text=TEXTS["acknowledgement_note"].format(batch=batch_id),
-                )
+                note = TEXTS["acknowledgement_note"].format(batch=batch_id)
+                acknowledge_in(store, connection, operator, role, request, at, LETTER_CHANNEL, note)
             kept.append(letter)
         if not kept:
             connection.execute("DELETE FROM reply_letter_batches WHERE id = ?", (batch_id,))
@@ -208,6 +199,22 @@ def record_batch(
         if [item.request.id for item in kept] != sorted(item.request.id for item in letters):
             written(sorted(kept, key=lambda item: item.request.reference))
         return batch_id, sorted(kept, key=lambda item: item.request.reference)
+
+
+def acknowledge_in(store, connection, operator, role, request, at, how: str, note: str) -> None:
+    """Record the acknowledgement of `request` (as read in this transaction) that went out
+    `how`, at `at`, by the same store function as the `a` key."""
+    store.apply_in(
+        connection,
+        operator,
+        role,
+        request.id,
+        Action.ACKNOWLEDGE,
+        expected_version=request.version,
+        at=at,
+        how=how,
+        text=note,
+    )
 
 
 def batch_of(store, batch_id: int) -> BatchRecord | None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from allo_tui.data.rows import db_time, request_by_id, utc_time
-from allo_tui.data.store.reply_letters import ACK, LetterRequest, _still_due
+from allo_tui.data.store.reply_letters import ACK, LetterRequest, _still_due, acknowledge_in
 from allo_tui.domain.actions import Action
 
 QUEUED, SENDING, SENT, FAILED, CHECK = "queued", "sending", "sent", "failed", "check"
@@ -191,17 +191,8 @@ def mark_sent(store, operator, mail: MailRow) -> None:
             return
         if mail.kind == ACK:
             if request.acknowledged_at is None and request.status.is_open:
-                store.apply_in(
-                    connection,
-                    operator,
-                    role,
-                    request.id,
-                    Action.ACKNOWLEDGE,
-                    expected_version=request.version,
-                    at=at,
-                    how=MAIL_CHANNEL,
-                    text=TEXTS["ack_note"].format(to=mail.to_address),
-                )
+                note = TEXTS["ack_note"].format(to=mail.to_address)
+                acknowledge_in(store, connection, operator, role, request, at, MAIL_CHANNEL, note)
             return
         store.apply_in(
             connection,
