@@ -233,3 +233,32 @@ async def test_a_hidden_board_catches_up_when_shown_again(store, admin, board_da
         await pilot.press("f5")
         await settle(app, pilot)
         assert any(r.reference == new.reference for r in screen.board_list.rows)
+
+
+async def test_a_caller_who_wants_a_call_back_shows_tel_until_the_call_is_recorded(
+    store, admin
+) -> None:
+    from allo_tui.domain.records import ContactPreference, NewCaller
+
+    by_phone = store.create_caller(admin, NewCaller(surname="Rappel", phones=("0386123456",)))
+    by_letter = store.create_caller(
+        admin, NewCaller(surname="Lettre", contact_preference=ContactPreference.LETTER)
+    )
+    voirie = category(store, "VOIRIE").id
+    call_back = store.create_request(
+        admin, NewRequest(category_id=voirie, description="x", caller_id=by_phone.id)
+    )
+    letter = store.create_request(
+        admin, NewRequest(category_id=voirie, description="y", caller_id=by_letter.id)
+    )
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        board = screen.board_list
+        assert " Tél " in row_of(board, call_back.reference)
+        assert " AR " in row_of(board, letter.reference)
+    store.apply(admin, call_back.id, Action.ACKNOWLEDGE, expected_version=1, how="phone")
+    app = AlloApp(store=store, operator=admin, console="test")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_board(app, pilot)
+        assert " Tél " not in row_of(screen.board_list, call_back.reference)

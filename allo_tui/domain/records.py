@@ -156,6 +156,9 @@ class RequestRecord(Record):
     """The third party a transferred request was passed to, as typed."""
     sent_back: bool = False
     """Sent back to the call centre by a service (its service cleared), until reassigned."""
+    caller_preference: str = ""
+    """How the caller wants to hear back ("phone", "letter", "email", "none"); "" when
+    anonymous."""
 
     @property
     def location(self) -> str:

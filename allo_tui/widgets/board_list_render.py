@@ -133,7 +133,7 @@ class RenderPart:
             "since": (since, row_style if late or cursor else row_style + self._style("muted")),
             # "prog. 12/01", "att. dem.", "renvoyée": what the service did with it.
             "status": (status_short(request, local(self.now).date()), row_style),
-            "ack": self._ack_cell(ack, row_style),
+            "ack": self._ack_cell(ack, row_style, call_back=request.caller_preference == "phone"),
             "category": (visible_text(request.category_label), row_style),
             "location": (visible_text(request.location), row_style),
             "service": (visible_text(request.service_name), row_style),
@@ -146,9 +146,15 @@ class RenderPart:
             segments.append(Segment(fit(text, cell), style))
         return Strip(segments).adjust_cell_length(width, row_style)
 
-    def _ack_cell(self, state: AcknowledgementState, row_style: Style) -> tuple[str, Style]:
+    def _ack_cell(
+        self, state: AcknowledgementState, row_style: Style, *, call_back: bool = False
+    ) -> tuple[str, Style]:
+        """ "AR" owed, "AR!" late; "Tél" for a caller who prefers a call back ("rappeler"),
+        in the late style once late."""
         if state is AcknowledgementState.LATE:
-            return TEXTS["ack_late"], row_style + self._style("ack-late")
+            text = TEXTS["call_back"] if call_back else TEXTS["ack_late"]
+            return text, row_style + self._style("ack-late")
         if state is AcknowledgementState.OWED:
-            return TEXTS["ack_owed"], row_style + self._style("ack-owed")
+            text = TEXTS["call_back"] if call_back else TEXTS["ack_owed"]
+            return text, row_style + self._style("ack-owed")
         return "", row_style

@@ -117,7 +117,7 @@ SELECT r.id, r.reference, r.created_at, r.channel, r.kind, r.category_id, r.serv
        created_by.display_name, updated_by.display_name, original.reference,
        r.planned_for, r.outcome_code, outcome.label, r.rejection_reason_code, reason.label,
        r.waiting_kind, r.waiting_for, r.waiting_since, r.resume_status, r.transferred_to,
-       r.sent_back
+       r.sent_back, callers.contact_preference
 """
 REQUEST_JOINS = """
 JOIN categories ON categories.id = r.category_id
@@ -144,6 +144,7 @@ def request_record(row) -> RequestRecord:
         category, service, surname, given_name, created_by, updated_by, original,
         planned_for, outcome_code, outcome_label, reason_code, reason_label,
         waiting_kind, waiting_for, waiting_since, resume_status, transferred_to, sent_back,
+        caller_preference,
     ) = row  # fmt: skip
     caller_name = " ".join(p for p in ((surname or "").upper(), given_name or "") if p)
     return RequestRecord(
@@ -191,6 +192,7 @@ def request_record(row) -> RequestRecord:
         resume_status=_STATUSES.get(resume_status),
         transferred_to=transferred_to,
         sent_back=bool(sent_back),
+        caller_preference=caller_preference or "",
     )
 
 
