@@ -196,14 +196,16 @@ def test_a_post_with_a_key_saves_a_web_request_with_a_new_caller_seen_on_the_boa
     assert "enregistrée" in created["service_notice"] and created["account_id"] is None
     [row] = query(
         db_path,
-        "SELECT r.channel, r.description, r.landmark, r.latitude, r.caller_id, o.login"
+        "SELECT r.channel, r.description, r.street_number || ' ' || r.street, r.latitude,"
+        " r.caller_id, o.login"
         " FROM requests r JOIN operators o ON o.id = r.created_by_id WHERE r.reference = ?",
         (reference,),
     )
     channel, description, landmark, latitude, caller_id, login = row
     assert (channel, login) == ("web", "api:siteweb")
     assert description == "Plaque [bold]arrachée[31m", "text is data, escapes removed"
-    assert landmark == "12 rue du Temple" and latitude == pytest.approx(47.7982)
+    assert landmark == "12 Rue du Temple", "a street of the register: number and street"
+    assert latitude == pytest.approx(47.7982)
     assert caller_id is not None and caller_id != known.id, "never attached to a known caller"
     assert scalar(db_path, "SELECT count(*) FROM callers") == 2
     board = [request.reference for request in store.open_interventions()]
@@ -291,3 +293,14 @@ def test_dates_are_w3c_in_the_site_time(store, admin, client, clock):
     made = _request(store, admin)
     [item] = client.get(f"/requests/{made.reference}.json").json()
     assert item["requested_datetime"] == "2026-07-01T08:30:00+02:00"
+
+
+def test_a_posted_address_outside_the_register_stays_on_the_landmark_line(
+    store, client, api_key, db_path
+):
+    form = {"api_key": api_key, "service_code": "VOIRIE", "description": "Trou"}
+    form["address_string"] = "3 chemin des Nulle-Part, près du lavoir"
+    reference = client.post("/requests.json", data=form).json()[0]["service_request_id"]
+    assert query(
+        db_path, "SELECT street, landmark FROM requests WHERE reference = ?", (reference,)
+    ) == [("", "3 chemin des Nulle-Part, près du lavoir")]

@@ -186,6 +186,9 @@ class Open311Api:
                     ContactPreference.EMAIL if submission.email else ContactPreference.PHONE
                 ),
             )
+        street_number, street, landmark = submission.location(
+            [street.name for street in self.store.streets()]
+        )
         record = self.store.create_request(
             operator,
             NewRequest(
@@ -194,7 +197,9 @@ class Open311Api:
                 new_caller=new_caller,
                 caller_match=CallerMatch.FORCE_NEW,  # never attached to a known caller
                 channel=Channel.WEB,
-                landmark=submission.landmark,
+                street_number=street_number,
+                street=street,
+                landmark=landmark,
                 latitude=submission.latitude,
                 longitude=submission.longitude,
             ),

@@ -9,6 +9,7 @@ name (GDPR): no response carries personal data about callers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,6 +21,7 @@ from allo_tui.domain.labels import STATUS_LABELS
 from allo_tui.domain.limits import LIMITS
 from allo_tui.domain.sanitize import clean_text
 from allo_tui.domain.scrubber import scrub_text
+from allo_tui.domain.text import fold
 
 WINDOW = timedelta(days=90)
 """The standard's window: a search spans at most 90 days, the last 90 when no date is given."""
@@ -259,6 +261,25 @@ class Submission(msgspec.Struct, frozen=True):
     def has_person(self) -> bool:
         return bool(self.first_name or self.last_name or self.phone or self.email)
 
+    def location(self, street_names: list[str]) -> tuple[str, str, str]:
+        """(number, street, landmark) of the request: `address_string`'s number and street
+        when the street is in the register under that very name (accents and case aside),
+        the rest of it, the address id or the coordinates on the landmark line."""
+        match = _ADDRESS.match(self.address_string)
+        if match is not None:
+            wanted = fold(match.group("street"))
+            for name in street_names:
+                if fold(name) == wanted:
+                    rest = [match.group("rest").strip(" ,;")] if match.group("rest") else []
+                    if self.address_id:
+                        rest.append(f"adresse n° {self.address_id}")
+                    return (
+                        (match.group("number") or "").strip(),
+                        name,
+                        " ; ".join(part for part in rest if part),
+                    )
+        return "", "", self.landmark
+
     @property
     def landmark(self) -> str:
         """What the location becomes on our request's landmark line."""
@@ -271,6 +292,13 @@ class Submission(msgspec.Struct, frozen=True):
             parts.append(f"GPS {self.latitude:.6f}, {self.longitude:.6f}")
         return " ; ".join(parts)
 
+
+_ADDRESS = re.compile(
+    r"\s*(?:(?P<number>\d+\s*(?:bis|ter|[a-z])?)\b[\s,]*)?(?P<street>[^,;]+?)\s*(?P<rest>[,;].*)?$",
+    re.IGNORECASE,
+)
+"""An address string: an optional number (12, 12 bis, 12b), the street, then after a comma
+whatever follows (a landmark, the town)."""
 
 _FIELDS = {
     "service_code": "category",
