@@ -76,3 +76,33 @@ def test_export_import_and_preview_commands(db_path, store, admin, clock, tmp_pa
     assert final.exit_code == 0 and "a été traitée" in final.output
     assert run("preview", "NOPE").exit_code != 0
     assert category(store, code).code == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "ack_subject"),
+    [
+        ("intervention", "Votre demande 2026-00001 a bien été reçue"),
+        ("complaint", "Votre réclamation 2026-00001 a bien été reçue"),
+        ("remark", "Votre remarque 2026-00001 a bien été reçue"),
+        ("information", "Votre demande d'information 2026-00001 a bien été reçue"),
+    ],
+)
+def test_each_kind_of_request_gets_its_own_french_replies(store, admin, kind, ack_subject):
+    from allo_tui.domain.records import Kind, NewRequest
+    from allo_tui.domain.reply_templates import ACKNOWLEDGEMENT, FINAL_ANSWER, render, reply_fields
+
+    made = store.create_request(
+        admin,
+        NewRequest(
+            category_id=category(store, "AUTRE").id, description="Horaires", kind=Kind(kind)
+        ),
+    )
+    fields = reply_fields(made)
+    subject, body = template_for(store, ACKNOWLEDGEMENT, "AUTRE", made.kind.value)
+    assert render(subject, fields).strip() == ack_subject
+    acknowledgement = render(body, fields)
+    assert "2026-00001" in acknowledgement
+    if kind != "intervention":
+        assert "intervenir" not in acknowledgement, "no intervention promised"
+    subject, body = template_for(store, FINAL_ANSWER, "AUTRE", made.kind.value)
+    assert "2026-00001" in render(subject, fields) and render(body, fields).strip()

@@ -76,7 +76,10 @@ def preview(reference: str, final: bool) -> None:
     codes = {c.id: c.code for c in store.categories()}
     try:
         subject, body = template_for(
-            store, FINAL_ANSWER if final else ACKNOWLEDGEMENT, codes.get(request.category_id)
+            store,
+            FINAL_ANSWER if final else ACKNOWLEDGEMENT,
+            codes.get(request.category_id),
+            request.kind.value,
         )
         fields = reply_fields(request, caller, signature=_setting(store, "reply_signature"))
         click.echo(f"Objet : {render(subject, fields).strip()}\n")

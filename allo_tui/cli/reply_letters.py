@@ -73,12 +73,13 @@ def _templates(store, kind: str):
     """A function giving the (subject, body) template of a category code, read once each."""
     from allo_tui.data.store.reply_templates import template_for
 
-    found: dict[str | None, tuple[str, str]] = {}
+    found: dict[tuple[str | None, str], tuple[str, str]] = {}
 
-    def of(category_code: str | None) -> tuple[str, str]:
-        if category_code not in found:
-            found[category_code] = template_for(store, kind, category_code)
-        return found[category_code]
+    def of(category_code: str | None, request_kind: str = "") -> tuple[str, str]:
+        key = (category_code, request_kind)
+        if key not in found:
+            found[key] = template_for(store, kind, category_code, request_kind)
+        return found[key]
 
     return of
 
@@ -101,7 +102,7 @@ def _compose(store, batch_kind: str, due):
             letter = compose_letter(
                 item.request,
                 item.caller,
-                template(codes.get(item.request.category_id)),
+                template(codes.get(item.request.category_id), item.request.kind.value),
                 signature=signature,
                 day=day,
             )

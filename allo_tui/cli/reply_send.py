@@ -188,7 +188,10 @@ def _due_mails(store, sender: str):
             to = letter.caller.email.strip()
             if not to:
                 continue  # flagged on the request; nothing to send to
-            subject, body = template_for(store, template, codes.get(letter.request.category_id))
+            request = letter.request
+            subject, body = template_for(
+                store, template, codes.get(request.category_id), request.kind.value
+            )
             fields = reply_fields(letter.request, letter.caller, signature=signature)
             mails.append(
                 QueuedMail(

@@ -3,7 +3,6 @@ made from the text, every character escaped), Message-ID, Date, Reply-To."""
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
@@ -16,12 +15,11 @@ def message_id(sender: str) -> str:
 
 
 def html_of(text: str) -> str:
-    """The text as a small HTML document: paragraphs at blank lines, line breaks kept."""
-    paragraphs = [part for part in text.strip().split("\n\n") if part.strip()]
-    body = "\n".join(
-        "<p>" + "<br>\n".join(html.escape(line) for line in part.splitlines()) + "</p>"
-        for part in paragraphs
-    )
+    """The text as a small HTML document: paragraphs at blank lines, line breaks kept, every
+    character escaped."""
+    from allo_tui.domain.reply_templates import to_html
+
+    body = to_html(text)
     return (
         f'<!DOCTYPE html>\n<html lang="fr"><meta charset="utf-8"><body>\n{body}\n</body></html>\n'
     )

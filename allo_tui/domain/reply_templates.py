@@ -53,6 +53,69 @@ Nous vous remercions de votre signalement et vous prions d'agréer l'expression 
 """,
 }
 
+KIND_NAMES = {
+    "complaint": "reclamation",
+    "remark": "remarque",
+    "information": "information",
+}
+"""The name suffix of a kind of request's own templates (`accuse_reception.reclamation`); an
+intervention uses the plain ones."""
+
+_CLOSING = (
+    "Nous vous prions d'agréer l'expression de nos salutations distinguées.\n\n{{ signature }}\n"
+)
+_ABOUT = (
+    "Catégorie : {{ category }}\n{% if location %}Lieu : {{ location }}\n{% endif %}"
+    "Objet : {{ description_start }}\n"
+)
+_OUTCOME = (
+    "{% if outcome %}Suite donnée : {{ outcome }}\n{% endif %}"
+    "{% if answer %}{{ answer }}\n{% endif %}"
+)
+KIND_TEMPLATES: dict[str, tuple[str, str]] = {
+    f"{ACKNOWLEDGEMENT}.reclamation": (
+        "Votre réclamation {{ reference }} a bien été reçue",
+        "{{ civility_name }},\n\nNous avons bien reçu votre réclamation du {{ call_date }},"
+        " enregistrée sous la référence {{ reference }}.\n\n" + _ABOUT + "\nElle a été"
+        " transmise au service concerné, qui l'examinera avec attention. Nous reviendrons vers"
+        " vous dès qu'une réponse pourra vous être apportée.\n\n" + _CLOSING,
+    ),
+    f"{FINAL_ANSWER}.reclamation": (
+        "Votre réclamation {{ reference }} : notre réponse",
+        "{{ civility_name }},\n\nVotre réclamation du {{ call_date }}, référence"
+        " {{ reference }} ({{ category }}), a été examinée.\n\n" + _OUTCOME + "\nNous vous"
+        " remercions de nous en avoir fait part.\n\n" + _CLOSING,
+    ),
+    f"{ACKNOWLEDGEMENT}.remarque": (
+        "Votre remarque {{ reference }} a bien été reçue",
+        "{{ civility_name }},\n\nNous avons bien reçu votre remarque du {{ call_date }},"
+        " enregistrée sous la référence {{ reference }}, et nous vous en remercions.\n\n"
+        + _ABOUT
+        + "\nElle a été transmise au service concerné.\n\n"
+        + _CLOSING,
+    ),
+    f"{FINAL_ANSWER}.remarque": (
+        "Votre remarque {{ reference }} : la suite donnée",
+        "{{ civility_name }},\n\nÀ la suite de votre remarque du {{ call_date }}, référence"
+        " {{ reference }} ({{ category }}) :\n\n" + _OUTCOME + "\nNous vous remercions de"
+        " votre attention à la vie de la commune.\n\n" + _CLOSING,
+    ),
+    f"{ACKNOWLEDGEMENT}.information": (
+        "Votre demande d'information {{ reference }} a bien été reçue",
+        "{{ civility_name }},\n\nNous avons bien reçu votre demande d'information du"
+        " {{ call_date }}, enregistrée sous la référence {{ reference }}.\n\n"
+        + _ABOUT
+        + "\nNous vous répondrons dans les meilleurs délais.\n\n"
+        + _CLOSING,
+    ),
+    f"{FINAL_ANSWER}.information": (
+        "Votre demande d'information {{ reference }} : notre réponse",
+        "{{ civility_name }},\n\nEn réponse à votre demande d'information du {{ call_date }},"
+        " référence {{ reference }} ({{ category }}) :\n\n" + _OUTCOME + "\n" + _CLOSING,
+    ),
+}
+"""The French templates of the kinds of request other than interventions (migration 0025)."""
+
 NAME_MAX = 80
 
 

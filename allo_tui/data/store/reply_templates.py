@@ -52,9 +52,17 @@ def store_template(store, name: str, text: str) -> bool:
         return False
 
 
-def template_for(store, kind: str, category_code: str | None) -> tuple[str, str]:
-    """(subject, body) of the category's override of a kind's template, else the kind's own."""
-    names = [f"{kind}.{category_code}", kind] if category_code else [kind]
+def template_for(
+    store, kind: str, category_code: str | None, request_kind: str | None = None
+) -> tuple[str, str]:
+    """(subject, body) of the category's override of a reply's template, else the one of the
+    kind of request (`accuse_reception.reclamation`…), else the reply's own."""
+    from allo_tui.domain.reply_templates import KIND_NAMES
+
+    names = [f"{kind}.{category_code}"] if category_code else []
+    if request_kind in KIND_NAMES:
+        names.append(f"{kind}.{KIND_NAMES[request_kind]}")
+    names.append(kind)
     with store._read() as connection:
         for name in names:
             row = connection.execute(
