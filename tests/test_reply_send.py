@@ -231,3 +231,25 @@ def test_the_request_detail_says_what_went_out_and_what_failed(store, admin, db_
     assert "Accusé de réception : courriel à eleonore@example.fr, envoyé le" in shown(sent.id)
     failed = shown(refused.id)
     assert "courriel à arthur@example.fr, en échec — 550 5.1.1 Boîte inconnue" in failed
+
+
+def test_an_unreachable_server_leaves_every_message_queued_for_the_next_run(
+    store, admin, db_path, tmp_path, monkeypatch
+):
+    for index in range(3):
+        _by_email(store, admin, f"Nom{index}", f"n{index}@example.fr")
+    config = tmp_path / "away" / "allo-tui"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text(
+        f'[smtp]\nhost = "127.0.0.1"\nport = {free_port()}\nfrom = "a@auxerre.fr"\ntimeout = 2\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "away"))
+    monkeypatch.setenv("ALLO_OPERATOR", "admin")
+    result = CliRunner().invoke(main, ["--db", str(db_path), "replies", "send"])
+    assert result.exit_code == 0, result.output
+    assert "envoyés : 0, à réessayer : 1, en échec : 0" in result.output
+    assert "injoignable" in result.output
+    assert query(db_path, "SELECT state, count(*) FROM reply_mails GROUP BY state") == [
+        ("queued", 3)
+    ]

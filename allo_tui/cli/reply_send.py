@@ -88,10 +88,12 @@ def send(limit: int | None) -> None:
                 if error.smtp_code == 421:
                     connection = _close(connection)
             except (smtplib.SMTPException, OSError) as error:
+                # The server is away or the link broke: this message waits for its back-off,
+                # the others for the next run (no connection attempt per message).
                 connection = _close(connection)
-                outcome = outbox.mark_retry(store, mail, str(error) or type(error).__name__)
-                outcome = "retry" if outcome == outbox.QUEUED else "failed"
                 error_text = str(error) or type(error).__name__
+                state = outbox.mark_retry(store, mail, error_text)
+                outcome = "retry" if state == outbox.QUEUED else "failed"
                 click.echo(
                     TEXTS[outcome].format(
                         reference=reference, to=mail.to_address, error=error_text
@@ -99,7 +101,7 @@ def send(limit: int | None) -> None:
                     err=True,
                 )
                 counts[outcome] += 1
-                continue
+                break
             else:
                 outbox.mark_sent(store, operator, mail)
                 outcome = "sent"
