@@ -253,3 +253,25 @@ def test_an_unreachable_server_leaves_every_message_queued_for_the_next_run(
     assert query(db_path, "SELECT state, count(*) FROM reply_mails GROUP BY state") == [
         ("queued", 3)
     ]
+
+
+def test_the_detail_says_to_call_back_a_caller_who_prefers_the_phone(store, admin):
+    from rich.console import Console
+
+    from allo_tui.screens.request_detail_content import request_fields
+
+    caller = store.create_caller(admin, NewCaller(surname="Rappel", phones=("0386123456",)))
+    made = store.create_request(
+        admin,
+        NewRequest(category_id=category(store, "VOIRIE").id, description="x", caller_id=caller.id),
+    )
+
+    def shown() -> str:
+        detail = store.request_detail(made.id)
+        console = Console(width=160, record=True)
+        console.print(request_fields(detail.request, store.now(), None, detail.replies))
+        return console.export_text()
+
+    assert "rappeler le demandeur" in shown()
+    store.apply(admin, made.id, Action.ACKNOWLEDGE, expected_version=1, how="phone")
+    assert "rappeler le demandeur" not in shown()

@@ -186,7 +186,10 @@ def request_fields(
         template = TEXTS["ack_done"] if how else TEXTS["ack_done"].removesuffix(" ({how})")
         row("ack_due", fill(template, when=when, how=how))
     else:
-        row("ack_due", due_text(request.ack_due_at, now, running=running))
+        due = due_text(request.ack_due_at, now, running=running)
+        if running and request.ack_due_at is not None and request.caller_preference == "phone":
+            due.append(TEXTS["call_back"])  # shown "Tél" on the board until the call is made
+        row("ack_due", due)
     for index, reply in enumerate(replies):
         row("replies" if index == 0 else "blank", reply_line(reply))
     row("intervention_due", due_text(request.intervention_due_at, now, running=running))

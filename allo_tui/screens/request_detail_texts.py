@@ -5,6 +5,7 @@ from __future__ import annotations
 from allo_tui.domain.workflow import Action
 
 TEXTS = {
+    "call_back": " — rappeler le demandeur (il préfère le téléphone), puis a",
     "ack_queued_letter": (
         "L'accusé de réception partira avec le prochain lot de courriers"
         " (allo replies letters) ; il sera enregistré à ce moment-là."

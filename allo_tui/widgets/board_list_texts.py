@@ -26,5 +26,5 @@ TEXTS = {
     "marked": "✓",  # marked for a bulk action (Space)
     "ack_owed": "AR",
     "ack_late": "AR!",
-    "call_back": "Tél",
+    "call_back": "Tél",  # rappeler: the caller prefers a call back
 }
