@@ -22,6 +22,21 @@ def format_date(at: datetime | None, zone: ZoneInfo = PARIS) -> str:
 
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+"""French day and month names (dates written out: letters, the wall screen, the review)."""
 
 
 def format_long(at: datetime | None, zone: ZoneInfo = PARIS) -> str:

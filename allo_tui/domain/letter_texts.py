@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
+from allo_tui.domain.display import MONTHS
 
 TEXTS = {
     "date": "Le {date}",

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from allo_tui.domain.calendar import SiteCalendar
+from allo_tui.domain.display import WEEKDAYS
 from allo_tui.domain.enums import Channel
 from allo_tui.domain.labels import CHANNEL_LABELS
 
@@ -268,8 +269,6 @@ def review_figures(
 
 
 # -- tables (the same numbers on the screen, in the HTML report and in the CSV files) ---------
-
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Label, Static
 
-from allo_tui.domain.display import WEEKDAYS, local
+from allo_tui.domain.display import MONTHS, WEEKDAYS, local
 from allo_tui.domain.records import BoardSnapshot, RequestRecord
 from allo_tui.screens.board import LiveBoard
 from allo_tui.widgets.board_list import BoardList
@@ -26,20 +26,6 @@ TEXTS = {
     "acks": "AR du jour",
     "title": "Interventions ouvertes",
     "page": "page {page}/{pages}",
-    "months": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
     "date": "{weekday} {day} {month} {year}",
 }
 PAGE_SECONDS = 10.0
@@ -53,7 +39,7 @@ def long_date(at: datetime) -> str:
     return TEXTS["date"].format(
         weekday=WEEKDAYS[moment.weekday()],
         day=moment.day,
-        month=TEXTS["months"][moment.month - 1],
+        month=MONTHS[moment.month - 1],
         year=moment.year,
     )
 
