@@ -11,14 +11,14 @@ from datetime import UTC, datetime, timedelta
 from xml.etree import ElementTree
 
 import pytest
-from conftest import ALL_BACKENDS, category
+from conftest import ALL_BACKENDS
 from starlette.testclient import TestClient
-from store_helpers import query, scalar
+from store_helpers import query, request_for, scalar
 
 from allo_tui.api.server import create_app
 from allo_tui.data.store.open311 import add_api_key, revoke_api_key
 from allo_tui.domain.open311 import MAX_REQUESTS, RequestQuery
-from allo_tui.domain.records import NewCaller, NewRequest
+from allo_tui.domain.records import NewCaller
 from allo_tui.domain.workflow import Action
 
 BACKENDS = ALL_BACKENDS
@@ -46,10 +46,9 @@ def api_key(store, admin) -> str:
     return key
 
 
-def _request(store, who, code: str = "VOIRIE", description: str = "Nid de poule", **fields):
-    return store.create_request(
-        who, NewRequest(category_id=category(store, code).id, description=description, **fields)
-    )
+def _request(store, who, *args, **fields):
+    """A request saved by `who`: `request_for`'s category code and description, then fields."""
+    return store.create_request(who, request_for(store, *args, **fields))
 
 
 def test_services_list_the_active_categories_in_json_and_xml(store, admin, client):
