@@ -18,7 +18,7 @@ from allo_tui.data.backend.sqlite.files import (
 )
 from allo_tui.data.errors import DatabaseFileError
 
-HEAD_REVISION = "0025"
+HEAD_REVISION = "0027"
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
