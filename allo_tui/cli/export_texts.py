@@ -76,17 +76,6 @@ SHEET_NAMES = MappingProxyType(
 )
 """The xlsx sheet of each table (`Demandes (2)`… past the sheet's row limit)."""
 
-CALL_OUTCOME_LABELS = MappingProxyType(
-    {
-        "request_created": "Demande enregistrée",
-        "follow_up": "Rappel sur une demande",
-        "information": "Information donnée",
-        "transferred": "Transféré",
-        "wrong_number": "Faux numéro",
-        "hung_up": "Raccroché",
-        "oriented": "Orienté ailleurs",
-    }
-)
 CONTACT_LABELS = MappingProxyType(
     {"phone": "Téléphone", "letter": "Courrier", "email": "Courriel", "none": "Aucun"}
 )

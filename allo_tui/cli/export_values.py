@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from allo_tui.cli.export_texts import CALL_OUTCOME_LABELS, CONTACT_LABELS, HEADERS
+from allo_tui.cli.export_texts import CONTACT_LABELS, HEADERS
 from allo_tui.domain.labels import (
+    CALL_OUTCOME_LABELS,
     CHANNEL_LABELS,
     EVENT_LABELS,
     KIND_LABELS,

@@ -8,36 +8,59 @@ from pathlib import Path
 import click
 
 from allo_tui.cli.common import db_option, open_store
+from allo_tui.domain.review import cell_text as _number
+
+COLOURS = ("#3465a4", "#f57900", "#73d216")
 
 
-def _number(value: object) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
-
-
-def bar_chart_svg(labels: list[str], values: list[float]) -> str:
-    """A horizontal bar chart as inline SVG (no script, no external resource)."""
-    width, bar, gap, label_width = 640, 16, 6, 260
-    height = len(labels) * (bar + gap) + gap
-    top = max(values, default=0) or 1
+def bar_chart_svg(labels: list[str], series: list[tuple[str, list[float]]]) -> str:
+    """Horizontal bars, one group per label and one bar per series, as inline SVG (no script,
+    no external resource); a legend names the series when there are several."""
+    width, bar, gap, label_width = 640, 12, 8, 250
+    legend = 18 if len(series) > 1 else 0
+    group = bar * len(series) + gap
+    height = legend + len(labels) * group + gap
+    top = max((v for _name, values in series for v in values), default=0) or 1
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}"'
         f' viewBox="0 0 {width} {height}" role="img">'
     ]
-    for index, (label, value) in enumerate(zip(labels, values, strict=True)):
-        y = gap + index * (bar + gap)
-        length = (width - label_width - 70) * value / top
+    if legend:
+        x = label_width
+        for index, (name, _values) in enumerate(series):
+            colour = COLOURS[index % len(COLOURS)]
+            parts.append(
+                f'<rect x="{x}" y="3" width="10" height="10" fill="{colour}"/>'
+                f'<text x="{x + 14}" y="12" font-size="11">{html.escape(name)}</text>'
+            )
+            x += 20 + 7 * len(name)
+    for row, label in enumerate(labels):
+        y0 = legend + gap + row * group
         parts.append(
-            f'<text x="0" y="{y + bar - 3}" font-size="12">{html.escape(label)}</text>'
-            f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar}" fill="#3465a4"/>'
-            f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 3}" font-size="12">'
-            f"{_number(value)}</text>"
+            f'<text x="0" y="{y0 + bar * len(series) / 2 + 4:.0f}" font-size="12">'
+            f"{html.escape(label)}</text>"
         )
+        for index, (_name, values) in enumerate(series):
+            y = y0 + index * bar
+            length = (width - label_width - 70) * values[row] / top
+            parts.append(
+                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 1}"'
+                f' fill="{COLOURS[index % len(COLOURS)]}"/>'
+                f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 2}" font-size="10">'
+                f"{_number(values[row])}</text>"
+            )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def chart_series(table) -> tuple[list[str], list[tuple[str, list[float]]]]:
+    """A table's chart: the labels (column 0) and each charted column's values."""
+    labels = [str(row[0]) for row in table.rows]
+    series = [
+        (table.columns[column], [float(row[column] or 0) for row in table.rows])
+        for column in table.chart_columns
+    ]
+    return labels, series
 
 
 _STYLE = """
@@ -58,13 +81,8 @@ def report_html(title: str, tables) -> str:
     ]
     for table in tables:
         out.append(f'<section id="{table.name}"><h2>{html.escape(table.title)}</h2>')
-        if table.chart_column is not None and table.rows:
-            labels = [
-                " ".join(c for c in row[: table.chart_column] if isinstance(c, str))
-                for row in table.rows
-            ]
-            values = [float(row[table.chart_column] or 0) for row in table.rows]
-            out.append(bar_chart_svg(labels, values))
+        if table.chart_columns and table.rows:
+            out.append(bar_chart_svg(*chart_series(table)))
         out.append("<table><tr>")
         out.extend(f"<th>{html.escape(name)}</th>" for name in table.columns)
         out.append("</tr>")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from allo_tui.domain.records import Channel, EventKind, Kind, Status
+from allo_tui.domain.records import CallOutcome, Channel, EventKind, Kind, Status
 
 STATUS_LABELS: Mapping[Status, str] = MappingProxyType(
     {
@@ -74,6 +74,19 @@ ACKNOWLEDGEMENT_LABELS: Mapping[str, str] = MappingProxyType(
     {"phone": "téléphone", "letter": "courrier", "email": "courriel"}
 )
 """How an acknowledgement was given."""
+
+CALL_OUTCOME_LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        CallOutcome.REQUEST_CREATED: "Demande enregistrée",
+        CallOutcome.FOLLOW_UP: "Rappel sur une demande",
+        CallOutcome.INFORMATION: "Information donnée",
+        CallOutcome.TRANSFERRED: "Transféré",
+        CallOutcome.WRONG_NUMBER: "Faux numéro",
+        CallOutcome.HUNG_UP: "Raccroché",
+        CallOutcome.ORIENTED: "Orienté ailleurs",
+    }
+)
+"""How a call ended (exports, the review)."""
 
 
 def capitalised(label: str) -> str:

@@ -14,15 +14,27 @@ Definitions (README, "Bilan / Review"):
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 
 from allo_tui.domain.calendar import SiteCalendar
-from allo_tui.domain.display import WEEKDAYS
+from allo_tui.domain.display import MONTHS, WEEKDAYS
 from allo_tui.domain.enums import Channel
-from allo_tui.domain.labels import CHANNEL_LABELS
+from allo_tui.domain.labels import CALL_OUTCOME_LABELS, CHANNEL_LABELS, capitalised
+from allo_tui.domain.review_days import (
+    DayFigures,
+    ReviewCall,
+    ReviewEvent,
+    ReviewRequest,
+    day_figures,
+    merged,
+)
+
+__all__ = ["ReviewCall", "ReviewEvent", "ReviewRequest"]
 
 DEFAULT_VOLUME_ESTIMATE = 4000
 """Calls expected per year when the `review` setting does not say."""
@@ -89,23 +101,26 @@ def between(first: date, last: date) -> Period:
     return Period(PeriodKind.RANGE, first, last)
 
 
-# -- rows and figures -----------------------------------------------------------------------
+def buckets(period: Period) -> list[tuple[str, date, date]]:
+    """The series' steps: weeks (Monday to Sunday, cut at the period's ends) for a period of
+    up to 92 days, else months; each as (label, first day, last day)."""
+    steps: list[tuple[str, date, date]] = []
+    if (period.last - period.first).days < 92:
+        day = period.first
+        while day <= period.last:
+            end = min(day + timedelta(days=6 - day.weekday()), period.last)
+            steps.append((f"S{day.isocalendar().week:02d} {day:%d/%m}", day, end))
+            day = end + timedelta(days=1)
+        return steps
+    day = period.first
+    while day <= period.last:
+        end = min(month_of(day).last, period.last)
+        steps.append((f"{MONTHS[day.month - 1]} {day.year}", day, end))
+        day = end + timedelta(days=1)
+    return steps
 
 
-@dataclass(frozen=True)
-class ReviewRequest:
-    """What the review needs of one request (times aware UTC)."""
-
-    created_at: datetime
-    urgency: int
-    status: str
-    ack_due_at: datetime | None
-    acknowledged_at: datetime | None
-    intervention_due_at: datetime | None
-    done_at: datetime | None
-    closed_at: datetime | None
-    anonymous: bool
-    """No caller, or a caller who wants no contact."""
+# -- figures -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -133,6 +148,38 @@ class Spread:
 
 
 @dataclass(frozen=True)
+class SeriesStep:
+    label: str
+    calls: int
+    requests: int
+    open_at_end: int
+    """Requests open at the end of the step (made before, not closed before)."""
+
+
+@dataclass(frozen=True)
+class ServiceFigures:
+    received: int
+    done: int
+    late: int
+    to_done: Spread
+    sent_back: int
+
+
+@dataclass(frozen=True)
+class ProcedureFigures:
+    """What says a category's procedure may need revising, counted in the period."""
+
+    late: int
+    reopened: int
+    sent_back: int
+    duplicates: int
+
+    @property
+    def total(self) -> int:
+        return self.late + self.reopened + self.sent_back + self.duplicates
+
+
+@dataclass(frozen=True)
 class ReviewFigures:
     period: Period
     acknowledgement: Rate
@@ -146,10 +193,20 @@ class ReviewFigures:
     busy_hours: dict[tuple[int, str], int]
     """(weekday 0=Monday, "HH:MM" half-hour start) -> calls, within opening hours."""
     volume_estimate: int
+    calls: int = 0
+    requests: int = 0
+    calls_without_request: dict[str, int] = field(default_factory=dict)
+    """Calls that made no request, by outcome code."""
+    series: tuple[SeriesStep, ...] = ()
     by_category: dict[str, int] = field(default_factory=dict)
     """Requests made in the period, by category label."""
     by_service: dict[str, int] = field(default_factory=dict)
+    """By service name ("" for none)."""
     by_channel: dict[str, int] = field(default_factory=dict)
+    by_neighbourhood: dict[str, int] = field(default_factory=dict)
+    by_street: dict[str, int] = field(default_factory=dict)
+    services: dict[str, ServiceFigures] = field(default_factory=dict)
+    procedures: dict[str, ProcedureFigures] = field(default_factory=dict)
 
 
 BACKLOG_BUCKETS = ("< 48 h", "48 h – 10 j", "> 10 j")
@@ -165,8 +222,7 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def spread(durations: list[timedelta]) -> Spread:
-    hours = [d.total_seconds() / 3600 for d in durations]
+def spread(hours: list[float]) -> Spread:
     median, p90 = percentile(hours, 0.5), percentile(hours, 0.9)
     return Spread(
         len(hours),
@@ -175,47 +231,11 @@ def spread(durations: list[timedelta]) -> Spread:
     )
 
 
-def _within(at: datetime | None, start: datetime, end: datetime) -> bool:
-    return at is not None and start <= at < end
-
-
-def acknowledgement_rate(
-    rows: list[ReviewRequest], start: datetime, end: datetime, now: datetime
-) -> Rate:
-    on_time = late = 0
-    for row in rows:
-        if row.anonymous or not _within(row.ack_due_at, start, end):
-            continue
-        due = row.ack_due_at
-        if row.acknowledged_at is not None and row.acknowledged_at <= due:
-            on_time += 1
-        elif row.acknowledged_at is not None or now > due:
-            late += 1
-    return Rate(on_time, late)
-
-
-def intervention_rates(
-    rows: list[ReviewRequest], start: datetime, end: datetime, now: datetime
-) -> dict[int, Rate]:
-    counts: dict[int, list[int]] = {}
-    for row in rows:
-        if row.urgency == 4 or not _within(row.intervention_due_at, start, end):
-            continue
-        due = row.intervention_due_at
-        pair = counts.setdefault(row.urgency, [0, 0])
-        if row.done_at is not None and row.done_at <= due:
-            pair[0] += 1
-        elif row.done_at is not None or (row.closed_at is None and now > due):
-            pair[1] += 1
-    return {urgency: Rate(*pair) for urgency, pair in sorted(counts.items())}
-
-
-def backlog_ages(rows: list[ReviewRequest], now: datetime) -> dict[str, int]:
+def backlog_ages(created: Iterable[datetime], at: datetime) -> dict[str, int]:
+    """Requests open at `at` (given by their creation times) by age."""
     ages = Counter({bucket: 0 for bucket in BACKLOG_BUCKETS})
-    for row in rows:
-        if row.closed_at is not None or row.created_at > now:
-            continue
-        age = now - row.created_at
+    for made in created:
+        age = at - made
         if age < timedelta(hours=48):
             ages[BACKLOG_BUCKETS[0]] += 1
         elif age <= timedelta(days=10):
@@ -225,45 +245,105 @@ def backlog_ages(rows: list[ReviewRequest], now: datetime) -> dict[str, int]:
     return dict(ages)
 
 
-def half_hour(local: datetime) -> str:
-    return f"{local.hour:02d}:{30 if local.minute >= 30 else 0:02d}"
-
-
 def review_figures(
     period: Period,
-    calendar: SiteCalendar,
-    requests: list[ReviewRequest],
-    call_starts: list[datetime],
-    now: datetime,
+    days: dict[date, DayFigures],
+    *,
+    open_at_start: int,
+    ages: dict[str, int],
     volume_estimate: int = DEFAULT_VOLUME_ESTIMATE,
 ) -> ReviewFigures:
-    """Every figure of `period`; `requests` may hold more than the period (filtered here)."""
-    start, end = period.bounds(calendar)
-    made = [row for row in requests if _within(row.created_at, start, end)]
+    """Every figure of `period` from the figures of its days (`day_figures`), the number of
+    requests open when it began and the ages of those open when it ended (or now)."""
+    total = merged(day for day in days.values())
+    steps = []
+    still_open = open_at_start
+    for label, first, last in buckets(period):
+        inside = merged(days[d] for d in days if first <= d <= last)
+        still_open += inside.count("made") - inside.count("ended")
+        steps.append(SeriesStep(label, inside.count("calls"), inside.count("made"), still_open))
     busy: Counter[tuple[int, str]] = Counter()
-    outside = 0
-    for at in call_starts:
-        if not _within(at, start, end):
-            continue
-        if calendar.is_open(at):
-            local = calendar.to_local(at)
-            busy[(local.weekday(), half_hour(local))] += 1
-        else:
-            outside += 1
-    inside = sum(busy.values())
+    for day, figures in days.items():
+        for slot, count in figures.by_key("calls:slot").items():
+            busy[(day.weekday(), slot)] += count
+    urgencies = set(total.by_key("int_on")) | set(total.by_key("int_late"))
+    received = total.by_key("made:service")
+    done = total.by_key("done:service")
+    late = total.by_key("int_late:service")
+    sent_back = total.by_key("sent_back:service")
+    durations = total.hours_by_key("to_done:service")
+    names = set(received) | set(done) | set(late) | set(sent_back)
+    services = {
+        name: ServiceFigures(
+            received.get(name, 0),
+            done.get(name, 0),
+            late.get(name, 0),
+            spread(durations.get(name, [])),
+            sent_back.get(name, 0),
+        )
+        for name in names
+    }
+    category_late = total.by_key("int_late:category")
+    reopened = total.by_key("reopened:category")
+    category_sent_back = total.by_key("sent_back:category")
+    duplicates = total.by_key("duplicate:category")
+    categories = set(category_late) | set(reopened) | set(category_sent_back) | set(duplicates)
+    procedures = {
+        name: ProcedureFigures(
+            category_late.get(name, 0),
+            reopened.get(name, 0),
+            category_sent_back.get(name, 0),
+            duplicates.get(name, 0),
+        )
+        for name in categories
+    }
     return ReviewFigures(
         period=period,
-        acknowledgement=acknowledgement_rate(requests, start, end, now),
-        intervention=intervention_rates(requests, start, end, now),
-        to_acknowledge=spread(
-            [r.acknowledged_at - r.created_at for r in made if r.acknowledged_at is not None]
-        ),
-        to_intervene=spread([r.done_at - r.created_at for r in made if r.done_at is not None]),
-        to_close=spread([r.closed_at - r.created_at for r in made if r.closed_at is not None]),
-        backlog_ages=backlog_ages(requests, min(now, end)),
-        calls_open_hours=inside,
-        calls_outside_hours=outside,
+        acknowledgement=Rate(total.count("ack_on"), total.count("ack_late")),
+        intervention={
+            int(u): Rate(total.count("int_on", u), total.count("int_late", u))
+            for u in sorted(urgencies)
+        },
+        to_acknowledge=spread(total.hours("to_ack")),
+        to_intervene=spread(total.hours("to_done")),
+        to_close=spread(total.hours("to_close")),
+        backlog_ages=ages,
+        calls_open_hours=sum(busy.values()),
+        calls_outside_hours=total.count("calls:outside"),
         busy_hours=dict(sorted(busy.items())),
+        volume_estimate=volume_estimate,
+        calls=total.count("calls"),
+        requests=total.count("made"),
+        calls_without_request=total.by_key("calls:without_request"),
+        series=tuple(steps),
+        by_category=total.by_key("made:category"),
+        by_service=received,
+        by_channel=total.by_key("made:channel"),
+        by_neighbourhood=total.by_key("made:neighbourhood"),
+        by_street=total.by_key("made:street"),
+        services=services,
+        procedures=procedures,
+    )
+
+
+def figures_from_rows(
+    period: Period,
+    calendar: SiteCalendar,
+    now: datetime,
+    requests: list[ReviewRequest],
+    calls: Iterable[ReviewCall] = (),
+    events: Iterable[ReviewEvent] = (),
+    volume_estimate: int = DEFAULT_VOLUME_ESTIMATE,
+) -> ReviewFigures:
+    """Every figure of `period` from every row that may count in it (a full recomputation)."""
+    start, end = period.bounds(calendar)
+    days = day_figures(calendar, period.first, period.last, now, requests, calls, events)
+    at = min(now, end)
+    return review_figures(
+        period,
+        days,
+        open_at_start=sum(1 for r in requests if r.open_at(start)),
+        ages=backlog_ages((r.created_at for r in requests if r.open_at(at)), at),
         volume_estimate=volume_estimate,
     )
 
@@ -278,8 +358,17 @@ class ReviewTable:
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[object, ...], ...]
-    chart_column: int | None = None
-    """The column a bar chart draws (None: no chart)."""
+    chart_columns: tuple[int, ...] = ()
+    """The columns a bar chart draws, labelled by column 0 (none: no chart)."""
+    over_time: bool = False
+    """Its rows are steps of time (drawn left to right)."""
+
+
+TOP_STREETS = 20
+TOP_PROCEDURES = 10
+NO_SERVICE = "(aucun)"
+NO_VALUE = "(non renseigné)"
+PREVIOUS = " (préc.)"
 
 
 def period_label(period: Period) -> str:
@@ -288,25 +377,133 @@ def period_label(period: Period) -> str:
 
 def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[ReviewTable]:
     """Every table of the review, the current period beside the previous one."""
+    return [
+        _volumes(current, previous),
+        *_series(current, previous),
+        _on_time(current, previous),
+        _durations(current, previous),
+        _backlog(current, previous),
+        _calls_without_request(current, previous),
+        _busy_hours(current),
+        _counts(
+            "categories",
+            "Demandes par catégorie",
+            "Catégorie",
+            current.by_category,
+            previous.by_category,
+        ),
+        _services(current, previous),
+        _counts(
+            "canaux",
+            "Demandes par canal",
+            "Canal",
+            _channel_labels(current.by_channel),
+            _channel_labels(previous.by_channel),
+        ),
+        _counts(
+            "quartiers",
+            "Demandes par quartier",
+            "Quartier",
+            current.by_neighbourhood,
+            previous.by_neighbourhood,
+        ),
+        _counts(
+            "rues",
+            f"Rues les plus citées ({TOP_STREETS} premières)",
+            "Rue",
+            current.by_street,
+            previous.by_street,
+            top=TOP_STREETS,
+        ),
+        _procedures(current),
+    ]
 
+
+def _volumes(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
+    period = current.period
+    days = (period.last - period.first).days + 1
+    expected = round(current.volume_estimate * days / (366 if _leap(period) else 365))
+    return ReviewTable(
+        "appels",
+        "Appels et demandes",
+        ("Mesure", "Nombre", "Nombre" + PREVIOUS),
+        (
+            ("Appels reçus", current.calls, previous.calls),
+            ("Appels attendus (estimation)", expected, expected),
+            ("Demandes enregistrées", current.requests, previous.requests),
+            (
+                "Appels pendant les heures d'ouverture",
+                current.calls_open_hours,
+                previous.calls_open_hours,
+            ),
+            (
+                "Appels hors heures d'ouverture",
+                current.calls_outside_hours,
+                previous.calls_outside_hours,
+            ),
+        ),
+        chart_columns=(1, 2),
+    )
+
+
+def _leap(period: Period) -> bool:
+    year = period.first.year
+    return period.kind is PeriodKind.YEAR and (year % 4 == 0 and (year % 100 or year % 400 == 0))
+
+
+def _series(current: ReviewFigures, previous: ReviewFigures) -> list[ReviewTable]:
+    step = "Semaine" if current.series and current.series[0].label.startswith("S") else "Mois"
+    before = list(previous.series)
+    old = [before[i] if i < len(before) else None for i in range(len(current.series))]
+    volumes = ReviewTable(
+        "evolution",
+        f"Appels et demandes par {step.lower()}",
+        (step, "Appels", "Demandes", "Appels" + PREVIOUS, "Demandes" + PREVIOUS),
+        tuple(
+            (
+                point.label,
+                point.calls,
+                point.requests,
+                None if o is None else o.calls,
+                None if o is None else o.requests,
+            )
+            for point, o in zip(current.series, old, strict=True)
+        ),
+        chart_columns=(1, 2),
+        over_time=True,
+    )
+    backlog = ReviewTable(
+        "stock_evolution",
+        f"Demandes ouvertes en fin de {step.lower()}",
+        (step, "Ouvertes", "Ouvertes" + PREVIOUS),
+        tuple(
+            (point.label, point.open_at_end, None if o is None else o.open_at_end)
+            for point, o in zip(current.series, old, strict=True)
+        ),
+        chart_columns=(1,),
+        over_time=True,
+    )
+    return [volumes, backlog]
+
+
+def _on_time(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
     def rate_row(label: str, a: Rate | None, b: Rate | None) -> tuple[object, ...]:
         a, b = a or Rate(0, 0), b or Rate(0, 0)
         return (label, a.total, a.late, a.percent, b.total, b.late, b.percent)
 
-    rate_columns = (
-        "Mesure",
-        "Comptées",
-        "En retard",
-        "À l'heure (%)",
-        "Comptées (préc.)",
-        "En retard (préc.)",
-        "À l'heure (%) (préc.)",
-    )
     urgencies = sorted(set(current.intervention) | set(previous.intervention))
-    on_time = ReviewTable(
+    return ReviewTable(
         "delais",
         "Délais tenus",
-        rate_columns,
+        (
+            "Mesure",
+            "Comptées",
+            "En retard",
+            "À l'heure (%)",
+            "Comptées" + PREVIOUS,
+            "En retard" + PREVIOUS,
+            "À l'heure (%)" + PREVIOUS,
+        ),
         (
             rate_row("Accusé de réception", current.acknowledgement, previous.acknowledgement),
             *(
@@ -318,12 +515,15 @@ def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[Revie
                 for u in urgencies
             ),
         ),
-        chart_column=3,
+        chart_columns=(3, 6),
     )
-    durations = ReviewTable(
+
+
+def _durations(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
+    return ReviewTable(
         "durees",
         "Durées (heures)",
-        ("Mesure", "Nombre", "Médiane (h)", "90e centile (h)", "Médiane (h) (préc.)"),
+        ("Mesure", "Nombre", "Médiane (h)", "90e centile (h)", "Médiane (h)" + PREVIOUS),
         tuple(
             (label, a.count, a.median_hours, a.p90_hours, b.median_hours)
             for label, a, b in (
@@ -332,92 +532,167 @@ def review_tables(current: ReviewFigures, previous: ReviewFigures) -> list[Revie
                 ("Jusqu'à la clôture", current.to_close, previous.to_close),
             )
         ),
-        chart_column=2,
+        chart_columns=(2, 4),
     )
-    backlog = ReviewTable(
+
+
+def _backlog(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
+    return ReviewTable(
         "stock",
         "Demandes ouvertes par âge (fin de période)",
-        ("Âge", "Demandes", "Demandes (préc.)"),
+        ("Âge", "Demandes", "Demandes" + PREVIOUS),
         tuple(
             (bucket, current.backlog_ages.get(bucket, 0), previous.backlog_ages.get(bucket, 0))
             for bucket in BACKLOG_BUCKETS
         ),
-        chart_column=1,
+        chart_columns=(1, 2),
     )
-    calls = ReviewTable(
-        "appels",
-        "Appels",
-        ("Appels", "Nombre", "Nombre (préc.)"),
-        (
-            ("Pendant les heures d'ouverture", current.calls_open_hours, previous.calls_open_hours),
-            (
-                "Hors heures d'ouverture",
-                current.calls_outside_hours,
-                previous.calls_outside_hours,
-            ),
-            ("Estimation annuelle", current.volume_estimate, previous.volume_estimate),
-        ),
-        chart_column=1,
+
+
+def _calls_without_request(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
+    a = {_outcome(k): v for k, v in current.calls_without_request.items()}
+    b = {_outcome(k): v for k, v in previous.calls_without_request.items()}
+    return _counts(
+        "appels_sans_demande", "Appels sans demande, par issue", "Issue", a, b, what="Appels"
     )
-    busy = ReviewTable(
+
+
+def _outcome(code: str) -> str:
+    return CALL_OUTCOME_LABELS.get(code, code) if code else NO_VALUE
+
+
+def _busy_hours(current: ReviewFigures) -> ReviewTable:
+    weekdays = sorted({day for day, _slot in current.busy_hours})
+    slots = sorted({slot for _day, slot in current.busy_hours})
+    rows = []
+    for slot in slots:
+        counts = [current.busy_hours.get((day, slot), 0) for day in weekdays]
+        rows.append((slot, *counts, sum(counts)))
+    return ReviewTable(
         "heures_chargees",
-        "Heures chargées (appels par jour et demi-heure, heures d'ouverture)",
-        ("Jour", "Demi-heure", "Appels"),
-        tuple((WEEKDAYS[day], slot, count) for (day, slot), count in current.busy_hours.items()),
-        chart_column=2,
+        "Heures chargées : appels par demi-heure et jour (heures d'ouverture)",
+        ("Demi-heure", *(WEEKDAYS[day][:3] for day in weekdays), "Total"),
+        tuple(rows),
+        chart_columns=(len(weekdays) + 1,),
     )
 
-    def counts(name: str, title: str, label: str, a: dict[str, int], b: dict[str, int]):
-        keys = sorted(set(a) | set(b), key=lambda k: (-a.get(k, 0), k))
-        return ReviewTable(
-            name,
-            title,
-            (label, "Demandes", "Demandes (préc.)"),
-            tuple((k, a.get(k, 0), b.get(k, 0)) for k in keys),
-            chart_column=1,
-        )
 
-    return [
-        on_time,
-        durations,
-        backlog,
-        calls,
-        busy,
-        counts(
-            "categories",
-            "Demandes par catégorie",
-            "Catégorie",
-            current.by_category,
-            previous.by_category,
+def _counts(
+    name: str,
+    title: str,
+    label: str,
+    a: dict[str, int],
+    b: dict[str, int],
+    *,
+    top: int | None = None,
+    what: str = "Demandes",
+) -> ReviewTable:
+    a = {(k or NO_VALUE): v for k, v in a.items()}
+    b = {(k or NO_VALUE): v for k, v in b.items()}
+    keys = sorted(set(a) | set(b), key=lambda k: (-a.get(k, 0), -b.get(k, 0), k))
+    if top is not None:
+        keys = [k for k in keys if a.get(k, 0)][:top]
+    return ReviewTable(
+        name,
+        title,
+        (label, what, what + PREVIOUS),
+        tuple((k, a.get(k, 0), b.get(k, 0)) for k in keys),
+        chart_columns=(1, 2),
+    )
+
+
+def _services(current: ReviewFigures, previous: ReviewFigures) -> ReviewTable:
+    names = sorted(
+        set(current.services) | set(previous.services),
+        key=lambda n: (-(current.services[n].received if n in current.services else 0), n),
+    )
+    empty = ServiceFigures(0, 0, 0, Spread(0, None, None), 0)
+    rows = []
+    for name in names:
+        now, before = current.services.get(name, empty), previous.services.get(name, empty)
+        rows.append(
+            (
+                name or NO_SERVICE,
+                now.received,
+                now.done,
+                now.late,
+                now.to_done.median_hours,
+                now.sent_back,
+                before.received,
+                before.late,
+            )
+        )
+    return ReviewTable(
+        "services",
+        "Par service",
+        (
+            "Service",
+            "Reçues",
+            "Terminées",
+            "En retard",
+            "Médiane (h)",
+            "Renvoyées",
+            "Reçues" + PREVIOUS,
+            "En retard" + PREVIOUS,
         ),
-        counts(
-            "services", "Demandes par service", "Service", current.by_service, previous.by_service
+        tuple(rows),
+        chart_columns=(1, 2, 3),
+    )
+
+
+def _procedures(current: ReviewFigures) -> ReviewTable:
+    ranked = sorted(
+        ((name, figures) for name, figures in current.procedures.items() if figures.total),
+        key=lambda item: (-item[1].total, item[0]),
+    )[:TOP_PROCEDURES]
+    return ReviewTable(
+        "procedures",
+        "Procédures à revoir : catégories aux demandes en retard, rouvertes, renvoyées, en doublon",
+        ("Catégorie", "En retard", "Rouvertes", "Renvoyées", "Doublons", "Total"),
+        tuple(
+            (name or NO_VALUE, f.late, f.reopened, f.sent_back, f.duplicates, f.total)
+            for name, f in ranked
         ),
-        counts(
-            "canaux",
-            "Demandes par canal",
-            "Canal",
-            _channel_labels(current.by_channel),
-            _channel_labels(previous.by_channel),
-        ),
-    ]
+        chart_columns=(5,),
+    )
 
 
 def _channel_labels(counts: dict[str, int]) -> dict[str, int]:
     labelled: Counter[str] = Counter()
     for code, count in counts.items():
         try:
-            labelled[CHANNEL_LABELS[Channel(code)]] += count
+            labelled[capitalised(CHANNEL_LABELS[Channel(code)])] += count
         except ValueError:
             labelled[code] += count
     return dict(labelled)
 
 
-def with_counts(
-    figures: ReviewFigures,
-    by_category: dict[str, int],
-    by_service: dict[str, int],
-    by_channel: dict[str, int],
-) -> ReviewFigures:
-    """`figures` with the requests made in the period counted by category, service, channel."""
-    return replace(figures, by_category=by_category, by_service=by_service, by_channel=by_channel)
+_DAY = r"(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?"
+_TWO_DAYS = re.compile(rf"\s*(?:du\s+)?{_DAY}\s*(?:au|à|-|–)?\s*{_DAY}\s*", re.IGNORECASE)
+PERIOD_EXAMPLE = "01/01/2026 au 30/06/2026"
+
+
+def parse_period(typed: str, today: date) -> Period:
+    """Two dates typed as "01/01/2026 au 30/06/2026" (or with "-", or without the years: this
+    year). Raises ValueError with a French sentence."""
+    match = _TWO_DAYS.fullmatch(typed)
+    if match is None:
+        raise ValueError(f"Écrivez deux dates, par exemple « {PERIOD_EXAMPLE} ».")
+    parts = match.groups()
+    days = []
+    for day, month, year in (parts[:3], parts[3:]):
+        full = int(year) + (2000 if len(year) == 2 else 0) if year else today.year
+        try:
+            days.append(date(full, int(month), int(day)))
+        except ValueError:
+            raise ValueError(f"Cette date n'existe pas : {day}/{month}/{full}.") from None
+    return between(*days)
+
+
+def cell_text(value: object) -> str:
+    """One value as the tables and files show it (decimal comma, a dash for none)."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.1f}".replace(".", ",")
+    return str(value)

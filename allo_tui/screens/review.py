@@ -11,10 +11,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from allo_tui.domain.review import (
+    PERIOD_EXAMPLE,
     Period,
     ReviewTable,
+    cell_text,
     last_month,
     month_of,
+    parse_period,
     period_label,
     quarter_of,
     review_tables,
@@ -23,14 +26,10 @@ from allo_tui.domain.review import (
 from allo_tui.screens.review_texts import TEXTS
 from allo_tui.widgets.key_footer import KeyFooter
 
+__all__ = ["ReviewScreen", "cell_text"]
 
-def cell_text(value: object) -> str:
-    """One value as the tables show it (decimal comma, a dash for none)."""
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
+CHART_ROWS = 14
+"""Height of a chart: readable at 80x24 with the header, the title and the footer."""
 
 
 class ReviewScreen(Screen[None]):
@@ -41,6 +40,7 @@ class ReviewScreen(Screen[None]):
         Binding("l", "period('last_month')", TEXTS["last_month"]),
         Binding("q", "period('quarter')", TEXTS["quarter"]),
         Binding("y", "period('year')", TEXTS["year"]),
+        Binding("d", "dates", TEXTS["dates"]),
     ]
 
     def __init__(self) -> None:
@@ -58,16 +58,54 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.action_period("year")
 
+    def _today(self):
+        return self.app.store.calendar().to_local(self.app.clock.now()).date()
+
     def action_period(self, kind: str) -> None:
-        today = self.app.store.calendar().to_local(self.app.clock.now()).date()
-        self.period = {
-            "this_month": lambda: month_of(today),
-            "last_month": lambda: last_month(today),
-            "quarter": lambda: quarter_of(today),
-            "year": lambda: year_of(today.year),
-        }[kind]()
-        self.query_one("#review-heading", Static).update(TEXTS["loading"])
-        self._load(self.period)
+        today = self._today()
+        self._start(
+            {
+                "this_month": lambda: month_of(today),
+                "last_month": lambda: last_month(today),
+                "quarter": lambda: quarter_of(today),
+                "year": lambda: year_of(today.year),
+            }[kind]()
+        )
+
+    def action_dates(self) -> None:
+        from allo_tui.screens.action_dialogs import TextPromptDialog
+
+        today = self._today()
+
+        def problem(typed: str) -> str | None:
+            try:
+                parse_period(typed, today)
+            except ValueError as error:
+                return str(error)
+            return None
+
+        def chosen(typed: str | None) -> None:
+            if typed is not None:
+                self._start(parse_period(typed, today))
+
+        self.app.push_screen(
+            TextPromptDialog(
+                TEXTS["dates_title"],
+                TEXTS["dates_label"],
+                required=True,
+                multiline=False,
+                placeholder=PERIOD_EXAMPLE,
+                validate=problem,
+            ),
+            chosen,
+        )
+
+    def _start(self, period: Period) -> None:
+        self.period = period
+        self.query_one("#review-heading", Static).update(
+            TEXTS["loading"].format(period=period_label(period))
+        )
+        self._load(period)
 
     @work(thread=True, exit_on_error=False, group="review", exclusive=True)
     def _load(self, period: Period) -> None:
@@ -101,7 +139,7 @@ class ReviewScreen(Screen[None]):
         widgets = []
         for table in self.tables:
             widgets.append(Static(table.title, classes="review-title", markup=False))
-            if self.charts and table.chart_column is not None and table.rows:
+            if self.charts and table.chart_columns and table.rows:
                 widgets.append(self._chart(table))
             else:
                 widgets.append(self._table(table))
@@ -119,11 +157,15 @@ class ReviewScreen(Screen[None]):
         from textual_plotext import PlotextPlot
 
         plot = PlotextPlot()
-        labels = [
-            " ".join(c for c in row[: table.chart_column] if isinstance(c, str))
-            for row in table.rows
-        ]
-        values = [float(row[table.chart_column] or 0) for row in table.rows]
-        plot.plt.bar(labels, values, orientation="horizontal", width=0.6)
-        plot.plt.title(table.columns[table.chart_column])
+        labels = [str(row[0]) for row in table.rows]
+        series = [[float(row[c] or 0) for row in table.rows] for c in table.chart_columns]
+        names = [table.columns[c] for c in table.chart_columns]
+        orientation = "vertical" if table.over_time else "horizontal"
+        if len(series) == 1:
+            plot.plt.bar(labels, series[0], orientation=orientation, width=0.6)
+            plot.plt.title(names[0])
+        else:
+            plot.plt.multiple_bar(labels, series, labels=names, orientation=orientation)
+        bars = len(labels) * (1 if table.over_time else len(series))
+        plot.styles.height = CHART_ROWS if table.over_time else min(max(bars + 5, 8), 30)
         return plot
