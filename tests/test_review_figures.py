@@ -175,7 +175,12 @@ def test_backlog_over_time_counts_a_request_open_until_done_or_ended(store, admi
     _act(store, admin, done, Action.DONE, monday + timedelta(days=8), outcome_code="REPARE")
     rejected = _made(store, admin, monday)
     _act(
-        store, admin, rejected, Action.REJECT, monday + timedelta(days=1), reason_code="HORS_COMPETENCE"
+        store,
+        admin,
+        rejected,
+        Action.REJECT,
+        monday + timedelta(days=1),
+        reason_code="HORS_COMPETENCE",
     )
     _made(store, admin, monday + timedelta(days=14))
     figures = store.review(OCTOBER, now=NOW)
