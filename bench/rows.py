@@ -189,6 +189,15 @@ def _figures(writer_counts: tuple[int, ...] = WRITER_COUNTS) -> list[Figure]:
             # Flat memory: batches, whatever the number of requests.
             Target("below", 150, "MB"),
         ),
+        Figure("review.rebuild", "review: every day's figures counted and kept", "s"),
+        Figure(
+            "review.year",
+            "review: year view as F8 opens it (this year and the last)",
+            "ms",
+            Target("below", 2000, "ms"),
+            RAW_SQL,
+        ),
+        Figure("review.report", "`allo report --year`, HTML and CSV files", "ms", None, RAW_SQL),
     ]
     return figures
 

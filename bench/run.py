@@ -61,6 +61,7 @@ GROUPS = (
     "save",
     "writers",
     "export",
+    "review",
 )
 
 
@@ -257,6 +258,11 @@ def measure(
         ["export.csv.rate", "export.csv.peak_rss"],
         lambda: _export(database, folder, env),
     )
+    run(
+        "review",
+        ["review.rebuild", "review.year", "review.report"],
+        lambda: _review(database, folder, env),
+    )
     if on_postgresql:
         for key in ("demo.rate", "demo.seconds"):
             measured[key] = not_on_postgresql(key, "the demo generator writes SQLite")
@@ -380,6 +386,12 @@ def _export(database, folder, env):
     from bench import export
 
     return export.export_rows(database, folder, env)
+
+
+def _review(database, folder, env):
+    from bench import review
+
+    return review.review_rows(database, folder, env)
 
 
 def demo_rows(scale: Scale, dataset: Dataset) -> list[Row]:

@@ -113,7 +113,7 @@ def test_backup_refuses_a_file_that_is_not_a_database_even_when_forced(tmp_path:
 
 def test_backup_onto_a_full_disk_leaves_no_truncated_file(tmp_path: Path) -> None:
     source = database_with(tmp_path / "allo.sqlite3", 30)
-    with small_disk(tmp_path / "usb", size_kib=1024) as disk:
+    with small_disk(tmp_path / "usb", size_kib=2048) as disk:
         old = database_with(disk / "old-backup.sqlite3", 1)
         old_bytes = old.read_bytes()
         fill_up(disk)

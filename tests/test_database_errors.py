@@ -55,7 +55,7 @@ def requests_in(db: Path) -> int:
 def test_request_add_on_a_full_disk_is_one_sentence_and_the_details_are_logged(
     tmp_path: Path,
 ) -> None:
-    with small_disk(tmp_path / "disk", size_kib=1024) as disk:
+    with small_disk(tmp_path / "disk", size_kib=2048) as disk:
         db = disk / "allo.sqlite3"
         assert add_request(db).exit_code == 0
         keeper = sqlite3.connect(db)  # a console still has it open: -wal and -shm stay
@@ -128,7 +128,7 @@ def test_an_unexpected_error_is_named_and_logged_not_dumped(tmp_path: Path) -> N
 
 
 def test_the_store_raises_the_sentence_for_a_full_disk(tmp_path: Path, clock) -> None:
-    with small_disk(tmp_path / "disk", size_kib=1024) as disk:
+    with small_disk(tmp_path / "disk", size_kib=2048) as disk:
         db = disk / "allo.sqlite3"
         prepare_database(db)
         store = Store(db, clock=clock)
@@ -153,7 +153,7 @@ async def test_the_console_shows_the_sentence_beside_the_save_and_keeps_the_form
     from allo_tui.widgets.text_area_field import LimitedTextArea
     from allo_tui.widgets.typeahead import TypeAhead
 
-    with small_disk(tmp_path / "disk", size_kib=1024) as disk:
+    with small_disk(tmp_path / "disk", size_kib=2048) as disk:
         db = disk / "allo.sqlite3"
         prepare_database(db)
         store = Store(db, clock=clock)

@@ -197,6 +197,18 @@ def test_report_html_and_csv_agree_with_the_store(store, admin, db_path, tmp_pat
         and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     )
     assert "01/10/2026" in page
+    import csv
+    import html
+
+    from allo_tui.cli.csv_fr import cell
+    from allo_tui.domain.review import cell_text
+
     for table in tables:
-        csv_lines = (out / f"{table.name}.csv").read_text(encoding="utf-8-sig").splitlines()
-        assert len(csv_lines) == len(table.rows) + 1
+        with (out / f"{table.name}.csv").open(encoding="utf-8-sig", newline="") as stream:
+            read = list(csv.reader(stream, delimiter=";"))
+        assert read[0] == list(table.columns)
+        assert read[1:] == [[cell(value) for value in row] for row in table.rows], table.name
+        section = page.split(f'<section id="{table.name}">', 1)[1].split("</section>", 1)[0]
+        for row in table.rows:
+            for value in row:
+                assert html.escape(cell_text(value)) in section, (table.name, value)

@@ -55,6 +55,9 @@ APP_TABLES = {
     "caller_merges",
     "api_keys",
     "reply_mails",
+    "review_days",
+    "review_dirty",
+    "review_meta",
 }
 FTS_TABLES = {"caller_search", "phone_search", "request_search"}
 

@@ -41,14 +41,18 @@ Progress = Callable[[str, int, int], None]
 """Told (table, rows done in it, its total) as batches are written."""
 
 
+WRITTEN_BY_TRIGGERS = ("change_counters", "review_dirty")
+"""Tables the destination's triggers write to as rows arrive: copied last, the source's rows
+replacing them (the review's figures and the days to count again describe the same rows)."""
+
+
 def _tables():
-    """The tables in the order of their foreign keys; the change counters last (the triggers
-    of the destination bump them as rows arrive: the source's values are written after)."""
+    """The tables in the order of their foreign keys; those written by triggers last."""
     from allo_tui.data.models import Base
 
     tables = list(Base.metadata.sorted_tables)
-    return [t for t in tables if t.name != "change_counters"] + [
-        t for t in tables if t.name == "change_counters"
+    return [t for t in tables if t.name not in WRITTEN_BY_TRIGGERS] + [
+        t for t in tables if t.name in WRITTEN_BY_TRIGGERS
     ]
 
 
@@ -222,6 +226,8 @@ def _copy(source: Backend, destination: Backend, replace, progress, revision) ->
             if shape.name not in APPEND_ONLY:
                 writer.execute(f"DELETE FROM {shape.name}")
         for shape in shapes:
+            if shape.name in WRITTEN_BY_TRIGGERS:
+                writer.execute(f"DELETE FROM {shape.name}")
             total = reader.execute(f"SELECT count(*) FROM {shape.name}").fetchone()[0]
             done = 0
             digest = hashlib.sha256()

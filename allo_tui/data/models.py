@@ -30,6 +30,8 @@ from sqlalchemy.types import TypeDecorator
 from allo_tui.data.backend.sqlite.fts_text import caller_search_texts, request_search_texts
 
 # Written exactly as `allo_tui.data.rows.OPEN_STATUS_SQL` (migration 0010 made it six statuses).
+REVIEW_EVENT_SQL = "kind IN ('status', 'assignment')"
+"""The events the review counts: status changes (done, reopened) and send-backs."""
 OPEN_STATUS_SQL = (
     "status IN ('new', 'acknowledged', 'assigned', 'in_progress', 'planned', 'waiting')"
 )
@@ -280,6 +282,15 @@ class Request(Base):
             sqlite_where=text("acknowledged_at IS NULL AND " + OPEN_STATUS_SQL),
             postgresql_where=text("acknowledged_at IS NULL AND " + OPEN_STATUS_SQL),
         ),
+        # The review counts a request on the day it was due or ended (migration 0027).
+        Index("ix_requests_ack_due", "ack_due_at"),
+        Index("ix_requests_intervention_due", "intervention_due_at"),
+        Index(
+            "ix_requests_closed",
+            "closed_at",
+            sqlite_where=text("closed_at IS NOT NULL"),
+            postgresql_where=text("closed_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -342,7 +353,16 @@ class Event(Base):
     """Append-only history of a request (triggers refuse UPDATE and DELETE)."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_request", "request_id", "id"),)
+    __table_args__ = (
+        Index("ix_events_request", "request_id", "id"),
+        # The review's status changes and send-backs of a day (migration 0027).
+        Index(
+            "ix_events_review",
+            "at",
+            sqlite_where=text(REVIEW_EVENT_SQL),
+            postgresql_where=text(REVIEW_EVENT_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id"))
@@ -612,3 +632,42 @@ class ReplyLetter(Base):
     request_id: Mapped[int] = mapped_column(ForeignKey("requests.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))
     reply_key: Mapped[str] = mapped_column(String(40))
+
+
+# --- The review's per-day figures (migration 0027) ---
+
+
+class ReviewDay(Base):
+    """The review's figures of one local day of the site (`allo_tui.domain.review_days`),
+    kept for the days before today; `made` and `ended` also as columns (the backlog is their
+    running sum)."""
+
+    __tablename__ = "review_days"
+
+    day: Mapped[str] = mapped_column(String(10), primary_key=True)
+    """Local date, ISO (YYYY-MM-DD)."""
+    made: Mapped[int] = mapped_column(Integer, default=0)
+    ended: Mapped[int] = mapped_column(Integer, default=0)
+    figures: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class ReviewDirty(Base):
+    """UTC days whose rows changed since their review figures were computed (written by
+    triggers, without a unique key so that concurrent writers never wait on each other;
+    "*" asks for every day)."""
+
+    __tablename__ = "review_dirty"
+    __table_args__ = (Index("ix_review_dirty_day", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))
+
+
+class ReviewMeta(Base):
+    """`built_through` (the last local day kept) and `calendar` (the calendar the figures
+    were counted with: another one recounts them all)."""
+
+    __tablename__ = "review_meta"
+
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")

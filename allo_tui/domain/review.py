@@ -37,7 +37,7 @@ from allo_tui.domain.review_days import (
 __all__ = ["ReviewCall", "ReviewEvent", "ReviewRequest"]
 
 DEFAULT_VOLUME_ESTIMATE = 4000
-"""Calls expected per year when the `review` setting does not say."""
+"""Calls expected per year when the `yearly_volume` setting does not say."""
 
 
 class PeriodKind(StrEnum):
@@ -696,3 +696,27 @@ def cell_text(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.1f}".replace(".", ",")
     return str(value)
+
+
+DEFINITIONS = (
+    "Accusé de réception à l'heure : donné au plus tard à son échéance (2 jours ouvrés). "
+    "Les demandes anonymes et celles des demandeurs qui ne veulent pas être contactés ne "
+    "comptent pas.",
+    "Intervention à l'heure : première fin d'intervention (« terminée ») au plus tard à son "
+    "échéance, repoussée du temps passé à attendre le demandeur ; l'urgence 4 ne compte pas.",
+    "Une demande compte dans la période de son échéance ; encore ouverte après son échéance, "
+    "elle compte en retard.",
+    "Durées : médiane et 90e centile, en heures, du temps entre l'appel et l'accusé, la "
+    "première fin d'intervention ou la clôture, pour les demandes de la période.",
+    "Demandes ouvertes : faites et ni terminées ni closes à la date dite (selon leur état "
+    "actuel ; une demande rouverte compte comme ouverte depuis sa création).",
+    "Par service : demandes reçues par le service qu'elles ont aujourd'hui ; terminées (première "
+    "fin dans la période) ; en retard (intervention) ; renvoyées au centre d'appels.",
+    "Procédures à revoir : catégories dont les demandes sont le plus souvent en retard, "
+    "rouvertes, renvoyées ou en doublon.",
+    "Appels hors heures d'ouverture : soirs, week-ends, jours fériés et fermetures. Heures "
+    "chargées : appels pendant les heures d'ouverture, par jour et demi-heure.",
+    "Période de comparaison : le mois, le trimestre ou l'année d'avant (pour deux dates, le "
+    "même nombre de jours juste avant).",
+)
+"""How each figure is counted, in French (the report's last section)."""

@@ -96,13 +96,14 @@ class DayFigures:
     """The review's counts and durations of one day (or, merged, of a period)."""
 
     counts: Counter[str] = field(default_factory=Counter)
-    durations: dict[str, list[float]] = field(default_factory=dict)
+    durations: dict[str, list[int]] = field(default_factory=dict)
+    """Whole seconds (exact, and the same whether read from a kept day or counted anew)."""
 
     def add(self, name: str, key: str = "", amount: int = 1) -> None:
         self.counts[f"{name}{SEP}{key}"] += amount
 
     def add_duration(self, name: str, key: str, span: timedelta) -> None:
-        self.durations.setdefault(f"{name}{SEP}{key}", []).append(span.total_seconds() / 3600)
+        self.durations.setdefault(f"{name}{SEP}{key}", []).append(round(span.total_seconds()))
 
     def merge(self, other: DayFigures) -> None:
         self.counts.update(other.counts)
@@ -118,11 +119,19 @@ class DayFigures:
         return {k[len(prefix) :]: v for k, v in self.counts.items() if k.startswith(prefix) and v}
 
     def hours(self, name: str, key: str = "") -> list[float]:
-        return self.durations.get(f"{name}{SEP}{key}", [])
+        return [seconds / 3600 for seconds in self.durations.get(f"{name}{SEP}{key}", [])]
 
     def hours_by_key(self, name: str) -> dict[str, list[float]]:
         prefix = f"{name}{SEP}"
-        return {k[len(prefix) :]: v for k, v in self.durations.items() if k.startswith(prefix)}
+        return {
+            k[len(prefix) :]: [seconds / 3600 for seconds in v]
+            for k, v in self.durations.items()
+            if k.startswith(prefix)
+        }
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts.values()) and not self.durations
 
     def as_json(self) -> dict:
         return {

@@ -196,5 +196,5 @@ for _key, _label, _hint, _from_text, _to_text in (
             hint=_hint,
         )
     )
-register(SettingSpec("yearly_volume", "Volume annuel estimé (demandes)", "int", 5000, _positive))
+register(SettingSpec("yearly_volume", "Appels attendus par an (bilan)", "int", 4000, _positive))
 register(SettingSpec("retention_years", "Durée de conservation (années)", "int", 3, _positive))
