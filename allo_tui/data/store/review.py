@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from allo_tui.data.models import REVIEW_EVENT_SQL
 from allo_tui.data.rows import db_time, utc_time
 from allo_tui.data.rows.catalogue import setting
 from allo_tui.data.store.core import StoreCore
@@ -37,19 +38,20 @@ _REQUESTS = (
     " OR (r.intervention_due_at >= ? AND r.intervention_due_at < ?)"
     " OR (r.closed_at >= ? AND r.closed_at < ?)"
     " OR r.id IN (SELECT d.request_id FROM events d WHERE d.kind = 'status'"
-    "  AND d.new_value = 'done' AND d.at >= ? AND d.at < ?)"
+    f"  AND d.{REVIEW_EVENT_SQL} AND d.new_value = 'done' AND d.at >= ? AND d.at < ?)"
 )
 _CALLS = (
     "SELECT started_at, COALESCE(outcome, ''), request_id IS NOT NULL FROM calls"
     " WHERE started_at >= ? AND started_at < ?"
 )
 # Send-backs (the service left, in `old_value`) and reopenings, with the request's category.
+# (`REVIEW_EVENT_SQL` is written out so that the planners see the partial index applies.)
 _EVENTS = (
     "SELECT e.at, CASE WHEN e.kind = 'assignment' THEN 'sent_back' ELSE 'reopened' END,"
     " k.label, e.old_value"
     " FROM events e JOIN requests r ON r.id = e.request_id"
     " JOIN categories k ON k.id = r.category_id"
-    " WHERE e.at >= ? AND e.at < ? AND ("
+    f" WHERE e.at >= ? AND e.at < ? AND e.{REVIEW_EVENT_SQL} AND ("
     "  (e.kind = 'assignment' AND e.new_value = '' AND e.note LIKE ?)"
     f"  OR (e.kind = 'status' AND e.old_value IN {_CLOSED} AND e.new_value IN {_OPEN}))"
 )
