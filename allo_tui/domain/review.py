@@ -214,20 +214,27 @@ BACKLOG_BUCKETS = ("< 48 h", "48 h – 10 j", "> 10 j")
 
 def percentile(values: list[float], fraction: float) -> float | None:
     """Linear-interpolated percentile (0.5 = median); None for no values."""
-    if not values:
+    return _ranked(sorted(values), fraction)
+
+
+def _ranked(ordered: list, fraction: float) -> float | None:
+    """`percentile` of values already sorted."""
+    if not ordered:
         return None
-    ordered = sorted(values)
     position = (len(ordered) - 1) * fraction
     low, high = math.floor(position), math.ceil(position)
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def spread(hours: list[float]) -> Spread:
-    median, p90 = percentile(hours, 0.5), percentile(hours, 0.9)
+def spread(seconds: list[int]) -> Spread:
+    """Median and 90th percentile of durations given in seconds, in hours. Sorts `seconds`
+    in place (they can be a million)."""
+    seconds.sort()
+    median, p90 = _ranked(seconds, 0.5), _ranked(seconds, 0.9)
     return Spread(
-        len(hours),
-        None if median is None else round(median, 1),
-        None if p90 is None else round(p90, 1),
+        len(seconds),
+        None if median is None else round(median / 3600, 1),
+        None if p90 is None else round(p90 / 3600, 1),
     )
 
 
@@ -259,19 +266,21 @@ def review_figures(
     steps = []
     still_open = open_at_start
     for label, first, last in buckets(period):
-        inside = merged(days[d] for d in days if first <= d <= last)
-        still_open += inside.count("made") - inside.count("ended")
-        steps.append(SeriesStep(label, inside.count("calls"), inside.count("made"), still_open))
+        inside = [figures for day, figures in days.items() if first <= day <= last]
+        made = sum(figures.count("made") for figures in inside)
+        still_open += made - sum(figures.count("ended") for figures in inside)
+        calls = sum(figures.count("calls") for figures in inside)
+        steps.append(SeriesStep(label, calls, made, still_open))
     busy: Counter[tuple[int, str]] = Counter()
     for day, figures in days.items():
-        for slot, count in figures.by_key("calls:slot").items():
+        for slot, count in figures.slots.items():
             busy[(day.weekday(), slot)] += count
     urgencies = set(total.by_key("int_on")) | set(total.by_key("int_late"))
     received = total.by_key("made:service")
     done = total.by_key("done:service")
     late = total.by_key("int_late:service")
     sent_back = total.by_key("sent_back:service")
-    durations = total.hours_by_key("to_done:service")
+    durations = total.seconds_by_key("to_done:service")
     names = set(received) | set(done) | set(late) | set(sent_back)
     services = {
         name: ServiceFigures(
@@ -304,9 +313,9 @@ def review_figures(
             int(u): Rate(total.count("int_on", u), total.count("int_late", u))
             for u in sorted(urgencies)
         },
-        to_acknowledge=spread(total.hours("to_ack")),
-        to_intervene=spread(total.hours("to_done")),
-        to_close=spread(total.hours("to_close")),
+        to_acknowledge=spread(total.seconds("to_ack")),
+        to_intervene=spread([s for values in durations.values() for s in values]),
+        to_close=spread(total.seconds("to_close")),
         backlog_ages=ages,
         calls_open_hours=sum(busy.values()),
         calls_outside_hours=total.count("calls:outside"),
