@@ -3,8 +3,10 @@
 The same rules as SQLite's FTS5 search (`allo_tui.data.backend.sqlite.search`), the same
 ranking in Python on a bounded read. A caller's `search_names` and `search_address` hold the
 folded words of the name and the address, each after a blank (" dupont jean "); a trigger
-copies each word to `caller_words`, whose B-tree answers "a word starts with dup"
-(`word LIKE 'dup%'`). Phone digits are matched anywhere in `caller_phones.search_digits` by a
+copies each word to `caller_words`, whose B-tree answers "a word starts with dupon"
+(`word LIKE 'dupon%'`), and each word's prefixes of 2 to PREFIX_MAX letters to
+`caller_prefixes`, whose B-tree answers "the first callers by id having a word starting with
+du" in one range. Phone digits are matched anywhere in `caller_phones.search_digits` by a
 trigram GIN index.
 
 A search is stopped from another thread by `SearchToken.cancel()`, which cancels the
@@ -51,14 +53,23 @@ SITE_SAMPLE = 200
 
 _POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
 _SITE_WORDS: dict[str, frozenset[str]] = {}
-# A caller having a word that starts with / is the parameter (table `caller_words`, kept by a
-# trigger: migration 0009); the planner reads the word's range, or walks callers by id.
+# A caller having a word that starts with / is the parameter (tables `caller_prefixes` and
+# `caller_words`, kept by triggers: migrations 0026 and 0009).
 _CALLER_ROW = (
     "SELECT c.id, c.surname, c.given_name, c.street_number, c.street, c.address_extra,"
     " c.postcode, c.city FROM callers AS c"
 )
 DENSE = 5_000
-"""A word held more often than this is read by walking the callers in id order."""
+"""A word longer than PREFIX_MAX held more often than this is read by walking the callers
+having its first PREFIX_MAX letters, in id order."""
+PREFIX_MAX = 4
+"""`caller_prefixes` holds the prefixes of 2 to this many letters of every word (migration
+0026)."""
+
+
+def _by_ids(ids: str, parameters: tuple) -> tuple[str, tuple]:
+    """The callers' rows of the caller ids `ids` selects, by id."""
+    return f"{_CALLER_ROW} JOIN ({ids}) AS m ON m.caller_id = c.id ORDER BY c.id", parameters
 
 
 def indexed_words(text: str) -> str:
@@ -174,22 +185,32 @@ class _Search:
         """The read of the first `fetch` callers (by id) having a word starting with `word`
         and, when given, the word `number`.
 
-        A word held by few callers is read from its range of the word index, then the callers
-        by id; a common one ("le", "rue") from the callers in id order, each checked in the
-        (caller_id, word) key, which stops as soon as enough are found. Which one is decided
+        A word of PREFIX_MAX letters or fewer is one range of `caller_prefixes`, already in
+        caller id order: it stops at the `fetch`th caller however common the word ("le",
+        "me"). A longer word held by few callers is read from its range of the word index,
+        then the callers by id; a common one ("martin") walks the range of its first
+        PREFIX_MAX letters in `caller_prefixes`, each caller checked in the (caller_id, word)
+        key of `caller_words`, which stops as soon as enough are found. Which one is decided
         by counting the range up to `DENSE` entries (a millisecond), not by the planner's
         estimate of a prefix, which is often far off.
         """
-        driver, value = ("w.word LIKE ?", f"{word}%") if word else ("w.word = ?", number)
         also, also_params = "", ()
         if word and number:
             also = (
                 " AND EXISTS (SELECT 1 FROM caller_words AS n"
-                " WHERE n.caller_id = w.caller_id AND n.word = ?)"
+                " WHERE n.caller_id = {id} AND n.word = ?)"
             )
             also_params = (number,)
+        if word and len(word) <= PREFIX_MAX:
+            return _by_ids(
+                "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
+                f"{also.format(id='p.caller_id')} ORDER BY p.caller_id LIMIT ?",
+                (word, *also_params, fetch),
+            )
+        driver, value = ("w.word LIKE ?", f"{word}%") if word else ("w.word = ?", number)
         dense = (
-            self.rows(
+            word is not None
+            and self.rows(
                 "SELECT count(*) FROM (SELECT 1 FROM caller_words AS w"
                 f" WHERE {driver} LIMIT ?) AS found",
                 (value, DENSE),
@@ -197,19 +218,15 @@ class _Search:
             >= DENSE
         )
         if dense:
-            where = (
-                f"EXISTS (SELECT 1 FROM caller_words AS w WHERE w.caller_id = c.id AND {driver}"
-                f"{also})"
+            return _by_ids(
+                "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
+                " AND EXISTS (SELECT 1 FROM caller_words AS w WHERE w.caller_id = p.caller_id"
+                f" AND {driver}){also.format(id='p.caller_id')} ORDER BY p.caller_id LIMIT ?",
+                (word[:PREFIX_MAX], value, *also_params, fetch),
             )
-            return f"{_CALLER_ROW} WHERE {where} ORDER BY c.id LIMIT ?", (
-                value,
-                *also_params,
-                fetch,
-            )
-        return (
-            f"{_CALLER_ROW} JOIN (SELECT DISTINCT w.caller_id FROM caller_words AS w"
-            f" WHERE {driver}{also} ORDER BY w.caller_id LIMIT ?) AS m ON m.caller_id = c.id"
-            " ORDER BY c.id",
+        return _by_ids(
+            f"SELECT DISTINCT w.caller_id FROM caller_words AS w WHERE {driver}"
+            f"{also.format(id='w.caller_id')} ORDER BY w.caller_id LIMIT ?",
             (value, *also_params, fetch),
         )
 
