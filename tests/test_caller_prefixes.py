@@ -19,7 +19,7 @@ from allo_tui.data.backend.postgresql import PgConnection, connect, search
 from allo_tui.data.backend.urls import with_database
 from allo_tui.data.schema import check_schema, prepare_database
 from allo_tui.domain.records import NewCaller
-from allo_tui.domain.search import SearchToken
+from allo_tui.domain.search import STREET_NUMBER_DIGITS, SearchToken
 
 pytestmark = pytest.mark.skipif(
     "postgresql" not in __import__("backends").enabled_backends(),
@@ -35,9 +35,17 @@ def expected_prefixes(url: str) -> set[tuple[str, int]]:
     for caller_id, names, address in query(
         url, "SELECT id, search_names, search_address FROM callers"
     ):
-        for word in f"{names or ''} {address or ''}".split():
+        words = set(f"{names or ''} {address or ''}".split())
+        for word in words:
             for length in range(2, min(len(word), search.PREFIX_MAX) + 1):
                 held.add((word[:length], caller_id))
+        for number in words:
+            if number.isdigit() and len(number) <= STREET_NUMBER_DIGITS:
+                held.update(
+                    (f"{number} {word}", caller_id)
+                    for word in words
+                    if len(word) >= 2 and not word.isdigit()
+                )
     return held
 
 
@@ -45,6 +53,28 @@ def held_prefixes(url: str) -> set[tuple[str, int]]:
     rows = query(url, "SELECT prefix, caller_id FROM caller_prefixes")
     assert len(rows) == len(set(rows))
     return set(rows)
+
+
+def expected_suffixes(url: str) -> set[tuple[str, int]]:
+    """What `phone_suffixes` must hold: every suffix of 3 digits or more of each digit form."""
+    return {
+        (form[start:], phone_id)
+        for phone_id, digits in query(url, "SELECT id, search_digits FROM caller_phones")
+        for form in (digits or "").split()
+        for start in range(len(form) - 2)
+    }
+
+
+def held_suffixes(url: str) -> set[tuple[str, int]]:
+    rows = query(url, "SELECT suffix, phone_id FROM phone_suffixes")
+    assert len(rows) == len(set(rows))
+    return set(rows)
+
+
+def in_step(url: str) -> bool:
+    return held_prefixes(url) == expected_prefixes(url) and held_suffixes(url) == expected_suffixes(
+        url
+    )
 
 
 def test_prefixes_follow_creation_edit_merge_erasure_and_deletion(
@@ -70,13 +100,26 @@ def test_prefixes_follow_creation_edit_merge_erasure_and_deletion(
     assert ("mez", first.id) in held_prefixes(pg_url)
     assert ("nd", third.id) in held_prefixes(pg_url)  # the elided form "ndiaye"
     assert ("l", first.id) not in held_prefixes(pg_url)  # one letter: never looked up
-    assert held_prefixes(pg_url) == expected_prefixes(pg_url)
+    assert ("12 temple", first.id) in held_prefixes(pg_url)  # the street number and a word
+    assert ("12 89000", first.id) not in held_prefixes(pg_url)
+    phone_id = scalar(pg_url, "SELECT id FROM caller_phones WHERE caller_id = ?", (first.id,))
+    assert ("3456", phone_id) in held_suffixes(pg_url)  # of 0386123456
+    assert ("33386123456", phone_id) in held_suffixes(pg_url)
+    assert in_step(pg_url)
 
-    store.update_caller(operator, first.id, first.version, surname="Rousseau", street="Allée Verte")
+    store.update_caller(
+        operator,
+        first.id,
+        first.version,
+        surname="Rousseau",
+        street="Allée Verte",
+        phones=("03 86 99 88 77",),
+    )
+    assert ("3456", phone_id) not in held_suffixes(pg_url)
     held = held_prefixes(pg_url)
     assert ("rous", first.id) in held and ("mez", first.id) not in held
     assert ("tem", first.id) not in held and ("ver", first.id) in held
-    assert held == expected_prefixes(pg_url)
+    assert held == expected_prefixes(pg_url) and in_step(pg_url)
 
     kept = store.get_caller(second.id)
     merged = store.merge_callers(
@@ -84,18 +127,18 @@ def test_prefixes_follow_creation_edit_merge_erasure_and_deletion(
     )
     assert not [row for row in held_prefixes(pg_url) if row[1] == first.id]
     assert ("mezi", merged.id) in held_prefixes(pg_url)
-    assert held_prefixes(pg_url) == expected_prefixes(pg_url)
+    assert in_step(pg_url)
 
     store.erase_caller(admin, third.id, "Demande écrite")
     assert ("nd", third.id) not in held_prefixes(pg_url)
-    assert held_prefixes(pg_url) == expected_prefixes(pg_url)
+    assert in_step(pg_url)
 
     execute(pg_url, "DELETE FROM callers WHERE id = ?", (second.id,))
     assert not [row for row in held_prefixes(pg_url) if row[1] == second.id]
-    assert held_prefixes(pg_url) == expected_prefixes(pg_url)
+    assert in_step(pg_url)
 
     execute(pg_url, "TRUNCATE callers CASCADE")
-    assert held_prefixes(pg_url) == set()
+    assert held_prefixes(pg_url) == set() and held_suffixes(pg_url) == set()
 
 
 def test_an_edit_that_leaves_the_search_columns_alone_rewrites_no_prefix(store, operator, db_path):
@@ -115,15 +158,16 @@ STREETS = ("Rue du Temple", "Rue de la Mairie", "Chemin du Paty", "Avenue de Ler
 
 @pytest.fixture
 def crowd(store, operator):
-    """300 callers sharing a few surnames, given names, streets and street numbers."""
+    """300 callers sharing a few surnames, given names, streets, street numbers and digits."""
     combinations = itertools.cycle(itertools.product(SURNAMES, GIVEN, STREETS, ("", "12", "3")))
-    for _ in range(300):
+    for n in range(300):
         surname, given, street, number = next(combinations)
         store.create_caller(
             operator,
             NewCaller(
                 surname=surname,
                 given_name=given,
+                phones=(f"03 86 {n % 7:02d} {n % 13:02d} {n % 100:02d}",),
                 street=street,
                 street_number=number if street else "",
                 city="Auxerre",
@@ -136,10 +180,17 @@ WORDS = ("le", "me", "mer", "mart", "marti", "martin", "lemai", "lerville", "tem
 """Words of 2 to PREFIX_MAX letters, longer ones held by many or by few, and one not held."""
 
 
-@pytest.mark.parametrize("dense", [5_000, 1])
-def test_the_prefix_read_finds_the_callers_the_word_table_finds(crowd, db_path, monkeypatch, dense):
+READS = [(16, 5_000), (0, 5_000), (0, 1)]
+"""(MERGED, DENSE): longer words merged; else read whole; else walking the prefix range."""
+
+
+@pytest.mark.parametrize(("merged", "dense"), READS)
+def test_the_prefix_read_finds_the_callers_the_word_table_finds(
+    crowd, db_path, monkeypatch, merged, dense
+):
     pg_url = db_path
-    monkeypatch.setattr(search, "DENSE", dense)  # 1: every long word walks the prefix range
+    monkeypatch.setattr(search, "MERGED", merged)
+    monkeypatch.setattr(search, "DENSE", dense)
     with connect(pg_url) as connection:
         reader = search._Search(PgConnection(connection), SearchToken())
         for word, number, fetch in itertools.product(
@@ -205,11 +256,37 @@ def word_table_candidates(self, word, number, fetch):
     )
 
 
-TYPED = ("le", "me", "mart", "martin le", "12 temple", "le ma", "lerv", "rue 3", "12", "marti 12")
+@pytest.mark.parametrize("dense", [0, search.PHONE_DENSE, 10**9])
+def test_the_suffix_read_finds_the_numbers_the_digits_pattern_finds(
+    crowd, db_path, monkeypatch, dense
+):
+    monkeypatch.setattr(search, "PHONE_DENSE", dense)  # 0: always walk; 10**9: never
+    assert in_step(db_path)
+    with connect(db_path) as connection:
+        reader = search._Search(PgConnection(connection), SearchToken())
+        for digits, fetch in itertools.product(
+            ("038", "0386", "386", "0012", "1212", "3338600", "0386061299", "999"),
+            (1, 7, 400),
+        ):
+            found = reader.rows(*reader.numbers_holding(digits, fetch))
+            reference = reader.rows(
+                "SELECT caller_id, search_digits FROM caller_phones"
+                " WHERE search_digits LIKE ? ORDER BY id LIMIT ?",
+                (f"%{digits}%", fetch),
+            )
+            assert found == reference, (digits, fetch)
 
 
-@pytest.mark.parametrize("dense", [5_000, 1])
-def test_the_lookup_returns_what_the_word_table_alone_returned(crowd, monkeypatch, dense):
+TYPED = (
+    *("le", "me", "mart", "martin le", "12 temple", "le ma", "lerv", "rue 3", "12", "marti 12"),
+    *("3 rue de la mairie", "12 le", "3 chemin du paty", "12 lerville", "3 martine"),
+    *("0386", "386 0", "03 86 05 12", "0012", "+33 3 86 01 01 01", "86 04"),
+)
+
+
+@pytest.mark.parametrize(("merged", "dense"), READS)
+def test_the_lookup_returns_what_the_word_table_alone_returned(crowd, monkeypatch, merged, dense):
+    monkeypatch.setattr(search, "MERGED", merged)
     monkeypatch.setattr(search, "DENSE", dense)
     found = {typed: crowd.search_callers(typed) for typed in TYPED}
     for limit in (1, 5):

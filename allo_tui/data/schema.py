@@ -20,7 +20,7 @@ from allo_tui.data.errors import DatabaseFileError
 
 HEAD_REVISION = "0027"
 MIGRATIONS = Path(__file__).with_name("migrations")
-SERVER_ONLY_TABLES = frozenset({"caller_words", "caller_prefixes"})
+SERVER_ONLY_TABLES = frozenset({"caller_words", "caller_prefixes", "phone_suffixes"})
 """PostgreSQL's lookup tables, derived from `callers` by triggers (migrations 0009 and 0026):
 no model holds them, and `allo db copy` leaves them to the destination's triggers."""
 
