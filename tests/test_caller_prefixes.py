@@ -268,7 +268,7 @@ def test_the_suffix_read_finds_the_numbers_the_digits_pattern_finds(
             ("038", "0386", "386", "0012", "1212", "3338600", "0386061299", "999"),
             (1, 7, 400),
         ):
-            found = reader.rows(*reader.numbers_holding(digits, fetch))
+            found = [tuple(hit) for hit in reader.numbers_holding(digits, fetch)]
             reference = reader.rows(
                 "SELECT caller_id, search_digits FROM caller_phones"
                 " WHERE search_digits LIKE ? ORDER BY id LIMIT ?",

@@ -50,8 +50,10 @@ PHONE_CHECKED_CANDIDATES = 400
 
 PHONE_SAMPLE = 1_000
 """Numbers (the first by id) sampled to tell common digits from rare ones."""
-PHONE_DENSE = 20
-"""Digits held by this many sampled numbers (2 %) are read by walking the numbers by id."""
+PHONE_DENSE = 50
+"""Digits held by this many sampled numbers (5 %) are read by walking the numbers by id (a
+few thousand of them); rarer ones from their range of `phone_suffixes` (read in the index
+alone: tens of thousands of entries cost less than a few thousand numbers walked)."""
 
 SITE_SAMPLE = 200
 """Callers sampled to learn the town and postcode words most addresses share."""
@@ -166,21 +168,21 @@ class _Search:
         read_capped = False
         if len(digits) >= 3:
             fetch = PHONE_CHECKED_CANDIDATES
-            hits = self.rows(*self.numbers_holding(digits, fetch))
+            hits = self.numbers_holding(digits, fetch)
             read_capped = len(hits) >= fetch
             hits = [hit for hit in hits if any(digits in form for form in hit[1].split())]
         exact = exact_number(self.rows, query, digits, hits, read_capped=read_capped)
         return phone_matches(exact, hits, digits, read_capped=read_capped, limit=limit)
 
-    def numbers_holding(self, digits: str, fetch: int) -> tuple[str, tuple]:
-        """The read of the first `fetch` numbers (by id) holding `digits`.
+    def numbers_holding(self, digits: str, fetch: int) -> list[tuple[int, str]]:
+        """The first `fetch` numbers (by id) holding `digits`: (caller id, search digits).
 
         Digits most numbers hold ("0386") are found by walking the numbers in id order; rarer
         ones ("5196") are the range of `phone_suffixes` starting with them (migration 0026),
-        read whole, then sorted. Which one is decided on a sample of PHONE_SAMPLE numbers:
-        the planner, left to itself, walked hundreds of thousands of numbers for digits it
-        wrongly thought common, or read the trigram index's long lists of the trigrams most
-        numbers share."""
+        read in its index alone and sorted. Which one is decided on a sample of PHONE_SAMPLE
+        numbers: the planner, left to itself, walked hundreds of thousands of numbers for
+        digits it wrongly thought common, or read the trigram index's long lists of the
+        trigrams most numbers share."""
         pattern = f"%{digits}%"
         sample = self.rows(
             "SELECT count(*) FROM (SELECT search_digits FROM caller_phones ORDER BY id"
@@ -189,16 +191,38 @@ class _Search:
         )[0][0]
         if sample >= PHONE_DENSE:
             # `|| ''`: not the trigram index, whose matches would all be read and sorted.
-            return (
+            return self.rows(
                 "SELECT caller_id, search_digits FROM caller_phones"
                 " WHERE (search_digits || '') LIKE ? ORDER BY id LIMIT ?",
                 (pattern, fetch),
             )
-        return (
-            "SELECT p.caller_id, p.search_digits FROM caller_phones AS p JOIN (SELECT DISTINCT"
-            " s.phone_id FROM phone_suffixes AS s WHERE s.suffix >= ? AND s.suffix < ?"
-            " ORDER BY s.phone_id LIMIT ?) AS m ON m.phone_id = p.id ORDER BY p.id",
-            (*starting_range(digits), fetch),
+        # A number holding the digits twice has two suffixes in the range: twice `fetch`
+        # entries hold `fetch` numbers but in the rarest case (then read again, distinct).
+        # Sorting the ids beats making them distinct first (a hash of thousands of ids).
+        low, high = starting_range(digits)
+        read = [
+            row[0]
+            for row in self.rows(
+                "SELECT phone_id FROM phone_suffixes WHERE suffix >= ? AND suffix < ?"
+                " ORDER BY phone_id LIMIT ?",
+                (low, high, 2 * fetch),
+            )
+        ]
+        ids = list(dict.fromkeys(read))[:fetch]
+        if len(ids) < fetch and len(read) == 2 * fetch:
+            ids = [
+                row[0]
+                for row in self.rows(
+                    "SELECT DISTINCT phone_id FROM phone_suffixes WHERE suffix >= ?"
+                    " AND suffix < ? ORDER BY phone_id LIMIT ?",
+                    (low, high, fetch),
+                )
+            ]
+        if not ids:
+            return []
+        return self.rows(
+            "SELECT caller_id, search_digits FROM caller_phones WHERE id = ANY(?) ORDER BY id",
+            (ids,),
         )
 
     def and_postcode(self, by_phone: CallerMatches, postcode: str, limit: int) -> CallerMatches:
