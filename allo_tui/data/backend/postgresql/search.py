@@ -362,7 +362,8 @@ class _Search:
 
     def site_words(self) -> frozenset[str]:
         """Words of the town and postcode most callers share (cached per database)."""
-        key = self.connection.raw.info.dsn
+        info = self.connection.raw.info
+        key = f"{info.host}:{info.port}/{info.dbname}"  # not `dsn`: half a millisecond to build
         words = _SITE_WORDS.get(key)
         if words is None:
             rows = self.rows(
