@@ -61,14 +61,39 @@ def format_value(value, unit: str) -> str:
     return f"{text} {unit}".strip()
 
 
-def cells(row: dict) -> tuple[str, ...]:
+MARKERS = ("†", "‡", "§", "¶")
+
+
+def kept_runs(results: dict) -> dict[str, str]:
+    """The earlier runs whose figures a partial run (`--only`) kept, each with its marker."""
+    labels = list(dict.fromkeys(row["run"] for row in results["rows"] if row.get("run")))
+    return {
+        label: MARKERS[i % len(MARKERS)] * (1 + i // len(MARKERS)) for i, label in enumerate(labels)
+    }
+
+
+def kept_lines(results: dict) -> list[str]:
+    """Which run measured which figures, when a partial run kept some of an earlier one."""
+    runs = kept_runs(results)
+    if not runs:
+        return []
+    only = ", ".join(results.get("only", [])) or "some groups"
+    lines = [f"Figures of this run: {only} (`--only`)."]
+    lines += [f"{marker} kept from the {label}." for label, marker in runs.items()]
+    return lines
+
+
+def cells(row: dict, runs: dict[str, str] | None = None) -> tuple[str, ...]:
     floor = "—"
     if row.get("floor") is not None:
         floor = f"{format_value(row['floor'], row['unit'])} {FLOOR_SHORT.get(row['floor_label'], row['floor_label'])}"
     ratio = f"{row['ratio']:.2f}×" if row.get("ratio") is not None else "—"
     met = {True: "met", False: "MISSED", None: "—"}[row.get("met")]
+    figure = row["figure"]
+    if row.get("run") and runs:
+        figure += f" {runs[row['run']]}"
     return (
-        row["figure"],
+        figure,
         format_value(row["value"], row["unit"]),
         row["target"],
         floor,
@@ -78,7 +103,8 @@ def cells(row: dict) -> tuple[str, ...]:
 
 
 def text_table(results: dict) -> str:
-    lines = [cells(row) for row in results["rows"]]
+    runs = kept_runs(results)
+    lines = [cells(row, runs) for row in results["rows"]]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(HEADERS)]
 
     def render(values) -> str:
@@ -89,6 +115,9 @@ def text_table(results: dict) -> str:
 
     out = [_title(results), "", render(HEADERS), render("-" * w for w in widths)]
     out += [render(line) for line in lines]
+    kept = kept_lines(results)
+    if kept:
+        out += ["", *kept]
     notes = _notes(results)
     if notes:
         out.append("")
@@ -146,11 +175,12 @@ def _shown_on_postgresql(row: dict) -> bool:
 def postgresql_table(results: dict, sqlite: dict | None) -> str:
     """The PostgreSQL run's rows, each beside the SQLite value of the same scale."""
     sqlite_rows = {row["key"]: row for row in (sqlite or {}).get("rows", [])}
+    runs = kept_runs(results)
     out = [_markdown_line(POSTGRESQL_HEADERS), "|---|---:|---:|---:|---:|---:|---|"]
     for row in results["rows"]:
         if not _shown_on_postgresql(row):
             continue
-        figure, value, target, floor, ratio, met = cells(row)
+        figure, value, target, floor, ratio, met = cells(row, runs)
         if met == "MISSED":
             met = "**missed**"
         other = sqlite_rows.get(row["key"])
@@ -174,6 +204,9 @@ def _postgresql_section(results: dict, sqlite: dict | None) -> list[str]:
         " floors are the Store's own statements replayed through a plain psycopg connection."
     )
     out += ["", postgresql_table(results, sqlite)]
+    kept = kept_lines(results)
+    if kept:
+        out += ["", " ".join(kept)]
     skipped = [row["figure"] for row in results["rows"] if not _shown_on_postgresql(row)]
     notes = [
         (row["figure"], row["note"])
@@ -196,9 +229,10 @@ def markdown_table(results: dict) -> str:
     def line(values) -> str:
         return "| " + " | ".join(v.replace("|", "\\|") for v in values) + " |"
 
+    runs = kept_runs(results)
     out = [line(HEADERS), "|---|---:|---:|---:|---:|---|"]
     for row in results["rows"]:
-        values = list(cells(row))
+        values = list(cells(row, runs))
         if values[-1] == "MISSED":
             values[-1] = "**missed**"
         out.append(line(values))
@@ -248,6 +282,9 @@ def section(all_results: list[dict]) -> str:
         out += ["", f"### {results['scale'].capitalize()} scale: {results['description']}", ""]
         out += [_machine_line(results), ""]
         out.append(markdown_table(results))
+        kept = kept_lines(results)
+        if kept:
+            out += ["", " ".join(kept)]
         notes = _notes(results)
         if notes:
             out.append("")

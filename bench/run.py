@@ -156,6 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         name += "-postgresql"
     arguments.results_dir.mkdir(parents=True, exist_ok=True)
     output = arguments.results_dir / f"{name}.json"
+    if set(groups) != set(GROUPS) and output.exists():
+        results = kept_from_previous(results, json.loads(output.read_text()), groups)
     output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print(report.text_table(results))
     _log(f"written {output} in {results['run_seconds']} s")
@@ -276,6 +278,32 @@ def measure(
             measured[row.key] = row
     figures = POSTGRESQL_FIGURES if on_postgresql else FIGURES
     return [measured.get(figure.key) or missing_row(figure.key, NOT_RUN) for figure in figures]
+
+
+def run_label(results: dict) -> str:
+    """How a results file names its run: its start and commit."""
+    when = results["started_at"].replace("T", " ").replace("+00:00", " UTC")
+    commit = results.get("software", {}).get("commit")
+    return f"run of {when}" + (f", commit {commit}" if commit else "")
+
+
+def kept_from_previous(results: dict, previous: dict, groups: list[str]) -> dict:
+    """A run of some groups only (`--only`) keeps the other figures of the previous results of
+    the same scale and backend, each such row saying which run measured it (`run`): one
+    lookup-only run does not wipe the last full run's figures."""
+    if previous.get("scale") != results["scale"] or previous.get("backend") != results.get(
+        "backend"
+    ):
+        return results
+    before = {row["key"]: row for row in previous.get("rows", [])}
+    label = run_label(previous)
+    rows = []
+    for row in results["rows"]:
+        old = before.get(row["key"])
+        if row["value"] is None and NOT_RUN in row["note"] and old is not None:
+            row = {**old, "run": old.get("run") or label}
+        rows.append(row)
+    return {**results, "rows": rows, "only": groups}
 
 
 def not_on_postgresql(key: str, why: str) -> Row:

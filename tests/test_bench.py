@@ -167,3 +167,68 @@ def test_the_readme_shows_postgresql_beside_sqlite(
     assert "| figure | PostgreSQL | SQLite (above) |" in text
     assert "8 writer processes, lost rows" in text
     assert "City-scale PostgreSQL figures are not measured yet." in text
+
+
+def test_a_run_of_some_groups_keeps_the_other_figures_of_the_last_run_and_says_so(
+    tmp_path: Path,
+) -> None:
+    from bench.run import NOT_RUN, kept_from_previous
+
+    def row(key: str, value, note: str = "") -> dict:
+        return {
+            "key": key,
+            "figure": key,
+            "unit": "ms",
+            "value": value,
+            "target": "—",
+            "floor": None,
+            "floor_label": "",
+            "ratio": None,
+            "met": None,
+            "samples": 1,
+            "note": note,
+            "extra": {},
+        }
+
+    def results(started_at: str, commit: str, rows: list[dict]) -> dict:
+        return {
+            "scale": "city",
+            "description": "a big city",
+            "backend": "postgresql",
+            "started_at": started_at,
+            "run_seconds": 1.0,
+            "machine": {"cpu": "cpu", "cores": 2, "memory": "1 GB", "system": "Linux"},
+            "software": {"python": "3", "sqlite": "3", "textual": "8", "commit": commit},
+            "rows": rows,
+        }
+
+    full = results(
+        "2026-12-04T21:20:53+00:00", "d4355e0", [row("lookup.p99", 47.3), row("save.p99", 4.6)]
+    )
+    lookup = results(
+        "2026-12-05T18:00:00+00:00",
+        "abc1234",
+        [row("lookup.p99", 6.1), row("save.p99", None, NOT_RUN)],
+    )
+
+    merged = kept_from_previous(lookup, full, ["lookup"])
+    rows = {r["key"]: r for r in merged["rows"]}
+    assert rows["lookup.p99"]["value"] == 6.1 and "run" not in rows["lookup.p99"]
+    assert rows["save.p99"]["value"] == 4.6
+    assert rows["save.p99"]["run"] == "run of 2026-12-04 21:20:53 UTC, commit d4355e0"
+
+    save = results(
+        "2026-12-05T18:30:00+00:00",
+        "abc1234",
+        [row("lookup.p99", None, NOT_RUN), row("save.p99", 4.9)],
+    )
+    again = {r["key"]: r for r in kept_from_previous(save, merged, ["save"])["rows"]}
+    assert again["lookup.p99"]["run"] == "run of 2026-12-05 18:00:00 UTC, commit abc1234"
+    assert again["save.p99"]["value"] == 4.9 and "run" not in again["save.p99"]
+
+    readme = tmp_path / "README.md"
+    readme.write_text(f"{report.BEGIN}\n{report.END}\n")
+    report.rewrite_readme(readme, [merged])
+    text = readme.read_text()
+    assert "| save.p99 † |" in text
+    assert "† kept from the run of 2026-12-04 21:20:53 UTC, commit d4355e0." in text

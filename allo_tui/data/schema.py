@@ -20,6 +20,9 @@ from allo_tui.data.errors import DatabaseFileError
 
 HEAD_REVISION = "0027"
 MIGRATIONS = Path(__file__).with_name("migrations")
+SERVER_ONLY_TABLES = frozenset({"caller_words", "caller_prefixes", "phone_suffixes"})
+"""PostgreSQL's lookup tables, derived from `callers` by triggers (migrations 0009 and 0026):
+no model holds them, and `allo db copy` leaves them to the destination's triggers."""
 
 
 class NewerSchemaError(DatabaseFileError):
@@ -104,8 +107,8 @@ def check_schema(path: Path | str) -> list[str]:
     def include_object(item, name, type_, reflected, compare_to):
         # PostgreSQL's trigram and lower(street) indexes are written by the migrations alone
         # (expression indexes the models cannot hold), on both sides of the comparison.
-        if server and type_ == "table" and name == "caller_words":
-            return False  # PostgreSQL's lookup words, kept by a trigger (migration 0009)
+        if server and type_ == "table" and name in SERVER_ONLY_TABLES:
+            return False  # PostgreSQL's lookup tables, kept by triggers
         return not (
             server
             and type_ == "index"

@@ -1,11 +1,13 @@
-"""Caller lookup on PostgreSQL: trigram indexes (pg_trgm) on folded words and phone digits.
+"""Caller lookup on PostgreSQL: B-trees of word prefixes, words and phone digit suffixes.
 
 The same rules as SQLite's FTS5 search (`allo_tui.data.backend.sqlite.search`), the same
 ranking in Python on a bounded read. A caller's `search_names` and `search_address` hold the
 folded words of the name and the address, each after a blank (" dupont jean "); a trigger
-copies each word to `caller_words`, whose B-tree answers "a word starts with dup"
-(`word LIKE 'dup%'`). Phone digits are matched anywhere in `caller_phones.search_digits` by a
-trigram GIN index.
+copies each word to `caller_words`, whose B-tree answers "a word starts with dupon"
+(`word LIKE 'dupon%'`), and each word's prefixes of 2 to PREFIX_MAX letters to
+`caller_prefixes`, whose B-tree answers "the first callers by id having a word starting with
+du" in one range. Phone digits are matched anywhere in `caller_phones.search_digits`: the
+start of one of the suffixes of its digit forms, kept in `phone_suffixes` by a trigger.
 
 A search is stopped from another thread by `SearchToken.cancel()`, which cancels the
 statement running on the server (the connection's `cancel()`).
@@ -46,19 +48,67 @@ MAX_WORDS = 8
 CANDIDATES = CAP + 1
 PHONE_CHECKED_CANDIDATES = 400
 
+PHONE_SAMPLE = 1_000
+"""Numbers (the first by id) sampled to tell common digits from rare ones."""
+PHONE_DENSE = 50
+"""Digits held by this many sampled numbers (5 %) are read by walking the numbers by id (a
+few thousand of them); rarer ones from their range of `phone_suffixes` (read in the index
+alone: tens of thousands of entries cost less than a few thousand numbers walked)."""
+
 SITE_SAMPLE = 200
 """Callers sampled to learn the town and postcode words most addresses share."""
 
 _POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
 _SITE_WORDS: dict[str, frozenset[str]] = {}
-# A caller having a word that starts with / is the parameter (table `caller_words`, kept by a
-# trigger: migration 0009); the planner reads the word's range, or walks callers by id.
+# A caller having a word that starts with / is the parameter (tables `caller_prefixes` and
+# `caller_words`, kept by triggers: migrations 0026 and 0009).
 _CALLER_ROW = (
     "SELECT c.id, c.surname, c.given_name, c.street_number, c.street, c.address_extra,"
     " c.postcode, c.city FROM callers AS c"
 )
 DENSE = 5_000
-"""A word held more often than this is read by walking the callers in id order."""
+"""A longer word starting more than MERGED words, held more often than this, is read by
+walking the callers having its first PREFIX_MAX letters, in id order."""
+PREFIX_MAX = 4
+"""`caller_prefixes` holds the prefixes of 2 to this many letters of every word (migration
+0026)."""
+
+
+MERGED = 16
+"""A longer word that starts this many words of the word index or fewer is read by merging
+their ranges."""
+_HOLDS = (
+    "(SELECT true FROM caller_words AS w WHERE w.caller_id = {id} AND left(w.word, ?) = ? LIMIT 1)"
+)
+"""The caller `id` has a word starting with the parameter: a probe of its own words in the
+(caller_id, word) key (not a LIKE, which would lead the planner to the word's whole range)."""
+_KEYS_STARTING = (
+    "WITH RECURSIVE found(key) AS ("
+    "(SELECT {key} FROM {table} WHERE {key} {ge} ? AND {key} {lt} ? ORDER BY {key} {order}"
+    " LIMIT 1) UNION ALL SELECT (SELECT t.{key} FROM {table} AS t WHERE t.{key} {gt} found.key"
+    " AND t.{key} {lt} ? ORDER BY t.{key} {order} LIMIT 1) FROM found"
+    " WHERE found.key IS NOT NULL"
+    ") SELECT key FROM found WHERE key IS NOT NULL LIMIT ?"
+)
+"""The distinct keys in a range, in the order of their index."""
+_BYTEWISE = {
+    "caller_words": {"ge": "~>=~", "gt": "~>~", "lt": "~<~", "order": "USING ~<~"},
+    "caller_prefixes": {"ge": ">=", "gt": ">", "lt": "<", "order": ""},
+}
+"""How each key's index compares it byte by byte: `caller_words.word` by text_pattern_ops,
+`caller_prefixes.prefix` by its collation "C". A range is given by its bounds, not by LIKE: a
+statement psycopg has prepared may run on a generic plan, which cannot use LIKE ?."""
+_WORD_RANGE = "w.word ~>=~ ? AND w.word ~<~ ?"
+
+
+def starting_range(start: str) -> tuple[str, str]:
+    """The bounds of the keys starting with `start`, byte by byte (in code point order)."""
+    return start, start[:-1] + chr(min(ord(start[-1]) + 1, 0x10FFFF))
+
+
+def _by_ids(ids: str, parameters: tuple) -> tuple[str, tuple]:
+    """The callers' rows of the caller ids `ids` selects, by id."""
+    return f"{_CALLER_ROW} JOIN ({ids}) AS m ON m.caller_id = c.id ORDER BY c.id", parameters
 
 
 def indexed_words(text: str) -> str:
@@ -118,15 +168,62 @@ class _Search:
         read_capped = False
         if len(digits) >= 3:
             fetch = PHONE_CHECKED_CANDIDATES
-            hits = self.rows(
-                "SELECT caller_id, search_digits FROM caller_phones"
-                " WHERE search_digits LIKE ? ORDER BY id LIMIT ?",
-                (f"%{digits}%", fetch),
-            )
+            hits = self.numbers_holding(digits, fetch)
             read_capped = len(hits) >= fetch
             hits = [hit for hit in hits if any(digits in form for form in hit[1].split())]
         exact = exact_number(self.rows, query, digits, hits, read_capped=read_capped)
         return phone_matches(exact, hits, digits, read_capped=read_capped, limit=limit)
+
+    def numbers_holding(self, digits: str, fetch: int) -> list[tuple[int, str]]:
+        """The first `fetch` numbers (by id) holding `digits`: (caller id, search digits).
+
+        Digits most numbers hold ("0386") are found by walking the numbers in id order; rarer
+        ones ("5196") are the range of `phone_suffixes` starting with them (migration 0026),
+        read in its index alone and sorted. Which one is decided on a sample of PHONE_SAMPLE
+        numbers: the planner, left to itself, walked hundreds of thousands of numbers for
+        digits it wrongly thought common, or read the trigram index's long lists of the
+        trigrams most numbers share."""
+        pattern = f"%{digits}%"
+        sample = self.rows(
+            "SELECT count(*) FROM (SELECT search_digits FROM caller_phones ORDER BY id"
+            " LIMIT ?) AS s WHERE s.search_digits LIKE ?",
+            (PHONE_SAMPLE, pattern),
+        )[0][0]
+        if sample >= PHONE_DENSE:
+            # `|| ''`: not the trigram index, whose matches would all be read and sorted.
+            return self.rows(
+                "SELECT caller_id, search_digits FROM caller_phones"
+                " WHERE (search_digits || '') LIKE ? ORDER BY id LIMIT ?",
+                (pattern, fetch),
+            )
+        # A number holding the digits twice has two suffixes in the range: twice `fetch`
+        # entries hold `fetch` numbers but in the rarest case (then read again, distinct).
+        # Sorting the ids beats making them distinct first (a hash of thousands of ids).
+        low, high = starting_range(digits)
+        read = [
+            row[0]
+            for row in self.rows(
+                "SELECT phone_id FROM phone_suffixes WHERE suffix >= ? AND suffix < ?"
+                " ORDER BY phone_id LIMIT ?",
+                (low, high, 2 * fetch),
+            )
+        ]
+        ids = list(dict.fromkeys(read))[:fetch]
+        if len(ids) < fetch and len(read) == 2 * fetch:
+            ids = [
+                row[0]
+                for row in self.rows(
+                    "SELECT DISTINCT phone_id FROM phone_suffixes WHERE suffix >= ?"
+                    " AND suffix < ? ORDER BY phone_id LIMIT ?",
+                    (low, high, fetch),
+                )
+            ]
+        if not ids:
+            return []
+        return self.rows(
+            "SELECT caller_id, search_digits FROM caller_phones WHERE id = ANY(?) ORDER BY id",
+            (ids,),
+        )
 
     def and_postcode(self, by_phone: CallerMatches, postcode: str, limit: int) -> CallerMatches:
         """`by_phone`, then the callers whose address has `postcode`, by name."""
@@ -174,48 +271,99 @@ class _Search:
         """The read of the first `fetch` callers (by id) having a word starting with `word`
         and, when given, the word `number`.
 
-        A word held by few callers is read from its range of the word index, then the callers
-        by id; a common one ("le", "rue") from the callers in id order, each checked in the
-        (caller_id, word) key, which stops as soon as enough are found. Which one is decided
-        by counting the range up to `DENSE` entries (a millisecond), not by the planner's
-        estimate of a prefix, which is often far off.
+        Each read stops at the `fetch`th caller, however common the word: a word of
+        PREFIX_MAX letters or fewer ("le", "me") is one range of `caller_prefixes`, already in
+        caller id order. A longer one is the few words of the word index starting with it
+        ("marti": martin, martine…), each a range in caller id order, their first `fetch`
+        callers merged; when many words start with it, the callers of the range of its first
+        PREFIX_MAX letters, each checked in the (caller_id, word) key of `caller_words`, or
+        its range of the word index read whole when it holds fewer than DENSE entries (as
+        counted: the planner's estimate of a prefix is often far off). With a street number,
+        the pairs of `caller_prefixes` (number, blank, word) starting with "12 temp" are
+        merged the same way; when many do ("12 ma"), the range of the word's first
+        PREFIX_MAX letters and the number's range of the word index are merged in caller id
+        order by the planner.
         """
-        driver, value = ("w.word LIKE ?", f"{word}%") if word else ("w.word = ?", number)
-        also, also_params = "", ()
-        if word and number:
-            also = (
-                " AND EXISTS (SELECT 1 FROM caller_words AS n"
-                " WHERE n.caller_id = w.caller_id AND n.word = ?)"
+        if not word:
+            return _by_ids(
+                "SELECT w.caller_id FROM caller_words AS w WHERE w.word = ?"
+                " ORDER BY w.caller_id LIMIT ?",
+                (number, fetch),
             )
-            also_params = (number,)
+        longer = len(word) > PREFIX_MAX
+        if number and number.isascii():
+            pairs = self.starting("caller_prefixes", "prefix", f"{number} {word}")
+            if len(pairs) <= MERGED:
+                return self.merged("caller_prefixes", "prefix", pairs, fetch)
+        if number:  # many words start so: the two ranges merged in caller id order
+            check, checked = (f" AND {_HOLDS.format(id='p.caller_id')}", (len(word), word))
+            return _by_ids(
+                "SELECT p.caller_id FROM caller_prefixes AS p JOIN caller_words AS n"
+                " ON n.caller_id = p.caller_id AND n.word = ? WHERE p.prefix = ?"
+                f"{check if longer else ''} ORDER BY p.caller_id LIMIT ?",
+                (number, word[:PREFIX_MAX], *(checked if longer else ()), fetch),
+            )
+        if not longer:
+            return _by_ids(
+                "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
+                " ORDER BY p.caller_id LIMIT ?",
+                (word, fetch),
+            )
+        words = self.starting("caller_words", "word", word)
+        if len(words) <= MERGED:
+            return self.merged("caller_words", "word", words, fetch)
         dense = (
             self.rows(
-                "SELECT count(*) FROM (SELECT 1 FROM caller_words AS w"
-                f" WHERE {driver} LIMIT ?) AS found",
-                (value, DENSE),
+                f"SELECT count(*) FROM (SELECT 1 FROM caller_words AS w WHERE {_WORD_RANGE}"
+                " LIMIT ?) AS found",
+                (*starting_range(word), DENSE),
             )[0][0]
             >= DENSE
         )
         if dense:
-            where = (
-                f"EXISTS (SELECT 1 FROM caller_words AS w WHERE w.caller_id = c.id AND {driver}"
-                f"{also})"
+            return _by_ids(
+                "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
+                f" AND {_HOLDS.format(id='p.caller_id')} ORDER BY p.caller_id LIMIT ?",
+                (word[:PREFIX_MAX], len(word), word, fetch),
             )
-            return f"{_CALLER_ROW} WHERE {where} ORDER BY c.id LIMIT ?", (
-                value,
-                *also_params,
-                fetch,
+        # The range is read whole (fewer than DENSE entries), then sorted: left to itself, the
+        # planner may walk the (caller_id, word) key in order for a prefix it thinks common.
+        return _by_ids(
+            "SELECT DISTINCT w.caller_id FROM (SELECT caller_id FROM caller_words AS w"
+            f" WHERE {_WORD_RANGE} OFFSET 0) AS w ORDER BY w.caller_id LIMIT ?",
+            (*starting_range(word), fetch),
+        )
+
+    def starting(self, table: str, column: str, start: str) -> list[str]:
+        """The distinct keys of `table` starting with `start`, in order, up to MERGED + 1: one
+        descent of the key's index each (a skip scan)."""
+        low, high = starting_range(start)
+        return [
+            row[0]
+            for row in self.rows(
+                _KEYS_STARTING.format(table=table, key=column, **_BYTEWISE[table]),
+                (low, high, high, MERGED + 1),
             )
-        return (
-            f"{_CALLER_ROW} JOIN (SELECT DISTINCT w.caller_id FROM caller_words AS w"
-            f" WHERE {driver}{also} ORDER BY w.caller_id LIMIT ?) AS m ON m.caller_id = c.id"
-            " ORDER BY c.id",
-            (value, *also_params, fetch),
+        ]
+
+    def merged(self, table: str, column: str, keys: list[str], fetch: int) -> tuple[str, tuple]:
+        """The read of the first `fetch` callers (by id) of the ranges of `keys` in `table`:
+        each key's first `fetch` callers hold the first `fetch` of them all."""
+        if not keys:
+            return f"{_CALLER_ROW} WHERE false", ()
+        branches = " UNION ALL ".join(
+            f"(SELECT caller_id FROM {table} WHERE {column} = ? ORDER BY caller_id LIMIT ?)"
+            for _ in keys
+        )
+        return _by_ids(
+            f"SELECT DISTINCT w.caller_id FROM ({branches}) AS w ORDER BY w.caller_id LIMIT ?",
+            (*(value for key in keys for value in (key, fetch)), fetch),
         )
 
     def site_words(self) -> frozenset[str]:
         """Words of the town and postcode most callers share (cached per database)."""
-        key = self.connection.raw.info.dsn
+        info = self.connection.raw.info
+        key = f"{info.host}:{info.port}/{info.dbname}"  # not `dsn`: half a millisecond to build
         words = _SITE_WORDS.get(key)
         if words is None:
             rows = self.rows(
