@@ -28,10 +28,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from allo_tui.data.backend.sqlite.fts_text import caller_search_texts, request_search_texts
+from allo_tui.data.rows import REVIEW_EVENT_SQL
 
 # Written exactly as `allo_tui.data.rows.OPEN_STATUS_SQL` (migration 0010 made it six statuses).
-REVIEW_EVENT_SQL = "kind IN ('status', 'assignment')"
-"""The events the review counts: status changes (done, reopened) and send-backs."""
 OPEN_STATUS_SQL = (
     "status IN ('new', 'acknowledged', 'assigned', 'in_progress', 'planned', 'waiting')"
 )

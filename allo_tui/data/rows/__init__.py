@@ -47,6 +47,9 @@ OPEN_STATUS_SQL = (
     "status IN ('new', 'acknowledged', 'assigned', 'in_progress', 'planned', 'waiting')"
 )
 assert set(OPEN_VALUES) == set(re.findall(r"'(\w+)'", OPEN_STATUS_SQL))
+REVIEW_EVENT_SQL = "kind IN ('status', 'assignment')"
+"""The events the review counts (status changes: done, reopened; send-backs), written as the
+partial index `ix_events_review` is (migration 0027)."""
 
 IN_BATCH = 500
 """Ids bound per `IN (?, …)` list (well under every engine's limit on parameters)."""

@@ -8,8 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from allo_tui.data.models import REVIEW_EVENT_SQL
-from allo_tui.data.rows import db_time, utc_time
+from allo_tui.data.rows import REVIEW_EVENT_SQL, db_time, utc_time
 from allo_tui.data.rows.catalogue import setting
 from allo_tui.data.store.core import StoreCore
 
