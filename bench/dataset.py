@@ -46,10 +46,24 @@ def demo_source_hash() -> str:
     return digest.hexdigest()[:12]
 
 
+def migrations_source_hash() -> str:
+    """A short hash of every migration's source (a migration reserved empty and then filled
+    keeps its revision: the text tells them apart)."""
+    import allo_tui.data as data
+
+    digest = hashlib.sha256()
+    for module in sorted((Path(data.__file__).parent / "migrations" / "versions").glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes() + b"\0")
+    return digest.hexdigest()[:8]
+
+
 def cache_key(scale: Scale) -> str:
     from allo_tui.data.schema import HEAD_REVISION
 
-    return f"{scale.name}-c{scale.callers}-r{scale.requests}-s{SEED}-rev{HEAD_REVISION}-demo{demo_source_hash()}"
+    return (
+        f"{scale.name}-c{scale.callers}-r{scale.requests}-s{SEED}-rev{HEAD_REVISION}"
+        f"-m{migrations_source_hash()}-demo{demo_source_hash()}"
+    )
 
 
 def ensure_dataset(scale: Scale, cache_dir: Path = DEFAULT_CACHE, *, log=print) -> Dataset:

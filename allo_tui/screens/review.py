@@ -111,12 +111,19 @@ class ReviewScreen(Screen[None]):
     def _load(self, period: Period) -> None:
         store = self.app.store
         try:
+            if store.review_counts_everything():
+                self.app.call_from_thread(self._counting_everything, period)
             current = store.review(period)
             previous = store.review(period.previous())
         except Exception as error:  # noqa: BLE001 - shown, the console carries on
             self.app.call_from_thread(self._failed, error)
             return
         self.app.call_from_thread(self._loaded, period, review_tables(current, previous))
+
+    def _counting_everything(self, period: Period) -> None:
+        self.query_one("#review-heading", Static).update(
+            TEXTS["counting_everything"].format(period=period_label(period))
+        )
 
     def _failed(self, error: Exception) -> None:
         self.query_one("#review-heading", Static).update(TEXTS["failed"].format(error=error))

@@ -109,6 +109,20 @@ class ReviewStore(StoreCore):
         today = self.calendar().to_local(self.now()).date()
         return self.bring_review_up_to_date(today, everything=True, progress=progress)
 
+    def review_counts_everything(self) -> bool:
+        """True when the next review must count every day from the rows (never counted, a new
+        calendar, a renamed category or service): minutes on a big database."""
+        with self._read() as connection:
+            meta = dict(connection.execute("SELECT key, value FROM review_meta").fetchall())
+            everything = connection.execute(
+                "SELECT 1 FROM review_dirty WHERE day = '*' LIMIT 1"
+            ).fetchone()
+        return (
+            everything is not None
+            or "built_through" not in meta
+            or meta.get("calendar") != _fingerprint(self.calendar())
+        )
+
     def bring_review_up_to_date(
         self, today: date, *, everything: bool = False, progress: Progress | None = None
     ) -> int:
