@@ -277,7 +277,14 @@ def measure(
         for row in demo_rows(scale, dataset):
             measured[row.key] = row
     figures = POSTGRESQL_FIGURES if on_postgresql else FIGURES
-    return [measured.get(figure.key) or missing_row(figure.key, NOT_RUN) for figure in figures]
+    return [measured.get(figure.key) or _not_run(figure.key) for figure in figures]
+
+
+def _not_run(key: str) -> Row:
+    """A figure this run left out (`--only`): neither met nor missed."""
+    row = missing_row(key, NOT_RUN)
+    row.met = None
+    return row
 
 
 def run_label(results: dict) -> str:
