@@ -211,3 +211,20 @@ def test_a_copied_database_keeps_the_same_figures(store, admin, tmp_path) -> Non
             assert copied.review(period, NOW) == copied.review_from_rows(period, NOW)
     finally:
         copied.close()
+
+
+def test_a_save_while_every_day_is_counted_waits_for_one_run_and_is_not_lost(store, admin):
+    _history(store, admin)
+    saved = []
+
+    def progress(done: int, total: int) -> None:
+        # Called between two runs: the write lock is free, and this day was counted already.
+        if not saved:
+            saved.append(_made(store, admin, datetime(2026, 3, 30, 9, 0, tzinfo=UTC)))
+
+    store.clock.set(NOW)
+    counted = store.rebuild_review(progress)
+    assert saved and counted > 31  # more than one run
+    _assert_kept_equal_rows(store)
+    march = store.review(month_of(date(2026, 3, 1)), NOW)
+    assert march.requests == 1

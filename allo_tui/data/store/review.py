@@ -126,39 +126,32 @@ class ReviewStore(StoreCore):
     def bring_review_up_to_date(
         self, today: date, *, everything: bool = False, progress: Progress | None = None
     ) -> int:
-        """Count the kept days that need it (see the class); returns how many were counted."""
+        """Count the kept days that need it (see the class); returns how many were counted.
+
+        Each run of days is counted and kept in a write transaction of its own, so that a
+        console saving meanwhile never waits more than one run (a month of rows). A change
+        made meanwhile lists its day again: the next review counts it.
+        """
         calendar = self.calendar()
+        fingerprint = _fingerprint(calendar)
+        last = today - timedelta(days=1)
         with self._read() as connection:
             meta = dict(connection.execute("SELECT key, value FROM review_meta").fetchall())
-            dirty = connection.execute("SELECT 1 FROM review_dirty LIMIT 1").fetchone()
-        yesterday = (today - timedelta(days=1)).isoformat()
-        if (
-            not everything
-            and dirty is None
-            and meta.get("built_through") == yesterday
-            and meta.get("calendar") == _fingerprint(calendar)
-        ):
+            dirty = connection.execute("SELECT id, day FROM review_dirty").fetchall()
+            built = meta.get("built_through")
+            everything = (
+                everything
+                or built is None
+                or meta.get("calendar") != fingerprint
+                or any(day == "*" for _id, day in dirty)
+            )
+            first = _first_day(connection, calendar) if everything else None
+        if not everything and not dirty and built == last.isoformat():
             return 0
-        with self._write() as connection:
-            if self.is_server:
-                connection.execute("SELECT pg_advisory_xact_lock(?)", (REVIEW_LOCK,))
-            return self._count_days(connection, calendar, today, everything, progress)
-
-    def _count_days(self, connection, calendar, today, everything, progress) -> int:
-        meta = dict(connection.execute("SELECT key, value FROM review_meta").fetchall())
-        dirty = connection.execute("SELECT id, day FROM review_dirty").fetchall()
-        last = today - timedelta(days=1)
-        built = meta.get("built_through")
-        fingerprint = _fingerprint(calendar)
-        if (
-            everything
-            or built is None
-            or meta.get("calendar") != fingerprint
-            or any(day == "*" for _id, day in dirty)
-        ):
-            connection.execute("DELETE FROM review_days")
-            first = _first_day(connection, calendar)
+        if everything:
             days = set(_days_between(first, last)) if first is not None else set()
+            with self._write() as connection:  # no review trusts the kept days until the end
+                connection.execute("DELETE FROM review_meta WHERE key = 'built_through'")
         else:
             kept_through = date.fromisoformat(built)
             days = set()
@@ -170,36 +163,54 @@ class ReviewStore(StoreCore):
         # Every day kept is over: whatever was due then and is still pending is late.
         midnight = datetime.combine(today, time(0), tzinfo=calendar.zone).astimezone(UTC)
         for first_day, last_day in _runs(sorted(days)):
-            figures = self._count(connection, calendar, first_day, last_day, midnight)
-            rows = []
-            for day in _days_between(first_day, last_day):
-                day_figures = figures.get(day)
-                if day_figures is None or day_figures.empty:
-                    connection.execute("DELETE FROM review_days WHERE day = ?", (day.isoformat(),))
-                    continue
-                rows.append(
-                    (
-                        day.isoformat(),
-                        day_figures.count("made"),
-                        day_figures.count("ended"),
-                        json.dumps(day_figures.as_json(), separators=(",", ":")),
-                    )
-                )
-            if rows:
-                connection.executemany(_KEEP, rows)
+            with self._write() as connection:
+                if self.is_server:
+                    connection.execute("SELECT pg_advisory_xact_lock(?)", (REVIEW_LOCK,))
+                self._keep(connection, calendar, first_day, last_day, midnight)
             counted += (last_day - first_day).days + 1
             if progress is not None:
                 progress(counted, len(days))
-        ids = [row[0] for row in dirty]
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            connection.execute(
-                f"DELETE FROM review_dirty WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        with self._write() as connection:
+            if everything:
+                if first is None:
+                    connection.execute("DELETE FROM review_days")
+                else:
+                    connection.execute(
+                        "DELETE FROM review_days WHERE day < ? OR day > ?",
+                        (first.isoformat(), last.isoformat()),
+                    )
+            ids = [row[0] for row in dirty]
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                connection.execute(
+                    f"DELETE FROM review_dirty WHERE id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            connection.executemany(
+                _SET_META, [("built_through", last.isoformat()), ("calendar", fingerprint)]
             )
-        connection.executemany(
-            _SET_META, [("built_through", last.isoformat()), ("calendar", fingerprint)]
-        )
         return counted
+
+    def _keep(self, connection, calendar, first_day: date, last_day: date, now) -> None:
+        """Count the days `first_day`..`last_day` and keep them (a day with nothing is
+        removed)."""
+        figures = self._count(connection, calendar, first_day, last_day, now)
+        rows = []
+        for day in _days_between(first_day, last_day):
+            day_figures = figures.get(day)
+            if day_figures is None or day_figures.empty:
+                connection.execute("DELETE FROM review_days WHERE day = ?", (day.isoformat(),))
+                continue
+            rows.append(
+                (
+                    day.isoformat(),
+                    day_figures.count("made"),
+                    day_figures.count("ended"),
+                    json.dumps(day_figures.as_json(), separators=(",", ":")),
+                )
+            )
+        if rows:
+            connection.executemany(_KEEP, rows)
 
     def _count(self, connection, calendar, first: date, last: date, now: datetime):
         """The figures of the local days `first`..`last`, counted from the rows."""
