@@ -30,7 +30,6 @@ from allo_tui.domain.review_days import (
     ReviewCall,
     ReviewEvent,
     ReviewRequest,
-    day_figures,
     merged,
 )
 
@@ -332,28 +331,6 @@ def review_figures(
         by_street=total.by_key("made:street"),
         services=services,
         procedures=procedures,
-    )
-
-
-def figures_from_rows(
-    period: Period,
-    calendar: SiteCalendar,
-    now: datetime,
-    requests: list[ReviewRequest],
-    calls: Iterable[ReviewCall] = (),
-    events: Iterable[ReviewEvent] = (),
-    volume_estimate: int = DEFAULT_VOLUME_ESTIMATE,
-) -> ReviewFigures:
-    """Every figure of `period` from every row that may count in it (a full recomputation)."""
-    start, end = period.bounds(calendar)
-    days = day_figures(calendar, period.first, period.last, now, requests, calls, events)
-    at = min(now, end)
-    return review_figures(
-        period,
-        days,
-        open_at_start=sum(1 for r in requests if r.open_at(start)),
-        ages=backlog_ages((r.created_at for r in requests if r.open_at(at)), at),
-        volume_estimate=volume_estimate,
     )
 
 
