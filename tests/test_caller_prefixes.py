@@ -198,8 +198,8 @@ def test_the_prefix_read_finds_the_callers_the_word_table_finds(
         ):
             if word is None and not number:
                 continue
-            sql, parameters = reader.candidates(word, number, fetch)
-            found = [row[0] for row in reader.rows(sql, parameters)]
+            ids = reader.candidates(word, number, fetch)
+            found = [] if ids is None else [row[0] for row in reader.rows(*ids)]
             reference = [
                 row[0]
                 for row in reader.rows(
@@ -243,15 +243,13 @@ def word_table_candidates(self, word, number, fetch):
         where = (
             f"EXISTS (SELECT 1 FROM caller_words AS w WHERE w.caller_id = c.id AND {driver}{also})"
         )
-        return f"{search._CALLER_ROW} WHERE {where} ORDER BY c.id LIMIT ?", (
-            value,
-            *also_params,
-            fetch,
+        return (
+            f"SELECT c.id AS caller_id FROM callers AS c WHERE {where} ORDER BY c.id LIMIT ?",
+            (value, *also_params, fetch),
         )
     return (
-        f"{search._CALLER_ROW} JOIN (SELECT DISTINCT w.caller_id FROM caller_words AS w"
-        f" WHERE {driver}{also} ORDER BY w.caller_id LIMIT ?) AS m ON m.caller_id = c.id"
-        " ORDER BY c.id",
+        "SELECT DISTINCT w.caller_id FROM caller_words AS w"
+        f" WHERE {driver}{also} ORDER BY w.caller_id LIMIT ?",
         (value, *also_params, fetch),
     )
 

@@ -34,11 +34,8 @@ from allo_tui.domain.search import (
     CallerMatches,
     SearchCancelled,
     SearchToken,
-    address_words,
     folded,
     search_tokens,
-    sorted_words,
-    starts_one,
     telling_words,
     with_elisions,
 )
@@ -46,6 +43,8 @@ from allo_tui.domain.search import (
 MAX_WORDS = 8
 """Words beyond this many are ignored (a pasted paragraph must not make a huge query)."""
 CANDIDATES = CAP + 1
+CHECKED_FACTOR = 2
+"""When other words are checked, the read takes this many times more candidates (as on SQLite)."""
 PHONE_CHECKED_CANDIDATES = 400
 
 PHONE_SAMPLE = 1_000
@@ -60,12 +59,6 @@ SITE_SAMPLE = 200
 
 _POSTCODE = re.compile(r"(\d{2}) ?(\d{3})")
 _SITE_WORDS: dict[str, frozenset[str]] = {}
-# A caller having a word that starts with / is the parameter (tables `caller_prefixes` and
-# `caller_words`, kept by triggers: migrations 0026 and 0009).
-_CALLER_ROW = (
-    "SELECT c.id, c.surname, c.given_name, c.street_number, c.street, c.address_extra,"
-    " c.postcode, c.city FROM callers AS c"
-)
 DENSE = 5_000
 """A longer word starting more than MERGED words, held more often than this, is read by
 walking the callers having its first PREFIX_MAX letters, in id order."""
@@ -106,9 +99,23 @@ def starting_range(start: str) -> tuple[str, str]:
     return start, start[:-1] + chr(min(ord(start[-1]) + 1, 0x10FFFF))
 
 
-def _by_ids(ids: str, parameters: tuple) -> tuple[str, tuple]:
-    """The callers' rows of the caller ids `ids` selects, by id."""
-    return f"{_CALLER_ROW} JOIN ({ids}) AS m ON m.caller_id = c.id ORDER BY c.id", parameters
+def _checked(ids: tuple[str, tuple], checks: list[str], wanted: int) -> tuple[str, tuple]:
+    """The first `wanted` callers (by id) of the candidates `ids` selects (a statement of
+    `caller_id`s and its parameters) where each word of `checks` starts a word of the name or
+    the address: id, surname, given name, and how many candidates were read before the check.
+
+    `search_names` and `search_address` hold the folded words (with elided forms) the SQLite
+    search checks in Python (`indexed_words`), each after a blank: here the check is a LIKE
+    on the row the join reads anyway, and only the rows kept come back."""
+    sql, parameters = ids
+    condition = "".join(" AND (c.search_names LIKE ? OR c.search_address LIKE ?)" for _ in checks)
+    patterns = tuple(value for word in checks for value in (like_word_start(word),) * 2)
+    return (
+        f"WITH m AS MATERIALIZED ({sql}) SELECT c.id, c.surname, c.given_name,"
+        " (SELECT count(*) FROM m) FROM callers AS c JOIN m ON m.caller_id = c.id"
+        f" WHERE true{condition} ORDER BY c.id LIMIT ?",
+        (*parameters, *patterns, wanted),
+    )
 
 
 def indexed_words(text: str) -> str:
@@ -242,34 +249,28 @@ class _Search:
         if not [word for word in typed if len(word) >= 2]:
             return NO_MATCH
         # As on SQLite, one telling word drives the read (not "rue", "de", nor the town most
-        # callers share; else the street number), and the others are checked here on its
-        # candidates.
+        # callers share; else the street number); the other words are checked in the same
+        # statement on its candidates, in the folded words of the name and the address.
         chosen, number = telling_words(typed, self.site_words())
         chosen = chosen[:1]
         checks = [word for word in typed if word not in chosen and word != number]
-        fetch = max(CANDIDATES, limit) * (2 if checks else 1)
-        rows = self.rows(*self.candidates(chosen[0] if chosen else None, number, fetch))
-        if checks:
-            kept: dict[int, tuple[str, str]] = {}
-            for row in rows:
-                name_words = sorted_words(f"{row[1]} {row[2]}")
-                missing = [word for word in checks if not starts_one(name_words, word)]
-                if missing and not all(
-                    starts_one(address_words(tuple(row[3:8])), word) for word in missing
-                ):
-                    continue
-                kept[row[0]] = (folded(row[1]), folded(row[2]))
-            total, capped = min(len(kept), CAP), len(rows) >= fetch or len(kept) > CAP
-        else:
-            kept = {row[0]: (folded(row[1]), folded(row[2])) for row in rows}
-            total, capped = min(len(rows), CAP), len(rows) > CAP
-        if not kept:
+        wanted = max(CANDIDATES, limit)
+        fetch = wanted * (CHECKED_FACTOR if checks else 1)
+        ids = self.candidates(chosen[0] if chosen else None, number, fetch)
+        if ids is None:
             return NO_MATCH
+        rows = self.rows(*_checked(ids, checks, wanted))
+        if not rows:
+            return NO_MATCH
+        read = rows[0][3]  # the candidates read before the check
+        kept = {row[0]: (folded(row[1]), folded(row[2])) for row in rows}
+        total = min(len(kept), CAP)
+        capped = len(kept) > CAP or (bool(checks) and read >= fetch)
         return ranked(list(kept), kept, typed, total=total, capped=capped, limit=limit)
 
-    def candidates(self, word: str | None, number: str, fetch: int) -> tuple[str, tuple]:
-        """The read of the first `fetch` callers (by id) having a word starting with `word`
-        and, when given, the word `number`.
+    def candidates(self, word: str | None, number: str, fetch: int) -> tuple[str, tuple] | None:
+        """The statement of the first `fetch` caller ids having a word starting with `word`
+        and, when given, the word `number` (None: no caller has such a word).
 
         Each read stops at the `fetch`th caller, however common the word: a word of
         PREFIX_MAX letters or fewer ("le", "me") is one range of `caller_prefixes`, already in
@@ -285,7 +286,7 @@ class _Search:
         order by the planner.
         """
         if not word:
-            return _by_ids(
+            return (
                 "SELECT w.caller_id FROM caller_words AS w WHERE w.word = ?"
                 " ORDER BY w.caller_id LIMIT ?",
                 (number, fetch),
@@ -297,14 +298,14 @@ class _Search:
                 return self.merged("caller_prefixes", "prefix", pairs, fetch)
         if number:  # many words start so: the two ranges merged in caller id order
             check, checked = (f" AND {_HOLDS.format(id='p.caller_id')}", (len(word), word))
-            return _by_ids(
+            return (
                 "SELECT p.caller_id FROM caller_prefixes AS p JOIN caller_words AS n"
                 " ON n.caller_id = p.caller_id AND n.word = ? WHERE p.prefix = ?"
                 f"{check if longer else ''} ORDER BY p.caller_id LIMIT ?",
                 (number, word[:PREFIX_MAX], *(checked if longer else ()), fetch),
             )
         if not longer:
-            return _by_ids(
+            return (
                 "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
                 " ORDER BY p.caller_id LIMIT ?",
                 (word, fetch),
@@ -321,14 +322,14 @@ class _Search:
             >= DENSE
         )
         if dense:
-            return _by_ids(
+            return (
                 "SELECT p.caller_id FROM caller_prefixes AS p WHERE p.prefix = ?"
                 f" AND {_HOLDS.format(id='p.caller_id')} ORDER BY p.caller_id LIMIT ?",
                 (word[:PREFIX_MAX], len(word), word, fetch),
             )
         # The range is read whole (fewer than DENSE entries), then sorted: left to itself, the
         # planner may walk the (caller_id, word) key in order for a prefix it thinks common.
-        return _by_ids(
+        return (
             "SELECT DISTINCT w.caller_id FROM (SELECT caller_id FROM caller_words AS w"
             f" WHERE {_WORD_RANGE} OFFSET 0) AS w ORDER BY w.caller_id LIMIT ?",
             (*starting_range(word), fetch),
@@ -346,16 +347,18 @@ class _Search:
             )
         ]
 
-    def merged(self, table: str, column: str, keys: list[str], fetch: int) -> tuple[str, tuple]:
-        """The read of the first `fetch` callers (by id) of the ranges of `keys` in `table`:
+    def merged(
+        self, table: str, column: str, keys: list[str], fetch: int
+    ) -> tuple[str, tuple] | None:
+        """The first `fetch` caller ids of the ranges of `keys` in `table` (None: no key):
         each key's first `fetch` callers hold the first `fetch` of them all."""
         if not keys:
-            return f"{_CALLER_ROW} WHERE false", ()
+            return None
         branches = " UNION ALL ".join(
             f"(SELECT caller_id FROM {table} WHERE {column} = ? ORDER BY caller_id LIMIT ?)"
             for _ in keys
         )
-        return _by_ids(
+        return (
             f"SELECT DISTINCT w.caller_id FROM ({branches}) AS w ORDER BY w.caller_id LIMIT ?",
             (*(value for key in keys for value in (key, fetch)), fetch),
         )
