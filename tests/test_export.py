@@ -213,6 +213,23 @@ def test_json_is_one_array_with_iso_times(db_path, town, tmp_path: Path) -> None
     assert json.loads(empty.read_text()) == []
 
 
+def test_out_dash_writes_to_stdout_and_makes_no_file(
+    db_path, town, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(db_path, "requests", "--format", "json", "--out", "-")
+    assert result.exit_code == 0, result.output
+    assert {row["reference"] for row in json.loads(result.stdout)} == {
+        town[name].reference for name in ("winter", "summer", "autumn")
+    }
+    assert "3 ligne(s) écrite(s) sur la sortie standard" in result.stderr
+    result = run(db_path, "requests", "--out", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith("\ufeff".encode())  # the CSV French Excel opens
+    assert len(result.stdout_bytes.decode("utf-8-sig").splitlines()) == 4
+    assert not (tmp_path / "-").exists()
+
+
 def test_xlsx_splits_into_sheets_and_reads_back(
     db_path, town, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -6,11 +6,13 @@ Who exports what: hostesses, supervisors and admins every request, call and even
 agent their services' requests only (and those requests' calls and events); the callers
 (personal data) an admin only, and each callers export is recorded in the audit (what, how
 many rows, which filters). The requests, calls and events exports carry a caller's number,
-never their name or phone. Bad input is one French line, exit 2, and no file.
+never their name or phone. Bad input is one French line, exit 2, and no file. `--out -`
+writes the file to stdout (and the count to stderr).
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,7 +51,9 @@ from allo_tui.cli.export_files import FORMATS
     default=None,
     help="csv (Excel français), xlsx ou json (défaut : l'extension de --out, sinon csv).",
 )
-@click.option("--out", "out", metavar="FICHIER", default=None, help="Fichier écrit.")
+@click.option(
+    "--out", "out", metavar="FICHIER", default=None, help="Fichier écrit (- : la sortie standard)."
+)
 @click.option("--force", is_flag=True, help="Remplacer le fichier s'il existe.")
 @db_option
 def export(
@@ -78,7 +82,10 @@ def export(
     last = parse_day("--to", date_to) if date_to else None
     check_period(first, last)
     chosen = parse_statuses(statuses)
-    file_format = file_format or _format_of(out)
+    to_stdout = out == "-"
+    file_format = file_format or ("csv" if to_stdout else _format_of(out))
+    if to_stdout and file_format == "xlsx" and sys.stdout.isatty():
+        raise Fail(texts.XLSX_ON_TERMINAL)
     store = open_store(create=False, read_only=kind is not ExportKind.CALLERS)
     operator = resolve_operator(store, demo=store.is_demo())
     check_may_export(operator.role, kind)  # refused before any file is made
@@ -89,20 +96,45 @@ def export(
         service_ids=_service_ids(store, services),
     )
     check_filters_apply(kind, filters)
-    zone = store.calendar().zone
-    if out is None:
-        from allo_tui.cli.export_files import default_name
-
-        out = default_name(what, file_format, store.now(), zone)
-    path = _destination(out, force)
 
     def written(count: int) -> None:
         # Recorded before the file takes its name: no callers file without its audit row.
         if kind is ExportKind.CALLERS:
             store.record_callers_export(operator, filters, count, file_format)
 
+    zone = store.calendar().zone
+    if to_stdout:
+        count = _to_stdout(store, operator, kind, filters, file_format, zone, written)
+        click.echo(texts.WRITTEN_STDOUT.format(count=f"{count:,}".replace(",", " ")), err=True)
+        return
+    if out is None:
+        from allo_tui.cli.export_files import default_name
+
+        out = default_name(what, file_format, store.now(), zone)
+    path = _destination(out, force)
+
     count = _write(store, operator, kind, filters, file_format, path, zone, written)
     echo_result(texts.WRITTEN.format(count=f"{count:,}".replace(",", " "), path=one_line(out)))
+
+
+def _to_stdout(store, operator, kind, filters, file_format, zone, written) -> int:
+    """Write the export whole in a private temporary file, then copy it to stdout: a failed
+    read leaves nothing half-written downstream. A reader that stops early (`| head`) is not
+    a failure."""
+    import shutil
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="allo-export-") as folder:
+        path = Path(folder) / f"export.{file_format}"
+        count = _write(store, operator, kind, filters, file_format, path, zone, written)
+        try:
+            with path.open("rb") as source:
+                shutil.copyfileobj(source, sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the interpreter's last flush cannot fail
+    return count
 
 
 def _format_of(out: str | None) -> str:

@@ -82,6 +82,11 @@ CONTACT_LABELS = MappingProxyType(
 
 PROGRESS = "Export {what}"
 WRITTEN = "{count} ligne(s) écrite(s) dans {path}"
+WRITTEN_STDOUT = "{count} ligne(s) écrite(s) sur la sortie standard"
+XLSX_ON_TERMINAL = (
+    "un classeur xlsx ne s'affiche pas dans un terminal : --out FICHIER.xlsx, ou rediriger"
+    " la sortie (rien n'a été écrit)"
+)
 EXISTS = "{path} existe déjà ; --force pour le remplacer (rien n'a été écrit)"
 NO_FOLDER = "dossier introuvable pour {path} (rien n'a été écrit)"
 UNKNOWN_SERVICE = "--service : service « {code} » inconnu ; codes : {known}"
