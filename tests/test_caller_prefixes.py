@@ -15,7 +15,7 @@ import pytest
 from backends import drop_database, server_url
 from store_helpers import execute, query, scalar
 
-from allo_tui.data.backend.postgresql import PgConnection, connect, search
+from allo_tui.data.backend.postgresql import PgConnection, connect, search, translate
 from allo_tui.data.backend.urls import with_database
 from allo_tui.data.schema import check_schema, prepare_database
 from allo_tui.domain.records import NewCaller
@@ -336,3 +336,38 @@ def test_an_older_database_is_given_its_prefixes_on_upgrade():
         assert check_schema(url) == []
     finally:
         drop_database(name)
+
+
+def test_a_prepared_checked_read_looks_the_candidates_up_by_id(crowd, db_path):
+    """The words checked on the candidates ("rue de l'orléanais": rue, de, l) never lead a
+    generic plan (psycopg prepares a statement from its 5th run) to a trigram index of the
+    callers, which read a million callers for such a lookup: each candidate is fetched by its
+    key, then checked."""
+    with connect(db_path) as connection:
+        reader = search._Search(PgConnection(connection), SearchToken())
+        ids = reader.candidates("mairie", "", 402)
+        sql, parameters = search._checked(ids, ["rue", "de", "l"], 201)
+        numbered = translate(sql).replace("%s", "{}")
+        numbered = numbered.format(*(f"${n}" for n in range(1, len(parameters) + 1)))
+        connection.execute("SET plan_cache_mode = force_generic_plan")
+        connection.execute(f"PREPARE checked AS {numbered}")
+        literals = ", ".join(
+            str(value) if isinstance(value, int) else f"'{value}'" for value in parameters
+        )
+        plan = "\n".join(
+            row[0] for row in connection.execute(f"EXPLAIN EXECUTE checked({literals})")
+        )
+        found = [row[0] for row in connection.execute(f"EXECUTE checked({literals})")]
+    assert "trgm" not in plan and "Seq Scan on callers" not in plan, plan
+    assert "Index Scan using pk_callers" in plan, plan
+    expected = [
+        row[0]
+        for row in query(
+            db_path,
+            "SELECT c.id FROM callers AS c WHERE c.search_names || c.search_address LIKE"
+            " '% mairie%' AND c.search_names || c.search_address LIKE '% rue%'"
+            " AND c.search_names || c.search_address LIKE '% de%'"
+            " AND c.search_names || c.search_address LIKE '% l%' ORDER BY c.id",
+        )
+    ]
+    assert found == expected and len(found) == 60, (found, expected)
