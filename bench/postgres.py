@@ -136,7 +136,9 @@ def server_version(url: str) -> str:
 
 def raw_connection(url: str) -> psycopg.Connection:
     """A plain psycopg connection with the session settings the application uses."""
-    return psycopg.connect(url, autocommit=True, options="-c timezone=UTC -c datestyle=ISO")
+    from allo_tui.data.backend.postgresql import SESSION_OPTIONS
+
+    return psycopg.connect(url, autocommit=True, options=SESSION_OPTIONS)
 
 
 _NAMES = {

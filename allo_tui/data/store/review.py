@@ -22,22 +22,26 @@ _FIRST_DONE = (
     " AND e.new_value = 'done')"
 )
 # Every request that counts on a day of the period: made, acknowledgement or intervention due,
-# closed, or first done that day.
+# closed, or first done that day. The ids are a UNION of index ranges: as one WHERE of ORs,
+# the subquery on events kept PostgreSQL from combining the indexes, and it read all the
+# requests (1.6 s at five million).
 _REQUESTS = (
-    "SELECT r.created_at, r.urgency, r.status, r.ack_due_at, r.acknowledged_at,"
+    "WITH counted(id) AS ("
+    "SELECT id FROM requests WHERE created_at >= ? AND created_at < ?"
+    " UNION SELECT id FROM requests WHERE ack_due_at >= ? AND ack_due_at < ?"
+    " UNION SELECT id FROM requests WHERE intervention_due_at >= ? AND intervention_due_at < ?"
+    " UNION SELECT id FROM requests WHERE closed_at >= ? AND closed_at < ?"
+    " UNION SELECT d.request_id FROM events d WHERE d.kind = 'status'"
+    f"  AND d.{REVIEW_EVENT_SQL} AND d.new_value = 'done' AND d.at >= ? AND d.at < ?"
+    ") SELECT r.created_at, r.urgency, r.status, r.ack_due_at, r.acknowledged_at,"
     f" r.intervention_due_at, {_FIRST_DONE}, r.closed_at,"
     " CASE WHEN r.caller_id IS NULL OR c.contact_preference = 'none' THEN 1 ELSE 0 END,"
     " k.label, COALESCE(s.name, ''), r.channel, r.neighbourhood, r.street,"
     " CASE WHEN r.duplicate_of_id IS NULL THEN 0 ELSE 1 END"
-    " FROM requests r LEFT JOIN callers c ON c.id = r.caller_id"
+    " FROM counted JOIN requests r ON r.id = counted.id"
+    " LEFT JOIN callers c ON c.id = r.caller_id"
     " JOIN categories k ON k.id = r.category_id"
     " LEFT JOIN services s ON s.id = r.service_id"
-    " WHERE (r.created_at >= ? AND r.created_at < ?)"
-    " OR (r.ack_due_at >= ? AND r.ack_due_at < ?)"
-    " OR (r.intervention_due_at >= ? AND r.intervention_due_at < ?)"
-    " OR (r.closed_at >= ? AND r.closed_at < ?)"
-    " OR r.id IN (SELECT d.request_id FROM events d WHERE d.kind = 'status'"
-    f"  AND d.{REVIEW_EVENT_SQL} AND d.new_value = 'done' AND d.at >= ? AND d.at < ?)"
 )
 _CALLS = (
     "SELECT started_at, COALESCE(outcome, ''), request_id IS NOT NULL FROM calls"

@@ -64,6 +64,12 @@ class PgConnection:
         self.raw.cancel_safe(timeout=2)
 
 
+SESSION_OPTIONS = "-c timezone=UTC -c datestyle=ISO -c jit=off"
+"""Every connection's settings: times in UTC, ISO dates, and no JIT compilation, which costs
+100 to 300 ms on each statement the planner thinks big (290 ms of the 550 ms the review
+spends counting a month of a big city's requests) and saves less on the console's reads."""
+
+
 def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
     """A new connection (UTC session, no statement left in an implicit transaction).
 
@@ -73,7 +79,7 @@ def connect(url: str, *, autocommit: bool = True) -> psycopg.Connection:
         libpq_url(url),
         autocommit=autocommit,
         connect_timeout=CONNECT_TIMEOUT,
-        options="-c timezone=UTC -c datestyle=ISO",
+        options=SESSION_OPTIONS,
         application_name="allo",
         keepalives=1,
         keepalives_idle=5,
