@@ -102,6 +102,7 @@ def test_whole_calls_sent_as_one_burst_are_stored_exactly(tmp_path: Path) -> Non
         )
         # The next call (F3 after a save): a new caller (Ctrl+N), the Enters of the old habit
         # (landmark, urgency, service: two too many), then the description.
+        before_third = len(terminal.output)
         terminal.burst(
             F3
             + "0611223344"
@@ -139,6 +140,10 @@ def test_whole_calls_sent_as_one_burst_are_stored_exactly(tmp_path: Path) -> Non
         )
         assert len(callers) == 2, "the known number attached its caller: no duplicate"
         assert callers[1][0] == second[0] and callers[1][1:] == ("Martin", "Paul")
+        # Ctrl+Q once the confirmation shows the reference: sent while the saved form is
+        # still up (the row committed, the screen not yet told), it asks first, as it should.
+        third = wait_for("SELECT reference FROM requests ORDER BY id", db, lambda f: len(f) >= 3)
+        terminal.wait_for_output(third[2][0], since=before_third)
         terminal.burst(CTRL_Q)
         terminal.process.wait(timeout=PATIENCE)
     finally:
